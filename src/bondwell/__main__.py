@@ -1,0 +1,3 @@
+from bondwell.cli import run
+
+run()

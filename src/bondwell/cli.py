@@ -1,0 +1,75 @@
+"""The `bondwell` command line.
+
+Pure commands (scoring, statistics) never import Django, so they start fast and run anywhere. Commands that
+touch the database set Django up first, lazily, through `django_setup()`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from bondwell import __version__
+
+app = typer.Typer(
+    name="bondwell",
+    help="Bondwell: infant-massage programme, perinatal screening, outcomes and evidence.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+console = Console(stderr=True)
+
+
+def django_setup() -> None:
+    """Configure Django for commands that need the database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bondwell.settings")
+    import django
+
+    django.setup()
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"bondwell {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Bondwell: infant-massage programme, perinatal screening, outcomes and evidence.
+
+    Start with [bold]bondwell migrate[/bold], [bold]bondwell demo[/bold] and [bold]bondwell serve[/bold]
+    (or simply `make run`).
+    """
+
+
+def _register_capabilities() -> None:
+    # Each capability owns its commands in its own folder; this list is the only place they meet.
+    from bondwell import server_commands
+
+    server_commands.register(app)
+    for module_name in _CAPABILITY_COMMANDS:
+        module = __import__(module_name, fromlist=["register"])
+        module.register(app)
+
+
+_CAPABILITY_COMMANDS: list[str] = []
+
+_register_capabilities()
+
+
+def run() -> None:
+    """Entry point used by `python -m bondwell`."""
+    app(prog_name="bondwell")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run())
