@@ -1,0 +1,167 @@
+"""Validated long-format trial data: one row per participant × week, week 0 is the baseline.
+
+Every analysis in this package takes a `TrialData`, so the checks (and the error messages that name the bad
+row and column) live in one place. Rows are numbered as a spreadsheet user sees them:
+data row 1 is file line 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ARMS: tuple[str, str] = ("control", "intervention")
+REQUIRED_COLUMNS: tuple[str, ...] = ("participant", "arm", "week")
+DEFAULT_ADHERENCE_COLUMN = "adherence_minutes_per_week"
+_MAX_PROBLEMS_SHOWN = 10
+
+
+class TrialDataError(ValueError):
+    """Input that cannot be analysed; `problems` lists each one, naming the row and column."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = problems[:_MAX_PROBLEMS_SHOWN]
+        more = len(problems) - len(shown)
+        text = "\n".join(shown) + (f"\n… and {more} more problem(s)" if more else "")
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class TrialData:
+    """Checked trial data.
+
+    `frame` has columns participant (str), arm ("control"/"intervention"), week (int), value (float, the
+    outcome; NaN where a visit is missing), baseline (the participant's week-0 value) and, when an adherence
+    column was given, adherence (float).
+    """
+
+    frame: pd.DataFrame
+    outcome: str
+
+    @property
+    def follow_up(self) -> pd.DataFrame:
+        """Post-baseline rows that carry a measurement."""
+        f = self.frame
+        return f[(f["week"] > 0) & f["value"].notna()]
+
+    @property
+    def weeks(self) -> tuple[int, ...]:
+        """Follow-up weeks with at least one measurement, in order."""
+        return tuple(int(w) for w in np.sort(self.follow_up["week"].unique()))
+
+    @property
+    def n_participants(self) -> int:
+        return int(self.frame["participant"].nunique())
+
+
+def _row_label(index: int) -> str:
+    return f"row {index + 1} (line {index + 2})"
+
+
+def _blank(raw: pd.Series) -> pd.Series:
+    return raw.isna() | (raw.astype(str).str.strip() == "")
+
+
+def _numeric(raw: pd.Series, column: str, problems: list[str]) -> pd.Series:
+    values = pd.to_numeric(raw, errors="coerce")
+    values = values.where(np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)))
+    bad = values.isna() & ~_blank(raw)
+    for position in np.flatnonzero(bad.to_numpy()):
+        problems.append(f"{_row_label(position)}, column '{column}': {raw.iloc[position]!r} is not a number")
+    return values.astype(float)
+
+
+def prepare_trial(
+    frame: pd.DataFrame, outcome: str, adherence_column: str | None = None
+) -> TrialData:
+    """Check a long-format frame and attach each participant's baseline; raise `TrialDataError` if unusable.
+
+    Blank outcome cells are missing visits (allowed after baseline). The row order is kept, so the row numbers
+    in messages match the source file.
+    """
+    raw = frame.reset_index(drop=True)
+    wanted = [*REQUIRED_COLUMNS, outcome] + ([adherence_column] if adherence_column else [])
+    missing = [c for c in wanted if c not in raw.columns]
+    if missing:
+        found = ", ".join(repr(str(c)) for c in raw.columns)
+        raise TrialDataError([f"header: missing column {c!r} (found {found})" for c in missing])
+
+    problems: list[str] = []
+    participant = raw["participant"].astype(str).str.strip()
+    for position in np.flatnonzero(_blank(raw["participant"]).to_numpy()):
+        problems.append(f"{_row_label(position)}, column 'participant': empty participant identifier")
+
+    arm = raw["arm"].astype(str).str.strip()
+    for position in np.flatnonzero(~arm.isin(ARMS).to_numpy()):
+        problems.append(
+            f"{_row_label(position)}, column 'arm': {raw['arm'].iloc[position]!r} is not "
+            "'control' or 'intervention'"
+        )
+
+    week = _numeric(raw["week"], "week", problems)
+    for position in np.flatnonzero(_blank(raw["week"]).to_numpy()):
+        problems.append(f"{_row_label(position)}, column 'week': empty week")
+    bad_week = week.notna() & ((week < 0) | (week != np.round(week)))
+    for position in np.flatnonzero(bad_week.to_numpy()):
+        problems.append(
+            f"{_row_label(position)}, column 'week': {raw['week'].iloc[position]!r} is not a whole "
+            "number >= 0"
+        )
+
+    value = _numeric(raw[outcome], outcome, problems)
+    adherence = _numeric(raw[adherence_column], adherence_column, problems) if adherence_column else None
+    if problems:
+        raise TrialDataError(problems)
+
+    clean = pd.DataFrame(
+        {"participant": participant, "arm": arm, "week": week.astype(np.int64), "value": value}
+    )
+    if adherence is not None:
+        clean["adherence"] = adherence
+    _check_structure(clean, outcome, problems)
+    if problems:
+        raise TrialDataError(problems)
+
+    baseline_rows = clean[clean["week"] == 0].set_index("participant")["value"]
+    clean["baseline"] = clean["participant"].map(baseline_rows).astype(float)
+    return TrialData(frame=clean, outcome=outcome)
+
+
+def _check_structure(clean: pd.DataFrame, outcome: str, problems: list[str]) -> None:
+    duplicated = clean.duplicated(["participant", "week"], keep="first")
+    first_seen = clean.drop_duplicates(["participant", "week"]).reset_index()
+    first_row = first_seen.set_index(["participant", "week"])["index"]
+    for position in np.flatnonzero(duplicated.to_numpy()):
+        key = (clean["participant"].iloc[position], clean["week"].iloc[position])
+        problems.append(
+            f"{_row_label(position)}, columns 'participant', 'week': participant {key[0]!r} week {key[1]} "
+            f"already given at {_row_label(int(first_row[key]))}"
+        )
+
+    arms_per_participant = clean.groupby("participant", sort=False)["arm"].nunique()
+    for pid in arms_per_participant[arms_per_participant > 1].index:
+        positions = np.flatnonzero((clean["participant"] == pid).to_numpy())
+        first_arm = clean["arm"].iloc[positions[0]]
+        conflict = next(p for p in positions if clean["arm"].iloc[p] != first_arm)
+        problems.append(
+            f"{_row_label(int(conflict))}, column 'arm': participant {pid!r} is in {first_arm!r} at "
+            f"{_row_label(int(positions[0]))} but {clean['arm'].iloc[conflict]!r} here"
+        )
+
+    has_baseline = clean[(clean["week"] == 0) & clean["value"].notna()]["participant"]
+    without = clean[~clean["participant"].isin(has_baseline)].drop_duplicates("participant")
+    for position, pid in zip(without.index, without["participant"], strict=True):
+        problems.append(
+            f"{_row_label(int(position))}, column {outcome!r}: participant {pid!r} has no baseline "
+            f"(week 0) value"
+        )
+
+
+def load_trial_csv(path: Path | str, outcome: str, adherence_column: str | None = None) -> TrialData:
+    """Read a CSV as text (so every bad cell can be named) and check it with `prepare_trial`."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    return prepare_trial(frame, outcome, adherence_column)
