@@ -1,0 +1,59 @@
+"""Forms for signing in and for managing users. Every error names its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from bondwell.accounts.models import SITE_BOUND_ROLES, Site, User
+from bondwell.accounts.roles import Role
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Sign-in by email. A failure never says whether the email or the password was wrong."""
+
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    error_messages = {
+        "invalid_login": "That email and password do not match an account. Check both and try again.",
+        "inactive": "That email and password do not match an account. Check both and try again.",
+    }
+
+
+class NewUserForm(forms.ModelForm[User]):
+    """An administrator adds anyone; a site lead adds staff to her own site."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "role", "site"]
+        labels = {"full_name": "Full name"}
+        help_texts = {"email": "They sign in with this address and receive a link to set their password."}
+
+    def __init__(self, *args: Any, creator: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.creator = creator
+        if creator.role == Role.SITE_LEAD:
+            self.fields["role"].choices = [
+                (r.value, r.label) for r in (Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
+            ]
+            site_field = self.fields["site"]
+            assert isinstance(site_field, forms.ModelChoiceField)
+            site_field.queryset = Site.objects.filter(pk=creator.site_id)
+            site_field.initial = creator.site_id
+            site_field.required = True
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError("An account with this email already exists.")
+        return str(email)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        role, site = cleaned.get("role"), cleaned.get("site")
+        if role in SITE_BOUND_ROLES and site is None:
+            self.add_error("site", "Choose the site this person works at.")
+        return cleaned

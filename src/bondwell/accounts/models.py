@@ -1,0 +1,169 @@
+"""Sites, users with one role each, mothers and their babies, and the append-only access audit."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+from bondwell.accounts.roles import Role
+
+
+class Country(models.TextChoices):
+    AUSTRALIA = "AU", "Australia"
+    UNITED_KINGDOM = "UK", "United Kingdom"
+    UNITED_STATES = "US", "United States"
+
+
+class Site(models.Model):
+    """A service (a hospital's perinatal team, a community health centre) running Bondwell."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    country = models.CharField(max_length=2, choices=Country.choices, default=Country.AUSTRALIA)
+    is_synthetic = models.BooleanField(default=False, help_text="Demo data: not a real service.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("email: an email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.update(role=Role.ADMIN, is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+SITE_BOUND_ROLES = frozenset({Role.MOTHER, Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=120)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use Django's own admin (never on by default).")
+    date_joined = models.DateTimeField(default=timezone.now)
+    is_synthetic = models.BooleanField(default=False)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name", "role"]
+
+    class Meta:
+        ordering = ["full_name"]
+        indexes = [models.Index(fields=["site", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.role in SITE_BOUND_ROLES and self.site_id is None:
+            raise ValidationError({"site": f"A {Role(self.role).label.lower()} must belong to a site."})
+
+
+def new_pseudonym() -> str:
+    # Unambiguous characters only: the code is read aloud and typed by staff.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "BW-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Mother(models.Model):
+    """A mother in the service. She may have a login (user) or be entered by staff from paper."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="mothers")
+    user = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="mother_profile"
+    )
+    full_name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    pseudonym = models.CharField(max_length=16, unique=True, default=new_pseudonym, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["full_name"]
+        indexes = [models.Index(fields=["site", "full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Baby(models.Model):
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="babies")
+    name = models.CharField(max_length=80)
+    birth_date = models.DateField()
+    gestation_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["birth_date"]
+        verbose_name_plural = "babies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def born_preterm(self) -> bool:
+        return self.gestation_weeks is not None and self.gestation_weeks < 37
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The access audit is append-only: events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access audit is append-only: events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """Who read or changed which mother's record, in what role, when and from where. Append-only."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="audit_events")
+    actor_role = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=40)
+    mother = models.ForeignKey(Mother, null=True, on_delete=models.PROTECT, related_name="audit_events")
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["mother", "-at"]), models.Index(fields=["actor", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The one guard that must live here: no code path may rewrite history.
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("The access audit is append-only: events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access audit is append-only: events cannot be deleted.")

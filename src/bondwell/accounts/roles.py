@@ -1,0 +1,40 @@
+"""The roles of DESIGN.md and what each may see. This table is the single source of truth for access."""
+
+from __future__ import annotations
+
+import enum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    EDUCATOR = "educator", "Infant-massage educator"
+    CLINICIAN = "clinician", "Clinician"
+    SITE_LEAD = "site_lead", "Site lead"
+    RESEARCHER = "researcher", "Researcher"
+    ADMIN = "admin", "Administrator"
+
+
+class Purpose(enum.Enum):
+    """Why a mother's record is being opened; each role may open a record for some purposes only."""
+
+    RECORD = "record"  # names, babies, contact details
+    PROGRAMME = "programme"  # classes, attendance, practice log
+    CLINICAL = "clinical"  # questionnaire answers, scores, flags
+    ALERTS = "alerts"  # risk alerts and the actions taken on them
+    AUDIT = "audit"  # the access trail of the record
+
+
+STAFF_ROLES = frozenset({Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD})
+
+# Purposes each role may use on the mothers in its scope. The scope itself (whose records) is in access.py.
+ALLOWED_PURPOSES: dict[str, frozenset[Purpose]] = {
+    Role.MOTHER: frozenset({Purpose.RECORD, Purpose.PROGRAMME, Purpose.CLINICAL}),
+    Role.EDUCATOR: frozenset({Purpose.RECORD, Purpose.PROGRAMME}),
+    Role.CLINICIAN: frozenset(Purpose),
+    # The site lead runs the service: she receives escalated alerts but does not read answers.
+    Role.SITE_LEAD: frozenset({Purpose.RECORD, Purpose.PROGRAMME, Purpose.ALERTS, Purpose.AUDIT}),
+    Role.RESEARCHER: frozenset(),
+    Role.ADMIN: frozenset(),
+}

@@ -1,0 +1,30 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from bondwell.accounts import views
+from bondwell.accounts.forms import EmailLoginForm
+
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=EmailLoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("me/", views.my_record, name="my-record"),
+    path("mothers/", views.mother_list, name="mother-list"),
+    path("mothers/<int:mother_id>/", views.mother_record, name="mother-record"),
+    path("mothers/<int:mother_id>/audit/", views.mother_audit, name="mother-audit"),
+    path("staff/", views.staff_list, name="staff-list"),
+    path("staff/new/", views.staff_new, name="staff-new"),
+]

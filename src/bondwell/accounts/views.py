@@ -1,0 +1,93 @@
+"""Records of mothers (through the scoping layer), the access trail, and user management."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from bondwell.accounts.access import (
+    access_mother,
+    audit,
+    mothers_in_scope,
+    own_mother_record,
+    require_role,
+)
+from bondwell.accounts.forms import NewUserForm
+from bondwell.accounts.models import AuditEvent, User
+from bondwell.accounts.roles import Purpose, Role
+
+PAGE_SIZE = 50
+
+
+@require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
+def mother_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:80]
+    mothers = mothers_in_scope(request.user).select_related("site")  # type: ignore[arg-type]
+    if query:
+        mothers = mothers.filter(full_name__icontains=query)
+    page = Paginator(mothers.order_by("full_name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/mother_list.html", {"title": "Mothers", "page": page, "q": query})
+
+
+@require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
+def mother_record(request: HttpRequest, mother_id: int) -> HttpResponse:
+    mother = access_mother(request, mother_id, Purpose.RECORD)
+    return render(
+        request,
+        "accounts/mother_record.html",
+        {"title": mother.full_name, "mother": mother, "babies": mother.babies.all()},
+    )
+
+
+@require_role(Role.CLINICIAN, Role.SITE_LEAD)
+def mother_audit(request: HttpRequest, mother_id: int) -> HttpResponse:
+    mother = access_mother(request, mother_id, Purpose.AUDIT)
+    events = AuditEvent.objects.filter(mother=mother).select_related("actor")
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/mother_audit.html", {"title": f"Access trail: {mother.full_name}", "mother": mother,
+                                                 "page": page}
+    )
+
+
+@require_role(Role.MOTHER)
+def my_record(request: HttpRequest) -> HttpResponse:
+    mother = own_mother_record(request)
+    audit(request, "view:own-record", mother=mother)
+    return render(
+        request, "accounts/my_record.html", {"title": "My details", "mother": mother, "babies": mother.babies.all()}
+    )
+
+
+@require_role(Role.SITE_LEAD, Role.ADMIN)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    people = User.objects.select_related("site").exclude(role=Role.MOTHER)
+    if user.role == Role.SITE_LEAD:
+        people = people.filter(site_id=user.site_id)
+    page = Paginator(people.order_by("full_name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/staff_list.html", {"title": "Staff", "page": page})
+
+
+@require_role(Role.SITE_LEAD, Role.ADMIN)
+def staff_new(request: HttpRequest) -> HttpResponse:
+    creator = request.user
+    assert isinstance(creator, User)
+    form = NewUserForm(request.POST or None, creator=creator)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            new_user = form.save(commit=False)
+            new_user.set_unusable_password()
+            new_user.save()
+            audit(request, "create:user", obj=new_user, detail=f"role={new_user.role}")
+        reset = PasswordResetForm({"email": new_user.email})
+        if reset.is_valid():
+            reset.save(request=request, use_https=request.is_secure())
+        messages.success(request, f"{new_user.full_name} was added and sent a link to set a password.")
+        return redirect("staff-list")
+    return render(request, "accounts/staff_new.html", {"title": "Add a person", "form": form})

@@ -1,0 +1,160 @@
+"""CLI commands that run the service: serve, worker, migrate, demo, createuser and manage."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+out = Console()
+
+
+def _setup() -> None:
+    from bondwell.cli import django_setup
+
+    django_setup()
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Web worker processes.")] = 1,
+    with_worker: Annotated[bool, typer.Option(help="Also start the background worker (alerts, reminders).")] = False,
+) -> None:
+    """Serve the web app with granian (and, with --with-worker, the background worker beside it)."""
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.DEBUG:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    _print_welcome(host, port)
+    worker_process = None
+    if with_worker:
+        worker_process = subprocess.Popen([sys.executable, "-m", "bondwell", "worker"])
+    command = [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
+        "--workers", str(workers), "--blocking-threads", "8", "--log-level", "warning", "bondwell.wsgi:application",
+    ]
+    try:
+        raise typer.Exit(subprocess.call(command))
+    finally:
+        if worker_process is not None:
+            worker_process.terminate()
+            worker_process.wait(timeout=10)
+
+
+def _print_welcome(host: str, port: int) -> None:
+    from bondwell.demo import DEMO_PASSWORD, demo_logins
+
+    out.print(f"\n[bold green]Bondwell is running at http://{host}:{port}/[/bold green]  (Ctrl+C stops it)\n")
+    logins = demo_logins()
+    if logins:
+        out.print(f"Demo logins (synthetic data only) — every password is [bold]{DEMO_PASSWORD}[/bold]:", soft_wrap=True)
+        for login in logins:
+            out.print(f"  {login.role:<24} {login.email:<32} {login.site}", soft_wrap=True, highlight=False)
+        out.print()
+
+
+def worker(
+    once: Annotated[bool, typer.Option(help="Run every job once and exit.")] = False,
+    interval: Annotated[float | None, typer.Option(help="Seconds between ticks.")] = None,
+) -> None:
+    """Deliver notifications, escalate unacknowledged alerts and send reminders, until stopped."""
+    _setup()
+    from bondwell import worker as worker_module
+
+    if once:
+        for job, handled in worker_module.run_once().items():
+            out.print(f"{job}: {'failed' if handled < 0 else handled}")
+        return
+    worker_module.run_forever(interval)
+
+
+def migrate() -> None:
+    """Create or update the database tables (the embedded SQLite file under var/ by default)."""
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+def demo(
+    if_empty: Annotated[bool, typer.Option(help="Load only when the database has no users; never reset.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Reset without asking.")] = False,
+) -> None:
+    """Reset the database and load the synthetic demo (two sites, one person per role)."""
+    _setup()
+    from bondwell import demo as demo_module
+
+    if if_empty:
+        if not demo_module.is_empty():
+            out.print("Demo not loaded: the database already has users.")
+            return
+        demo_module.load(reset=False)
+    else:
+        if not yes and sys.stdin.isatty():
+            typer.confirm("This deletes everything in the database and loads the demo. Continue?", abort=True)
+        demo_module.load(reset=True)
+    out.print(f"Demo loaded: {len(demo_module.demo_logins())} demo logins (all synthetic).")
+
+
+def createuser(
+    email: Annotated[str, typer.Argument(help="Sign-in email.")],
+    role: Annotated[str, typer.Option(help="mother, educator, clinician, site_lead, researcher or admin.")],
+    name: Annotated[str, typer.Option(help="Full name.")],
+    site: Annotated[str | None, typer.Option(help="Site slug (required for site roles).")] = None,
+    password: Annotated[str | None, typer.Option(help="Password; prompted for when omitted.")] = None,
+) -> None:
+    """Create a user with a role at a site."""
+    _setup()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from bondwell.accounts.models import Site, User
+    from bondwell.accounts.roles import Role
+
+    if role not in Role.values:
+        raise typer.BadParameter(f"unknown role {role!r}; choose from {', '.join(Role.values)}", param_hint="--role")
+    site_obj = None
+    if site is not None:
+        site_obj = Site.objects.filter(slug=site).first()
+        if site_obj is None:
+            known = ", ".join(Site.objects.values_list("slug", flat=True)) or "none yet"
+            raise typer.BadParameter(f"no site {site!r} (known: {known})", param_hint="--site")
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        validate_password(password)
+        user = User.objects.create_user(email, password, full_name=name, role=role, site=site_obj)
+    except ValidationError as error:
+        for field, problems in error.message_dict.items() if hasattr(error, "error_dict") else [
+            ("password", error.messages)
+        ]:
+            out.print(f"[red]{field}: {' '.join(problems)}[/red]")
+        raise typer.Exit(2) from None
+    out.print(f"Created {user.get_role_display().lower()} {user.email}.")
+
+
+def manage(ctx: typer.Context) -> None:
+    """Run any Django management command: bondwell manage check --deploy."""
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["bondwell manage", *ctx.args])
+
+
+def register(app: typer.Typer) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bondwell.settings")
+    app.command()(serve)
+    app.command()(worker)
+    app.command()(migrate)
+    app.command()(demo)
+    app.command()(createuser)
+    app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(manage)

@@ -1,0 +1,11 @@
+"""Top-level URLs. Each capability includes its own urls module here with one line."""
+
+from django.urls import include, path
+
+from bondwell.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("", include("bondwell.accounts.urls")),
+]

@@ -1,0 +1,60 @@
+"""The background worker: runs every configured job on a short interval until stopped.
+
+Jobs are dotted paths in settings.BONDWELL_WORKER_JOBS to functions `run(now) -> int` returning how many items
+they handled. Each job claims its own rows, so several workers may run at once; one failing job is logged and
+retried on the next tick instead of stopping the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Callable
+from datetime import datetime
+from types import FrameType
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+log = logging.getLogger("bondwell.worker")
+
+Job = Callable[[datetime], int]
+
+
+def configured_jobs() -> list[tuple[str, Job]]:
+    return [(path, import_string(path)) for path in settings.BONDWELL_WORKER_JOBS]
+
+
+def run_once(now: datetime | None = None) -> dict[str, int]:
+    """Run every job once; returns items handled per job (-1 where the job failed)."""
+    handled: dict[str, int] = {}
+    for path, job in configured_jobs():
+        close_old_connections()
+        try:
+            handled[path] = job(now or timezone.now())
+        except Exception:
+            log.exception("worker job %s failed; it will run again on the next tick", path)
+            handled[path] = -1
+    return handled
+
+
+def run_forever(interval: float | None = None) -> None:
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    pause = settings.BONDWELL_WORKER_INTERVAL_SECONDS if interval is None else interval
+    log.info("worker started with %d job(s)", len(settings.BONDWELL_WORKER_JOBS))
+    while not stopping:
+        run_once()
+        deadline = time.monotonic() + pause
+        while not stopping and time.monotonic() < deadline:
+            time.sleep(min(0.2, pause))
+    log.info("worker stopped")
