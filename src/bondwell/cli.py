@@ -61,7 +61,9 @@ def _register_capabilities() -> None:
         module.register(app)
 
 
-_CAPABILITY_COMMANDS: list[str] = []
+_CAPABILITY_COMMANDS: list[str] = [
+    "bondwell.stats.trial.commands",
+]
 
 _register_capabilities()
 

@@ -1,0 +1,144 @@
+"""Command line: `bondwell analyse trial`, `bondwell power` and `bondwell synth trial` (pure, no Django)."""
+
+from __future__ import annotations
+
+import json
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from bondwell.stats.trial.analysis import analyse_trial
+from bondwell.stats.trial.data import DEFAULT_ADHERENCE_COLUMN, TrialDataError, load_trial_csv
+from bondwell.stats.trial.power import sample_size
+from bondwell.stats.trial.reliable_change import EPDS_CUTOFF
+from bondwell.stats.trial.synth import synth_trial
+
+BAD_INPUT = 2
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+TEXT = OutputFormat.text
+
+
+def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
+    """The sub-command group `name`, shared with any other capability that registered it first."""
+    for info in app.registered_groups:
+        if info.name == name and isinstance(info.typer_instance, typer.Typer):
+            return info.typer_instance
+    group = typer.Typer(name=name, help=help_text, no_args_is_help=True)
+    app.add_typer(group, name=name)
+    return group
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(BAD_INPUT)
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN: undefined values (e.g. a proportion of nobody) become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _print_json(value: dict[str, Any]) -> None:
+    typer.echo(json.dumps(_finite(value), indent=2, allow_nan=False))
+
+
+def analyse_trial_command(
+    file: Annotated[Path, typer.Argument(help="CSV with columns participant, arm, week and the outcome.")],
+    outcome: Annotated[str, typer.Option("--outcome", help="Outcome column, e.g. epds.")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = TEXT,
+    per_protocol_min: Annotated[
+        float | None,
+        typer.Option("--per-protocol-min", help="Also run a per-protocol analysis at this adherence."),
+    ] = None,
+    adherence_column: Annotated[
+        str, typer.Option("--adherence-column", help="Adherence column used by --per-protocol-min.")
+    ] = DEFAULT_ADHERENCE_COLUMN,
+    cutoff: Annotated[
+        float, typer.Option("--cutoff", help="Clinical cut-off: proportions strictly below it are reported.")
+    ] = EPDS_CUTOFF,
+) -> None:
+    """Analyse a two-arm trial: ANCOVA per week and a random-intercept mixed model (intention-to-treat)."""
+    try:
+        data = load_trial_csv(file, outcome, adherence_column if per_protocol_min is not None else None)
+        result = analyse_trial(data, per_protocol_min, cutoff)
+    except TrialDataError as error:
+        raise _fail(f"{file}:\n{error}") from None
+    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise _fail(f"{file}: {error}") from None
+    if output_format is OutputFormat.json:
+        _print_json(result.as_dict())
+    else:
+        typer.echo(result.summary())
+
+
+def power_command(
+    smd: Annotated[float, typer.Option("--smd", help="Standardised difference to detect (Cohen's d).")],
+    power: Annotated[float, typer.Option("--power", help="Power, e.g. 0.9.")] = 0.8,
+    alpha: Annotated[float, typer.Option("--alpha", help="Two-sided significance level.")] = 0.05,
+    baseline_correlation: Annotated[
+        float, typer.Option("--baseline-correlation", help="Baseline-outcome correlation r (ANCOVA).")
+    ] = 0.0,
+    attrition: Annotated[float, typer.Option("--attrition", help="Expected loss to follow-up, 0-1.")] = 0.0,
+    icc: Annotated[float | None, typer.Option("--icc", help="Intra-class correlation within groups.")] = None,
+    cluster_size: Annotated[
+        float | None, typer.Option("--cluster-size", help="Mothers per group (class).")
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = TEXT,
+) -> None:
+    """Sample size per arm for a two-arm trial (R's power.t.test, then adjusted)."""
+    if (icc is None) != (cluster_size is None):
+        raise _fail("--icc and --cluster-size go together")
+    try:
+        result = sample_size(smd, power, alpha, baseline_correlation, attrition,
+                             icc or 0.0, cluster_size or 1.0)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    if output_format is OutputFormat.json:
+        _print_json({"n_per_arm": result.n_per_arm, "n_per_arm_adjusted": result.n_per_arm_adjusted,
+                     "n_total": result.n_total, "n_exact": result.n_exact,
+                     "design_effect": result.design_effect})
+    else:
+        typer.echo(result.summary())
+
+
+def synth_trial_command(
+    participants: Annotated[int, typer.Option("--participants", help="Number of mothers randomised.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file).")],
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    effect_size: Annotated[
+        float, typer.Option("--effect-size", help="Extra improvement with the intervention, in SDs.")
+    ] = 0.4,
+    attrition: Annotated[float, typer.Option("--attrition", help="Drop-out by the last wave, 0-1.")] = 0.2,
+    sites: Annotated[int, typer.Option("--sites", help="Number of sites.")] = 4,
+) -> None:
+    """Write a synthetic two-arm EPDS trial (long format, one row per mother and visit)."""
+    try:
+        frame = synth_trial(participants, seed, effect_size, attrition, sites)
+        frame.to_csv(out, index=False)
+    except (ValueError, OSError) as error:
+        raise _fail(str(error)) from None
+    typer.echo(f"wrote {len(frame)} rows for {participants} participants to {out}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    analyse = _group(app, "analyse", "Analyse study data (pure statistics, no database).")
+    analyse.command("trial")(analyse_trial_command)
+    app.command("power")(power_command)
+    synth = _group(app, "synth", "Generate synthetic data sets (no real people).")
+    synth.command("trial")(synth_trial_command)
