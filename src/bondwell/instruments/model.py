@@ -1,7 +1,7 @@
 """The vocabulary of the instruments package: definitions, scores and the errors they raise.
 
-Everything here is immutable: a loaded `Instrument` is shared by the web app, the API, the importer and the CLI,
-and none of them may change how another one scores.
+Everything here is immutable: a loaded `Instrument` is shared by the web app, the API, the importer and the
+CLI, and none of them may change how another one scores.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Subscale:
 
 @dataclass(frozen=True)
 class Band:
-    """A range of scores with what it means. A band is never a diagnosis: labels describe a screening result."""
+    """A range of scores and what it means. Never a diagnosis: labels describe a screening result."""
 
     key: str
     minimum: int
@@ -167,7 +167,10 @@ class ItemProblem:
 
 
 class ScoringError(ValueError):
-    """A response that cannot be scored. `.problems` names every bad item; `.flags` holds any risk already seen."""
+    """A response that cannot be scored.
+
+    `.problems` names every bad item; `.flags` holds any risk flag the valid answers already raise.
+    """
 
     def __init__(self, instrument: str, problems: list[ItemProblem], flags: frozenset[str] = frozenset()):
         self.instrument = instrument
@@ -182,7 +185,7 @@ class TextPackError(ValueError):
 
 
 class DefinitionError(ValueError):
-    """An instrument definition file that is inconsistent (caught when it is loaded, never at scoring time)."""
+    """An inconsistent instrument definition (caught when it is loaded, never at scoring time)."""
 
 
 AnswerMap = Mapping[str, object]
