@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from collections.abc import Iterator
+
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from bondwell.accounts.models import SITE_BOUND_ROLES, Site, User
 from bondwell.accounts.roles import Role
@@ -57,3 +59,10 @@ class NewUserForm(forms.ModelForm[User]):
         if role in SITE_BOUND_ROLES and site is None:
             self.add_error("site", "Choose the site this person works at.")
         return cleaned
+
+
+class InvitationForm(PasswordResetForm):
+    """Sends a new person the link to set a first password (Django's reset skips accounts without one)."""
+
+    def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]
+        yield from User.objects.filter(email__iexact=email, is_active=True)

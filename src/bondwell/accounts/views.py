@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +15,7 @@ from bondwell.accounts.access import (
     own_mother_record,
     require_role,
 )
-from bondwell.accounts.forms import NewUserForm
+from bondwell.accounts.forms import InvitationForm, NewUserForm
 from bondwell.accounts.models import AuditEvent, User
 from bondwell.accounts.roles import Purpose, Role
 
@@ -85,7 +84,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
             new_user.set_unusable_password()
             new_user.save()
             audit(request, "create:user", obj=new_user, detail=f"role={new_user.role}")
-        reset = PasswordResetForm({"email": new_user.email})
+        reset = InvitationForm({"email": new_user.email})
         if reset.is_valid():
             reset.save(request=request, use_https=request.is_secure())
         messages.success(request, f"{new_user.full_name} was added and sent a link to set a password.")

@@ -1,0 +1,125 @@
+"""Shared fixtures: a small two-site world with one person per role, and a real browser for flow tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("BONDWELL_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "a-long-test-password-42"
+ROLES = ("mother", "educator", "clinician", "site_lead", "researcher", "admin")
+
+
+@dataclass
+class World:
+    """Site A holds the viewer's people; site B and a second site-A mother are the records they must not see."""
+
+    site_a: Any
+    site_b: Any
+    users: dict[str, Any] = field(default_factory=dict)  # role -> user at site A (researcher/admin: no site)
+    users_b: dict[str, Any] = field(default_factory=dict)  # role -> user at site B
+    mother_a: Any = None  # the mother user's own record, at site A
+    mother_a2: Any = None  # another mother at site A (no login)
+    mother_b: Any = None  # a mother at site B (with login)
+
+    def own_mother_for(self, role: str) -> Any:
+        return self.mother_a
+
+    def foreign_mothers_for(self, role: str) -> list[Any]:
+        return [self.mother_a2, self.mother_b] if role == "mother" else [self.mother_b]
+
+
+def make_world() -> World:
+    from bondwell.accounts.models import Baby, Mother, Site, User
+
+    site_a = Site.objects.create(name="Site A", slug="site-a", country="AU")
+    site_b = Site.objects.create(name="Site B", slug="site-b", country="UK")
+    world = World(site_a=site_a, site_b=site_b)
+    for role in ROLES:
+        site = site_a if role not in {"researcher", "admin"} else None
+        world.users[role] = User.objects.create_user(
+            f"{role}@a.test", PASSWORD, full_name=f"{role.title()} A", role=role, site=site
+        )
+        if site is not None:
+            world.users_b[role] = User.objects.create_user(
+                f"{role}@b.test", PASSWORD, full_name=f"{role.title()} B", role=role, site=site_b
+            )
+    world.mother_a = Mother.objects.create(site=site_a, user=world.users["mother"], full_name="Mother A")
+    world.mother_a2 = Mother.objects.create(site=site_a, full_name="Mother A Two")
+    world.mother_b = Mother.objects.create(site=site_b, user=world.users_b["mother"], full_name="Mother B")
+    for mother in (world.mother_a, world.mother_a2, world.mother_b):
+        Baby.objects.create(mother=mother, name="Baby", birth_date=date(2026, 9, 1), gestation_weeks=39)
+    return world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return make_world()
+
+
+@pytest.fixture
+def client_as(client: Any) -> Callable[[Any], Any]:
+    """Sign the test client in as a user (force_login skips the lock-out machinery on purpose)."""
+
+    def sign_in(user: Any) -> Any:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return sign_in
+
+
+# ---- real browser -------------------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+    "--no-first-run", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) or shutil.which(CHROMIUM) is not None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    if not chromium_available():
+        pytest.skip(f"Browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium); skipped.")
+    # Playwright's sync API runs an event loop in this thread; the Django ORM calls made by the test itself
+    # (creating fixtures, checking rows) are still plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium: Any) -> Iterator[Callable[..., Any]]:
+    """Open a fresh browser context (own cookies) with a viewport, default a 390×844 phone."""
+    contexts: list[Any] = []
+
+    def open_page(width: int = 390, height: int = 844) -> Any:
+        context = chromium.new_context(viewport={"width": width, "height": height})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def browser_login(page: Any, base_url: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
