@@ -123,3 +123,14 @@ def browser_login(page: Any, base_url: str, email: str, password: str = PASSWORD
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL; .ci/run does)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
