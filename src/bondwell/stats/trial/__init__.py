@@ -13,7 +13,12 @@ from bondwell.stats.trial.analysis import (
 )
 from bondwell.stats.trial.ancova import AncovaResult, WeekEffect, ancova_by_week
 from bondwell.stats.trial.data import TrialData, TrialDataError, load_trial_csv, prepare_trial
-from bondwell.stats.trial.mixed import MixedModelResult, MixedWeekEffect, fit_mixed_model
+from bondwell.stats.trial.mixed import (
+    MixedModelResult,
+    MixedWeekEffect,
+    NotIdentifiableError,
+    fit_mixed_model,
+)
 from bondwell.stats.trial.outcomes import (
     BelowCutoffResult,
     HedgesGResult,
@@ -44,6 +49,7 @@ __all__ = [
     "HedgesGResult",
     "MixedModelResult",
     "MixedWeekEffect",
+    "NotIdentifiableError",
     "PairedChange",
     "ReliableChangeResult",
     "SampleSize",

@@ -13,7 +13,7 @@ from typing import Any
 
 from bondwell.stats.trial.ancova import AncovaResult, ancova_by_week
 from bondwell.stats.trial.data import TrialData
-from bondwell.stats.trial.mixed import MixedModelResult, fit_mixed_model
+from bondwell.stats.trial.mixed import MixedModelResult, NotIdentifiableError, fit_mixed_model
 from bondwell.stats.trial.outcomes import (
     BelowCutoffResult,
     HedgesGResult,
@@ -32,25 +32,22 @@ class TrialReport:
 
     label: str
     ancova: AncovaResult
-    mixed_model: MixedModelResult
+    mixed_model: MixedModelResult | None  # None when the model is not identifiable (see `notes`)
     hedges_g: HedgesGResult
     below_cutoff: BelowCutoffResult
+    notes: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        return "\n\n".join([self.ancova.summary(), self.mixed_model.summary(), self.hedges_g.summary(),
-                            self.below_cutoff.summary()])
+        mixed = self.mixed_model.summary() if self.mixed_model else "Linear mixed model: not fitted"
+        parts = [self.ancova.summary(), mixed, self.hedges_g.summary(), self.below_cutoff.summary()]
+        return "\n\n".join(parts + [f"Note: {n}" for n in self.notes])
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (the `bondwell analyse trial --format json` shape)."""
         m = self.mixed_model
-        return {
-            "analysis": self.label,
-            "ancova": [
-                {"week": e.week, "estimate": e.estimate, "se": e.se, "ci_low": e.ci_low,
-                 "ci_high": e.ci_high, "p": e.p, "n": e.n}
-                for e in self.ancova.effects
-            ],
-            "mixed_model": {
+        mixed: dict[str, Any] | None = None
+        if m is not None:
+            mixed = {
                 "effects": [
                     {"week": e.week, "estimate": e.estimate, "se": e.se, "ci_low": e.ci_low,
                      "ci_high": e.ci_high}
@@ -60,7 +57,15 @@ class TrialReport:
                 "tau2": m.tau2,
                 "n_participants": m.n_participants,
                 "n_observations": m.n_observations,
-            },
+            }
+        return {
+            "analysis": self.label,
+            "ancova": [
+                {"week": e.week, "estimate": e.estimate, "se": e.se, "ci_low": e.ci_low,
+                 "ci_high": e.ci_high, "p": e.p, "n": e.n}
+                for e in self.ancova.effects
+            ],
+            "mixed_model": mixed,
             "hedges_g": [
                 {"week": w.week, "g": w.g, "variance": w.variance, "ci_low": w.ci_low, "ci_high": w.ci_high,
                  "n_control": w.n_control, "n_intervention": w.n_intervention}
@@ -75,6 +80,7 @@ class TrialReport:
                     for w in self.below_cutoff.weeks
                 ],
             },
+            "notes": list(self.notes),
         }
 
 
@@ -101,12 +107,19 @@ class TrialAnalysis:
 
 
 def report(data: TrialData, label: str = INTENTION_TO_TREAT, cutoff: float = EPDS_CUTOFF) -> TrialReport:
+    notes: list[str] = []
+    try:
+        mixed: MixedModelResult | None = fit_mixed_model(data, label)
+    except NotIdentifiableError as error:
+        mixed = None
+        notes.append(f"mixed model not fitted: {error}")
     return TrialReport(
         label=label,
         ancova=ancova_by_week(data, label),
-        mixed_model=fit_mixed_model(data, label),
+        mixed_model=mixed,
         hedges_g=hedges_g_by_week(data, label),
         below_cutoff=below_cutoff_by_week(data, cutoff, label),
+        notes=tuple(notes),
     )
 
 

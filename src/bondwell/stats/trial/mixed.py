@@ -32,6 +32,10 @@ _Z95 = float(stats.norm.ppf(0.975))
 _T_MAX = 0.9999  # θ = t/(1 − t) ≤ 9999: a random-intercept SD ten thousand times the residual SD is not data.
 
 
+class NotIdentifiableError(ValueError):
+    """The data cannot separate participant and residual variance (lme4 refuses such fits too)."""
+
+
 @dataclass(frozen=True)
 class MixedWeekEffect:
     """Arm effect (intervention minus control) at one week: main effect plus that week's interaction."""
@@ -194,6 +198,12 @@ def fit_mixed_model(data: TrialData, label: str = "intention-to-treat") -> Mixed
     _check_estimable(follow, weeks)
     design, names = _design(follow, weeks)
     cluster, participants = pd.factorize(follow["participant"])
+    if len(participants) >= len(follow):
+        # As lme4: with at most one follow-up per participant, τ² and σ² cannot be told apart.
+        raise NotIdentifiableError(
+            "each participant has at most one follow-up measurement, so the random-intercept model is not "
+            "identifiable; use the ANCOVA"
+        )
     y = follow["value"].to_numpy(float)
     d = _decompose(design, y, cluster.astype(np.intp), len(participants))
     if d.n <= d.p:
