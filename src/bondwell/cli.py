@@ -63,6 +63,7 @@ def _register_capabilities() -> None:
 
 _CAPABILITY_COMMANDS: list[str] = [
     "bondwell.stats.trial.commands",
+    "bondwell.instruments.commands",
 ]
 
 _register_capabilities()
