@@ -1,7 +1,7 @@
 """Independent, table-driven reference scoring for the tests.
 
-Typed in from the published scoring keys, not read from the YAML definitions, so that a mistake in a definition
-file (or in the loader) shows up as a disagreement instead of being copied into the expected values.
+Typed in from the published scoring keys, not read from the YAML definitions, so that a mistake in a
+definition file (or in the loader) shows up as a disagreement instead of being copied into the expected values.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ PHQ9_BANDS = ((0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 19, 
               (20, 27, "severe"))
 GAD7_BANDS = ((0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 21, "severe"))
 
-# PBQ (Brockington et al. 2001, 2006): options Always..Never; these positively worded items score Always 0.
+# PBQ (Brockington et al. 2001, 2006): options Always..Never; positively worded items score Always 0.
 PBQ_POSITIVE = frozenset({1, 4, 8, 9, 11, 16, 22, 25})
 PBQ_SCALES = {
     "impaired_bonding": (1, 2, 6, 7, 8, 9, 10, 12, 13, 15, 16, 17),

@@ -1,4 +1,4 @@
-"""Missing and bad answers: never scored, every problem named, and risk flags still raised from what was answered."""
+"""Missing and bad answers: never scored, every problem named, risk flags raised from the answers given."""
 
 from __future__ import annotations
 

@@ -66,13 +66,15 @@ def test_phq9_and_gad7_ship_their_wording_and_option_labels(tmp_path):
         assert all(item.text and item.loinc for item in instrument.items)
         labels = [option.label for option in instrument.items[0].options]
         assert labels == ["Not at all", "Several days", "More than half the days", "Nearly every day"]
-    assert load("phq9").items[8].text == "Thoughts that you would be better off dead or of hurting yourself in some way"
+    item_9 = "Thoughts that you would be better off dead or of hurting yourself in some way"
+    assert load("phq9").items[8].text == item_9
 
 
 def test_pbq_structure_scales_and_reversed_items(tmp_path):
     pbq = load("pbq", text_dir=tmp_path)
     assert len(pbq.items) == 25
-    assert pbq.wording_status == "pending" and not pbq.wording_installed
+    assert pbq.wording_status == "pending"
+    assert not pbq.wording_installed
     assert all(item.text is None for item in pbq.items)
     for item in pbq.items:
         scores = [option.score for option in item.options]

@@ -1,4 +1,4 @@
-"""PHQ-9 exhaustively in bulk (4**9 patterns), GAD-7 exhaustively one by one (4**7), both against the oracle."""
+"""PHQ-9 exhaustively in bulk (4**9 patterns), GAD-7 exhaustively one by one (4**7), against the oracle."""
 
 from __future__ import annotations
 
