@@ -1,7 +1,8 @@
 """Independent, table-driven reference scoring for the tests.
 
 Typed in from the published scoring keys, not read from the YAML definitions, so that a mistake in a
-definition file (or in the loader) shows up as a disagreement instead of being copied into the expected values.
+definition file (or in the loader) shows up as a disagreement instead of being copied into the expected
+values.
 """
 
 from __future__ import annotations
@@ -35,7 +36,12 @@ PBQ_SCALES = {
     "anxiety_about_care": (19, 20, 22, 25),
     "risk_of_abuse": (18, 24),
 }
-PBQ_SCALE_CUTOFFS = {"impaired_bonding": 12, "rejection_anger": 13, "anxiety_about_care": 10, "risk_of_abuse": 3}
+PBQ_SCALE_CUTOFFS = {
+    "impaired_bonding": 12,
+    "rejection_anger": 13,
+    "anxiety_about_care": 10,
+    "risk_of_abuse": 3,
+}
 PBQ_TOTAL_CUTOFF = 26
 
 
