@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "bondwell.web",
     "bondwell.accounts",
+    "bondwell.screening",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,338 @@
+"""Screening: scheduled questionnaires, drafts, immutable assessments, risk alerts and the outbox.
+
+State changes go through `bondwell.screening.services` (and the worker jobs in `bondwell.screening.jobs`);
+these models hold data and constraints only. The one exception is the immutability guard on Assessment, which
+must hold whatever code path tries to rewrite a submitted result (the same guard the access audit uses).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from bondwell.accounts.models import Mother, Site
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class Source(models.TextChoices):
+    MOTHER = "mother", "Answered by the mother"
+    PAPER = "paper", "Paper form entered by a clinician"
+
+
+class ScheduledQuestionnaire(models.Model):
+    """A questionnaire a mother is asked to answer by a date (scheduled by a clinician or a study)."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="scheduled_questionnaires")
+    instrument = models.CharField(max_length=20)
+    due_on = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # A study time point (or other caller) as "app.Model:pk", so screening needs no import of the studies app.
+    study_timepoint_ref = models.CharField(max_length=80, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["mother", "status", "due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} due {self.due_on} ({self.status})"
+
+
+class Draft(models.Model):
+    """A mother's answers so far. Its key becomes the Assessment's idempotency key, so a retried submit of
+    the same draft can only ever create one Assessment."""
+
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="screening_drafts")
+    instrument = models.CharField(max_length=20)
+    profile = models.CharField(max_length=4)
+    scheduled = models.ForeignKey(
+        ScheduledQuestionnaire, null=True, blank=True, on_delete=models.PROTECT, related_name="drafts"
+    )
+    key = models.CharField(max_length=64, unique=True, default=new_key, editable=False)
+    answers = models.JSONField(default=dict)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["mother", "submitted_at", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return f"draft {self.instrument} for mother {self.mother_id}"
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("A submitted assessment is immutable: record a correction instead.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("A submitted assessment is immutable and is never deleted.")
+
+    def current(self) -> AssessmentQuerySet:
+        """Versions not replaced by a correction."""
+        return self.filter(superseded_by__isnull=True)
+
+
+class Assessment(models.Model):
+    """One submitted questionnaire with its score as `bondwell.instruments` computed it. Immutable."""
+
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="assessments")
+    instrument = models.CharField(max_length=20)
+    profile = models.CharField(max_length=4)
+    definition_version = models.CharField(max_length=20)
+    answers = models.JSONField()  # item key -> position of the chosen option as printed (0 = top option)
+    complete = models.BooleanField()  # False: unscoreable (items missing); risk flags still apply
+    total = models.PositiveSmallIntegerField(null=True, blank=True)
+    subscales = models.JSONField(default=dict)
+    band_key = models.CharField(max_length=40, blank=True)
+    band_urgent = models.BooleanField(default=False)
+    flags = models.JSONField(default=list)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    answered_on = models.DateField(help_text="The day the mother answered (the date on a paper form).")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled = models.ForeignKey(
+        ScheduledQuestionnaire, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    correction_reason = models.CharField(max_length=300, blank=True)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["mother", "instrument", "-answered_on"]),
+            models.Index(fields=["-submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.total} on {self.answered_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The guard that must live here: no code path may rewrite a submitted result.
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("A submitted assessment is immutable: record a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("A submitted assessment is immutable and is never deleted.")
+
+
+class AlertKind(models.TextChoices):
+    SELF_HARM = "self_harm", "Self-harm item answered positively"
+    URGENT_BAND = "urgent_band", "Score in an urgent band"
+
+
+class AlertAction(models.TextChoices):
+    PHONED = "phoned", "Phoned the mother"
+    SAFETY_PLAN = "safety_plan", "Safety plan made or reviewed"
+    REFERRAL_GP = "referral_gp", "Referred to her GP"
+    REFERRAL_PMH = "referral_pmh", "Referred to perinatal mental health"
+    EMERGENCY = "emergency", "Emergency services called"
+    OTHER = "other", "Other (see note)"
+
+
+class RiskAlert(models.Model):
+    """A risk signal a clinician must act on. Created in the same transaction as what raised it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open, not yet acknowledged"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        CLOSED = "closed", "Closed"
+
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="risk_alerts")
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="risk_alerts"
+    )
+    draft = models.ForeignKey(
+        Draft, null=True, blank=True, on_delete=models.PROTECT, related_name="risk_alerts"
+    )
+    # What raised it (a draft's or an assessment's key) and the kind: one alert per signal, never two.
+    source_key = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    instrument = models.CharField(max_length=20)
+    reason = models.CharField(max_length=300)
+    priority = models.PositiveSmallIntegerField(help_text="0 is the most urgent.")
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPEN)
+    raised_at = models.DateTimeField(default=timezone.now)
+    ack_due_at = models.DateTimeField()
+    escalation_level = models.PositiveSmallIntegerField(default=0)  # 0 care team, 1 site lead, 2+ fallback
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=16, choices=AlertAction.choices, blank=True)
+    action_note = models.CharField(max_length=500, blank=True)
+    action_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["priority", "-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source_key", "kind"], name="screening_one_alert_per_signal"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "priority", "-raised_at"]),
+            models.Index(fields=["status", "ack_due_at"]),
+            models.Index(fields=["mother", "-raised_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} alert for mother {self.mother_id} ({self.status})"
+
+
+class AlertEvent(models.Model):
+    """Every step of an alert, time-stamped: raised, notified, escalated, acknowledged, action, closed."""
+
+    alert = models.ForeignKey(RiskAlert, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    step = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["alert", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.step} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """The outbox: one message to one recipient, written in the transaction that needs it, sent by the worker.
+
+    The worker claims a row for `CLAIM_SECONDS` (row lock, SKIP LOCKED on PostgreSQL), sends it outside the
+    transaction, then marks it sent. A crash after sending and before marking may resend it after the claim
+    runs out (at least once); a crash before sending loses nothing.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Given up"
+
+    class Purpose(models.TextChoices):
+        ALERT = "alert", "Risk alert"
+        ESCALATION = "escalation", "Risk alert escalation"
+        INVITATION = "invitation", "Questionnaire invitation"
+        REMINDER = "reminder", "Questionnaire reminder"
+
+    channel = models.CharField(max_length=20, default="email")
+    recipient = models.CharField(max_length=254)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
+    alert = models.ForeignKey(
+        RiskAlert, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+    )
+    scheduled = models.ForeignKey(
+        ScheduledQuestionnaire, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+    )
+    # Identifies the message so the same event is never queued twice (e.g. "alert:12:level0:user5").
+    dedupe_key = models.CharField(max_length=120, unique=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["alert", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} to {self.recipient} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """Every try at sending a notification, successful or not."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="delivery_attempts")
+    at = models.DateTimeField(default=timezone.now)
+    ok = models.BooleanField()
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{'ok' if self.ok else 'failed'} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class SiteSafetySettings(models.Model):
+    """Per-site alerting rules; a site without a row uses the defaults below."""
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="safety_settings")
+    self_harm_ack_minutes = models.PositiveIntegerField(default=60)
+    urgent_band_ack_working_days = models.PositiveSmallIntegerField(default=1)
+    fallback_contact_name = models.CharField(max_length=120, blank=True)
+    fallback_contact_email = models.EmailField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "site safety settings"
+
+    def __str__(self) -> str:
+        return f"safety settings of {self.site}"
+
+
+class SiteCrisisContact(models.Model):
+    """A crisis contact a site shows instead of its country's defaults (when a site has any, only its own)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="crisis_contacts")
+    name = models.CharField(max_length=120)
+    phone = models.CharField(max_length=40)
+    when = models.CharField(max_length=120, blank=True, help_text="e.g. 24 hours, 7 days")
+    description = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["site", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(phone=""), name="screening_crisis_contact_has_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.phone}"
