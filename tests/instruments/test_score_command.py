@@ -108,3 +108,20 @@ def test_install_text_refuses_a_pack_for_another_instrument(run, tmp_path):
     assert result.exit_code == 2
     assert "refused" in result.stderr
     assert not (tmp_path / "phq9.yaml").exists()
+
+
+def test_ids_with_commas_quotes_and_spaces_survive_both_formats(run, tmp_path):
+    source = tmp_path / "odd.csv"
+    source.write_text(HEADER + '"Smith, ""Jo""",3,3,3,3,3,3,3,3,3,3\n')
+    as_csv = run("score", "epds", source).stdout.splitlines()
+    assert as_csv[1].startswith('"Smith, ""Jo""",9,')
+    assert json.loads(run("score", "epds", source, "--format", "json").stdout)[0]["id"] == 'Smith, "Jo"'
+
+
+def test_pbq_output_lists_all_four_scales_in_definition_order(run, tmp_path):
+    source = tmp_path / "pbq.csv"
+    columns = ",".join(f"q{n}" for n in range(1, 26))
+    source.write_text(f"id,{columns}\nm1," + ",".join(["2"] * 25) + "\n")
+    (row,) = json.loads(run("score", "pbq", source, "--format", "json").stdout)
+    assert list(row["subscales"]) == ["impaired_bonding", "rejection_anger", "anxiety_about_care", "risk_of_abuse"]
+    assert row["flags"] == ["infant_harm"]  # items 18 and 24 at "Quite often" score 3 each

@@ -71,10 +71,9 @@ def score_file(
         if not skip_invalid:
             _fail(f"{invalid.size} invalid row(s); nothing written (--skip-invalid scores the rest).")
     rows = np.flatnonzero(bulk.valid)
-    frame = csvio.result_frame(responses, bulk, rows)
-    writer = csvio.write_csv if output_format is OutputFormat.csv else csvio.write_json
+    text = csvio.render(responses, bulk, rows, output_format.value)
     with _output(out) as stream:
-        writer(frame, stream)
+        stream.write(text)
     flagged = {flag: int(raised[rows].sum()) for flag, raised in bulk.flags.items()}
     summary = ", ".join(f"{count} flagged {flag}" for flag, count in flagged.items() if count)
     stderr.print(f"scored {rows.size} response(s)" + (f"; {summary}" if summary else ""))
