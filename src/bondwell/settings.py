@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "bondwell.web",
     "bondwell.accounts",
     "bondwell.screening",
+    "bondwell.programme",
 ]
 
 MIDDLEWARE = [
@@ -199,7 +200,7 @@ BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
 BONDWELL_HOME_PANELS: list[str] = ["bondwell.accounts.panels.people"]
 
 # Which mothers an educator may see: the programme capability provides this (mothers in her classes).
-BONDWELL_EDUCATOR_SCOPE = ""
+BONDWELL_EDUCATOR_SCOPE = "bondwell.programme.access.mothers_taught_by"
 
 # Background jobs run by `bondwell worker`: dotted paths to functions `run(now) -> int` (items handled).
 BONDWELL_WORKER_JOBS: list[str] = []

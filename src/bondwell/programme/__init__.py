@@ -1,0 +1,1 @@
+"""The massage programme: courses and classes, routine content, guided home practice and its record."""

@@ -1,0 +1,283 @@
+"""Courses, classes, bookings (with a waiting list), attendance, practice at home, doses and reminders.
+
+State changes go through `bondwell.programme.services`; these models hold data and constraints only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import time
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from bondwell.accounts.models import Baby, Mother, Site
+
+# A frequently studied dose: about 15 minutes, once a day, for six weeks (see docs/content-review.md).
+DEFAULT_MINUTES_PER_SESSION = 15
+DEFAULT_SESSIONS_PER_WEEK = 7
+DEFAULT_DOSE_WEEKS = 6
+
+
+class Course(models.Model):
+    """A series of small classes (e.g. five weekly classes) run by one educator at one site."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="courses")
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    educator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courses_taught"
+    )
+    place = models.CharField(max_length=200)
+    capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(50)])
+    starts_on = models.DateField()
+    # The home-practice dose a mother on this course is prescribed unless her own dose says otherwise.
+    minutes_per_session = models.PositiveSmallIntegerField(
+        default=DEFAULT_MINUTES_PER_SESSION, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    sessions_per_week = models.PositiveSmallIntegerField(
+        default=DEFAULT_SESSIONS_PER_WEEK, validators=[MinValueValidator(1), MaxValueValidator(21)]
+    )
+    dose_weeks = models.PositiveSmallIntegerField(
+        default=DEFAULT_DOSE_WEEKS, validators=[MinValueValidator(1), MaxValueValidator(26)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="courses_created"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-starts_on", "id"]
+        indexes = [
+            models.Index(fields=["site", "-starts_on"]),
+            models.Index(fields=["educator", "-starts_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_on:%d %b %Y})"
+
+
+class ClassSession(models.Model):
+    """One class of a course: when, how long, and what it teaches."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveSmallIntegerField()
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    teaches = models.CharField(max_length=200, help_text="What this class teaches, in a line.")
+    routine_areas = models.JSONField(default=list, blank=True, help_text="Routine area keys covered.")
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["course", "number"], name="programme_session_number")]
+        indexes = [models.Index(fields=["course", "starts_at"]), models.Index(fields=["starts_at"])]
+
+    def __str__(self) -> str:
+        return f"Class {self.number}: {self.teaches}"
+
+
+class Booking(models.Model):
+    """A mother's place on a course, or her place in its waiting list (first come, first promoted)."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        WAITING = "waiting", "On the waiting list"
+        CANCELLED = "cancelled", "Cancelled"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="bookings")
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="programme_bookings")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    requested_at = models.DateTimeField(default=timezone.now)
+    placed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "mother"],
+                condition=Q(status__in=["booked", "waiting"]),
+                name="programme_one_active_booking",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["course", "status", "requested_at"]),
+            models.Index(fields=["mother", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mother} · {self.course} · {self.status}"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        ABSENT = "absent", "Absent"
+        EXCUSED = "excused", "Sent apologies"
+
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="attendance")
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="programme_attendance")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    note = models.CharField(max_length=300, blank=True, help_text="The educator's observation, if any.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["session__starts_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "mother"], name="programme_one_attendance")]
+        indexes = [models.Index(fields=["mother", "session"])]
+
+    def __str__(self) -> str:
+        return f"{self.mother} · {self.session} · {self.status}"
+
+
+class Mood(models.IntegerChoices):
+    """Her own mood, one tap on five faces (1 = very low … 5 = very good)."""
+
+    VERY_LOW = 1, "Very low"
+    LOW = 2, "Low"
+    OKAY = 3, "Okay"
+    GOOD = 4, "Good"
+    VERY_GOOD = 5, "Very good"
+
+
+class BabyResponse(models.TextChoices):
+    ENJOYED = "enjoyed", "Enjoyed it"
+    CALM = "calm", "Calm or sleepy"
+    MIXED = "mixed", "Mixed"
+    UNSETTLED = "unsettled", "Unsettled"
+
+
+class PracticeLog(models.Model):
+    """One massage session at home, guided by the app or logged afterwards."""
+
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", "Completed"
+        STOPPED_EARLY = "stopped_early", "Stopped early"
+
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="practice_logs")
+    baby = models.ForeignKey(
+        Baby, null=True, blank=True, on_delete=models.PROTECT, related_name="practice_logs"
+    )
+    started_at = models.DateTimeField()
+    duration_seconds = models.PositiveIntegerField(validators=[MaxValueValidator(3 * 60 * 60)])
+    guided = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.COMPLETED)
+    mood_before = models.PositiveSmallIntegerField(null=True, blank=True, choices=Mood.choices)
+    mood_after = models.PositiveSmallIntegerField(null=True, blank=True, choices=Mood.choices)
+    baby_response = models.CharField(max_length=10, blank=True, choices=BabyResponse.choices)
+    steps_completed = models.PositiveSmallIntegerField(default=0)
+    steps_total = models.PositiveSmallIntegerField(default=0)
+    routine_version = models.CharField(max_length=20, blank=True)
+    # The guided page sends one token per session, so a double tap or a retried request saves it once.
+    client_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["mother", "-started_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mood_before__isnull=True) | Q(mood_before__gte=1, mood_before__lte=5),
+                name="programme_mood_before_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(mood_after__isnull=True) | Q(mood_after__gte=1, mood_after__lte=5),
+                name="programme_mood_after_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mother} · {self.started_at:%Y-%m-%d %H:%M} · {self.duration_seconds // 60} min"
+
+    @property
+    def stopped_early(self) -> bool:
+        return self.outcome == self.Outcome.STOPPED_EARLY
+
+    @property
+    def completed(self) -> bool:
+        return self.outcome == self.Outcome.COMPLETED
+
+
+class PracticeDose(models.Model):
+    """A dose prescribed to one mother from a date (overrides her course's default dose)."""
+
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="practice_doses")
+    minutes_per_session = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    sessions_per_week = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(21)]
+    )
+    starts_on = models.DateField()
+    weeks = models.PositiveSmallIntegerField(
+        default=DEFAULT_DOSE_WEEKS, validators=[MinValueValidator(1), MaxValueValidator(26)]
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["mother", "-starts_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.minutes_per_session} min × {self.sessions_per_week}/week from {self.starts_on}"
+
+
+class ReminderPreference(models.Model):
+    """When a mother would like a practice reminder by email, and when she wants quiet."""
+
+    mother = models.OneToOneField(Mother, on_delete=models.CASCADE, related_name="reminder_preference")
+    enabled = models.BooleanField(default=False)
+    times = models.JSONField(default=list, blank=True, help_text='Local times "HH:MM", at most four.')
+    quiet_start = models.TimeField(default=time(21, 0))
+    quiet_end = models.TimeField(default=time(8, 0))
+    updated_at = models.DateTimeField(default=timezone.now)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["enabled"])]
+
+    def __str__(self) -> str:
+        return f"Reminders for {self.mother}: {'on' if self.enabled else 'off'}"
+
+
+class PracticeReminder(models.Model):
+    """One reminder due at one moment: the unique (mother, due_at) makes the worker idempotent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped"
+        FAILED = "failed", "Failed"
+
+    mother = models.ForeignKey(Mother, on_delete=models.CASCADE, related_name="practice_reminders")
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["mother", "due_at"], name="programme_one_reminder")]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.mother} · {self.due_at:%Y-%m-%d %H:%M} · {self.status}"
