@@ -55,7 +55,19 @@ def make_world() -> World:
     world.mother_b = Mother.objects.create(site=site_b, user=world.users_b["mother"], full_name="Mother B")
     for mother in (world.mother_a, world.mother_a2, world.mother_b):
         Baby.objects.create(mother=mother, name="Baby", birth_date=date(2026, 9, 1), gestation_weeks=39)
+    _book_into_educators_course(world)
     return world
+
+
+def _book_into_educators_course(world: World) -> None:
+    # The educator's scope is the mothers on her courses: mother_a is on one, mother_a2 is not.
+    from bondwell.programme.models import Booking, Course
+
+    course = Course.objects.create(
+        site=world.site_a, title="Baby massage", educator=world.users["educator"], place="Room 1",
+        capacity=6, starts_on=date(2026, 11, 2),
+    )
+    Booking.objects.create(course=course, mother=world.mother_a, status=Booking.Status.BOOKED)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ def _mother(world, mother):  # type: ignore[no-untyped-def]
 CASES = [
     Case(
         "mother-record", _mother,
-        own=everyone(403, clinician=200, site_lead=200, educator=404, researcher=403, admin=403),
+        own=everyone(403, clinician=200, site_lead=200, educator=200, researcher=403, admin=403),
         foreign={"mother": 403, "researcher": 403, "admin": 403},
     ),
     Case(
