@@ -123,5 +123,6 @@ def test_pbq_output_lists_all_four_scales_in_definition_order(run, tmp_path):
     columns = ",".join(f"q{n}" for n in range(1, 26))
     source.write_text(f"id,{columns}\nm1," + ",".join(["2"] * 25) + "\n")
     (row,) = json.loads(run("score", "pbq", source, "--format", "json").stdout)
-    assert list(row["subscales"]) == ["impaired_bonding", "rejection_anger", "anxiety_about_care", "risk_of_abuse"]
+    scales = ["impaired_bonding", "rejection_anger", "anxiety_about_care", "risk_of_abuse"]
+    assert list(row["subscales"]) == scales
     assert row["flags"] == ["infant_harm"]  # items 18 and 24 at "Quite often" score 3 each

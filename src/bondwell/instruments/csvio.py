@@ -67,7 +67,7 @@ def read_responses(
         for chunk in _chunks(handle, columns):
             block, raw = _positions(chunk, instrument.item_keys)
             raw_values.update({(offset + row, column): text for (row, column), text in raw.items()})
-            ids.append(chunk["id"].to_numpy(dtype=object))
+            ids.append(chunk["id"].fillna("").to_numpy(dtype=object))
             blocks.append(block)
             offset += len(chunk)
             if on_progress is not None:
@@ -131,13 +131,15 @@ def render(responses: Responses, bulk: BulkScores, rows: npt.NDArray[np.intp], o
     bands = _lookup([_text(band.key, as_json) for band in bulk.instrument.bands], bulk.band_index[rows])
     flags = _flags_strings(bulk, rows, as_json)
     subscales = _subscale_strings(bulk, rows, as_json)
+    columns = zip(ids, totals, subscales, bands, flags, strict=True)
     if as_json:
-        template = '{{"id": {}, "total": {}, "subscales": {}, "band": {}, "flags": {}}}'
-        columns = zip(ids, totals, subscales, bands, flags, strict=True)
-        lines = [template.format(*fields) for fields in columns]
-        return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
-    lines = [",".join(fields) for fields in zip(ids, totals, subscales, bands, flags, strict=True)]
-    return "".join(line + "\n" for line in ["id,total,subscales,band,flags", *lines])
+        objects = [
+            f'{{"id": {i}, "total": {t}, "subscales": {s}, "band": {b}, "flags": {f}}}'
+            for i, t, s, b, f in columns
+        ]
+        return "[\n" + ",\n".join(objects) + "\n]\n" if objects else "[]\n"
+    lines = [f"{i},{t},{s},{b},{f}\n" for i, t, s, b, f in columns]
+    return "id,total,subscales,band,flags\n" + "".join(lines)
 
 
 def _lookup(table: list[str], codes: npt.NDArray[np.int64]) -> list[str]:
@@ -158,7 +160,7 @@ _JSON_UNSAFE = re.compile(r'[\x00-\x1f"\\\x7f]')
 
 
 def _id_strings(ids: npt.NDArray[np.object_], as_json: bool) -> list[str]:
-    values = [str(value) for value in ids.tolist()]
+    values: list[str] = ids.tolist()  # the reader guarantees str (a blank id is "")
     joined = "".join(values)
     # The common case (plain identifiers) needs no escaping; checking the joined text is one fast scan.
     if as_json and not _JSON_UNSAFE.search(joined):
@@ -181,10 +183,15 @@ def _flags_strings(bulk: BulkScores, rows: npt.NDArray[np.intp], as_json: bool) 
 def _subscale_strings(bulk: BulkScores, rows: npt.NDArray[np.intp], as_json: bool) -> list[str]:
     if not bulk.subscales:
         return ["{}"] * len(rows)
-    parts = []
-    for subscale in bulk.instrument.subscales:
-        top = int(bulk.subscales[subscale.key].max(initial=0))
-        table = [f"{json.dumps(subscale.key)}: {value}" for value in range(top + 1)]
-        parts.append(_lookup(table, bulk.subscales[subscale.key][rows]))
-    objects = ["{" + ", ".join(pieces) + "}" for pieces in zip(*parts, strict=True)]
-    return objects if as_json else [_text(text, False) for text in objects]
+    keys = [subscale.key for subscale in bulk.instrument.subscales]
+    values = np.stack([bulk.subscales[key][rows] for key in keys], axis=1)
+    # Rows share few distinct subscale combinations: render each distinct one once (mixed-radix code).
+    radix = values.max(axis=0, initial=0) + 1
+    weights = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
+    distinct, inverse = np.unique(values @ weights, return_inverse=True)
+    rendered = []
+    for code in distinct.tolist():
+        digits = [(code // int(weight)) % int(base) for weight, base in zip(weights, radix, strict=True)]
+        text = json.dumps(dict(zip(keys, digits, strict=True)))
+        rendered.append(text if as_json else _text(text, False))
+    return _lookup(rendered, inverse.reshape(-1))
