@@ -126,3 +126,31 @@ def test_pbq_output_lists_all_four_scales_in_definition_order(run, tmp_path):
     scales = ["impaired_bonding", "rejection_anger", "anxiety_about_care", "risk_of_abuse"]
     assert list(row["subscales"]) == scales
     assert row["flags"] == ["infant_harm"]  # items 18 and 24 at "Quite often" score 3 each
+
+
+def test_pbq_subscale_values_in_the_output_match_single_response_scoring(run, tmp_path):
+    from bondwell.instruments import load, score
+
+    source = tmp_path / "pbq.csv"
+    rows = [[(n * k) % 6 for n in range(1, 26)] for k in range(1, 6)]
+    columns = ",".join(f"q{n}" for n in range(1, 26))
+    lines = [f"m{k}," + ",".join(map(str, r)) + "\n" for k, r in enumerate(rows)]
+    source.write_text(f"id,{columns}\n" + "".join(lines))
+    output = json.loads(run("score", "pbq", source, "--format", "json").stdout)
+    for row, positions in zip(output, rows, strict=True):
+        expected = score(load("pbq"), {f"q{n}": p for n, p in enumerate(positions, start=1)})
+        assert row["subscales"] == expected.subscales
+        assert row["total"] == expected.total
+        assert row["band"] == expected.band.key
+
+
+def test_the_chunked_progress_path_for_large_files_keeps_rows_in_order(run, tmp_path, monkeypatch):
+    from bondwell.instruments import commands, csvio
+
+    monkeypatch.setattr(commands, "PROGRESS_FROM_BYTES", 0)
+    monkeypatch.setattr(csvio, "CHUNK_ROWS", 2)  # several chunks, so rows must be stitched back in order
+    source = _csv(tmp_path, [f"m{k},{k % 4},0,0,0,0,0,0,0,0,3" for k in range(7)])
+    result = run("score", "epds", source, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [row["id"] for row in json.loads(result.stdout)] == [f"m{k}" for k in range(7)]
+    assert [row["total"] for row in json.loads(result.stdout)][:4] == [18, 19, 20, 21]

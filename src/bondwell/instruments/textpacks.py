@@ -22,6 +22,7 @@ Pack format::
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import tempfile
 from dataclasses import dataclass
@@ -139,8 +140,16 @@ def pack_path(text_dir: Path, name: str) -> Path:
 
 def read_installed_pack(text_dir: Path, structure: Instrument) -> TextPack | None:
     path = pack_path(text_dir, structure.name)
-    if not path.exists():
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
         return None
+    # The web app loads instruments per request: re-read a pack only when the file changes.
+    return _parse_cached(path, stat.st_mtime_ns, stat.st_size, structure)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_cached(path: Path, mtime_ns: int, size: int, structure: Instrument) -> TextPack:
     return parse_pack(path, structure)
 
 
