@@ -1,0 +1,110 @@
+"""Predictions (metafor's `predict.rma`) and the Q-profile confidence interval for τ² (`confint.rma.uni`)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import stats
+
+from bondwell.stats.meta._projection import FloatArray
+from bondwell.stats.meta._zeroin import R_TOL, RootNotFound, uniroot
+from bondwell.stats.meta.model import MetaResult, _frozen
+from bondwell.stats.meta.tau2 import q_statistic
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Predicted (pooled or fitted) effects with confidence and prediction intervals, one entry per row."""
+
+    pred: FloatArray
+    se: FloatArray
+    ci_low: FloatArray
+    ci_high: FloatArray
+    pi_low: FloatArray
+    pi_high: FloatArray
+    transformed: bool = False
+
+
+def predict(result: MetaResult, newmods: ArrayLike | None = None, transform: bool = False) -> Prediction:
+    """Intercept-only: the pooled effect. With moderators: fitted values (or values at `newmods`)."""
+    if newmods is None:
+        X_new = np.asarray(result.X) if result.p > 1 else np.ones((1, 1))
+    else:
+        mods = np.atleast_2d(np.asarray(newmods, dtype=np.float64))
+        if result.p > 1 and mods.shape[1] != result.p - 1:
+            mods = mods.T if mods.shape[0] == result.p - 1 else mods
+        X_new = np.column_stack([np.ones(mods.shape[0]), mods])
+        if X_new.shape[1] != result.p:
+            raise ValueError(f"newmods must have {result.p - 1} column(s)")
+    pred = X_new @ result.beta
+    vpred = np.einsum("ij,jk,ik->i", X_new, result.vcov, X_new)
+    se = np.sqrt(vpred)
+    crit = result.critical_value()
+    # metafor gives no prediction interval for a fixed-effect model (there is no between-study variance).
+    half_pi = crit * np.sqrt(vpred + result.tau2) if result.method != "FE" else np.full_like(pred, math.nan)
+    bounds = [pred, se, pred - crit * se, pred + crit * se, pred - half_pi, pred + half_pi]
+    if transform:
+        if not result.is_ratio:
+            raise ValueError("only ratio measures (RR, OR) are back-transformed")
+        bounds = [np.exp(b) if i != 1 else np.full_like(b, math.nan) for i, b in enumerate(bounds)]
+    pred, se, ci_low, ci_high, pi_low, pi_high = (_frozen(b) for b in bounds)
+    return Prediction(pred, se, ci_low, ci_high, pi_low, pi_high, transformed=transform)
+
+
+@dataclass(frozen=True)
+class Tau2Interval:
+    """Q-profile confidence intervals (estimate, lower, upper) for τ², τ, I² (%) and H²."""
+
+    tau2: tuple[float, float, float]
+    tau: tuple[float, float, float]
+    i2: tuple[float, float, float]
+    h2: tuple[float, float, float]
+    level: float = 0.95
+
+
+def q_profile(result: MetaResult) -> Tau2Interval:
+    """The τ² values where the generalised Q statistic meets the χ²(k − p) quantiles, as confint(rma)."""
+    if result.method == "FE":
+        raise ValueError("Model does not contain a random-effects component.")
+    if result.k == 1:
+        raise ValueError("Stopped because k = 1.")
+    y, v, X = np.asarray(result.yi), np.asarray(result.vi), np.asarray(result.X)
+    df = result.k - result.p
+    alpha = 1 - result.level
+    tau2_min = min(0.0, result.tau2)
+    tau2_max = max(100.0, result.tau2 * 10, tau2_min * 10)
+    crit_upper = float(stats.chi2.isf(alpha / 2, df))
+    crit_lower = float(stats.chi2.ppf(alpha / 2, df))
+    q_at_max = q_statistic(tau2_max, y, v, X)
+    q_at_min = q_statistic(tau2_min, y, v, X)
+
+    def root(objective: float) -> float:
+        try:
+            return uniroot(lambda t: q_statistic(t, y, v, X) - objective, tau2_min, tau2_max, R_TOL, 1000)
+        except RootNotFound:
+            return math.nan
+
+    lower = upper = math.nan
+    if q_at_min < crit_lower:
+        lower = upper = tau2_min
+    elif q_at_max > crit_lower:
+        upper = tau2_max
+    else:
+        upper = root(crit_lower)
+    if q_at_max > crit_upper:
+        lower = upper = tau2_max
+    elif q_at_min < crit_upper:
+        lower = tau2_min
+    else:
+        lower = root(crit_upper)
+    vt = result.vt
+    return Tau2Interval(
+        tau2=(result.tau2, lower, upper),
+        tau=(math.sqrt(result.tau2), math.sqrt(lower), math.sqrt(upper)),
+        i2=(result.i2, 100 * lower / (vt + lower), 100 * upper / (vt + upper)),
+        h2=(result.h2, lower / vt + 1, upper / vt + 1),
+        level=result.level,
+    )
