@@ -58,6 +58,8 @@ def main() -> None:
         cli = best_of(REPEATS, lambda: subprocess.run(command, check=True, capture_output=True))
         written = sum(1 for _ in out.open()) - 1
         assert written == ROWS, f"CLI wrote {written} rows"
+        as_json = [*command[:-1], str(out.with_suffix(".json")), "--format", "json"]
+        cli_json = best_of(1, lambda: subprocess.run(as_json, check=True, capture_output=True))
 
         epds = load("epds")
         read = best_of(REPEATS, lambda: read_responses(source, epds))
@@ -74,7 +76,7 @@ def main() -> None:
         baseline = best_of(REPEATS, lambda: bare_numpy(positions))
         assert (bare_numpy(positions) == bulk.totals).all()
 
-    print(f"whole CLI run (process start to file written): {cli:.2f} s  (goal < 10 s)")
+    print(f"whole CLI run (process start to file written): {cli:.2f} s  (goal < 10 s); as JSON {cli_json:.2f} s")
     print(f"  read CSV {read:.2f} s, score_many {scored:.3f} s, format and write CSV {writing:.2f} s")
     print(f"score_many vs bare numpy on the in-memory array: ratio {scored / baseline:.1f}")
     print(f"bench score_bulk: ours {cli:.2f} s, baseline {baseline:.3f} s, ratio {cli / baseline:.1f}")

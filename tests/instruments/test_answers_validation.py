@@ -76,3 +76,10 @@ def test_pbq_risk_of_abuse_flag_fires_from_partial_answers_once_the_cut_off_is_r
     assert risk_flags(pbq, {"q24": 2}) == {"infant_harm"}  # Quite often = 3 reaches the cut-off alone
     assert risk_flags(pbq, {"q24": 4}) == frozenset()  # Rarely = 1
     assert risk_flags(pbq, {"q18": 4, "q24": 3}) == {"infant_harm"}  # 1 + 2
+
+
+def test_numpy_integers_are_accepted_as_answers():
+    import numpy as np
+
+    answers = {f"q{n}": np.int64(3) for n in range(1, 11)}
+    assert score(load("epds"), answers).total == score(load("epds"), _complete()).total

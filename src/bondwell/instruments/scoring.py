@@ -8,6 +8,7 @@ scores.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 
 from bondwell.instruments.model import Band, Instrument, ItemProblem, RiskRule, Score, ScoringError
@@ -24,12 +25,13 @@ def check_answers(
         allowed = item.allowed_positions
         if value is None:
             problems.append(ItemProblem(item.key, None, allowed, "missing"))
-        elif isinstance(value, bool) or not isinstance(value, int):
+        elif isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            # numbers.Integral admits numpy integers (importers hand those over); bool is never an answer.
             problems.append(ItemProblem(item.key, value, allowed, "not a whole number"))
-        elif not 0 <= value < len(item.options):
+        elif not 0 <= int(value) < len(item.options):
             problems.append(ItemProblem(item.key, value, allowed, "out of range"))
         else:
-            scores[item.key] = item.score_of(value)
+            scores[item.key] = item.score_of(int(value))
     known = set(instrument.item_keys)
     unknown = [key for key in answers if key not in known]
     problems.extend(ItemProblem(key, answers[key], (), "not an item of this instrument") for key in unknown)
