@@ -23,7 +23,7 @@ from bondwell.instruments.model import Instrument, ItemProblem
 
 MISSING = np.iinfo(np.int64).min  # a blank cell
 NOT_A_NUMBER = MISSING + 1  # text, fractions: the raw text is kept in `raw_values`
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 100_000  # progress is reported after each chunk
 
 
 class InputFileError(ValueError):
