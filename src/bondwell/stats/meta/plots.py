@@ -80,7 +80,7 @@ def forest_plot(res: MetaResult, path: Path, title: str | None = None) -> Path:
     rows = np.arange(k, 0, -1) + 2.0  # studies from the top; pooled row at 1, PI row at 0
     fig_height = 1.6 + 0.28 * (k + 4)
     fig = plt.figure(figsize=(11, fig_height))
-    top = 1 - 0.75 / fig_height
+    top = 1 - (0.75 if title else 0.35) / fig_height
     bottom = 0.75 / fig_height
     ax = fig.add_axes((0.34, bottom, 0.36, top - bottom))
     text = blended_transform_factory(fig.transFigure, ax.transData)

@@ -1,0 +1,124 @@
+"""`bondwell meta FILE.csv`: a meta-analysis from a CSV with metafor's column names (pure: no Django)."""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from bondwell.stats.meta.csv_input import InputError, read_effects
+
+EXIT_INVALID = 2
+
+
+class MeasureChoice(enum.StrEnum):
+    SMD = "SMD"
+    MD = "MD"
+    RR = "RR"
+    OR = "OR"
+    RD = "RD"
+    GEN = "GEN"
+
+
+class MethodChoice(enum.StrEnum):
+    FE = "FE"
+    DL = "DL"
+    REML = "REML"
+    ML = "ML"
+    PM = "PM"
+    SJ = "SJ"
+    HE = "HE"
+
+
+class TestChoice(enum.StrEnum):
+    z = "z"
+    knha = "knha"
+
+
+class FormatChoice(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("meta")(meta)
+
+
+def meta(
+    file: Annotated[Path, typer.Argument(help="CSV: m1i,sd1i,n1i,m2i,sd2i,n2i | ai,bi,ci,di | yi,vi; optional study.")],
+    measure: Annotated[MeasureChoice, typer.Option("--measure", help="Effect size, as metafor's escalc.")],
+    method: Annotated[MethodChoice, typer.Option("--method", help="tau² estimator (FE: fixed effect).")] = (
+        MethodChoice.REML
+    ),
+    test: Annotated[TestChoice, typer.Option("--test", help="z (Wald) or knha (Hartung-Knapp).")] = TestChoice.z,
+    output_format: Annotated[FormatChoice, typer.Option("--format", help="text or json.")] = FormatChoice.text,
+    forest: Annotated[Path | None, typer.Option("--forest", help="Write a forest plot (.svg or .png).")] = None,
+    funnel: Annotated[Path | None, typer.Option("--funnel", help="Write a funnel plot (.svg or .png).")] = None,
+) -> None:
+    """Pool the studies in FILE as R's metafor::rma would, and report (ratio measures on the log scale)."""
+    from bondwell.stats.meta.model import rma
+    from bondwell.stats.meta.tau2 import ConvergenceError
+
+    for plot in (forest, funnel):
+        if plot is not None and plot.suffix.lower() not in (".svg", ".png"):
+            _fail(f"{plot}: plot files must end in .svg or .png")
+    try:
+        effects = read_effects(file, measure.value)
+    except InputError as error:
+        _fail(f"{file}: {error}")
+    try:
+        result = rma(effects, method=method.value, test=test.value)
+    except (ValueError, ConvergenceError) as error:
+        _fail(f"{file}: cannot fit the model: {error}")
+    if output_format is FormatChoice.json:
+        sys.stdout.write(json.dumps(json_report(result), indent=2) + "\n")
+    else:
+        sys.stdout.write(result.summary())
+    for path, draw in ((forest, result.forest), (funnel, result.funnel)):
+        if path is not None:
+            draw(path)
+            typer.echo(f"wrote {path}", err=True)
+
+
+def json_report(result: object) -> dict[str, object]:
+    """The contract's JSON keys (plus method, test, measure and p-values); NaN becomes null."""
+    from bondwell.stats.meta.model import MetaResult
+
+    assert isinstance(result, MetaResult)
+    report: dict[str, object] = {
+        "measure": result.measure,
+        "method": result.method,
+        "test": result.test,
+        "k": result.k,
+        "estimate": result.estimate,
+        "se": result.se,
+        "zval" if result.test == "z" else "tval": result.statistic,
+        "pval": result.pval,
+        "ci_low": result.ci_low,
+        "ci_high": result.ci_high,
+        "tau2": result.tau2,
+        "tau2_se": result.tau2_se,
+        "i2": result.i2,
+        "h2": result.h2,
+        "q": result.q,
+        "q_df": result.q_df,
+        "q_pvalue": result.q_pvalue,
+        "pi_low": result.pi_low,
+        "pi_high": result.pi_high,
+    }
+    if result.test == "knha":
+        report["df"] = result.ddf
+    if result.is_ratio:
+        for key in ("estimate", "ci_low", "ci_high", "pi_low", "pi_high"):
+            report[f"{key}_exp"] = math.exp(float(report[key]))  # type: ignore[arg-type]
+    return {key: (None if isinstance(value, float) and math.isnan(value) else value) for key, value in report.items()}
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(EXIT_INVALID)
