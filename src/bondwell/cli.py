@@ -64,6 +64,7 @@ def _register_capabilities() -> None:
 _CAPABILITY_COMMANDS: list[str] = [
     "bondwell.stats.trial.commands",
     "bondwell.instruments.commands",
+    "bondwell.stats.meta.commands",
 ]
 
 _register_capabilities()
