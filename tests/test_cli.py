@@ -44,7 +44,8 @@ def test_createuser_makes_a_site_clinician_and_refuses_a_weak_password(world: An
     from bondwell.accounts.models import User
 
     weak = runner.invoke(
-        app, ["createuser", "weak@a.test", "--role", "clinician", "--name", "W", "--site", "site-a", "--password", "123"]
+        app,
+        ["createuser", "weak@a.test", "--role", "clinician", "--name", "W", "--site", "site-a", "--password", "123"],
     )
     assert weak.exit_code == 2
     assert "password" in weak.output

@@ -7,7 +7,6 @@ touch the database set Django up first, lazily, through `django_setup()`.
 from __future__ import annotations
 
 import os
-import sys
 from typing import Annotated
 
 import typer
@@ -76,4 +75,4 @@ def run() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run())
+    run()

@@ -54,7 +54,8 @@ def _print_welcome(host: str, port: int) -> None:
     out.print(f"\n[bold green]Bondwell is running at http://{host}:{port}/[/bold green]  (Ctrl+C stops it)\n")
     logins = demo_logins()
     if logins:
-        out.print(f"Demo logins (synthetic data only) — every password is [bold]{DEMO_PASSWORD}[/bold]:", soft_wrap=True)
+        password = f"[bold]{DEMO_PASSWORD}[/bold]"
+        out.print(f"Demo logins (synthetic data only) — every password is {password}:", soft_wrap=True)
         for login in logins:
             out.print(f"  {login.role:<24} {login.email:<32} {login.site}", soft_wrap=True, highlight=False)
         out.print()

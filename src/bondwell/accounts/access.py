@@ -42,6 +42,8 @@ def mothers_in_scope(user: User) -> QuerySet[Mother]:
     role = user.role
     if role == Role.MOTHER:
         return Mother.objects.filter(user=user)
+    if user.site_id is None:
+        return Mother.objects.none()
     if role in {Role.CLINICIAN, Role.SITE_LEAD}:
         return Mother.objects.filter(site_id=user.site_id)
     if role == Role.EDUCATOR:

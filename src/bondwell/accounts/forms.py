@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from collections.abc import Iterator
-
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from bondwell.accounts.models import SITE_BOUND_ROLES, Site, User
@@ -38,12 +37,12 @@ class NewUserForm(forms.ModelForm[User]):
         super().__init__(*args, **kwargs)
         self.creator = creator
         if creator.role == Role.SITE_LEAD:
-            self.fields["role"].choices = [
-                (r.value, r.label) for r in (Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
-            ]
+            role_field = self.fields["role"]
+            assert isinstance(role_field, forms.ChoiceField)
+            role_field.choices = [(r.value, r.label) for r in (Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)]
             site_field = self.fields["site"]
             assert isinstance(site_field, forms.ModelChoiceField)
-            site_field.queryset = Site.objects.filter(pk=creator.site_id)
+            site_field.queryset = Site.objects.filter(pk=creator.site_id or 0)
             site_field.initial = creator.site_id
             site_field.required = True
 

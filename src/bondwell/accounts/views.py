@@ -68,7 +68,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     people = User.objects.select_related("site").exclude(role=Role.MOTHER)
     if user.role == Role.SITE_LEAD:
-        people = people.filter(site_id=user.site_id)
+        people = people.filter(site_id=user.site_id or 0)
     page = Paginator(people.order_by("full_name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/staff_list.html", {"title": "Staff", "page": page})
 

@@ -18,7 +18,7 @@ from django.utils.module_loading import import_string
 
 from bondwell.accounts.models import Mother, Site, User
 
-DEMO_PASSWORD = "bondwell-demo"  # noqa: S105 - synthetic accounts on a local demo only
+DEMO_PASSWORD = "bondwell-demo"
 DEMO_SEED = 20261124
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from bondwell.accounts.roles import Role
 from bondwell.web.navigation import home_panels
 
-HOME_TITLES = {
+HOME_TITLES: dict[str, str] = {
     Role.MOTHER: "Your space",
     Role.EDUCATOR: "Your classes",
     Role.CLINICIAN: "Clinic",
@@ -24,7 +24,7 @@ HOME_TITLES = {
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    role = getattr(request.user, "role", "")
+    role = str(getattr(request.user, "role", ""))
     return render(
         request,
         "web/home.html",
