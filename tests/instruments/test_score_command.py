@@ -154,3 +154,13 @@ def test_the_chunked_progress_path_for_large_files_keeps_rows_in_order(run, tmp_
     assert result.exit_code == 0, result.output
     assert [row["id"] for row in json.loads(result.stdout)] == [f"m{k}" for k in range(7)]
     assert [row["total"] for row in json.loads(result.stdout)][:4] == [18, 19, 20, 21]
+
+
+def test_scoring_does_not_depend_on_an_installed_text_pack(run, tmp_path, monkeypatch):
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    (packs / "epds.yaml").write_text("instrument: epds\nitems: []\n")  # broken pack
+    monkeypatch.setenv(TEXT_DIR_ENV, str(packs))
+    result = run("score", "epds", _csv(tmp_path, ["m1,3,3,3,3,3,3,3,3,3,3"]))
+    assert result.exit_code == 0, result.output
+    assert "unknown profile" in run("score", "epds", _csv(tmp_path, []), "--profile", "FR").stderr

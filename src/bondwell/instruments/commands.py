@@ -25,6 +25,7 @@ from bondwell.instruments.definitions import (
     default_text_dir,
     load,
     load_structure,
+    profiles,
 )
 from bondwell.instruments.model import Instrument, TextPackError
 from bondwell.instruments.textpacks import install_pack
@@ -57,7 +58,8 @@ def score_file(
     profile: Annotated[str, typer.Option("--profile", help="AU, UK or US guideline.")] = DEFAULT_PROFILE,
 ) -> None:
     """Score a file of responses. Any invalid row (without --skip-invalid) stops the run unwritten."""
-    definition = _load_or_exit(instrument, profile)
+    # Scoring never depends on wording, so a broken text pack cannot stop a bulk import.
+    definition = _load_or_exit(instrument, profile, with_text=False)
     if not file.is_file():
         _fail(f"{file}: no such file")
     try:
@@ -121,8 +123,10 @@ def export_fhir(
     typer.echo(to_questionnaire(_load_or_exit(instrument, profile)).model_dump_json(indent=2))
 
 
-def _load_or_exit(name: str, profile: str) -> Instrument:
+def _load_or_exit(name: str, profile: str, with_text: bool = True) -> Instrument:
     try:
+        if not with_text and name in available() and profile in profiles():
+            return load_structure(name, profile)
         return load(name, profile=profile)
     except (KeyError, TextPackError) as error:
         _fail(str(error).strip("'\""))
