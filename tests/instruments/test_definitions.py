@@ -129,3 +129,16 @@ def test_unknown_instrument_and_profile_are_refused():
         load("bdi")
     with pytest.raises(KeyError, match="unknown profile"):
         load("epds", profile="FR")
+
+
+def test_the_package_and_its_commands_never_import_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bondwell.instruments, bondwell.instruments.commands, bondwell.instruments.fhir\n"
+        "loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
+        "print(loaded)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
