@@ -193,21 +193,27 @@ BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({"mother", "educator", "clinician", "site_lead", "researcher", "admin"}), "Home", "home"),
     (frozenset({"mother"}), "My details", "my-record"),
     (frozenset({"educator", "clinician", "site_lead"}), "Mothers", "mother-list"),
+    (frozenset({"mother"}), "Questionnaires", "screening-my"),
+    (frozenset({"clinician", "site_lead"}), "Alerts", "screening-queue"),
     (frozenset({"site_lead", "admin"}), "Staff", "staff-list"),
 ]
 
 # Home-page panels: dotted paths to functions `panel(request) -> Panel | None`.
-BONDWELL_HOME_PANELS: list[str] = ["bondwell.accounts.panels.people"]
+BONDWELL_HOME_PANELS: list[str] = ["bondwell.accounts.panels.people", "bondwell.screening.panels.panel"]
 
 # Which mothers an educator may see: the programme capability provides this (mothers in her classes).
 BONDWELL_EDUCATOR_SCOPE = "bondwell.programme.access.mothers_taught_by"
 
 # Background jobs run by `bondwell worker`: dotted paths to functions `run(now) -> int` (items handled).
-BONDWELL_WORKER_JOBS: list[str] = []
+BONDWELL_WORKER_JOBS: list[str] = [
+    "bondwell.screening.jobs.deliver",
+    "bondwell.screening.jobs.escalate",
+    "bondwell.screening.jobs.remind",
+]
 BONDWELL_WORKER_INTERVAL_SECONDS = float(os.environ.get("BONDWELL_WORKER_INTERVAL_SECONDS", "5"))
 
 # Demo loaders run in order by `bondwell demo`: dotted paths to functions `load(context) -> None`.
-BONDWELL_DEMO_LOADERS: list[str] = ["bondwell.demo.accounts.load"]
+BONDWELL_DEMO_LOADERS: list[str] = ["bondwell.demo.accounts.load", "bondwell.screening.demo.load"]
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)

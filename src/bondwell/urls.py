@@ -8,4 +8,5 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
     path("", include("bondwell.accounts.urls")),
+    path("", include("bondwell.screening.urls")),
 ]

@@ -1,0 +1,263 @@
+"""Clinicians and site leads: the alert queue, each alert's steps, reports, paper entry, scheduling, overdue
+questionnaires and time-to-acknowledge. Site leads see alerts but never answers or scores."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from bondwell.accounts.access import access_mother, audit, mothers_in_scope, require_role
+from bondwell.accounts.models import User
+from bondwell.accounts.roles import Purpose, Role
+from bondwell.screening import services
+from bondwell.screening.forms import ActionForm, PaperForm, ScheduleForm
+from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, new_key
+from bondwell.screening.presenters import history, read
+from bondwell.screening.report_pdf import render_pdf
+from bondwell.screening.safety import PAPER_INSTRUMENTS, crisis_contacts, load_instrument
+
+PAGE_SIZE = 50
+ACTIVE = (RiskAlert.Status.OPEN, RiskAlert.Status.ACKNOWLEDGED)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@require_role(Role.CLINICIAN, Role.SITE_LEAD)
+def queue(request: HttpRequest) -> HttpResponse:
+    """Open alerts first, most urgent then newest; HTMX refreshes the table every 15 seconds."""
+    show_closed = request.GET.get("show") == "closed"
+    alerts = RiskAlert.objects.filter(mother__in=mothers_in_scope(_user(request))).select_related("mother")
+    if show_closed:
+        alerts = alerts.filter(status=RiskAlert.Status.CLOSED).order_by("-closed_at", "-id")
+    else:
+        alerts = alerts.filter(status__in=ACTIVE).annotate(
+            open_first=Case(When(status=RiskAlert.Status.OPEN, then=Value(0)), default=Value(1),
+                            output_field=IntegerField())
+        ).order_by("open_first", "priority", "-raised_at", "-id")
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"title": "Alerts", "page": page, "show_closed": show_closed, "now": timezone.now()}
+    if request.headers.get("HX-Request"):
+        return render(request, "screening/queue_rows.html", context)
+    return render(request, "screening/queue.html", context)
+
+
+def _alert(request: HttpRequest, alert_id: int) -> RiskAlert:
+    alert = RiskAlert.objects.filter(pk=alert_id).select_related("mother", "assessment").first()
+    if alert is None:
+        raise Http404("No such alert.")
+    access_mother(request, alert.mother_id, Purpose.ALERTS, action="view:alert")
+    return alert
+
+
+@require_role(Role.CLINICIAN, Role.SITE_LEAD)
+def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = _alert(request, alert_id)
+    user = _user(request)
+    form = ActionForm(request.POST if request.POST.get("step") == "action" else None)
+    if request.method == "POST":
+        step = request.POST.get("step")
+        try:
+            if step == "acknowledge":
+                services.acknowledge_alert(alert, by=user, request=request)
+                messages.success(request, "Acknowledged. Record what you do next.")
+                return redirect("screening-alert", alert_id=alert.pk)
+            if step == "action" and form.is_valid():
+                services.record_alert_action(
+                    alert, form.cleaned_data["action"], form.cleaned_data["note"], by=user, request=request
+                )
+                messages.success(request, "Action recorded.")
+                return redirect("screening-alert", alert_id=alert.pk)
+            if step == "close":
+                services.close_alert(alert, by=user, request=request)
+                messages.success(request, "Alert closed.")
+                return redirect("screening-queue")
+        except services.ScreeningError as problem:
+            messages.error(request, str(problem))
+            return redirect("screening-alert", alert_id=alert.pk)
+    alert.refresh_from_db()
+    reading = read(alert.assessment) if alert.assessment and user.role == Role.CLINICIAN else None
+    return render(
+        request,
+        "screening/alert.html",
+        {
+            "title": "Alert", "alert": alert, "form": form,
+            "events": alert.events.select_related("actor")[:100],
+            "reading": reading, "may_read_answers": user.role == Role.CLINICIAN,
+            "contacts": crisis_contacts(alert.mother.site),
+        },
+    )
+
+
+def _assessment(request: HttpRequest, assessment_id: int, action: str) -> Assessment:
+    assessment = Assessment.objects.filter(pk=assessment_id).first()
+    if assessment is None:
+        raise Http404("No such assessment.")
+    access_mother(request, assessment.mother_id, Purpose.CLINICAL, action=action)
+    return assessment
+
+
+@require_role(Role.CLINICIAN)
+def report(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = _assessment(request, assessment_id, "view:assessment")
+    reading = read(assessment)
+    return render(
+        request,
+        "screening/report.html",
+        {
+            "title": f"{reading.instrument.title}: report", "reading": reading, "assessment": assessment,
+            "trend": history(assessment), "alerts": assessment.risk_alerts.all(),
+            "replaced_by": Assessment.objects.filter(supersedes=assessment).first(),
+        },
+    )
+
+
+@require_role(Role.CLINICIAN)
+def report_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = _assessment(request, assessment_id, "download:assessment-pdf")
+    pdf = render_pdf(read(assessment), history(assessment))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{assessment.mother.pseudonym}-{assessment.instrument}-{assessment.answered_on}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_role(Role.CLINICIAN)
+def mother_screening(request: HttpRequest, mother_id: int) -> HttpResponse:
+    mother = access_mother(request, mother_id, Purpose.CLINICAL, action="view:screening")
+    form = ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["instrument"]
+        if not load_instrument(chosen, mother.site).wording_installed:
+            form.add_error("instrument", "Its licensed wording is not installed here: use the paper form.")
+        else:
+            services.schedule_questionnaire(mother, chosen, form.cleaned_data["due_on"], by=_user(request))
+            messages.success(request, "Scheduled. She will be invited by email when it comes due.")
+            return redirect("screening-mother", mother_id=mother.pk)
+    return render(
+        request,
+        "screening/mother.html",
+        {
+            "title": f"Screening: {mother.full_name}", "mother": mother, "form": form,
+            "assessments": Assessment.objects.filter(mother=mother).order_by("-answered_on", "-id")[:50],
+            "scheduled": mother.scheduled_questionnaires.order_by("-due_on")[:20],
+            "alerts": mother.risk_alerts.order_by("-raised_at")[:20],
+            "paper_instruments": PAPER_INSTRUMENTS, "today": timezone.localdate(),
+        },
+    )
+
+
+@require_role(Role.CLINICIAN)
+def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse:
+    """A clinician types in a paper form; missing items are allowed and risk flags still raise alerts."""
+    mother = access_mother(request, mother_id, Purpose.CLINICAL, action="open:paper-entry")
+    if instrument not in PAPER_INSTRUMENTS:
+        raise Http404("Unknown questionnaire.")
+    definition = load_instrument(instrument, mother.site)
+    form = PaperForm(definition, request.POST or None, initial={"key": new_key()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.record_assessment(
+                mother, instrument, form.answers(), source="paper", entered_by=_user(request),
+                answered_on=form.cleaned_data["answered_on"], idempotency_key=form.cleaned_data["key"],
+                request=request,
+            )
+        except services.ScreeningError as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, "Paper form entered.")
+            return redirect("screening-report", assessment_id=assessment.pk)
+    return render(
+        request,
+        "screening/paper.html",
+        {
+            "title": f"Enter a paper {definition.title}", "form": form, "mother": mother,
+            "instrument": definition,
+        },
+    )
+
+
+@require_role(Role.CLINICIAN)
+def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = _assessment(request, assessment_id, "open:correction")
+    definition = load_instrument(assessment.instrument, assessment.mother.site)
+    initial = {"key": new_key(), "answered_on": assessment.answered_on, **assessment.answers}
+    form = PaperForm(definition, request.POST or None, initial=initial, correcting=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_version = services.correct_assessment(
+                assessment, form.answers(), by=_user(request), reason=form.cleaned_data["reason"],
+                idempotency_key=form.cleaned_data["key"], answered_on=form.cleaned_data["answered_on"],
+                request=request,
+            )
+        except services.ScreeningError as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, "Correction saved as a new version; the original is kept.")
+            return redirect("screening-report", assessment_id=new_version.pk)
+    return render(
+        request,
+        "screening/paper.html",
+        {
+            "title": f"Correct the {definition.title}", "form": form, "mother": assessment.mother,
+            "instrument": definition, "correcting": assessment,
+        },
+    )
+
+
+@require_role(Role.CLINICIAN)
+def overdue(request: HttpRequest) -> HttpResponse:
+    waiting = ScheduledQuestionnaire.objects.filter(
+        mother__in=mothers_in_scope(_user(request)),
+        status=ScheduledQuestionnaire.Status.SCHEDULED,
+        due_on__lt=timezone.localdate(),
+    ).select_related("mother").order_by("due_on", "id")
+    page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "screening/overdue.html", {"title": "Overdue questionnaires", "page": page})
+
+
+@require_role(Role.CLINICIAN, Role.SITE_LEAD)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """How quickly alerts are acknowledged at this site (the last 90 days, at most the latest 5,000)."""
+    since = timezone.now() - timedelta(days=90)
+    alerts = RiskAlert.objects.filter(mother__in=mothers_in_scope(_user(request)), raised_at__gte=since)
+    acknowledged = alerts.filter(acknowledged_at__isnull=False).order_by("-raised_at")
+    minutes = [
+        (ack - raised).total_seconds() / 60
+        for raised, ack in acknowledged.values_list("raised_at", "acknowledged_at")[:5000]
+        if ack is not None
+    ]
+    audit(request, "view:alert-dashboard")
+    return render(
+        request,
+        "screening/dashboard.html",
+        {
+            "title": "Alert response", "count": len(minutes),
+            "median": statistics.median(minutes) if minutes else None,
+            "p90": _percentile(minutes, 90) if minutes else None,
+            "open": alerts.filter(status=RiskAlert.Status.OPEN).count(),
+            "escalated": alerts.filter(escalation_level__gt=0).count(),
+            "total": alerts.count(),
+        },
+    )
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    """Linear interpolation between order statistics (numpy's and R's type-7 default)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * percent / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)

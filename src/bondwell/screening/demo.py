@@ -1,0 +1,86 @@
+"""Demo screening data (all synthetic): results from calm to severe, acted-on alerts with response times, a
+few open alerts, and questionnaires due soon or overdue. Every result is scored by `bondwell.instruments` through
+the same service the web app uses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bondwell.accounts.models import Mother, User
+from bondwell.demo import DemoContext
+from bondwell.screening import services
+from bondwell.screening.models import AlertAction, AlertEvent, Notification, RiskAlert, Source
+from bondwell.screening.safety import load_instrument
+
+OPEN_ALERTS = 3
+
+
+def _answers(context: DemoContext, mother: Mother, instrument: str, severity: float, self_harm: bool) -> dict[str, int]:
+    """Positions whose item scores follow `severity` (0 calm .. 1 severe), as a person would tick them."""
+    definition = load_instrument(instrument, mother.site)
+    harm_item = next(rule.item for rule in definition.rules if rule.flag == "self_harm")
+    answers: dict[str, int] = {}
+    for item in definition.items:
+        top = max(option.score for option in item.options)
+        wanted = min(top, max(0, round(severity * top + context.rng.uniform(-0.8, 0.8))))
+        if item.key == harm_item:
+            wanted = context.rng.choice([1, 2]) if self_harm else 0
+        answers[item.key] = next(o.position for o in item.options if o.score == wanted)
+    return answers
+
+
+def load(context: DemoContext) -> None:
+    rng = context.rng
+    staff: dict[int, User] = {}
+    for key in ("clinician", "clinician2"):
+        user = context.users.get(key)
+        if user is not None and user.site_id is not None:
+            staff[user.site_id] = user
+    open_left = OPEN_ALERTS
+    for index, mother in enumerate(context.mothers):
+        clinician = staff.get(mother.site_id)
+        if clinician is None:
+            continue
+        severity = rng.choice([0.05, 0.15, 0.3, 0.45, 0.6, 0.85])
+        visits = rng.randint(1, 3)
+        for visit in range(visits):
+            days_ago = 14 * (visits - visit) + rng.randint(0, 5)
+            latest = visit == visits - 1
+            self_harm = severity >= 0.6 and rng.random() < 0.5
+            entered_by = mother.user if mother.user is not None else clinician
+            source = Source.MOTHER if mother.user is not None else Source.PAPER
+            instrument = "phq9" if source == Source.MOTHER or index % 2 else "epds"
+            when = context.now - timedelta(days=days_ago)
+            if latest and self_harm and open_left > 0:
+                when = context.now - timedelta(minutes=rng.randint(5, 50))
+            assessment = services.record_assessment(
+                mother, instrument, _answers(context, mother, instrument, severity, self_harm), source=source,
+                entered_by=entered_by, answered_on=when.date(), idempotency_key=services.new_submission_key(),
+                now=when,
+            )
+            for alert in RiskAlert.objects.filter(assessment=assessment):
+                if latest and open_left > 0 and when > context.now - timedelta(hours=1):
+                    open_left -= 1  # left open for the demo queue
+                else:
+                    _act_on(context, alert, clinician)
+            severity = max(0.0, severity - rng.uniform(0.0, 0.2))  # most mothers improve with care
+        if index % 4 == 0:
+            services.schedule_questionnaire(
+                mother, "phq9", context.today + timedelta(days=rng.choice([-6, -2, 2, 5])), by=clinician
+            )
+
+
+def _act_on(context: DemoContext, alert: RiskAlert, clinician: User) -> None:
+    """An alert handled in the past: acknowledged after a realistic delay, acted on, closed."""
+    services.acknowledge_alert(alert, by=clinician)
+    action = context.rng.choice(AlertAction.values[:4])
+    services.record_alert_action(alert, action, "Demo note.", by=clinician)
+    services.close_alert(alert, by=clinician)
+    acknowledged = alert.raised_at + timedelta(minutes=context.rng.randint(6, 160))
+    RiskAlert.objects.filter(pk=alert.pk).update(
+        acknowledged_at=acknowledged, action_at=acknowledged + timedelta(minutes=20),
+        closed_at=acknowledged + timedelta(hours=2),
+    )
+    AlertEvent.objects.filter(alert=alert, step="acknowledged").update(at=acknowledged)
+    # The messages of a past alert went out back then: the demo worker must not send them now.
+    Notification.objects.filter(alert=alert).update(status=Notification.Status.SENT, sent_at=alert.raised_at)

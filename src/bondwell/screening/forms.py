@@ -1,0 +1,79 @@
+"""Forms: a paper questionnaire as entered by a clinician, corrections, scheduling and alert steps."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from bondwell import instruments
+from bondwell.screening.models import AlertAction
+from bondwell.screening.presenters import option_label, question_text
+from bondwell.screening.safety import MOTHER_INSTRUMENTS, PAPER_INSTRUMENTS
+
+
+class PaperForm(forms.Form):
+    """Every item of a paper form; an item the mother left blank is entered as blank."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    answered_on = forms.DateField(
+        label="Date she answered", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+
+    def __init__(
+        self, instrument: instruments.Instrument, *args: Any, correcting: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for item in instrument.items:
+            choices = [("", "Left blank")] + [(str(o.position), option_label(o)) for o in item.options]
+            self.fields[item.key] = forms.TypedChoiceField(
+                label=f"{item.number}. {question_text(item)}", choices=choices, coerce=int, required=False,
+                empty_value=None, widget=forms.RadioSelect,
+            )
+        if correcting:
+            self.fields["reason"] = forms.CharField(
+                label="Why are you correcting these answers?", max_length=300,
+                help_text="Kept with the new version; the original stays on record.",
+            )
+
+    def clean_answered_on(self) -> date:
+        answered: date = self.cleaned_data["answered_on"]
+        if answered > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        return answered
+
+    def answers(self) -> dict[str, int]:
+        return {
+            item.key: self.cleaned_data[item.key]
+            for item in self.instrument.items
+            if self.cleaned_data.get(item.key) is not None
+        }
+
+
+TITLES = {"epds": "EPDS", "phq9": "PHQ-9", "gad7": "GAD-7"}
+
+
+class ScheduleForm(forms.Form):
+    instrument = forms.ChoiceField(
+        label="Questionnaire", choices=[(name, TITLES[name]) for name in MOTHER_INSTRUMENTS]
+    )
+    due_on = forms.DateField(label="Answer by", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_due_on(self) -> date:
+        due: date = self.cleaned_data["due_on"]
+        if due < timezone.localdate():
+            raise forms.ValidationError("Choose today or a later date.")
+        return due
+
+
+class ActionForm(forms.Form):
+    action = forms.ChoiceField(label="What was done", choices=[("", "Choose…"), *AlertAction.choices])
+    note = forms.CharField(
+        label="Note", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+PAPER_CHOICES = [(name, name) for name in PAPER_INSTRUMENTS]

@@ -1,0 +1,90 @@
+"""Worker jobs (settings.BONDWELL_WORKER_JOBS); each claims its own rows, so several workers may run."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from bondwell.screening.alerts import escalate_overdue
+from bondwell.screening.models import Notification, ScheduledQuestionnaire
+from bondwell.screening.outbox import base_url, deliver_due
+
+INVITE_AHEAD = timedelta(days=3)
+REMIND_EVERY = timedelta(days=3)
+MAX_REMINDERS = 3
+BATCH = 100
+
+
+def deliver(now: datetime) -> int:
+    """Send what the outbox holds."""
+    return deliver_due(now)
+
+
+def escalate(now: datetime) -> int:
+    """Escalate alerts nobody acknowledged in time."""
+    return escalate_overdue(now)
+
+
+def remind(now: datetime) -> int:
+    """Invite mothers to questionnaires coming due; remind them on the due day and every few days after."""
+    today = timezone.localdate(now)
+    handled = 0
+    with transaction.atomic():
+        waiting = ScheduledQuestionnaire.objects.select_for_update(skip_locked=True).filter(
+            status=ScheduledQuestionnaire.Status.SCHEDULED
+        )
+        to_invite = list(
+            waiting.filter(invited_at__isnull=True, due_on__lte=today + INVITE_AHEAD)
+            .select_related("mother__user")
+            .order_by("due_on", "id")[:BATCH]
+        )
+        for scheduled in to_invite:
+            _queue(scheduled, Notification.Purpose.INVITATION, now)
+            ScheduledQuestionnaire.objects.filter(pk=scheduled.pk).update(invited_at=now)
+            handled += 1
+        to_remind = list(
+            waiting.filter(invited_at__isnull=False, due_on__lte=today, reminders_sent__lt=MAX_REMINDERS)
+            .filter(
+                Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - REMIND_EVERY)
+            )
+            .exclude(invited_at__gt=now - timedelta(hours=12))  # not a reminder hours after the invitation
+            .select_related("mother__user")
+            .order_by("due_on", "id")[:BATCH]
+        )
+        for scheduled in to_remind:
+            _queue(scheduled, Notification.Purpose.REMINDER, now, number=scheduled.reminders_sent + 1)
+            ScheduledQuestionnaire.objects.filter(pk=scheduled.pk).update(
+                reminders_sent=scheduled.reminders_sent + 1, last_reminded_at=now
+            )
+            handled += 1
+    return handled
+
+
+def _queue(scheduled: ScheduledQuestionnaire, purpose: str, now: datetime, number: int = 0) -> None:
+    mother = scheduled.mother
+    email = mother.email or (mother.user.email if mother.user else "")
+    if not email or mother.user is None:
+        return  # no way to answer online: her clinician sees it on the overdue list instead
+    link = base_url() + reverse("screening-my")
+    if purpose == Notification.Purpose.INVITATION:
+        subject = "A short questionnaire from your care team"
+        opening = f"Your care team asks you to answer a short questionnaire by {scheduled.due_on:%d %B}."
+    else:
+        subject = "A reminder: your questionnaire"
+        opening = "This is a gentle reminder about the questionnaire your care team asked you to answer."
+    body = (
+        f"Hello {mother.full_name.split(' ')[0]},\n\n{opening} It takes a few minutes, and you can stop "
+        f"and come back to it at any time.\n\n{link}\n\nIf you are feeling unsafe or need help now, please call your "
+        "local emergency number.\n"
+    )
+    Notification.objects.get_or_create(
+        dedupe_key=f"scheduled:{scheduled.pk}:{purpose}:{number}",
+        defaults={
+            "recipient": email, "subject": subject, "body": body, "purpose": purpose, "scheduled": scheduled,
+            "created_at": now, "next_attempt_at": now,
+        },
+    )

@@ -1,0 +1,191 @@
+"""The mother's questionnaire on her phone: one question at a time or the whole form, a draft saved as she
+goes, one submission however often she taps, her result in kind words, and support the moment she needs it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from bondwell.accounts.access import audit, own_mother_record, require_role
+from bondwell.accounts.models import Mother
+from bondwell.accounts.roles import Role
+from bondwell.instruments import Instrument, Item
+from bondwell.screening import services
+from bondwell.screening.models import Assessment, Draft, ScheduledQuestionnaire
+from bondwell.screening.presenters import option_label, question_text, read
+from bondwell.screening.safety import MOTHER_INSTRUMENTS, crisis_contacts, load_instrument, mother_instrument
+
+
+def _own_draft(request: HttpRequest, draft_id: int) -> tuple[Mother, Draft]:
+    mother = own_mother_record(request)
+    draft = Draft.objects.filter(pk=draft_id, mother=mother).select_related("mother__site").first()
+    if draft is None:
+        raise Http404("No such questionnaire.")
+    return mother, draft
+
+
+@require_role(Role.MOTHER)
+def my_questionnaires(request: HttpRequest) -> HttpResponse:
+    mother = own_mother_record(request)
+    due = ScheduledQuestionnaire.objects.filter(
+        mother=mother, status=ScheduledQuestionnaire.Status.SCHEDULED
+    ).order_by("due_on")[:20]
+    drafts = Draft.objects.filter(mother=mother, submitted_at__isnull=True).order_by("-updated_at")[:5]
+    results = Assessment.objects.current().filter(mother=mother).order_by("-answered_on", "-id")[:10]
+    audit(request, "view:own-questionnaires", mother=mother)
+    return render(
+        request,
+        "screening/my_questionnaires.html",
+        {
+            "title": "Questionnaires", "due": due, "drafts": drafts, "results": results,
+            "offered": mother_instrument(mother.site), "today": timezone.localdate(),
+        },
+    )
+
+
+@require_role(Role.MOTHER)
+def start(request: HttpRequest, instrument: str) -> HttpResponse:
+    """Open her unfinished draft of this questionnaire, or start one (for a scheduled one when given)."""
+    mother = own_mother_record(request)
+    scheduled = None
+    if request.GET.get("scheduled", "").isdigit():
+        scheduled = get_object_or_404(
+            ScheduledQuestionnaire, pk=int(request.GET["scheduled"]), mother=mother,
+            status=ScheduledQuestionnaire.Status.SCHEDULED,
+        )
+    if scheduled is not None and scheduled.instrument != instrument:
+        raise Http404("This questionnaire is not offered to you.")
+    if instrument not in MOTHER_INSTRUMENTS or not load_instrument(instrument, mother.site).wording_installed:
+        # Without its licensed wording a questionnaire cannot be shown; her clinician can use the paper form.
+        raise Http404("This questionnaire is not offered to you.")
+    try:
+        draft = services.start_draft(mother, instrument, scheduled=scheduled)
+    except services.ScreeningError as error:
+        raise Http404(str(error)) from error
+    return redirect("screening-answer", draft_id=draft.pk)
+
+
+@require_role(Role.MOTHER)
+def answer(request: HttpRequest, draft_id: int) -> HttpResponse:
+    mother, draft = _own_draft(request, draft_id)
+    if draft.submitted_at is not None:
+        done = Assessment.objects.get(idempotency_key=draft.key)
+        return redirect("screening-result", assessment_id=done.pk)
+    instrument = load_instrument(draft.instrument, mother.site)
+    count = len(instrument.items)
+    whole = request.GET.get("view") == "all" or request.POST.get("view") == "all"
+    number = _number(request.POST.get("q") or request.GET.get("q"), count, draft)
+    error = ""
+    if request.method == "POST":
+        given = _posted_answers(request, instrument, whole, number)
+        try:
+            state = services.save_answers(draft, given, request=request)
+        except services.ScreeningError as problem:
+            error = str(problem)
+        else:
+            go = request.POST.get("go", "next")
+            if "self_harm" in state.new_flags:
+                return redirect(reverse("screening-support", kwargs={"draft_id": draft.pk}) + f"?next={go}")
+            if go == "submit":
+                return _submit(request, draft)
+            if whole:
+                messages.success(request, "Your answers are saved. You can come back to them at any time.")
+                return redirect(reverse("screening-answer", kwargs={"draft_id": draft.pk}) + "?view=all")
+            target = number - 1 if go == "back" else number + 1
+            if target > count:
+                return redirect(reverse("screening-answer", kwargs={"draft_id": draft.pk}) + "?q=review")
+            here = reverse("screening-answer", kwargs={"draft_id": draft.pk})
+            return redirect(f"{here}?q={max(1, target)}")
+    answers = draft.answers
+    answered = sum(1 for item in instrument.items if item.key in answers)
+    context: dict[str, Any] = {
+        "title": instrument.title, "draft": draft, "instrument": instrument, "count": count,
+        "answered": answered, "error": error, "whole": whole,
+        "questions": [_question(item, answers) for item in instrument.items],
+    }
+    if request.GET.get("q") == "review" and not whole:
+        context["review"] = True
+        context["missing"] = [q for q in context["questions"] if q["chosen"] is None]
+        return render(request, "screening/answer.html", context)
+    context["number"] = number
+    context["question"] = context["questions"][number - 1]
+    return render(request, "screening/answer.html", context)
+
+
+def _number(raw: str | None, count: int, draft: Draft) -> int:
+    if raw and raw.isdigit():
+        return min(max(1, int(raw)), count)
+    # Resume where she stopped: the first question she has not answered yet.
+    for number in range(1, count + 1):
+        if f"q{number}" not in draft.answers:
+            return number
+    return count
+
+
+def _posted_answers(
+    request: HttpRequest, instrument: Instrument, whole: bool, number: int
+) -> dict[str, object]:
+    keys = list(instrument.item_keys) if whole else [f"q{number}"]
+    given: dict[str, object] = {}
+    for key in keys:
+        raw = request.POST.get(key, "")
+        if raw == "":
+            continue
+        given[key] = int(raw) if raw.isdigit() else raw
+    return given
+
+
+def _question(item: Item, answers: dict[str, int]) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "number": item.number,
+        "text": question_text(item),
+        "options": [(o.position, option_label(o)) for o in item.options],
+        "chosen": answers.get(item.key),
+    }
+
+
+def _submit(request: HttpRequest, draft: Draft) -> HttpResponse:
+    try:
+        assessment = services.submit_draft(draft, request=request)
+    except services.ScreeningError as problem:
+        messages.error(request, str(problem))
+        return redirect(reverse("screening-answer", kwargs={"draft_id": draft.pk}) + "?q=review")
+    return redirect("screening-result", assessment_id=assessment.pk)
+
+
+@require_role(Role.MOTHER)
+def support(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """Shown the moment an answer signals risk, before she goes on (or stops)."""
+    mother, draft = _own_draft(request, draft_id)
+    audit(request, "view:support", mother=mother, obj=draft)
+    go = request.GET.get("next", "next")
+    onward = reverse("screening-answer", kwargs={"draft_id": draft.pk})
+    if go == "submit":
+        onward += "?q=review"
+    return render(
+        request,
+        "screening/support.html",
+        {"title": "Support is here for you", "contacts": crisis_contacts(mother.site), "onward": onward},
+    )
+
+
+@require_role(Role.MOTHER)
+def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    mother = own_mother_record(request)
+    assessment = get_object_or_404(Assessment, pk=assessment_id, mother=mother)
+    audit(request, "view:own-result", mother=mother, obj=assessment)
+    reading = read(assessment)
+    return render(
+        request,
+        "screening/result.html",
+        {
+            "title": "Thank you", "reading": reading, "contacts": crisis_contacts(mother.site),
+            "assessment": assessment,
+        },
+    )

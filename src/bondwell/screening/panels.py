@@ -1,0 +1,39 @@
+"""Home-page panels: a mother's due questionnaires; the open-alert count for clinicians and site leads."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from bondwell.accounts.access import mothers_in_scope
+from bondwell.accounts.models import Mother, User
+from bondwell.accounts.roles import Role
+from bondwell.screening.models import RiskAlert, ScheduledQuestionnaire
+from bondwell.web.navigation import Panel
+
+
+def panel(request: HttpRequest) -> Panel | None:
+    user = request.user
+    if not isinstance(user, User):
+        return None
+    if user.role == Role.MOTHER:
+        mother = Mother.objects.filter(user=user).first()
+        if mother is None:
+            return None
+        due = ScheduledQuestionnaire.objects.filter(
+            mother=mother, status=ScheduledQuestionnaire.Status.SCHEDULED
+        ).order_by("due_on")[:3]
+        return Panel("screening/panels/mother.html", {"due": list(due)}, order=20)
+    if user.role in {Role.CLINICIAN, Role.SITE_LEAD}:
+        open_alerts = RiskAlert.objects.filter(
+            mother__in=mothers_in_scope(user), status=RiskAlert.Status.OPEN
+        )
+        return Panel(
+            "screening/panels/alerts.html",
+            {
+                "open": open_alerts.count(),
+                "overdue": open_alerts.filter(ack_due_at__lt=timezone.now()).count(),
+            },
+            order=5,
+        )
+    return None

@@ -1,0 +1,83 @@
+"""What screens and reports show of an assessment: items in plain words, the band's texts, earlier results.
+
+Nothing here scores: totals, bands and flags are the ones `bondwell.instruments` computed when the response
+was stored; the band's texts are looked up in the same definition version and profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bondwell import instruments
+from bondwell.screening.models import Assessment
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    number: int
+    question: str
+    answer: str
+    item_score: int | None
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An assessment with its instrument's words."""
+
+    assessment: Assessment
+    instrument: instruments.Instrument
+    band: instruments.Band | None
+    rows: list[AnswerRow]
+
+    @property
+    def self_harm(self) -> bool:
+        return "self_harm" in self.assessment.flags
+
+    @property
+    def needs_support(self) -> bool:
+        return self.self_harm or self.assessment.band_urgent
+
+    @property
+    def anxiety_subscale(self) -> int | None:
+        value = self.assessment.subscales.get("anxiety")
+        return int(value) if value is not None else None
+
+
+def option_label(option: instruments.Option) -> str:
+    letter = "ABCDEFGH"[option.position]
+    return option.label or f"Option {letter} as printed (scores {option.score})"
+
+
+def question_text(item: instruments.Item) -> str:
+    return item.text or f"{item.theme} (item {item.number}; wording as on the printed form)"
+
+
+def read(assessment: Assessment) -> Reading:
+    instrument = instruments.load(assessment.instrument, profile=assessment.profile)
+    band = next((b for b in instrument.bands if b.key == assessment.band_key), None)
+    flagged_items = {rule.item for rule in instrument.rules if rule.flag in assessment.flags and rule.item}
+    rows = []
+    for item in instrument.items:
+        position = assessment.answers.get(item.key)
+        if position is None:
+            rows.append(AnswerRow(item.number, question_text(item), "Left blank", None, False))
+            continue
+        option = item.options[int(position)]
+        rows.append(
+            AnswerRow(
+                item.number, question_text(item), option_label(option), option.score, item.key in flagged_items
+            )
+        )
+    return Reading(assessment=assessment, instrument=instrument, band=band, rows=rows)
+
+
+def history(assessment: Assessment, limit: int = 12) -> list[Assessment]:
+    """Her results on the same questionnaire, oldest first, ending with this one (current versions only)."""
+    earlier = (
+        Assessment.objects.current()
+        .filter(mother_id=assessment.mother_id, instrument=assessment.instrument)
+        .filter(answered_on__lte=assessment.answered_on)
+        .order_by("-answered_on", "-submitted_at")[:limit]
+    )
+    return list(reversed(list(earlier)))

@@ -1,0 +1,104 @@
+"""What each site needs to keep a mother safe: which questionnaire she answers, whom she can call, and how
+fast a clinician must acknowledge an alert before it escalates."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from importlib import resources
+
+import yaml
+from django.utils import timezone
+
+from bondwell import instruments
+from bondwell.accounts.models import Site
+from bondwell.screening.models import AlertKind, SiteSafetySettings
+
+MOTHER_INSTRUMENTS = ("epds", "phq9")
+PAPER_INSTRUMENTS = ("epds", "phq9", "gad7")
+PROFILE_OF_COUNTRY = {"AU": "AU", "UK": "UK", "US": "US"}
+
+
+@dataclass(frozen=True)
+class CrisisContact:
+    name: str
+    phone: str
+    when: str
+    description: str
+    source: str
+
+    @property
+    def tel(self) -> str:
+        """The number as a tel: link wants it (digits and a leading +)."""
+        return re.sub(r"[^\d+]", "", self.phone)
+
+
+@functools.cache
+def _default_contacts() -> dict[str, tuple[CrisisContact, ...]]:
+    path = resources.files("bondwell.screening").joinpath("data", "crisis_contacts.yaml")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        country: tuple(
+            CrisisContact(
+                name=str(entry["name"]),
+                phone=str(entry["phone"]),
+                when=str(entry.get("when", "")),
+                description=str(entry.get("description", "")),
+                source=str(entry["source"]),
+            )
+            for entry in entries
+        )
+        for country, entries in raw.items()
+    }
+
+
+def crisis_contacts(site: Site) -> list[CrisisContact]:
+    """The site's own contacts when it has set any, else its country's defaults (Australian when unknown)."""
+    own = [
+        CrisisContact(c.name, c.phone, c.when, c.description, source=f"set by {site.name}")
+        for c in site.crisis_contacts.all()
+    ]
+    if own:
+        return own
+    defaults = _default_contacts()
+    return list(defaults.get(site.country) or defaults["AU"])
+
+
+def profile_for(site: Site) -> str:
+    return PROFILE_OF_COUNTRY.get(site.country, instruments.DEFAULT_PROFILE)
+
+
+def load_instrument(name: str, site: Site) -> instruments.Instrument:
+    return instruments.load(name, profile=profile_for(site))
+
+
+def mother_instrument(site: Site) -> str:
+    """The EPDS where the service has installed its licensed wording, the PHQ-9 otherwise."""
+    return "epds" if load_instrument("epds", site).wording_installed else "phq9"
+
+
+def safety_settings(site: Site) -> SiteSafetySettings:
+    """The site's settings row, or the defaults (unsaved) when it has none."""
+    found = SiteSafetySettings.objects.filter(site=site).first()
+    return found if found is not None else SiteSafetySettings(site=site)
+
+
+def add_working_days(moment: datetime, days: int) -> datetime:
+    """`days` working days (Monday to Friday, local time) after `moment`, at the same time of day."""
+    local = timezone.localtime(moment)
+    added = 0
+    while added < days:
+        local += timedelta(days=1)
+        if local.weekday() < 5:
+            added += 1
+    return local
+
+
+def acknowledge_window(kind: str, site: Site, raised_at: datetime) -> datetime:
+    """When an alert of this kind raised now must have been acknowledged before it escalates."""
+    rules = safety_settings(site)
+    if kind == AlertKind.SELF_HARM:
+        return raised_at + timedelta(minutes=rules.self_harm_ack_minutes)
+    return add_working_days(raised_at, rules.urgent_band_ack_working_days)
