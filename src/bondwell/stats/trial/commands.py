@@ -8,14 +8,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 
-from bondwell.stats.trial.analysis import analyse_trial
-from bondwell.stats.trial.data import DEFAULT_ADHERENCE_COLUMN, TrialDataError, load_trial_csv
-from bondwell.stats.trial.power import sample_size
-from bondwell.stats.trial.reliable_change import EPDS_CUTOFF
-from bondwell.stats.trial.synth import synth_trial
+# scipy and pandas load inside each command, so `bondwell --help` and the other capabilities' commands start
+# without paying for them; option defaults that live in the statistics modules are resolved there too.
 
 BAD_INPUT = 2
 
@@ -67,13 +63,26 @@ def analyse_trial_command(
         typer.Option("--per-protocol-min", help="Also run a per-protocol analysis at this adherence."),
     ] = None,
     adherence_column: Annotated[
-        str, typer.Option("--adherence-column", help="Adherence column used by --per-protocol-min.")
-    ] = DEFAULT_ADHERENCE_COLUMN,
+        str | None,
+        typer.Option(
+            "--adherence-column",
+            help="Adherence column used by --per-protocol-min [default: adherence_minutes_per_week].",
+        ),
+    ] = None,
     cutoff: Annotated[
-        float, typer.Option("--cutoff", help="Clinical cut-off: proportions strictly below it are reported.")
-    ] = EPDS_CUTOFF,
+        float | None,
+        typer.Option("--cutoff", help="Clinical cut-off: proportions strictly below it are reported [default: 13]."),
+    ] = None,
 ) -> None:
     """Analyse a two-arm trial: ANCOVA per week and a random-intercept mixed model (intention-to-treat)."""
+    import pandas as pd
+
+    from bondwell.stats.trial.analysis import analyse_trial
+    from bondwell.stats.trial.data import DEFAULT_ADHERENCE_COLUMN, TrialDataError, load_trial_csv
+    from bondwell.stats.trial.reliable_change import EPDS_CUTOFF
+
+    adherence_column = adherence_column or DEFAULT_ADHERENCE_COLUMN
+    cutoff = EPDS_CUTOFF if cutoff is None else cutoff
     try:
         data = load_trial_csv(file, outcome, adherence_column if per_protocol_min is not None else None)
         result = analyse_trial(data, per_protocol_min, cutoff)
@@ -105,6 +114,8 @@ def power_command(
     if (icc is None) != (cluster_size is None):
         raise _fail("--icc and --cluster-size go together")
     try:
+        from bondwell.stats.trial.power import sample_size
+
         result = sample_size(smd, power, alpha, baseline_correlation, attrition,
                              icc or 0.0, cluster_size or 1.0)
     except ValueError as error:
@@ -129,6 +140,8 @@ def synth_trial_command(
 ) -> None:
     """Write a synthetic two-arm EPDS trial (long format, one row per mother and visit)."""
     try:
+        from bondwell.stats.trial.synth import synth_trial
+
         frame = synth_trial(participants, seed, effect_size, attrition, sites)
         frame.to_csv(out, index=False)
     except (ValueError, OSError) as error:
