@@ -196,10 +196,16 @@ BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({"mother"}), "Questionnaires", "screening-my"),
     (frozenset({"clinician", "site_lead"}), "Alerts", "screening-queue"),
     (frozenset({"site_lead", "admin"}), "Staff", "staff-list"),
+    (frozenset({"mother"}), "Practice", "programme-practice"),
+    (frozenset({"mother", "educator", "clinician", "site_lead"}), "Classes", "programme-courses"),
 ]
 
 # Home-page panels: dotted paths to functions `panel(request) -> Panel | None`.
-BONDWELL_HOME_PANELS: list[str] = ["bondwell.accounts.panels.people", "bondwell.screening.panels.panel"]
+BONDWELL_HOME_PANELS: list[str] = [
+    "bondwell.accounts.panels.people",
+    "bondwell.screening.panels.panel",
+    "bondwell.programme.panels.programme",
+]
 
 # Which mothers an educator may see: the programme capability provides this (mothers in her classes).
 BONDWELL_EDUCATOR_SCOPE = "bondwell.programme.access.mothers_taught_by"
@@ -209,11 +215,16 @@ BONDWELL_WORKER_JOBS: list[str] = [
     "bondwell.screening.jobs.deliver",
     "bondwell.screening.jobs.escalate",
     "bondwell.screening.jobs.remind",
+    "bondwell.programme.reminders.run",
 ]
 BONDWELL_WORKER_INTERVAL_SECONDS = float(os.environ.get("BONDWELL_WORKER_INTERVAL_SECONDS", "5"))
 
 # Demo loaders run in order by `bondwell demo`: dotted paths to functions `load(context) -> None`.
-BONDWELL_DEMO_LOADERS: list[str] = ["bondwell.demo.accounts.load", "bondwell.screening.demo.load"]
+BONDWELL_DEMO_LOADERS: list[str] = [
+    "bondwell.demo.accounts.load",
+    "bondwell.screening.demo.load",
+    "bondwell.programme.demo.load",
+]
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("", include("bondwell.accounts.urls")),
     path("", include("bondwell.screening.urls")),
+    path("", include("bondwell.programme.urls")),
 ]

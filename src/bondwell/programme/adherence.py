@@ -1,0 +1,85 @@
+"""Adherence to a prescribed dose: pure arithmetic on dates and seconds (no Django), tested with hypothesis.
+
+Adherence is minutes practised against minutes prescribed, capped at 100% per week: a generous week does not
+"bank" minutes, and a missed week is simply a lower bar, never a broken streak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class Dose:
+    minutes_per_session: int
+    sessions_per_week: int
+    starts_on: date
+    weeks: int
+    source: str  # "personal", "course" or "default"
+
+    @property
+    def weekly_minutes(self) -> int:
+        return self.minutes_per_session * self.sessions_per_week
+
+    @property
+    def ends_on(self) -> date:
+        return self.starts_on + timedelta(weeks=self.weeks)
+
+    def describe(self) -> str:
+        times = "once a day" if self.sessions_per_week == 7 else f"{self.sessions_per_week} times a week"
+        if self.sessions_per_week == 14:
+            times = "twice a day"
+        return f"about {self.minutes_per_session} minutes, {times}, for {self.weeks} weeks"
+
+
+@dataclass(frozen=True)
+class WeekAdherence:
+    number: int  # 1 = the first week of the dose
+    starts_on: date
+    sessions: int
+    minutes: float
+    target_minutes: int
+    current: bool
+
+    @property
+    def fraction(self) -> float:
+        if self.target_minutes <= 0:
+            return 0.0
+        return min(1.0, self.minutes / self.target_minutes)
+
+    @property
+    def percent(self) -> int:
+        return round(self.fraction * 100)
+
+
+def weekly_adherence(dose: Dose, sessions: Iterable[tuple[date, int]], today: date) -> list[WeekAdherence]:
+    """One row per dose week that has begun by `today`, from (day, seconds) of each practice session."""
+    if today < dose.starts_on:
+        return []
+    weeks_begun = min(dose.weeks, (today - dose.starts_on).days // 7 + 1)
+    seconds = [0] * weeks_begun
+    counts = [0] * weeks_begun
+    for day, duration in sessions:
+        index = (day - dose.starts_on).days // 7
+        if day < dose.starts_on or index >= weeks_begun or day > today:
+            continue
+        seconds[index] += max(0, duration)
+        counts[index] += 1
+    current_index = (today - dose.starts_on).days // 7
+    return [
+        WeekAdherence(
+            number=i + 1, starts_on=dose.starts_on + timedelta(weeks=i), sessions=counts[i],
+            minutes=seconds[i] / 60, target_minutes=dose.weekly_minutes, current=i == current_index,
+        )
+        for i in range(weeks_begun)
+    ]
+
+
+def recent_adherence(dose: Dose, sessions: Iterable[tuple[date, int]], today: date, days: int = 7) -> float:
+    """Minutes in the last `days` days (today included) against the dose for that many days, capped at 1."""
+    start = today - timedelta(days=days - 1)
+    total = sum(max(0, s) for d, s in sessions if start <= d <= today) / 60
+    target = dose.weekly_minutes * days / 7
+    return 0.0 if target <= 0 else min(1.0, total / target)

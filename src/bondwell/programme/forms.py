@@ -1,0 +1,117 @@
+"""Forms: input shapes and field-level messages only; the rules live in services.py."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from bondwell.accounts.models import User
+from bondwell.accounts.roles import Role
+from bondwell.programme.models import Attendance, BabyResponse, Course, Mood
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(max_length=120, initial="Baby massage")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    educator = forms.ModelChoiceField(queryset=User.objects.none(), empty_label=None)
+    place = forms.CharField(max_length=200, help_text="Where the classes meet.")
+    capacity = forms.IntegerField(min_value=1, max_value=50, initial=8, help_text="Mothers per class.")
+    first_class_at = forms.DateTimeField(
+        label="First class", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Later classes follow weekly at the same time.",
+    )
+    classes = forms.IntegerField(min_value=1, max_value=12, initial=5, label="Number of classes")
+    class_minutes = forms.IntegerField(min_value=15, max_value=180, initial=60, label="Class length (minutes)")
+    minutes_per_session = forms.IntegerField(min_value=1, max_value=60, initial=15,
+                                             label="Home practice: minutes per session")
+    sessions_per_week = forms.IntegerField(min_value=1, max_value=21, initial=7,
+                                           label="Home practice: sessions per week")
+    dose_weeks = forms.IntegerField(min_value=1, max_value=26, initial=6, label="Home practice: weeks")
+
+    def __init__(self, *args: Any, creator: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        educators = User.objects.filter(role=Role.EDUCATOR, site_id=creator.site_id or 0, is_active=True)
+        if creator.role == Role.EDUCATOR:
+            educators = educators.filter(pk=creator.pk)
+        self.fields["educator"].queryset = educators.order_by("full_name")  # type: ignore[attr-defined]
+
+
+FACES = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
+MOOD_CHOICES = [(value, f"{FACES[value]} {label}") for value, label in Mood.choices]
+
+
+class FaceChoice(forms.RadioSelect):
+    pass
+
+
+class PracticeForm(forms.Form):
+    """A session logged afterwards, without the guide."""
+
+    started_at = forms.DateTimeField(label="When did you start?",
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    minutes = forms.IntegerField(min_value=1, max_value=180, initial=15, label="About how many minutes?")
+    completed = forms.TypedChoiceField(
+        label="How did it end?", coerce=lambda v: v == "yes", widget=forms.RadioSelect,
+        choices=[("yes", "We finished the routine"), ("no", "We stopped early")], initial="yes",
+    )
+    mood_before = forms.TypedChoiceField(label="Your mood before", required=False, coerce=int, empty_value=None,
+                                         choices=MOOD_CHOICES, widget=FaceChoice)
+    mood_after = forms.TypedChoiceField(label="Your mood after", required=False, coerce=int, empty_value=None,
+                                        choices=MOOD_CHOICES, widget=FaceChoice)
+    baby_response = forms.ChoiceField(label="How did your baby respond?", required=False,
+                                      choices=BabyResponse.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["started_at"].initial = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+
+
+class GuidedSaveForm(forms.Form):
+    """What the guided page posts at the end of a session (filled in by its small script)."""
+
+    token = forms.UUIDField()
+    started_epoch_ms = forms.IntegerField(min_value=0)
+    duration_seconds = forms.IntegerField(min_value=1, max_value=3 * 60 * 60)
+    steps_completed = forms.IntegerField(min_value=0, max_value=100)
+    steps_total = forms.IntegerField(min_value=0, max_value=100)
+    outcome = forms.ChoiceField(choices=[("completed", "completed"), ("stopped_early", "stopped early")])
+    mood_before = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=Mood.choices)
+    mood_after = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=Mood.choices)
+    baby_response = forms.ChoiceField(required=False, choices=BabyResponse.choices)
+
+
+class EnrolForm(forms.Form):
+    course: forms.ModelChoiceField[Course] = forms.ModelChoiceField(queryset=Course.objects.none(), empty_label=None)
+
+    def __init__(self, *args: Any, courses: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses  # type: ignore[attr-defined]
+
+
+class DoseForm(forms.Form):
+    minutes_per_session = forms.IntegerField(min_value=1, max_value=60, initial=15)
+    sessions_per_week = forms.IntegerField(min_value=1, max_value=21, initial=7)
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    weeks = forms.IntegerField(min_value=1, max_value=26, initial=6)
+
+
+def _time_field(label: str, initial: time | None = None, required: bool = False) -> forms.TimeField:
+    return forms.TimeField(label=label, required=required, initial=initial,
+                           widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+
+class ReminderForm(forms.Form):
+    enabled = forms.BooleanField(required=False, label="Send me reminders by email")
+    time_1 = _time_field("Reminder time")
+    time_2 = _time_field("Second time (optional)")
+    quiet_start = _time_field("Quiet hours start", time(21, 0), required=True)
+    quiet_end = _time_field("Quiet hours end", time(8, 0), required=True)
+
+    def times(self) -> list[time]:
+        return [t for t in (self.cleaned_data.get("time_1"), self.cleaned_data.get("time_2")) if t is not None]
+
+
+ATTENDANCE_CHOICES = [("", "—"), *Attendance.Status.choices]

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from bondwell.programme import views
+
+urlpatterns = [
+    path("programme/routine/", views.routine, name="programme-routine"),
+    path("practice/", views.practice_home, name="programme-practice"),
+    path("practice/guided/", views.guided, name="programme-guided"),
+    path("practice/guided/save/", views.guided_save, name="programme-practice-save"),
+    path("practice/new/", views.practice_new, name="programme-practice-new"),
+    path("practice/reminders/", views.reminders, name="programme-reminders"),
+    path("programme/courses/", views.courses, name="programme-courses"),
+    path("programme/courses/new/", views.course_new, name="programme-course-new"),
+    path("programme/courses/<int:course_id>/", views.course_detail, name="programme-course"),
+    path("programme/classes/<int:session_id>/attendance/", views.attendance, name="programme-attendance"),
+    path("programme/book/", views.book, name="programme-book"),
+    path("programme/cancel/", views.cancel, name="programme-cancel"),
+    path("programme/mothers/<int:mother_id>/", views.mother_practice, name="programme-mother-practice"),
+    path("programme/mothers/<int:mother_id>/enrol/", views.enrol, name="programme-enrol"),
+    path("programme/mothers/<int:mother_id>/dose/", views.dose, name="programme-dose"),
+]

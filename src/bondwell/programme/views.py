@@ -1,0 +1,355 @@
+"""Thin views: read through the scoping layer, change through services.py."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record, require_role
+from bondwell.accounts.models import User
+from bondwell.accounts.roles import Purpose, Role
+from bondwell.programme import services
+from bondwell.programme.charts import practice_chart
+from bondwell.programme.content import shipped_content
+from bondwell.programme.forms import CourseForm, DoseForm, EnrolForm, GuidedSaveForm, PracticeForm, ReminderForm
+from bondwell.programme.models import Attendance, BabyResponse, Booking, ClassSession, PracticeLog, ReminderPreference
+from bondwell.programme.practice import adherence_for, roster_adherence
+from bondwell.programme.services import course_queryset
+
+PAGE_SIZE = 30
+STAFF = (Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in first.")
+    return user
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# ---- routine (content, for everyone signed in) ------------------------------------------------------------
+
+
+@require_role(*[role.value for role in Role])
+def routine(request: HttpRequest) -> HttpResponse:
+    return render(request, "programme/routine.html", {"title": "The massage routine", "content": shipped_content()})
+
+
+# ---- the mother's own practice ------------------------------------------------------------------------------
+
+
+@require_role(Role.MOTHER)
+def practice_home(request: HttpRequest) -> HttpResponse:
+    mother = own_mother_record(request)
+    audit(request, "view:own-practice", mother=mother)
+    today = timezone.localdate()
+    dose, weeks = adherence_for(mother, today)
+    logs = PracticeLog.objects.filter(mother=mother).order_by("-started_at", "-id")
+    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
+    preference = ReminderPreference.objects.filter(mother=mother).first()
+    return render(request, "programme/practice_home.html", {
+        "title": "My practice", "mother": mother, "dose": dose, "weeks": weeks, "page": page,
+        "chart": practice_chart(mother, today), "preference": preference,
+    })
+
+
+@require_role(Role.MOTHER)
+def guided(request: HttpRequest) -> HttpResponse:
+    content = shipped_content()
+    own_mother_record(request)
+    if request.method != "POST":
+        return render(request, "programme/guided_check.html", {"title": "Before you start", "content": content})
+    not_now = [q for q in content.safety_check if request.POST.get(q.key) != "yes"]
+    if not_now:
+        return render(request, "programme/guided_not_today.html", {"title": "Not today", "not_now": not_now})
+    steps = [(step, content.diagram_svg(step)) for step in content.routine.steps]
+    return render(request, "programme/guided.html", {
+        "title": "Guided massage", "content": content, "steps": steps, "token": uuid.uuid4(),
+        "baby_responses": BabyResponse.choices,
+        "total_minutes": round(content.routine.total_seconds / 60),
+    })
+
+
+@require_role(Role.MOTHER)
+@require_POST
+def guided_save(request: HttpRequest) -> HttpResponse:
+    form = GuidedSaveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Sorry, that session could not be saved. You can add it by hand below.")
+        return redirect("programme-practice-new")
+    data = form.cleaned_data
+    now = timezone.now()
+    started = datetime.fromtimestamp(data["started_epoch_ms"] / 1000, tz=UTC)
+    if not now - timedelta(hours=12) <= started <= now + timedelta(minutes=5):
+        started = now - timedelta(seconds=data["duration_seconds"])  # a phone clock far off: trust ours
+    completed = data["outcome"] == "completed"
+    entry = services.PracticeEntry(
+        started_at=started, duration_seconds=data["duration_seconds"], guided=True, completed=completed,
+        mood_before=data["mood_before"], mood_after=data["mood_after"], baby_response=data["baby_response"],
+        steps_completed=min(data["steps_completed"], data["steps_total"]), steps_total=data["steps_total"],
+        routine_version=shipped_content().routine.version, client_token=data["token"],
+    )
+    try:
+        services.log_practice(request, _user(request), entry)
+    except ValidationError:
+        messages.error(request, "Sorry, that session could not be saved. You can add it by hand below.")
+        return redirect("programme-practice-new")
+    if completed:
+        messages.success(request, "Saved. Thank you for this time together.")
+    else:
+        messages.success(request, "Saved. Stopping when your baby has had enough is part of the massage: well done.")
+    return redirect("programme-practice")
+
+
+@require_role(Role.MOTHER)
+def practice_new(request: HttpRequest) -> HttpResponse:
+    own_mother_record(request)
+    form = PracticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        entry = services.PracticeEntry(
+            started_at=data["started_at"], duration_seconds=data["minutes"] * 60, guided=False,
+            completed=data["completed"], mood_before=data["mood_before"], mood_after=data["mood_after"],
+            baby_response=data["baby_response"],
+        )
+        try:
+            services.log_practice(request, _user(request), entry)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Saved. Every session counts.")
+            return redirect("programme-practice")
+    return render(request, "programme/practice_new.html", {"title": "Add a session", "form": form})
+
+
+@require_role(Role.MOTHER)
+def reminders(request: HttpRequest) -> HttpResponse:
+    mother = own_mother_record(request)
+    preference = ReminderPreference.objects.filter(mother=mother).first()
+    initial: dict[str, Any] = {}
+    if preference is not None:
+        times = [*preference.times, "", ""]
+        initial = {"enabled": preference.enabled, "time_1": times[0] or None, "time_2": times[1] or None,
+                   "quiet_start": preference.quiet_start, "quiet_end": preference.quiet_end}
+    form = ReminderForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_reminders(request, _user(request), enabled=data["enabled"], times=form.times(),
+                                   quiet_start=data["quiet_start"], quiet_end=data["quiet_end"])
+        except ValidationError as error:
+            error_dict = getattr(error, "error_dict", {})
+            if "times" in error_dict:
+                form.add_error("time_1", error_dict["times"])
+            else:
+                _apply_errors(form, error)
+        else:
+            messages.success(request, "Your reminder times are saved.")
+            return redirect("programme-practice")
+    return render(request, "programme/reminders.html", {"title": "Reminders", "form": form})
+
+
+# ---- courses and bookings -----------------------------------------------------------------------------------
+
+
+@require_role(Role.MOTHER, *STAFF)
+def courses(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    today = timezone.localdate()
+    visible = course_queryset(user).select_related("educator").order_by("-starts_on", "id")
+    context: dict[str, Any] = {"title": "Classes", "today": today}
+    if user.role == Role.MOTHER:
+        mother = own_mother_record(request)
+        bookings = Booking.objects.filter(mother=mother).exclude(status=Booking.Status.CANCELLED)
+        booked = {b.course_id: b for b in bookings.select_related("course")}
+        open_courses = visible.filter(starts_on__gte=today - timedelta(days=7))[:20]
+        context.update(bookings=list(booked.values()), open_courses=[(c, booked.get(c.pk)) for c in open_courses])
+        return render(request, "programme/courses_mother.html", context)
+    page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
+    context.update(page=page, may_create=user.role in services.PLANNING_ROLES)
+    return render(request, "programme/courses_staff.html", context)
+
+
+@require_role(Role.MOTHER)
+@require_POST
+def book(request: HttpRequest) -> HttpResponse:
+    try:
+        booking = services.book_own_place(request, _user(request), int(request.POST.get("course_id", "0")))
+    except (ValueError, ValidationError):
+        raise Http404("No such course.") from None
+    if booking.status == Booking.Status.BOOKED:
+        messages.success(request, f"You have a place on {booking.course.title}.")
+    else:
+        messages.success(request, f"{booking.course.title} is full: you are on the waiting list, and will get the "
+                                  "first place that frees up.")
+    return redirect("programme-courses")
+
+
+@require_role(Role.MOTHER, *STAFF)
+@require_POST
+def cancel(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    try:
+        booking_id = int(request.POST.get("booking_id", "0"))
+        booking = Booking.objects.get(pk=booking_id)
+        services.cancel_booking(request, user, booking_id)
+    except (ValueError, Booking.DoesNotExist, PermissionDenied):
+        raise Http404("No such booking.") from None
+    messages.success(request, "The booking is cancelled.")
+    if user.role == Role.MOTHER:
+        return redirect("programme-courses")
+    return redirect("programme-course", course_id=booking.course_id)
+
+
+@require_role(Role.EDUCATOR, Role.SITE_LEAD)
+def course_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = CourseForm(request.POST or None, creator=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan = services.CoursePlan(
+            title=data["title"], place=data["place"], capacity=data["capacity"],
+            first_class_at=data["first_class_at"], classes=data["classes"], class_minutes=data["class_minutes"],
+            description=data["description"], minutes_per_session=data["minutes_per_session"],
+            sessions_per_week=data["sessions_per_week"], dose_weeks=data["dose_weeks"],
+        )
+        try:
+            course = services.create_course(request, user, plan, data["educator"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{course.title} is ready, with {plan.classes} classes.")
+            return redirect("programme-course", course_id=course.pk)
+    return render(request, "programme/course_new.html", {"title": "New course", "form": form})
+
+
+@require_role(*STAFF)
+def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
+    user = _user(request)
+    course = course_queryset(user).select_related("educator", "site").filter(pk=course_id).first()
+    if course is None:
+        raise Http404("No such course.")
+    bookings = list(
+        Booking.objects.filter(course=course, status__in=["booked", "waiting"], mother__in=mothers_in_scope(user))
+        .select_related("mother").order_by("status", "requested_at", "id")
+    )
+    booked = [b for b in bookings if b.status == Booking.Status.BOOKED]
+    waiting = [b for b in bookings if b.status == Booking.Status.WAITING]
+    sessions = list(course.sessions.order_by("number"))
+    present: dict[int, int] = {}
+    for mother_id in Attendance.objects.filter(session__course=course, status=Attendance.Status.PRESENT).values_list(
+        "mother_id", flat=True
+    ):
+        present[mother_id] = present.get(mother_id, 0) + 1
+    adherence = roster_adherence(course, [b.mother_id for b in booked], timezone.localdate())
+    roster = [(b, present.get(b.mother_id, 0), round(adherence[b.mother_id] * 100)) for b in booked]
+    held = sum(1 for s in sessions if s.starts_at <= timezone.now())
+    return render(request, "programme/course_detail.html", {
+        "title": course.title, "course": course, "roster": roster, "waiting": waiting, "sessions": sessions,
+        "held": held, "may_record": user.role in services.PLANNING_ROLES,
+    })
+
+
+@require_role(Role.EDUCATOR, Role.SITE_LEAD)
+def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = _user(request)
+    session = ClassSession.objects.select_related("course").filter(
+        pk=session_id, course__in=course_queryset(user)
+    ).first()
+    if session is None:
+        raise Http404("No such class.")
+    booked = list(
+        Booking.objects.filter(course=session.course, status=Booking.Status.BOOKED, mother__in=mothers_in_scope(user))
+        .select_related("mother").order_by("mother__full_name", "id")
+    )
+    existing = {a.mother_id: a for a in Attendance.objects.filter(session=session)}
+    error = ""
+    if request.method == "POST":
+        marks = {}
+        for booking in booked:
+            status = request.POST.get(f"status_{booking.mother_id}", "")
+            if status:
+                marks[booking.mother_id] = (status, request.POST.get(f"note_{booking.mother_id}", "").strip())
+        try:
+            written = services.record_attendance(request, user, session.pk, marks)
+        except ValidationError as problem:
+            error = "; ".join(problem.messages)
+        else:
+            messages.success(request, f"Attendance saved for {written} mother{'s' if written != 1 else ''}.")
+            return redirect("programme-course", course_id=session.course_id)
+    rows = [(b.mother, existing.get(b.mother_id)) for b in booked]
+    return render(request, "programme/attendance.html", {
+        "title": f"Attendance: class {session.number}", "session": session, "rows": rows,
+        "statuses": Attendance.Status.choices, "error": error,
+    })
+
+
+# ---- one mother's programme record, for staff ---------------------------------------------------------------
+
+
+@require_role(*STAFF)
+def mother_practice(request: HttpRequest, mother_id: int) -> HttpResponse:
+    mother = access_mother(request, mother_id, Purpose.PROGRAMME)
+    today = timezone.localdate()
+    dose, weeks = adherence_for(mother, today)
+    logs = PracticeLog.objects.filter(mother=mother).order_by("-started_at", "-id")[:PAGE_SIZE]
+    visits = Attendance.objects.filter(mother=mother).select_related("session", "session__course").order_by(
+        "-session__starts_at"
+    )[:PAGE_SIZE]
+    bookings = Booking.objects.filter(mother=mother).select_related("course").order_by("-requested_at")[:PAGE_SIZE]
+    return render(request, "programme/mother_practice.html", {
+        "title": f"Programme: {mother.full_name}", "mother": mother, "dose": dose, "weeks": weeks, "logs": logs,
+        "visits": visits, "bookings": bookings,
+    })
+
+
+@require_role(*STAFF)
+def enrol(request: HttpRequest, mother_id: int) -> HttpResponse:
+    mother = access_mother(request, mother_id, Purpose.PROGRAMME)
+    user = _user(request)
+    open_courses = course_queryset(user).filter(starts_on__gte=timezone.localdate() - timedelta(days=14))
+    form = EnrolForm(request.POST or None, courses=open_courses.order_by("starts_on", "id"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = services.enrol_mother(request, user, form.cleaned_data["course"].pk, mother.pk)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            where = "a place" if booking.status == Booking.Status.BOOKED else "a place on the waiting list"
+            messages.success(request, f"{mother.full_name} has {where} on {booking.course.title}.")
+            return redirect("programme-mother-practice", mother_id=mother.pk)
+    return render(request, "programme/enrol.html", {"title": f"Enrol {mother.full_name}", "form": form,
+                                                    "mother": mother})
+
+
+@require_role(*STAFF)
+def dose(request: HttpRequest, mother_id: int) -> HttpResponse:
+    mother = access_mother(request, mother_id, Purpose.PROGRAMME)
+    form = DoseForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_dose(request, _user(request), mother.pk, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"The home-practice dose for {mother.full_name} is saved.")
+            return redirect("programme-mother-practice", mother_id=mother.pk)
+    return render(request, "programme/dose.html", {"title": f"Home-practice dose: {mother.full_name}",
+                                                   "form": form, "mother": mother})
