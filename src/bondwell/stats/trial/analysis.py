@@ -20,7 +20,7 @@ from bondwell.stats.trial.outcomes import (
     below_cutoff_by_week,
     hedges_g_by_week,
 )
-from bondwell.stats.trial.reliable_change import EPDS_CUTOFF
+from bondwell.stats.trial.reliability import EPDS_CUTOFF
 
 INTENTION_TO_TREAT = "intention-to-treat"
 PER_PROTOCOL = "per-protocol (sensitivity)"

@@ -79,7 +79,7 @@ def analyse_trial_command(
 
     from bondwell.stats.trial.analysis import analyse_trial
     from bondwell.stats.trial.data import DEFAULT_ADHERENCE_COLUMN, TrialDataError, load_trial_csv
-    from bondwell.stats.trial.reliable_change import EPDS_CUTOFF
+    from bondwell.stats.trial.reliability import EPDS_CUTOFF
 
     adherence_column = adherence_column or DEFAULT_ADHERENCE_COLUMN
     cutoff = EPDS_CUTOFF if cutoff is None else cutoff

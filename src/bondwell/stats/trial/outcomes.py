@@ -9,7 +9,7 @@ from scipy import stats
 
 from bondwell.stats.effect_sizes import smd
 from bondwell.stats.trial.data import TrialData
-from bondwell.stats.trial.reliable_change import EPDS_CUTOFF
+from bondwell.stats.trial.reliability import EPDS_CUTOFF
 from bondwell.stats.trial.tables import format_table
 
 _Z95 = float(stats.norm.ppf(0.975))
