@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "bondwell.accounts",
     "bondwell.screening",
     "bondwell.programme",
+    "bondwell.progress",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,9 @@ BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({"mother"}), "Questionnaires", "screening-my"),
     (frozenset({"clinician", "site_lead"}), "Alerts", "screening-queue"),
     (frozenset({"site_lead", "admin"}), "Staff", "staff-list"),
+    (frozenset({"mother"}), "My progress", "progress-mine"),
+    (frozenset({"site_lead"}), "Programme dashboard", "progress-dashboard"),
+    (frozenset({"educator"}), "Observe a class", "progress-observe"),
     (frozenset({"mother"}), "Practice", "programme-practice"),
     (frozenset({"mother", "educator", "clinician", "site_lead"}), "Classes", "programme-courses"),
 ]

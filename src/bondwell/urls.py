@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("bondwell.accounts.urls")),
     path("", include("bondwell.screening.urls")),
     path("", include("bondwell.programme.urls")),
+    path("progress/", include("bondwell.progress.urls")),
 ]

@@ -1,0 +1,122 @@
+"""Charts as inline SVG (matplotlib, Agg, no pyplot state), readable in greyscale: every series has its own
+marker or hatch pattern, never colour alone. Each page also shows the same numbers in a table."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib import rcParams
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.figure import Figure
+
+from bondwell.instruments import Band
+from bondwell.progress.series import CourseSpan, PracticeWeek, ScorePoint
+from bondwell.stats.dose_response import DoseResponseFit
+
+rcParams["svg.hashsalt"] = "bondwell"  # stable element ids: the same data gives the same SVG
+rcParams["svg.fonttype"] = "none"  # text stays text (smaller, selectable, read by assistive technology)
+rcParams["font.size"] = 9
+
+BAND_HATCHES = ("", "..", "//", "xx")
+BAND_GREYS = ("#ffffff", "#eeeeee", "#dddddd", "#cccccc")
+
+
+def _svg(figure: Figure, title: str) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    # The table below each chart carries the numbers; the SVG gets a name for screen readers.
+    return text.replace("<svg ", f'<svg role="img" aria-label="{_attr(title)}" class="chart" ', 1)
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def _day(value: date) -> float:
+    return float(date2num(value))  # type: ignore[no-untyped-call]
+
+
+def _date_axis(axes: Any) -> None:
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
+def _figure(width: float = 6.4, height: float = 3.0) -> Figure:
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def score_chart(
+    points: Sequence[ScorePoint],
+    bands: Sequence[Band],
+    *,
+    title: str,
+    courses: Sequence[CourseSpan] = (),
+    y_max: int | None = None,
+    cutoff: float | None = None,
+) -> str:
+    """Scores over time on shaded, hatched bands, with each course marked as a labelled span."""
+    figure = _figure()
+    axes = figure.add_subplot()
+    top = y_max or max((b.maximum for b in bands), default=30)
+    for index, band in enumerate(bands):
+        axes.axhspan(band.minimum - 0.5, min(band.maximum, top) + 0.5, facecolor=BAND_GREYS[index % 4],
+                     hatch=BAND_HATCHES[index % 4], edgecolor="#999999", linewidth=0, label=band.label, zorder=0)
+    if points:
+        days = [p.answered_on for p in points]
+        axes.plot([_day(d) for d in days], [p.total for p in points], marker="o", color="black", linewidth=1.5,
+                  label="Score", zorder=3)
+        left, right = min(days), max(days)
+    else:
+        left, right = date.today() - timedelta(days=30), date.today()
+    for course in courses:
+        axes.axvspan(_day(course.starts_on), _day(course.ends_on + timedelta(days=1)), facecolor="none", hatch="\\\\",
+                     edgecolor="#555555", linewidth=0.8, zorder=1, label=f"Course: {course.title}")
+        left, right = min(left, course.starts_on), max(right, course.ends_on)
+    if cutoff is not None:
+        axes.axhline(cutoff, linestyle="--", color="black", linewidth=1, label=f"Cut-off {cutoff:g}", zorder=2)
+    axes.set_xlim(_day(left - timedelta(days=7)), _day(right + timedelta(days=7)))
+    _date_axis(axes)
+    axes.set_ylim(-0.5, top + 0.5)
+    axes.set_ylabel("Score (lower is better)")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
+    return _svg(figure, title)
+
+
+def practice_chart(weeks: Sequence[PracticeWeek], *, title: str, target: int | None = None) -> str:
+    """Minutes of home practice per week as hatched bars, with the prescribed weekly minutes as a dashed line."""
+    figure = _figure(height=2.6)
+    axes = figure.add_subplot()
+    axes.bar([_day(w.week) for w in weeks], [w.minutes for w in weeks], width=5, facecolor="#dddddd", hatch="//",
+             edgecolor="black", linewidth=0.5, label="Minutes that week")
+    if target:
+        axes.axhline(target, linestyle="--", color="black", linewidth=1, label=f"Suggested: {target} min a week")
+    axes.set_ylabel("Minutes")
+    axes.legend(loc="upper left", fontsize=7, frameon=False)
+    _date_axis(axes)
+    return _svg(figure, title)
+
+
+def dose_response_chart(fit: DoseResponseFit, points: Sequence[tuple[float, float]], *, title: str) -> str:
+    """Each mother as an open circle, the fitted line, and its 95% confidence band hatched (observational)."""
+    figure = _figure(height=3.2)
+    axes = figure.add_subplot()
+    band = fit.band()
+    axes.fill_between(band.x, band.lower, band.upper, facecolor="#eeeeee", hatch="..", edgecolor="#777777",
+                      linewidth=0, label="95% confidence band")
+    axes.plot(band.x, band.fit, color="black", linewidth=1.5, label="Fitted line (OLS)")
+    axes.scatter([x for x, _ in points], [y for _, y in points], marker="o", facecolors="none",
+                 edgecolors="black", s=18, label="One mother")
+    axes.axhline(0, color="#777777", linewidth=0.8, linestyle=":")
+    axes.set_xlabel("Practice minutes per week during the course's dose weeks")
+    axes.set_ylabel("EPDS change (after − before)")
+    axes.legend(loc="upper right", fontsize=7, frameon=False)
+    return _svg(figure, title)

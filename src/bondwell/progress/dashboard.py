@@ -1,0 +1,333 @@
+"""The programme lead's dashboard: aggregates of the mothers in her scope, per site and across her sites.
+
+One query reads one row per booking, each column a correlated subquery the database answers from an index
+(baseline and later EPDS, classes, attendance, practice minutes in the dose window); a second aggregates alert
+response. Python then only adds up at most `MAX_BOOKINGS` rows and hands the pairs to `bondwell.stats`.
+
+Definitions (also in docs/progress.md), all in days from the course's first day (`Course.starts_on`):
+- baseline EPDS: the last one answered from 42 days before to 7 days after the start;
+- end-of-course EPDS: the first one answered 28 to 84 days after the start;
+- follow-up at 6 and 12 months: any EPDS 150–240 and 330–420 days after the start, counted only once that
+  window has closed;
+- finished the course: every class has taken place and she attended at least half of them;
+- adherence: practice minutes in the course's dose window (its first `dose_weeks` weeks) at least 80% of the
+  prescribed minutes (course minutes × sessions a week × weeks); windows on UTC day boundaries.
+A pre/post change has no control group: it is not proof that the programme caused it.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.utils import timezone
+
+from bondwell.accounts.models import Mother
+from bondwell.programme.models import Attendance, Booking, ClassSession, PracticeLog
+from bondwell.progress.sql import AddDays
+from bondwell.screening.models import Assessment, RiskAlert
+from bondwell.stats.dose_response import DoseResponseFit, fit_dose_response
+from bondwell.stats.trial import EPDS_CUTOFF, PairedChange, ReliableChangeResult, paired_change, reliable_change
+
+BASELINE_WINDOW = (-42, 7)
+END_WINDOW = (28, 84)
+FOLLOW_UP_WINDOWS = {"6 months": (150, 240), "12 months": (330, 420)}
+ADHERENCE_TARGET = 0.8
+MIN_CELL = 5  # counts of 1–4 mothers, and any figure resting on fewer than 5, are suppressed
+MAX_BOOKINGS = 20_000
+MAX_ALERT_DURATIONS = 5_000
+DEFAULT_PERIOD_DAYS = 365
+NO_CONTROL_NOTE = (
+    "A change from before to after the course, without a control group, is not proof that the course caused "
+    "it: scores also improve with time, other care and regression to the mean."
+)
+
+Severity = Literal["", "unlikely", "possible", "likely"]
+SEVERITY_RANGES: dict[str, tuple[int, int]] = {"unlikely": (0, 9), "possible": (10, 12), "likely": (13, 30)}
+SEVERITY_LABELS = {"": "Any", "unlikely": "EPDS 0–9", "possible": "EPDS 10–12", "likely": "EPDS 13 or more"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    course_id: int | None = None
+    start: date | None = None  # courses starting on or after
+    end: date | None = None  # courses starting on or before
+    severity: Severity = ""
+
+    def period(self, today: date) -> tuple[date, date]:
+        end = self.end or today
+        return self.start or end - timedelta(days=DEFAULT_PERIOD_DAYS), end
+
+
+@dataclass(frozen=True)
+class Share:
+    """`count` of `n` mothers; suppressed (no numbers shown) when either is a small cell."""
+
+    count: int
+    n: int
+
+    @property
+    def suppressed(self) -> bool:
+        return self.n < MIN_CELL or 0 < self.count < MIN_CELL or 0 < self.n - self.count < MIN_CELL
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.n == 0 or self.suppressed else 100.0 * self.count / self.n
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    site_id: int
+    mother_id: int
+    course_id: int
+    starts_on: date
+    classes: int
+    last_class: datetime | None
+    present: int
+    recorded: int
+    baseline: int | None
+    post: int | None
+    follow_ups: dict[str, bool]
+    practice_seconds: int
+    prescribed_minutes: int
+    dose_weeks: int
+
+    def finished(self, now: datetime) -> bool:
+        return (self.classes > 0 and self.last_class is not None and self.last_class < now
+                and self.present >= math.ceil(self.classes / 2))
+
+    def dose_over(self, today: date) -> bool:
+        return self.starts_on + timedelta(weeks=self.dose_weeks) <= today
+
+    @property
+    def minutes_per_week(self) -> float:
+        return self.practice_seconds / 60 / self.dose_weeks
+
+
+@dataclass(frozen=True)
+class AlertResponse:
+    raised: int
+    acknowledged: int
+    within_target: int
+    median_minutes: float | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.raised < MIN_CELL
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of one dashboard column, each with the number of mothers it rests on."""
+
+    enrolled: int
+    attendance: Share  # classes attended of classes recorded (count and n are attendances, not mothers)
+    attendance_mothers: int
+    adherence: Share
+    finished: Share  # of mothers whose course has ended
+    pairs: int
+    change: PairedChange | None
+    below_cutoff_end: Share
+    reliable: ReliableChangeResult | None
+    improved: Share
+    deteriorated: Share
+    follow_up: dict[str, Share]
+    alerts: AlertResponse
+    dose_response: DoseResponseFit | None
+    dose_points: tuple[tuple[float, float], ...] = field(default=())
+
+    @property
+    def enrolled_suppressed(self) -> bool:
+        return 0 < self.enrolled < MIN_CELL
+
+    @property
+    def change_suppressed(self) -> bool:
+        return self.change is None or self.pairs < MIN_CELL
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    filters: Filters
+    period: tuple[date, date]
+    overall: Figures
+    by_site: list[tuple[str, Figures]]
+    truncated: bool
+
+
+# ---- the queries ------------------------------------------------------------------------------------------
+
+
+def _epds_between(lo: int, hi: int, *, last: bool) -> Subquery:
+    start = OuterRef("course__starts_on")
+    found = Assessment.objects.filter(
+        mother=OuterRef("mother_id"), instrument="epds", complete=True, superseded_by__isnull=True,
+        answered_on__gte=AddDays(start, Value(lo)), answered_on__lte=AddDays(start, Value(hi)),
+    )
+    order = ("-answered_on", "-id") if last else ("answered_on", "id")
+    return Subquery(found.order_by(*order).values("total")[:1])
+
+
+def _count(queryset: QuerySet[Any], group: str) -> Subquery:
+    return Subquery(queryset.values(group).annotate(c=Count("id")).values("c")[:1])
+
+
+def cohort(mothers: QuerySet[Mother], filters: Filters, today: date) -> QuerySet[Booking]:
+    """The bookings behind the dashboard: mothers in the viewer's scope, booked on a course in the filters."""
+    start, end = filters.period(today)
+    bookings = Booking.objects.filter(
+        status=Booking.Status.BOOKED, mother__in=mothers, course__starts_on__gte=start,
+        course__starts_on__lte=end,
+    )
+    if filters.course_id is not None:
+        bookings = bookings.filter(course_id=filters.course_id)
+    return bookings
+
+
+def booking_rows(bookings: QuerySet[Booking]) -> tuple[list[BookingRow], bool]:
+    sessions = ClassSession.objects.filter(course=OuterRef("course_id"))
+    attendance = Attendance.objects.filter(mother=OuterRef("mother_id"), session__course=OuterRef("course_id"))
+    practice = PracticeLog.objects.filter(
+        mother=OuterRef("mother_id"), started_at__gte=OuterRef("course__starts_on"),
+        started_at__lt=AddDays(OuterRef("course__starts_on"), OuterRef("course__dose_weeks") * 7),
+    )
+    annotated = bookings.annotate(
+        site_id=F("mother__site_id"),
+        starts_on=F("course__starts_on"),
+        classes=_count(sessions, "course"),
+        last_class=Subquery(sessions.order_by("-starts_at").values("starts_at")[:1]),
+        present=_count(attendance.filter(status=Attendance.Status.PRESENT), "mother"),
+        recorded=_count(attendance, "mother"),
+        baseline=_epds_between(*BASELINE_WINDOW, last=True),
+        post=_epds_between(*END_WINDOW, last=False),
+        practice_seconds=Subquery(practice.values("mother").annotate(s=Sum("duration_seconds")).values("s")[:1]),
+        prescribed=F("course__minutes_per_session") * F("course__sessions_per_week") * F("course__dose_weeks"),
+        dose_weeks=F("course__dose_weeks"),
+        **{f"fu_{i}": _epds_between(lo, hi, last=False) for i, (lo, hi) in enumerate(FOLLOW_UP_WINDOWS.values())},
+    ).order_by("course__starts_on", "id")
+    names = ["site_id", "mother_id", "course_id", "starts_on", "classes", "last_class", "present", "recorded",
+             "baseline", "post", "practice_seconds", "prescribed", "dose_weeks",
+             *(f"fu_{i}" for i in range(len(FOLLOW_UP_WINDOWS)))]
+    raw = list(annotated.values_list(*names)[: MAX_BOOKINGS + 1])
+    rows = [
+        BookingRow(
+            site_id=r[0], mother_id=r[1], course_id=r[2], starts_on=r[3], classes=r[4] or 0, last_class=r[5],
+            present=r[6] or 0, recorded=r[7] or 0, baseline=r[8], post=r[9], practice_seconds=r[10] or 0,
+            prescribed_minutes=r[11], dose_weeks=r[12],
+            follow_ups={label: r[13 + i] is not None for i, label in enumerate(FOLLOW_UP_WINDOWS)},
+        )
+        for r in raw[:MAX_BOOKINGS]
+    ]
+    return rows, len(raw) > MAX_BOOKINGS
+
+
+def alert_response(mothers: QuerySet[Mother], period: tuple[date, date]) -> AlertResponse:
+    alerts = RiskAlert.objects.filter(
+        mother__in=mothers, raised_at__date__gte=period[0], raised_at__date__lte=period[1]
+    )
+    totals = alerts.aggregate(
+        raised=Count("id"),
+        acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
+        within=Count("id", filter=Q(acknowledged_at__isnull=False, acknowledged_at__lte=F("ack_due_at"))),
+    )
+    pairs = alerts.filter(acknowledged_at__isnull=False).order_by("-raised_at").values_list(
+        "raised_at", "acknowledged_at"
+    )[:MAX_ALERT_DURATIONS]
+    minutes = [(ack - raised).total_seconds() / 60 for raised, ack in pairs if ack is not None]
+    return AlertResponse(
+        raised=totals["raised"], acknowledged=totals["acknowledged"], within_target=totals["within"],
+        median_minutes=statistics.median(minutes) if minutes else None,
+    )
+
+
+# ---- the figures ------------------------------------------------------------------------------------------
+
+
+def in_severity(row: BookingRow, severity: Severity) -> bool:
+    if not severity:
+        return True
+    low, high = SEVERITY_RANGES[severity]
+    return row.baseline is not None and low <= row.baseline <= high
+
+
+def first_per_mother(rows: list[BookingRow]) -> list[BookingRow]:
+    """One booking per mother (her first course in the filters), so no mother counts twice."""
+    seen: set[int] = set()
+    kept = []
+    for row in sorted(rows, key=lambda r: (r.starts_on, r.course_id)):
+        if row.mother_id not in seen:
+            seen.add(row.mother_id)
+            kept.append(row)
+    return kept
+
+
+def figures(rows: list[BookingRow], alerts: AlertResponse, *, now: datetime) -> Figures:
+    """Every figure from one booking per mother (`first_per_mother`)."""
+    today = timezone.localdate(now)
+    attended = [r for r in rows if r.recorded > 0]
+    dosed = [r for r in rows if r.dose_over(today)]
+    adherent = [r for r in dosed if r.practice_seconds >= ADHERENCE_TARGET * r.prescribed_minutes * 60]
+    ended = [r for r in rows if r.classes > 0 and r.last_class is not None and r.last_class < now]
+    finished = [r for r in ended if r.finished(now)]
+    with_baseline = [r for r in finished if r.baseline is not None]
+    pairs = [r for r in with_baseline if r.post is not None]
+    pre = [float(r.baseline) for r in pairs if r.baseline is not None]
+    post = [float(r.post) for r in pairs if r.post is not None]
+    change = _safe(lambda: paired_change(pre, post, label="baseline to end of course"))
+    reliable = _safe(lambda: reliable_change(pre, post))
+    follow_up = {"end of course": Share(len(pairs), len(with_baseline))}
+    for label, (_lo, hi) in FOLLOW_UP_WINDOWS.items():
+        due = [r for r in with_baseline if r.starts_on + timedelta(days=hi) < today]
+        follow_up[label] = Share(sum(1 for r in due if r.follow_ups[label]), len(due))
+    dose_points = tuple((r.minutes_per_week, float(r.post) - float(r.baseline))
+                        for r in pairs if r.post is not None and r.baseline is not None)
+    dose = _safe(lambda: fit_dose_response([x for x, _ in dose_points], [y for _, y in dose_points]))
+    return Figures(
+        enrolled=len(rows),
+        attendance=Share(sum(r.present for r in attended), sum(r.recorded for r in attended)),
+        attendance_mothers=len(attended),
+        adherence=Share(len(adherent), len(dosed)),
+        finished=Share(len(finished), len(ended)),
+        pairs=len(pairs),
+        change=change,
+        below_cutoff_end=Share(sum(1 for v in post if v < EPDS_CUTOFF), len(pairs)),
+        reliable=reliable,
+        improved=Share(reliable.count("improved") if reliable else 0, len(pairs)),
+        deteriorated=Share(reliable.count("deteriorated") if reliable else 0, len(pairs)),
+        follow_up=follow_up,
+        alerts=alerts,
+        dose_response=dose if len(dose_points) >= MIN_CELL else None,
+        dose_points=dose_points if len(dose_points) >= MIN_CELL else (),
+    )
+
+
+def _safe(compute: Any) -> Any:
+    """A statistic that cannot be computed on these data (too few pairs, no variation) is shown as absent."""
+    try:
+        return compute()
+    except ValueError:
+        return None
+
+
+def build(mothers: QuerySet[Mother], site_names: dict[int, str], filters: Filters,
+          *, now: datetime | None = None) -> Dashboard:
+    """The dashboard over `mothers` (the viewer's scope), overall and for each of `site_names`."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    period = filters.period(today)
+    rows, truncated = booking_rows(cohort(mothers, filters, today))
+    rows = first_per_mother([r for r in rows if in_severity(r, filters.severity)])
+    per_site: dict[int, list[BookingRow]] = defaultdict(list)
+    for row in rows:
+        per_site[row.site_id].append(row)
+    overall = figures(rows, alert_response(mothers, period), now=now)
+    by_site = [
+        (name, figures(per_site.get(site_id, []),
+                       alert_response(mothers.filter(site_id=site_id), period), now=now))
+        for site_id, name in sorted(site_names.items(), key=lambda kv: kv[1])
+    ] if len(site_names) > 1 else []
+    return Dashboard(filters=filters, period=period, overall=overall, by_site=by_site, truncated=truncated)

@@ -1,0 +1,239 @@
+"""Progress pages: the mother's own, her clinician's timeline, the educator's class observation and the
+programme lead's dashboard. Every record is opened through `bondwell.accounts.access`."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record, require_role
+from bondwell.accounts.models import Mother, User
+from bondwell.accounts.roles import Purpose, Role
+from bondwell.programme.models import Booking, ClassSession, Course
+from bondwell.progress import charts, checklist, dashboard, series, services
+from bondwell.progress.forms import DashboardFilterForm, ObservationForm, SchedulePbqForm
+from bondwell.progress.models import Observation
+from bondwell.screening.models import ScheduledQuestionnaire
+from bondwell.screening.safety import load_instrument
+from bondwell.stats.dose_response import OBSERVATIONAL_NOTE
+from bondwell.stats.trial import EPDS_CUTOFF
+
+OBSERVE_DAYS_BACK = 14
+PBQ_CUTOFF = 26
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _weekly_target(courses: list[series.CourseSpan], mother: Mother) -> int | None:
+    booking = (
+        Booking.objects.filter(mother=mother, status=Booking.Status.BOOKED).select_related("course")
+        .order_by("-course__starts_on").first()
+    )
+    return booking.course.minutes_per_session * booking.course.sessions_per_week if booking else None
+
+
+def _progress_context(mother: Mother, *, for_mother: bool) -> dict[str, Any]:
+    """Her scores, courses and practice with their charts; the same numbers feed the tables."""
+    epds_definition = load_instrument("epds", mother.site)
+    pbq_definition = load_instrument("pbq", mother.site)
+    epds = series.scores(mother, "epds")
+    pbq = series.scores(mother, "pbq")
+    courses = series.courses(mother)
+    weeks = series.practice_weeks(mother)
+    target = _weekly_target(courses, mother)
+    who = "Your" if for_mother else f"{mother.full_name}'s"
+    return {
+        "mother": mother, "epds": epds, "pbq": pbq, "courses": courses, "weeks": weeks, "target": target,
+        "epds_bands": epds_definition.bands,
+        "epds_chart": charts.score_chart(epds, epds_definition.bands, courses=courses, y_max=30,
+                                         title=f"{who} EPDS scores over time") if epds else "",
+        "pbq_chart": charts.score_chart(pbq, pbq_definition.bands, y_max=60, cutoff=PBQ_CUTOFF,
+                                        title=f"{who} bonding questionnaire (PBQ) over time") if pbq else "",
+        "practice_chart": charts.practice_chart(weeks, target=target, title=f"{who} practice per week")
+        if weeks else "",
+        "pbq_wording_installed": pbq_definition.wording_installed,
+    }
+
+
+def _encouragement(epds: list[series.ScorePoint], weeks: list[series.PracticeWeek]) -> list[str]:
+    """Kind words from her own data: notice what went well, never warn (her clinician handles concerns)."""
+    words = []
+    if len(epds) >= 2 and epds[-1].total < epds[0].total:
+        words.append(f"Your score has come down from {epds[0].total} to {epds[-1].total} since "
+                     f"{epds[0].answered_on:%-d %B %Y}. That is worth noticing.")
+    elif len(epds) >= 2:
+        words.append("Scores go up and down, and every week is different. Whatever your score, you can talk to "
+                     "your midwife, nurse or GP about how you feel at any time.")
+    if weeks:
+        total = sum(w.minutes for w in weeks)
+        words.append(f"You have spent {total} minutes massaging your baby. Every session counts, short ones too.")
+    if not words:
+        words.append("When you answer questionnaires and log your practice, your progress will show here.")
+    return words
+
+
+# ---- the mother ------------------------------------------------------------------------------------------
+
+
+@require_role(Role.MOTHER)
+def my_progress(request: HttpRequest) -> HttpResponse:
+    mother = own_mother_record(request)
+    audit(request, "view:own-progress", mother=mother)
+    context = _progress_context(mother, for_mother=True)
+    context.update(title="My progress", encouragement=_encouragement(context["epds"], context["weeks"]))
+    return render(request, "progress/mine.html", context)
+
+
+@require_role(Role.MOTHER)
+def my_summary(request: HttpRequest) -> HttpResponse:
+    mother = own_mother_record(request)
+    audit(request, "view:own-progress-summary", mother=mother)
+    context = _progress_context(mother, for_mother=True)
+    context.update(title="My progress summary", today=timezone.localdate(),
+                   encouragement=_encouragement(context["epds"], context["weeks"]))
+    return render(request, "progress/summary.html", context)
+
+
+# ---- her clinician --------------------------------------------------------------------------------------
+
+
+@require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
+def mother_progress(request: HttpRequest, mother_id: int) -> HttpResponse:
+    """Every result, flag and alert with practice and attendance on one timeline (questionnaire results:
+    clinicians only; the scoping layer answers 403 to the other staff roles)."""
+    mother = access_mother(request, mother_id, Purpose.CLINICAL, action="view:progress")
+    context = _progress_context(mother, for_mother=False)
+    change = series.change_since_baseline(context["epds"], mothers_in_scope(_user(request)))
+    context.update(
+        title=f"Progress: {mother.full_name}", change=change, timeline=series.timeline(mother),
+        observations=Observation.objects.filter(mother=mother).select_related("session__course")[:50],
+        checklist_items=checklist.ITEMS, non_validated=checklist.NON_VALIDATED_LABEL, cutoff=EPDS_CUTOFF,
+        pbq_form=SchedulePbqForm(),
+        pbq_pending=ScheduledQuestionnaire.objects.filter(
+            mother=mother, instrument=services.PBQ, status=ScheduledQuestionnaire.Status.SCHEDULED
+        ).first(),
+    )
+    return render(request, "progress/mother.html", context)
+
+
+@require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
+def schedule_pbq(request: HttpRequest, mother_id: int) -> HttpResponse:
+    mother = access_mother(request, mother_id, Purpose.CLINICAL, action="open:schedule-pbq")
+    if request.method != "POST":
+        return redirect("progress-mother", mother_id=mother.pk)
+    form = SchedulePbqForm(request.POST)
+    if form.is_valid():
+        try:
+            services.schedule_pbq(mother, form.cleaned_data["due_on"], by=_user(request))
+            messages.success(request, "The bonding questionnaire (PBQ) is scheduled.")
+        except services.ProgressError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "Choose a valid due date.")
+    return redirect("progress-mother", mother_id=mother.pk)
+
+
+@require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
+def mother_export(request: HttpRequest, mother_id: int) -> HttpResponse:
+    """Her timeline as CSV; the class observations carry their non-validated label in every row."""
+    mother = access_mother(request, mother_id, Purpose.CLINICAL, action="export:progress")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="progress-{mother.pseudonym}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["date", "kind", "what", "detail", "needs attention"])
+    for entry in series.timeline(mother):
+        writer.writerow([entry.when.isoformat(), entry.kind, entry.title, entry.detail, "yes" if entry.urgent else ""])
+    writer.writerow([])
+    writer.writerow([f"# Class observations: {checklist.NON_VALIDATED_LABEL}. Not a study outcome."])
+    return response
+
+
+# ---- the educator in class ------------------------------------------------------------------------------
+
+
+@require_role(Role.EDUCATOR)
+def observe(request: HttpRequest) -> HttpResponse:
+    """Her recent classes with the mothers booked on each, to observe on a tablet."""
+    user = _user(request)
+    now = timezone.now()
+    sessions = list(
+        ClassSession.objects.filter(course__educator=user, starts_at__lte=now + timedelta(hours=2),
+                                    starts_at__gte=now - timedelta(days=OBSERVE_DAYS_BACK))
+        .select_related("course").order_by("-starts_at")[:20]
+    )
+    in_scope = mothers_in_scope(user)
+    rows = []
+    for session in sessions:
+        booked = in_scope.filter(
+            programme_bookings__course_id=session.course_id, programme_bookings__status=Booking.Status.BOOKED
+        ).order_by("full_name")[:50]
+        done = set(Observation.objects.filter(session=session).values_list("mother_id", flat=True))
+        rows.append((session, [(m, m.pk in done) for m in booked]))
+    return render(request, "progress/observe.html", {"title": "Observe a class", "rows": rows,
+                                                     "non_validated": checklist.NON_VALIDATED_LABEL})
+
+
+@require_role(Role.EDUCATOR)
+def observe_mother(request: HttpRequest, session_id: int, mother_id: int) -> HttpResponse:
+    mother = access_mother(request, mother_id, Purpose.PROGRAMME, action="open:observation")
+    session = ClassSession.objects.filter(pk=session_id, course__educator=_user(request)).select_related(
+        "course").first()
+    if session is None:
+        raise Http404("No such class.")
+    existing = Observation.objects.filter(session=session, mother=mother).first()
+    form = ObservationForm(request.POST or None)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            services.record_observation(session, mother, form.values(), by=_user(request),
+                                        note=form.cleaned_data["note"], request=request)
+        except services.ProgressError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Observation of {mother.full_name} saved.")
+            return redirect("progress-observe")
+    return render(request, "progress/observe_form.html", {
+        "title": f"Observe {mother.full_name}", "mother": mother, "session": session, "form": form,
+        "existing": existing, "items": checklist.ITEMS, "non_validated": checklist.NON_VALIDATED_LABEL,
+    })
+
+
+# ---- the programme lead -----------------------------------------------------------------------------------
+
+
+@require_role(Role.SITE_LEAD)
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    """Aggregates of her own site's mothers only (the scoping layer gives a site lead her site)."""
+    user = _user(request)
+    mothers = mothers_in_scope(user)
+    site = user.site
+    assert site is not None
+    courses = list(
+        Course.objects.filter(site=site).order_by("-starts_on").values_list("id", "title", "starts_on")[:200]
+    )
+    form = DashboardFilterForm(request.GET or None,
+                               courses=[(cid, f"{title} ({start:%d %b %Y})") for cid, title, start in courses])
+    board = dashboard.build(mothers, {site.pk: site.name}, form.filters())
+    audit(request, "view:progress-dashboard", detail=f"site={site.pk}")
+    overall = board.overall
+    chart, slope10 = "", None
+    if overall.dose_response is not None:
+        low, high = overall.dose_response.conf_int()
+        slope10 = (10 * overall.dose_response.slope, 10 * low, 10 * high)
+        chart = charts.dose_response_chart(overall.dose_response, overall.dose_points,
+                                           title="Practice minutes per week against EPDS change (observational)")
+    return render(request, "progress/dashboard.html", {
+        "title": "Programme dashboard", "site": site, "form": form, "board": board, "f": overall,
+        "chart": chart, "slope10": slope10, "no_control": dashboard.NO_CONTROL_NOTE,
+        "observational": OBSERVATIONAL_NOTE,
+        "min_cell": dashboard.MIN_CELL, "cutoff": EPDS_CUTOFF,
+        "severity": dashboard.SEVERITY_LABELS[board.filters.severity],
+    })
