@@ -40,8 +40,8 @@ class Projection:
         Following metafor's arithmetic (rather than a plain inverse) keeps exact ties exact, e.g. a one-study
         fit returning y itself, which decides ranks of zero residuals in trim-and-fill.
         """
-        r = np.linalg.qr(np.sqrt(self.w)[:, None] * self.X, mode="r")
-        r_inv = np.linalg.inv(r)
+        r: FloatArray = np.asarray(np.linalg.qr(np.sqrt(self.w)[:, None] * self.X, mode="r"), dtype=np.float64)
+        r_inv: FloatArray = 1.0 / r if r.shape == (1, 1) else np.asarray(np.linalg.inv(r), dtype=np.float64)
         result: FloatArray = r_inv @ r_inv.T
         return result
 

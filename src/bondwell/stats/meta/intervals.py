@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
+from bondwell.stats.meta._distributions import chi2_isf, chi2_ppf
 from bondwell.stats.meta._projection import FloatArray
 from bondwell.stats.meta._zeroin import R_TOL, RootNotFound, uniroot
 from bondwell.stats.meta.model import MetaResult, _frozen
@@ -76,8 +76,8 @@ def q_profile(result: MetaResult) -> Tau2Interval:
     alpha = 1 - result.level
     tau2_min = min(0.0, result.tau2)
     tau2_max = max(100.0, result.tau2 * 10, tau2_min * 10)
-    crit_upper = float(stats.chi2.isf(alpha / 2, df))
-    crit_lower = float(stats.chi2.ppf(alpha / 2, df))
+    crit_upper = chi2_isf(alpha / 2, df)
+    crit_lower = chi2_ppf(alpha / 2, df)
     q_at_max = q_statistic(tau2_max, y, v, X)
     q_at_min = q_statistic(tau2_min, y, v, X)
 

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from bondwell.stats.effect_sizes import EffectSizes
+from bondwell.stats.meta._distributions import chi2_sf, f_sf, norm_isf, norm_sf, t_isf, t_sf
 from bondwell.stats.meta._projection import FloatArray, Projection
 from bondwell.stats.meta.tau2 import METHODS, estimate_tau2
 
@@ -112,8 +112,8 @@ class MetaResult:
         """The multiplier of the standard error in intervals: normal, or t on k − p df for knha."""
         alpha = 1 - self.level
         if self.ddf is None:
-            return float(stats.norm.isf(alpha / 2))
-        return float(stats.t.isf(alpha / 2, self.ddf)) if self.ddf > 0 else math.nan
+            return norm_isf(alpha / 2)
+        return t_isf(alpha / 2, self.ddf) if self.ddf > 0 else math.nan
 
     def predict(self, newmods: ArrayLike | None = None, transform: bool = False) -> Prediction:
         """As metafor's `predict(res)`: pooled effect (or fitted values), CI and prediction interval."""
@@ -269,13 +269,13 @@ def fit(
     m = btt.size
     if ddf is not None:
         qm /= m
-        qm_pvalue = float(stats.f.sf(qm, m, ddf)) if ddf > 0 else math.nan
-        pvals = 2 * stats.t.sf(np.abs(stat), ddf) if ddf > 0 else np.full(p, math.nan)
-        crit = float(stats.t.isf((1 - LEVEL) / 2, ddf)) if ddf > 0 else math.nan
+        qm_pvalue = f_sf(qm, m, ddf) if ddf > 0 else math.nan
+        pvals = 2 * t_sf(np.abs(stat), ddf) if ddf > 0 else np.full(p, math.nan)
+        crit = t_isf((1 - LEVEL) / 2, ddf) if ddf > 0 else math.nan
     else:
-        qm_pvalue = float(stats.chi2.sf(qm, m))
-        pvals = 2 * stats.norm.sf(np.abs(stat))
-        crit = float(stats.norm.isf((1 - LEVEL) / 2))
+        qm_pvalue = chi2_sf(qm, m)
+        pvals = 2 * norm_sf(np.abs(stat))
+        crit = norm_isf((1 - LEVEL) / 2)
     ci_low, ci_high = beta - crit * se, beta + crit * se
 
     q, q_pvalue, i2, h2, vt = _heterogeneity(y, v, X, tau2, method)
@@ -308,7 +308,7 @@ def _heterogeneity(
         return 0.0, 1.0, 0.0, 1.0, 0.0
     fe = Projection(1 / v, X)
     q = max(0.0, fe.quadratic(y - y.mean()))
-    q_pvalue = float(stats.chi2.sf(q, k - p))
+    q_pvalue = chi2_sf(q, k - p)
     vt = (k - p) / fe.trace()
     if method == "FE":
         i2 = max(0.0, 100 * (q - (k - p)) / q) if q > 0 else 0.0

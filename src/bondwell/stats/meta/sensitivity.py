@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from bondwell.stats.effect_sizes import EffectSizes
+from bondwell.stats.meta._distributions import chi2_sf
 from bondwell.stats.meta._projection import FloatArray
 from bondwell.stats.meta.model import MetaResult, _frozen, rma
 from bondwell.stats.meta.tau2 import ConvergenceError
@@ -129,4 +129,4 @@ def subgroup(
         results.append(rma(y[mask], v[mask], method=method, test=test, slab=names, measure=measure))
     between = rma([r.estimate for r in results], [r.se**2 for r in results], method="FE")
     df = len(levels) - 1
-    return SubgroupResult(levels, tuple(results), between.q, df, float(stats.chi2.sf(between.q, df)))
+    return SubgroupResult(levels, tuple(results), between.q, df, chi2_sf(between.q, df))
