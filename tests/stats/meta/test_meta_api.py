@@ -189,3 +189,12 @@ def test_plots_refuse_other_formats_and_moderator_models(tmp_path: Path) -> None
         rma(YI, VI).forest(tmp_path / "forest.pdf")
     with pytest.raises(ValueError, match="moderators"):
         rma(YI, VI, mods=np.arange(YI.size, dtype=float)).funnel(tmp_path / "funnel.png")
+
+
+def test_package_is_pure_and_imports_no_django_or_matplotlib() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, bondwell.stats.meta; print(sorted(m for m in ('django', 'matplotlib') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
