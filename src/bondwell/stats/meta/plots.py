@@ -104,7 +104,7 @@ def forest_plot(res: MetaResult, path: Path, title: str | None = None) -> Path:
     ax.axvline(float(to_axis(res.estimate)), color=ACCENT, linestyle=":", linewidth=0.8)
     if ratio:
         _log_ticks(ax)
-    ax.set_ylim(-0.8, k + 3.2)
+    ax.set_ylim(-0.8 if has_pi else 0.2, k + 3.2)
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
@@ -129,7 +129,8 @@ def forest_plot(res: MetaResult, path: Path, title: str | None = None) -> Path:
         ax.text(0.02, 0, "95% prediction interval", transform=text, va="center", fontsize=9, color=MUTED)
         pi_text = _interval_text(res.estimate, res.pi_low, res.pi_high, ratio).split(" ", 1)[1]
         ax.text(0.985, 0, pi_text, transform=text, va="center", ha="right", fontsize=9, color=MUTED)
-    heterogeneity = f"Heterogeneity: I² = {res.i2:.0f}%, τ² = {res.tau2:.3f}, "
+    tau2_text = "" if res.method == "FE" else f"τ² = {res.tau2:.3f}, "
+    heterogeneity = f"Heterogeneity: I² = {res.i2:.0f}%, {tau2_text}"
     heterogeneity += f"Q = {res.q:.2f} (df = {res.q_df}), p {_p(res.q_pvalue)}"
     fig.text(0.02, 0.25 / fig_height, heterogeneity, fontsize=8.5, color=MUTED)
     if title:
@@ -175,7 +176,10 @@ def funnel_plot(res: MetaResult, path: Path, title: str | None = None) -> Path:
     se_grid = np.linspace(0, se_max, 200)
     fig, ax = plt.subplots(figsize=(7.5, 6.6))
     z_outer = float(stats.norm.isf(0.01 / 2))
-    x_extent = max(float(np.max(np.abs(res.yi))) * 1.15, z_outer * se_max * 1.05, abs(res.estimate) * 1.2)
+    z95 = float(stats.norm.isf(0.025))
+    x_extent = max(
+        float(np.max(np.abs(res.yi))) * 1.15, z_outer * se_max * 1.05, abs(res.estimate) + z95 * se_max * 1.02
+    )
     ax.set_facecolor(OUTSIDE)  # beyond the 1% contour: p < 0.01
     for p_level, colour in reversed(CONTOURS):
         half = float(stats.norm.isf(p_level / 2)) * se_grid
