@@ -228,6 +228,7 @@ BONDWELL_DEMO_LOADERS: list[str] = [
     "bondwell.demo.accounts.load",
     "bondwell.screening.demo.load",
     "bondwell.programme.demo.load",
+    "bondwell.progress.demo.load",  # after screening and programme: adds a year of follow-up
 ]
 
 if not DEBUG:

@@ -41,7 +41,7 @@ ADHERENCE_TARGET = 0.8
 MIN_CELL = 5  # counts of 1–4 mothers, and any figure resting on fewer than 5, are suppressed
 MAX_BOOKINGS = 20_000
 MAX_ALERT_DURATIONS = 5_000
-DEFAULT_PERIOD_DAYS = 365
+DEFAULT_PERIOD_DAYS = 548  # 18 months: long enough to see the 12-month follow-up of a course
 NO_CONTROL_NOTE = (
     "A change from before to after the course, without a control group, is not proof that the course caused "
     "it: scores also improve with time, other care and regression to the mean."
