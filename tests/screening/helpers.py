@@ -17,10 +17,13 @@ EPDS_CALM = {"q1": 0, "q2": 0, "q3": 3, "q4": 0, "q5": 3, "q6": 3, "q7": 3, "q8"
 EPDS_SELF_HARM = {**EPDS_CALM, "q10": 2}
 
 
-def paper(mother: Any, clinician: Any, answers: dict[str, int], instrument: str = "phq9", **extra: Any) -> Assessment:
+def paper(
+    mother: Any, clinician: Any, answers: dict[str, int], instrument: str = "phq9", **extra: Any
+) -> Assessment:
     return services.record_assessment(
-        mother, instrument, answers, source="paper", entered_by=clinician, answered_on=extra.pop("on", date.today()),
-        idempotency_key=extra.pop("key", services.new_submission_key()), **extra,
+        mother, instrument, answers, source="paper", entered_by=clinician,
+        answered_on=extra.pop("on", date.today()), idempotency_key=extra.pop("key", services.new_submission_key()),
+        **extra,
     )
 
 
