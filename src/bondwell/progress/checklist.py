@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-NON_VALIDATED_LABEL = "Non-validated checklist: an educator's notes, not a validated measure of bonding"
+NON_VALIDATED_LABEL = "Non-validated checklist: notes by the educator, not a validated measure of bonding"
 STUDY_OUTCOME_BY_DEFAULT = False
 VERSION = "1"
 
