@@ -14,12 +14,16 @@ from bondwell.screening.presenters import option_label, question_text
 from bondwell.screening.safety import MOTHER_INSTRUMENTS, PAPER_INSTRUMENTS
 
 
+# The browser's date picker needs ISO dates whatever the language of the page.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class PaperForm(forms.Form):
     """Every item of a paper form; an item the mother left blank is entered as blank."""
 
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     answered_on = forms.DateField(
-        label="Date she answered", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label="Date she answered", widget=DATE_INPUT, initial=timezone.localdate
     )
 
     def __init__(
@@ -60,7 +64,7 @@ class ScheduleForm(forms.Form):
     instrument = forms.ChoiceField(
         label="Questionnaire", choices=[(name, TITLES[name]) for name in MOTHER_INSTRUMENTS]
     )
-    due_on = forms.DateField(label="Answer by", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label="Answer by", widget=DATE_INPUT)
 
     def clean_due_on(self) -> date:
         due: date = self.cleaned_data["due_on"]

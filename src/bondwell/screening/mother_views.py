@@ -108,7 +108,8 @@ def answer(request: HttpRequest, draft_id: int) -> HttpResponse:
         "answered": answered, "error": error, "whole": whole,
         "questions": [_question(item, answers) for item in instrument.items],
     }
-    if request.GET.get("q") == "review" and not whole:
+    all_answered = answered == count
+    if not whole and (request.GET.get("q") == "review" or (all_answered and not request.GET.get("q"))):
         context["review"] = True
         context["missing"] = [q for q in context["questions"] if q["chosen"] is None]
         return render(request, "screening/answer.html", context)
