@@ -13,7 +13,6 @@ from bondwell.screening.models import AlertAction
 from bondwell.screening.presenters import option_label, question_text
 from bondwell.screening.safety import MOTHER_INSTRUMENTS, PAPER_INSTRUMENTS
 
-
 # The browser's date picker needs ISO dates whatever the language of the page.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
