@@ -156,6 +156,24 @@ def test_invalid_models_are_refused(kwargs: dict[str, object], message: str) -> 
         rma(**kwargs)  # type: ignore[arg-type]
 
 
+def test_studies_with_missing_values_are_omitted_like_metafor() -> None:
+    y = YI.copy()
+    y[2] = np.nan
+    mods = np.arange(YI.size, dtype=float)
+    mods[5] = np.nan
+    labels = [f"S{i}" for i in range(YI.size)]
+    res = rma(y, VI, mods=mods, slab=labels)
+    keep = [0, 1, 3, 4, 6, 7]
+    expected = rma(YI[keep], VI[keep], mods=mods[keep], slab=[labels[i] for i in keep])
+    assert res.omitted == ("S2", "S5")
+    assert res.k == 6
+    assert res.tau2 == expected.tau2
+    assert res.beta.tolist() == expected.beta.tolist()
+    assert "2 studies omitted" in res.summary()
+    with pytest.raises(ValueError, match="no study"):
+        rma([np.nan], [0.1])
+
+
 def test_single_study_uses_z_like_metafor() -> None:
     res = rma(YI[:1], VI[:1], test="knha")
     assert res.test == "z"

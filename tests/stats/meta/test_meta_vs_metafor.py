@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.stats.meta.metafor_reference import DATASETS, assert_close, load
+from tests.stats.meta.metafor_reference import DATASETS, as_array, assert_close, load
 
 from bondwell.stats.effect_sizes import escalc
 from bondwell.stats.meta import MetaResult, rma
@@ -106,13 +106,14 @@ def test_sensitivity_and_small_study_checks_match_metafor(name: str, a: int, f: 
     assert_close([egger.statistic, egger.pval, egger.estimate, egger.ci_low, egger.ci_high],
                  [r["stat"], r["pval"], r["est"], r["ci_lb"], r["ci_ub"]], "regtest")  # fmt: skip
 
-    filled = trimfill(res)
-    r = entry["trimfill"]
-    assert (filled.k0, filled.side) == (r["k0"], r["side"])
-    assert_close(filled.se_k0, r["se_k0"], "trimfill se.k0")
-    assert_close(filled.result.yi, r["yi"], "trimfill yi")
-    assert filled.filled.tolist() == r["fill"]
-    _check_fit(filled.result, r, "trimfill model")
+    for estimator, key in (("L0", "trimfill"), ("R0", "trimfill_R0")):
+        filled = trimfill(res, estimator=estimator)
+        r = entry[key]
+        assert (filled.k0, filled.side) == (r["k0"], r["side"])
+        assert_close(filled.se_k0, r["se_k0"], f"trimfill {estimator} se.k0")
+        assert_close(filled.result.yi, r["yi"], f"trimfill {estimator} yi")
+        assert filled.filled.tolist() == r["fill"]
+        _check_fit(filled.result, r, f"trimfill {estimator} model")
 
 
 def _moderated() -> list[Any]:
@@ -145,7 +146,7 @@ def test_meta_regression_and_subgroups_match_metafor(
         assert result.df_between == entry["df_between"]
         return
     names = [fixture["mods"]] if isinstance(fixture["mods"], str) else fixture["mods"]
-    mods = np.column_stack([fixture["data"][m] for m in names])
+    mods = np.column_stack([as_array(fixture["data"][m]) for m in names])  # R's NA -> NaN, omitted by rma
     res = rma(effects, method=entry["method"], test=entry["test"], mods=mods, mod_names=names)
     _check_fit(res, entry["rma"], "meta-regression")
     pred = res.predict()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -80,7 +80,7 @@ class MetaResult:
     slab: tuple[str, ...]
     level: float = LEVEL
     iterations: int = 0
-    extra: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    omitted: tuple[str, ...] = ()  # labels of studies left out for a missing value (metafor's na.omit)
 
     @property
     def zval(self) -> float | None:
@@ -175,8 +175,8 @@ def _design(
         M = M[:, None]
     if M.ndim != 2 or M.shape[0] != k:
         raise ValueError(f"mods must have one row per study ({k} rows), got shape {M.shape}")
-    if not np.all(np.isfinite(M)):
-        raise ValueError("mods contain missing or non-finite values")
+    if np.any(np.isinf(M)):
+        raise ValueError("mods contain infinite values")
     names = tuple(mod_names) if mod_names else tuple(f"mod{j + 1}" for j in range(M.shape[1]))
     if len(names) != M.shape[1]:
         raise ValueError("mod_names must name every column of mods")
@@ -190,10 +190,8 @@ def _check(yi: FloatArray, vi: FloatArray, method: str, test: str) -> None:
         raise ValueError(f"unknown test {test!r}; expected one of {', '.join(TESTS)}")
     if yi.ndim != 1 or yi.shape != vi.shape or yi.size == 0:
         raise ValueError("yi and vi must be non-empty vectors of equal length")
-    if not (np.all(np.isfinite(yi)) and np.all(np.isfinite(vi))):
-        raise ValueError("yi and vi must be finite (drop studies with missing effects first)")
-    if np.any(vi <= 0):
-        raise ValueError("sampling variances vi must be positive")
+    if np.any(np.isinf(yi)) or np.any(np.isinf(vi)):
+        raise ValueError("yi and vi must be finite")
 
 
 def rma(
@@ -217,19 +215,30 @@ def rma(
             raise ValueError("vi is required when yi is not an EffectSizes")
         y, v = np.asarray(yi, dtype=np.float64), np.asarray(vi, dtype=np.float64)
     _check(y, v, method, test)
+    k_all = int(y.size)
+    X, names = _design(k_all, mods, mod_names)
+    labels = tuple(slab) if slab else tuple(f"Study {i + 1}" for i in range(k_all))
+    if len(labels) != k_all:
+        raise ValueError("slab must have one label per study")
+    # metafor's default na.action: studies with a missing effect, variance or moderator are left out.
+    missing = np.isnan(y) | np.isnan(v) | np.isnan(X).any(axis=1)
+    if missing.all():
+        raise ValueError("no study has a complete effect, variance and moderators")
+    omitted = tuple(label for label, gone in zip(labels, missing, strict=True) if gone)
+    y, v, X = y[~missing], v[~missing], X[~missing]
+    labels = tuple(label for label, gone in zip(labels, missing, strict=True) if not gone)
+    if np.any(v <= 0):
+        raise ValueError("sampling variances vi must be positive")
     k = int(y.size)
     if k == 1:
         test = "z"  # as metafor: a single study has no residual variance to scale by
-    X, names = _design(k, mods, mod_names)
     p = X.shape[1]
     if method != "FE" and k > 1 and p + 1 > k:
         raise ValueError("Number of parameters to be estimated is larger than the number of observations.")
     if np.linalg.matrix_rank(X) < p:
         raise ValueError("Model matrix not of full rank. Cannot fit model.")
-    labels = tuple(slab) if slab else tuple(f"Study {i + 1}" for i in range(k))
-    if len(labels) != k:
-        raise ValueError("slab must have one label per study")
-    return fit(y, v, X, names, method, test, measure or "GEN", labels)
+    result = fit(y, v, X, names, method, test, measure or "GEN", labels)
+    return replace(result, omitted=omitted) if omitted else result
 
 
 def fit(

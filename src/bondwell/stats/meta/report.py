@@ -41,7 +41,10 @@ def summary_text(res: MetaResult) -> str:
         kind = "Mixed-Effects" if res.method != "FE" else "Fixed-Effects with Moderators"
     header = f"{kind} Model (k = {res.k}"
     header += ")" if res.method == "FE" else f"; tau^2 estimator: {res.method}, {METHOD_NAMES[res.method]})"
-    lines += [header, f"Outcome: {MEASURE_NAMES.get(res.measure, res.measure)}", ""]
+    lines += [header, f"Outcome: {MEASURE_NAMES.get(res.measure, res.measure)}"]
+    if res.omitted:
+        lines.append(f"{len(res.omitted)} studies omitted for missing values: {', '.join(res.omitted)}")
+    lines.append("")
     if res.method != "FE":
         residual = "residual " if res.p > 1 else ""
         lines += [
