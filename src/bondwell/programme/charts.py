@@ -41,7 +41,8 @@ class Chart:
 
     @property
     def summary(self) -> str:
-        return f"{self.sessions} sessions, {self.minutes} minutes in the last {DAYS} days"
+        plural = "" if self.sessions == 1 else "s"
+        return f"{self.sessions} session{plural}, {self.minutes} minutes in the last {DAYS} days"
 
 
 def practice_chart(mother: Mother, today: date, days: int = DAYS) -> Chart:

@@ -1,0 +1,45 @@
+"""Two mothers booking the last place at the same moment: one place and one waiting-list entry (PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from bondwell.programme import services
+from bondwell.programme.models import Booking
+from tests.programme.helpers import course, mother_user
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_bookings_for_the_last_place_give_one_place_and_one_wait() -> None:
+    from tests.conftest import make_world
+
+    world: Any = make_world()
+    last_place = course(world, capacity=1)
+    users = [mother_user(world.site_a, f"race{i}@a.test")[0] for i in range(2)]
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def book(user: Any) -> None:
+        try:
+            barrier.wait(timeout=10)  # both threads hold their own connection and start together
+            results.append(services.book_own_place(None, user, last_place.pk).status)
+        except BaseException as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=book, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert connection.vendor == "postgresql"
+    assert not errors, errors
+    assert sorted(results) == ["booked", "waiting"]
+    assert Booking.objects.filter(course=last_place, status="booked").count() == 1
