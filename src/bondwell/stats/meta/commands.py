@@ -7,11 +7,14 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from bondwell.stats.meta.csv_input import InputError, read_effects
+
+if TYPE_CHECKING:
+    from bondwell.stats.meta.model import MetaResult
 
 EXIT_INVALID = 2
 
@@ -85,11 +88,8 @@ def meta(
             typer.echo(f"wrote {path}", err=True)
 
 
-def json_report(result: object) -> dict[str, object]:
+def json_report(result: MetaResult) -> dict[str, object]:
     """The contract's JSON keys (plus method, test, measure and p-values); NaN becomes null."""
-    from bondwell.stats.meta.model import MetaResult
-
-    assert isinstance(result, MetaResult)
     report: dict[str, object] = {
         "measure": result.measure,
         "method": result.method,
@@ -115,7 +115,7 @@ def json_report(result: object) -> dict[str, object]:
         report["df"] = result.ddf
     if result.is_ratio:
         for key in ("estimate", "ci_low", "ci_high", "pi_low", "pi_high"):
-            report[f"{key}_exp"] = math.exp(float(report[key]))  # type: ignore[arg-type]
+            report[f"{key}_exp"] = math.exp(getattr(result, key))
     return {key: (None if isinstance(value, float) and math.isnan(value) else value) for key, value in report.items()}
 
 

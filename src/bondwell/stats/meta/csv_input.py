@@ -55,7 +55,7 @@ def read_effects(path: Path, measure: str) -> EffectSizes:
             if a + b == 0 or c + d == 0:
                 raise InputError(f"row {row_number}, columns ai-di: a group without participants")
     try:
-        return escalc(measure, slab=labels, **columns)  # type: ignore[arg-type]
+        return escalc(measure, slab=labels, **columns)
     except ValueError as error:
         raise InputError(str(error)) from None
 
