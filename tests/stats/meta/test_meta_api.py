@@ -16,7 +16,7 @@ from tests.stats.meta.metafor_reference import load
 from bondwell.stats.meta import METHODS, ConvergenceError, escalc, rma
 from bondwell.stats.meta._projection import Projection
 from bondwell.stats.meta._zeroin import uniroot
-from bondwell.stats.meta.sensitivity import subgroup
+from bondwell.stats.meta.sensitivity import cumulative, subgroup
 
 YI = np.array([0.12, -0.3, 0.45, 0.2, 0.05, 0.6, -0.1, 0.33])
 VI = np.array([0.02, 0.05, 0.04, 0.01, 0.08, 0.03, 0.06, 0.02])
@@ -216,3 +216,16 @@ def test_package_is_pure_and_imports_no_django_or_matplotlib() -> None:
     code = "import sys, bondwell.stats.meta; print(sorted(m for m in ('django', 'matplotlib') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_cumulative_follows_the_given_order() -> None:
+    years = np.array([2001, 1995, 2010, 1999, 2005, 2003, 1990, 2008])
+    labels = [f"S{i}" for i in range(YI.size)]
+    res = rma(YI, VI, method="DL", test="knha", slab=labels)
+    table = cumulative(res, order=years)
+    order = np.argsort(years, kind="stable")
+    assert table.slab == tuple(labels[i] for i in order)
+    third = rma(YI[order[:3]], VI[order[:3]], method="DL", test="knha")
+    assert table.estimate[2] == pytest.approx(third.estimate)
+    assert table.ci_low[2] == pytest.approx(third.ci_low)
+    assert table.rows()[2]["study"] == labels[order[2]]
