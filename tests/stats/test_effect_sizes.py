@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -45,7 +47,7 @@ def test_arrays_are_read_only() -> None:
         ({"yi": [1.0]}, "needs column vi"),
     ],
 )
-def test_bad_input_is_refused(kwargs: dict[str, list[float]], message: str) -> None:
+def test_bad_input_is_refused(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         escalc("GEN", **kwargs)
 

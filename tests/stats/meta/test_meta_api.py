@@ -31,7 +31,8 @@ studies = st.integers(min_value=3, max_value=12).flatmap(
 
 def _dense(w: np.ndarray, X: np.ndarray) -> np.ndarray:
     W = np.diag(w)
-    return W - W @ X @ np.linalg.inv(X.T @ W @ X) @ X.T @ W
+    P: np.ndarray = W - W @ X @ np.linalg.inv(X.T @ W @ X) @ X.T @ W
+    return P
 
 
 @given(studies, st.integers(0, 2))
@@ -126,7 +127,9 @@ def test_meta_regression_summary_and_predict_at_new_values() -> None:
     new = res.predict(newmods=[[0.0], [10.0]])
     assert new.pred.tolist() == pytest.approx([res.beta[0], res.beta[0] + 10 * res.beta[1]])
     assert all(new.pi_low < new.ci_low)
-    assert set(res.to_dict()["coefficients"]) == {"intrcpt", "year"}  # type: ignore[arg-type]
+    coefficients = res.to_dict()["coefficients"]
+    assert isinstance(coefficients, dict)
+    assert set(coefficients) == {"intrcpt", "year"}
 
 
 def test_ratio_measures_back_transform() -> None:
