@@ -20,10 +20,12 @@ def test_the_shipped_content_loads_and_every_step_is_complete() -> None:
     steps = content.routine.steps
     assert len(steps) >= 15
     for step in steps:
-        assert step.instructions and all(line.strip() for line in step.instructions), step.key
+        assert step.instructions, step.key
+        assert all(line.strip() for line in step.instructions), step.key
         assert 0 < step.seconds <= 300, step.key
         assert (CONTENT_DIR / "diagrams" / step.diagram).is_file(), step.key
-        assert step.sources and all(key in content.sources for key in step.sources), step.key
+        assert step.sources, step.key
+        assert all(key in content.sources for key in step.sources), step.key
 
 
 def test_the_routine_follows_the_classic_order_and_lasts_about_fifteen_minutes() -> None:
@@ -43,13 +45,16 @@ def test_every_diagram_is_an_svg_with_a_title_for_screen_readers() -> None:
         root = ET.parse(CONTENT_DIR / "diagrams" / step.diagram).getroot()
         assert root.tag == f"{SVG}svg"
         title = root.find(f"{SVG}title")
-        assert title is not None and title.text and title.text.strip(), step.diagram
+        assert title is not None, step.diagram
+        assert (title.text or "").strip(), step.diagram
 
 
 def test_cues_and_precautions_name_their_sources_and_cover_the_contraindications() -> None:
     content = load_content()
-    assert content.cue_sources and content.precaution_sources
-    assert content.engagement.cues and content.disengagement.cues
+    assert content.cue_sources
+    assert content.precaution_sources
+    assert content.engagement.cues
+    assert content.disengagement.cues
     assert "stop" in content.disengagement.what_to_do.lower()
     keys = {q.key for q in content.safety_check}
     assert {"baby_well", "fed_a_while_ago"} <= keys
@@ -102,7 +107,7 @@ def test_a_broken_step_is_refused_with_a_message_naming_it(
     content_copy: Path, changes: dict[str, object], message: str
 ) -> None:
     _edit_first_step(content_copy, **changes)
-    with pytest.raises(ContentError, match="warm-room|sections\\[0\\].steps\\[0\\]") as error:
+    with pytest.raises(ContentError, match=r"warm-room|sections\[0\]\.steps\[0\]") as error:
         load_content(content_copy)
     assert message in str(error.value)
 
