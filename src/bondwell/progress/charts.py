@@ -105,6 +105,18 @@ def practice_chart(weeks: Sequence[PracticeWeek], *, title: str, target: int | N
     return _svg(figure, title)
 
 
+MAX_POINTS = 300
+
+
+def _thin(points: Sequence[tuple[float, float]]) -> Sequence[tuple[float, float]]:
+    """At most MAX_POINTS points, evenly spaced along the dose: a readable chart and a bounded SVG."""
+    if len(points) <= MAX_POINTS:
+        return points
+    ordered = sorted(points)
+    step = len(ordered) / MAX_POINTS
+    return [ordered[int(i * step)] for i in range(MAX_POINTS)]
+
+
 def dose_response_chart(fit: DoseResponseFit, points: Sequence[tuple[float, float]], *, title: str) -> str:
     """Each mother as an open circle, the fitted line, and its 95% confidence band hatched (observational)."""
     figure = _figure(height=3.2)
@@ -113,8 +125,10 @@ def dose_response_chart(fit: DoseResponseFit, points: Sequence[tuple[float, floa
     axes.fill_between(band.x, band.lower, band.upper, facecolor="#eeeeee", hatch="..", edgecolor="#777777",
                       linewidth=0, label="95% confidence band")
     axes.plot(band.x, band.fit, color="black", linewidth=1.5, label="Fitted line (OLS)")
-    axes.scatter([x for x, _ in points], [y for _, y in points], marker="o", facecolors="none",
-                 edgecolors="black", s=18, label="One mother")
+    shown = _thin(points)
+    label = "One mother" if len(shown) == len(points) else f"{len(shown)} of {len(points)} mothers (the line uses all)"
+    axes.scatter([x for x, _ in shown], [y for _, y in shown], marker="o", facecolors="none",
+                 edgecolors="black", s=18, label=label)
     axes.axhline(0, color="#777777", linewidth=0.8, linestyle=":")
     axes.set_xlabel("Practice minutes per week during the course's dose weeks")
     axes.set_ylabel("EPDS change (after − before)")

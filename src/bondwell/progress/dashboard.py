@@ -21,7 +21,7 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -226,9 +226,10 @@ def booking_rows(bookings: QuerySet[Booking]) -> tuple[list[BookingRow], bool]:
 
 
 def alert_response(mothers: QuerySet[Mother], period: tuple[date, date]) -> AlertResponse:
-    alerts = RiskAlert.objects.filter(
-        mother__in=mothers, raised_at__date__gte=period[0], raised_at__date__lte=period[1]
-    )
+    # Bounds as local midnights, so the index on raised_at can be used (a __date lookup would not).
+    since = timezone.make_aware(datetime.combine(period[0], time.min))
+    until = timezone.make_aware(datetime.combine(period[1] + timedelta(days=1), time.min))
+    alerts = RiskAlert.objects.filter(mother__in=mothers, raised_at__gte=since, raised_at__lt=until)
     totals = alerts.aggregate(
         raised=Count("id"),
         acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),

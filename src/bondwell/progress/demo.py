@@ -113,8 +113,9 @@ def _mother_year(context: DemoContext, course: Course, mother: Mother, plan: Cou
     kind = rng.random() - 0.25 * keen
     change = -rng.randint(4, 9) if kind < 0.45 else rng.randint(-2, 2) if kind < 0.85 else rng.randint(3, 6)
     _epds(context, mother, plan.clinician, course.starts_on - timedelta(days=rng.randint(3, 12)), baseline)
+    showcase = mother.user is not None  # the demo mothers who sign in answer every follow-up: a full year
     for days_after, chance in FOLLOW_UPS:
-        if rng.random() > chance:
+        if rng.random() > chance and not showcase:
             break  # lost to follow-up from here on
         drift = round(change * min(1.0, days_after / 45)) + rng.randint(-1, 1)
         _epds(context, mother, plan.clinician, course.starts_on + timedelta(days=days_after + rng.randint(-5, 5)),
