@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bondwell import instruments
 from bondwell.screening.models import Assessment
+from bondwell.screening.safety import load_for_profile
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def question_text(item: instruments.Item) -> str:
 
 
 def read(assessment: Assessment) -> Reading:
-    instrument = instruments.load(assessment.instrument, profile=assessment.profile)
+    instrument = load_for_profile(assessment.instrument, assessment.profile)
     band = next((b for b in instrument.bands if b.key == assessment.band_key), None)
     flagged_items = {rule.item for rule in instrument.rules if rule.flag in assessment.flags and rule.item}
     rows = []

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
+from pathlib import Path
 
 import yaml
 from django.utils import timezone
@@ -71,7 +72,28 @@ def profile_for(site: Site) -> str:
 
 
 def load_instrument(name: str, site: Site) -> instruments.Instrument:
-    return instruments.load(name, profile=profile_for(site))
+    """The instrument with the site's guideline profile and, when installed, its licensed wording."""
+    return load_for_profile(name, profile_for(site))
+
+
+def load_for_profile(name: str, profile: str) -> instruments.Instrument:
+    return _load_cached(name, profile, *_pack_state(name))
+
+
+def _pack_state(name: str) -> tuple[str, int | None]:
+    # A changed or newly installed text pack has a new modification time, so it is never served stale.
+    folder = instruments.default_text_dir()
+    try:
+        return str(folder), (folder / f"{name}.yaml").stat().st_mtime_ns
+    except OSError:
+        return str(folder), None
+
+
+@functools.lru_cache(maxsize=64)
+def _load_cached(name: str, profile: str, folder: str, pack_mtime: int | None) -> instruments.Instrument:
+    # Reading a text pack parses YAML and checks it against the definition: done once per pack version, not
+    # on every request.
+    return instruments.load(name, profile=profile, text_dir=Path(folder))
 
 
 def mother_instrument(site: Site) -> str:

@@ -1,0 +1,323 @@
+"""Load on the screening pages under granian, against a bare Django view on the same stack in the same run.
+
+A throwaway database (BONDWELL_VAR_DIR in a temporary folder) is migrated and seeded with one site, 5
+clinicians and 45 mothers. granian serves bondwell.wsgi on loopback with production settings (DEBUG=0).
+Then, for a bounded time each:
+
+  baseline  50 concurrent users request /healthz (a bare Django view with one SQL query)
+  ours      45 mothers each loop: open the PHQ-9 (a draft), send all answers (one in five with a positive
+            self-harm item, which raises an alert and queues its emails), read the result page;
+            5 clinicians poll the alert queue (the HTMX partial) as the live page does
+
+Every client keeps its connection open (keep-alive) and its own session cookie. Reports p50/p95 latency and
+throughput of each phase, checks that each submission made exactly one Assessment (and each positive item one
+alert), and ends with the throughput ratio. Goal: p95 under 150 ms and at least half the baseline throughput.
+
+    .venv/bin/python bench/web_load.py [--seconds 12] [--users 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+PASSWORD = "bench-password-not-secret-42"
+CALM = {f"q{n}": "0" for n in range(1, 10)} | {"q1": "1", "q3": "2"}
+SELF_HARM = {**CALM, "q9": "1"}
+MAX_REQUESTS_PER_PHASE = 60_000
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+    submitted: int = 0
+    self_harm: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, name: str, seconds: float) -> None:
+        with self.lock:
+            self.latencies[name].append(seconds)
+
+    def all(self) -> list[float]:
+        return [value for values in self.latencies.values() for value in values]
+
+
+class Client:
+    """One user: a keep-alive connection and a cookie jar (cookies are sent over plain HTTP on loopback)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, http.client.HTTPResponse, bytes]:
+        sent = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body, sent)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if attempt:
+                    raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, response, data
+
+    def csrf(self) -> str:
+        return self.cookies["csrftoken"]
+
+    def login(self, email: str) -> None:
+        status, _, page = self.request("GET", "/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert status == 200 and token, "login page"
+        status, response, _ = self.request(
+            "POST", "/login/",
+            {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1).decode()},
+        )
+        assert status == 302 and response.getheader("Location") == "/", f"login of {email} failed ({status})"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def server_env(var_dir: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "BONDWELL_VAR_DIR": str(var_dir),
+        "BONDWELL_TEXT_DIR": str(var_dir / "text-packs"),  # no licensed wording: mothers get the PHQ-9
+        "DJANGO_SETTINGS_MODULE": "bondwell.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "ERROR",
+        "BONDWELL_LOG_LEVEL": "ERROR",
+        "EMAIL_URL": "locmem://",
+    }
+
+
+SEED = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
+from bondwell.accounts.models import Mother, Site, User
+site = Site.objects.create(name="Bench site", slug="bench", country="AU", is_synthetic=True)
+for i in range({clinicians}):
+    User.objects.create_user(f"clinician{{i}}@bench.test", "{password}", full_name=f"Clinician {{i}}",
+                             role="clinician", site=site, is_synthetic=True)
+for i in range({mothers}):
+    user = User.objects.create_user(f"mother{{i}}@bench.test", "{password}", full_name=f"Mother {{i}}",
+                                    role="mother", site=site, is_synthetic=True)
+    Mother.objects.create(site=site, user=user, full_name=f"Mother {{i}}", is_synthetic=True)
+"""
+
+COUNT = """
+import django
+django.setup()
+from bondwell.screening.models import Assessment, RiskAlert, Draft
+print(Assessment.objects.count(), RiskAlert.objects.count(), Draft.objects.filter(submitted_at__isnull=False).count())
+"""
+
+
+def run_python(code: str, env: dict[str, str]) -> str:
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return done.stdout
+
+
+def start_server(port: int, env: dict[str, str], workers: int) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers), "--blocking-threads", "8", "--log-level", "error", "--no-ws",
+        "bondwell.wsgi:application",
+    ]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("granian did not start")
+
+
+def timed(stats: Stats, name: str, client: Client, *args: object, **kwargs: object) -> tuple[int, object, bytes]:
+    start = time.perf_counter()
+    status, response, body = client.request(*args, **kwargs)  # type: ignore[arg-type]
+    stats.add(name, time.perf_counter() - start)
+    return status, response, body
+
+
+def baseline_user(client: Client, stats: Stats, stop: float, budget: list[int]) -> None:
+    while time.monotonic() < stop and budget[0] > 0:
+        budget[0] -= 1
+        status, _, _ = timed(stats, "healthz", client, "GET", "/healthz")
+        if status != 200:
+            stats.errors.append(f"healthz {status}")
+
+
+def mother_user(index: int, client: Client, stats: Stats, stop: float, budget: list[int]) -> None:
+    round_number = 0
+    while time.monotonic() < stop and budget[0] > 0:
+        budget[0] -= 3
+        round_number += 1
+        status, response, _ = timed(stats, "start", client, "GET", "/questionnaires/start/phq9/")
+        draft_url = response.getheader("Location") if status == 302 else None  # type: ignore[attr-defined]
+        if not draft_url:
+            stats.errors.append(f"start {status}")
+            continue
+        harm = (index + round_number) % 5 == 0
+        answers = SELF_HARM if harm else CALM
+        form = {"view": "all", "go": "submit", "csrfmiddlewaretoken": client.csrf(), **answers}
+        status, response, _ = timed(stats, "submit", client, "POST", draft_url, form)
+        location = response.getheader("Location") if status == 302 else ""  # type: ignore[attr-defined]
+        if harm and "/support/" in (location or ""):
+            # The support screen came first (as on her phone); she carries on and sends.
+            timed(stats, "support", client, "GET", location)
+            status, response, _ = timed(stats, "submit", client, "POST", draft_url, form)
+            location = response.getheader("Location") if status == 302 else ""  # type: ignore[attr-defined]
+        if not location or "/result/" not in location:
+            stats.errors.append(f"submit {status} {location}")
+            continue
+        with stats.lock:
+            stats.submitted += 1
+            stats.self_harm += harm
+        status, _, body = timed(stats, "result", client, "GET", location)
+        if status != 200 or (harm and b"Support is here for you" not in body):
+            stats.errors.append(f"result {status}")
+
+
+def clinician_user(client: Client, stats: Stats, stop: float, budget: list[int]) -> None:
+    while time.monotonic() < stop and budget[0] > 0:
+        budget[0] -= 1
+        status, _, _ = timed(stats, "queue", client, "GET", "/alerts/", headers={"HX-Request": "true"})
+        if status != 200:
+            stats.errors.append(f"queue {status}")
+
+
+def run_phase(workers: list[threading.Thread]) -> float:
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return time.perf_counter() - started
+
+
+def percentile(values: list[float], percent: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(percent) - 1]
+
+
+def describe(name: str, stats: Stats, seconds: float) -> float:
+    values = stats.all()
+    throughput = len(values) / seconds
+    print(
+        f"{name:<9} {len(values):>6} requests in {seconds:5.1f} s: {throughput:7.1f} req/s, "
+        f"p50 {1000 * statistics.median(values):6.1f} ms, p95 {1000 * percentile(values, 95):6.1f} ms, "
+        f"errors {len(stats.errors)}"
+    )
+    for endpoint, latencies in sorted(stats.latencies.items()):
+        if len(latencies) >= 2:
+            print(f"    {endpoint:<8} n={len(latencies):>5}  p95 {1000 * percentile(latencies, 95):6.1f} ms")
+    return throughput
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=12.0, help="length of each measured phase")
+    parser.add_argument("--users", type=int, default=50, help="concurrent users (5 of them clinicians)")
+    parser.add_argument("--server-workers", type=int, default=2, help="granian worker processes")
+    options = parser.parse_args()
+    clinicians = 5
+    mothers = options.users - clinicians
+    with tempfile.TemporaryDirectory(prefix="bondwell-bench-") as folder:
+        var_dir = Path(folder)
+        (var_dir / "text-packs").mkdir()
+        env = server_env(var_dir)
+        print(f"seeding a throwaway database in {var_dir} ({mothers} mothers, {clinicians} clinicians)")
+        run_python(SEED.format(clinicians=clinicians, mothers=mothers, password=PASSWORD), env)
+        port = free_port()
+        server = start_server(port, env, options.server_workers)
+        try:
+            mother_clients = [Client(port) for _ in range(mothers)]
+            clinician_clients = [Client(port) for _ in range(clinicians)]
+            for i, client in enumerate(mother_clients):
+                client.login(f"mother{i}@bench.test")
+            for i, client in enumerate(clinician_clients):
+                client.login(f"clinician{i}@bench.test")
+            everyone = mother_clients + clinician_clients
+            for client in everyone:  # warm every connection and worker
+                client.request("GET", "/healthz")
+
+            base = Stats()
+            stop = time.monotonic() + options.seconds
+            budget = [MAX_REQUESTS_PER_PHASE]
+            elapsed = run_phase(
+                [threading.Thread(target=baseline_user, args=(c, base, stop, budget)) for c in everyone]
+            )
+            baseline = describe("baseline", base, elapsed)
+
+            ours = Stats()
+            stop = time.monotonic() + options.seconds
+            budget = [MAX_REQUESTS_PER_PHASE]
+            threads = [
+                threading.Thread(target=mother_user, args=(i, c, ours, stop, budget))
+                for i, c in enumerate(mother_clients)
+            ] + [threading.Thread(target=clinician_user, args=(c, ours, stop, budget)) for c in clinician_clients]
+            elapsed = run_phase(threads)
+            throughput = describe("screening", ours, elapsed)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+        assessments, alerts, submitted_drafts = (int(x) for x in run_python(COUNT, env).split())
+        print(
+            f"integrity: {ours.submitted} submissions -> {assessments} assessments, {submitted_drafts} drafts "
+            f"submitted; {ours.self_harm} positive self-harm items -> {alerts} alerts"
+        )
+        if assessments != ours.submitted or alerts != ours.self_harm or ours.errors or base.errors:
+            print(f"FAILED: errors {(ours.errors + base.errors)[:5]}")
+            raise SystemExit(1)
+        p95 = 1000 * percentile(ours.all(), 95)
+        print(f"goal: p95 {p95:.1f} ms (< 150 ms: {'met' if p95 < 150 else 'NOT met'}); "
+              f"throughput ratio {throughput / baseline:.2f} (>= 0.5: {'met' if throughput >= baseline / 2 else 'NOT met'})")
+        print(f"bench web_load: ours {throughput:.1f} req/s, baseline {baseline:.1f} req/s, "
+              f"ratio {throughput / baseline:.2f}")
+
+
+if __name__ == "__main__":
+    main()
