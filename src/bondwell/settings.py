@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "bondwell.web",
     "bondwell.accounts",
+    "bondwell.evidence",
     "bondwell.screening",
     "bondwell.programme",
     "bondwell.progress",
