@@ -132,3 +132,16 @@ def test_her_home_shows_what_is_due(world: Any, client_as: Any) -> None:
     home = client_as(world.users["mother"]).get(reverse("home")).content.decode()
     assert "Answer the PHQ9" in home
     assert "2 January" in home
+
+
+def test_an_alert_raised_while_answering_stays_when_she_changes_that_answer(world: Any, client_as: Any) -> None:
+    client = client_as(world.users["mother"])
+    url = start(client)
+    client.post(url, {"q": "9", "q9": "2", "go": "next"})
+    data = {"view": "all", "go": "submit", **{k: str(v) for k, v in PHQ9_CALM.items()}}  # item 9 back to 0
+    client.post(url, data)
+    assessment = Assessment.objects.get()
+    alert = RiskAlert.objects.get()
+    assert assessment.flags == []
+    assert alert.status == "open"
+    assert alert.assessment == assessment

@@ -119,7 +119,7 @@ def escalate_overdue(now: datetime) -> int:
     """Escalate every open alert past its acknowledgement deadline by one level; returns how many."""
     with transaction.atomic():
         overdue = list(
-            RiskAlert.objects.select_for_update(skip_locked=True)
+            RiskAlert.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=RiskAlert.Status.OPEN, ack_due_at__lte=now)
             .select_related("mother__site")
             .order_by("priority", "ack_due_at")[:ESCALATION_BATCH]

@@ -34,7 +34,7 @@ def remind(now: datetime) -> int:
     today = timezone.localdate(now)
     handled = 0
     with transaction.atomic():
-        waiting = ScheduledQuestionnaire.objects.select_for_update(skip_locked=True).filter(
+        waiting = ScheduledQuestionnaire.objects.select_for_update(skip_locked=True, of=("self",)).filter(
             status=ScheduledQuestionnaire.Status.SCHEDULED
         )
         to_invite = list(

@@ -154,6 +154,10 @@ def submit_draft(draft: Draft, *, request: HttpRequest | None = None) -> Assessm
             request=request, draft=locked,
         )
         Draft.objects.filter(pk=locked.pk).update(submitted_at=assessment.submitted_at)
+        # An alert raised while she answered stays tied to what she sent, even if she then changed that answer.
+        for alert in RiskAlert.objects.filter(source_key=locked.key, assessment__isnull=True):
+            RiskAlert.objects.filter(pk=alert.pk).update(assessment=assessment)
+            AlertEvent.objects.create(alert=alert, step="linked", detail="answers submitted")
     return assessment
 
 
