@@ -85,10 +85,10 @@ def test_the_epds_is_offered_only_where_its_wording_is_installed(world: Any, cli
     url = start(client, "epds")
     assert b"Placeholder wording for item 1" in client.get(url).content
     data = {"view": "all", "go": "submit", **{k: str(v) for k, v in EPDS_SELF_HARM.items()}}
-    first = client.post(url, data)
-    assert "/support/" in first["Location"]
-    client.post(url, {"view": "all", "go": "submit"})
+    sent = client.post(url, data)
     assessment = Assessment.objects.get()
+    assert sent["Location"] == reverse("screening-result", kwargs={"assessment_id": assessment.pk})
+    assert "Support is here for you" in client.get(sent["Location"]).content.decode()
     assert assessment.instrument == "epds"
     assert "self_harm" in assessment.flags
     assert RiskAlert.objects.get().assessment == assessment

@@ -23,7 +23,7 @@ from bondwell.screening.safety import MOTHER_INSTRUMENTS, crisis_contacts, load_
 
 def _own_draft(request: HttpRequest, draft_id: int) -> tuple[Mother, Draft]:
     mother = own_mother_record(request)
-    draft = Draft.objects.filter(pk=draft_id, mother=mother).select_related("mother__site").first()
+    draft = Draft.objects.filter(pk=draft_id, mother=mother).select_related("mother__site", "mother__user").first()
     if draft is None:
         raise Http404("No such questionnaire.")
     return mother, draft
@@ -83,16 +83,17 @@ def answer(request: HttpRequest, draft_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         given = _posted_answers(request, instrument, whole, number)
+        go = request.POST.get("go", "next")
+        if go == "submit":
+            # Her result page carries the support screen when her answers raise a risk.
+            return _submit(request, draft, given)
         try:
             state = services.save_answers(draft, given, request=request)
         except services.ScreeningError as problem:
             error = str(problem)
         else:
-            go = request.POST.get("go", "next")
             if "self_harm" in state.new_flags:
                 return redirect(reverse("screening-support", kwargs={"draft_id": draft.pk}) + f"?next={go}")
-            if go == "submit":
-                return _submit(request, draft)
             if whole:
                 messages.success(request, "Your answers are saved. You can come back to them at any time.")
                 return redirect(reverse("screening-answer", kwargs={"draft_id": draft.pk}) + "?view=all")
@@ -151,9 +152,9 @@ def _question(item: Item, answers: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _submit(request: HttpRequest, draft: Draft) -> HttpResponse:
+def _submit(request: HttpRequest, draft: Draft, given: dict[str, object]) -> HttpResponse:
     try:
-        assessment = services.submit_draft(draft, request=request)
+        assessment = services.submit_answers(draft, given, request=request)
     except services.ScreeningError as problem:
         messages.error(request, str(problem))
         return redirect(reverse("screening-answer", kwargs={"draft_id": draft.pk}) + "?q=review")

@@ -134,12 +134,27 @@ def save_answers(
     return DraftState(answers=answers, flags=flags, new_flags=flags - before, alert=alert)
 
 
+def submit_answers(
+    draft: Draft, given: Mapping[str, object], *, request: HttpRequest | None = None
+) -> Assessment:
+    """Save her last answers and submit, in one transaction; a repeated submit returns the same Assessment."""
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        if locked.submitted_at is not None:
+            return Assessment.objects.get(idempotency_key=locked.key)
+        if given:
+            save_answers(draft, given, request=request)
+        return submit_draft(draft, request=request)
+
+
 def submit_draft(draft: Draft, *, request: HttpRequest | None = None) -> Assessment:
     """Submit her draft once: a second submit (double tap, reload, retry) returns the same Assessment."""
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
             return Assessment.objects.get(idempotency_key=locked.key)
+        if locked.mother_id == draft.mother_id:
+            locked.mother = draft.mother  # already loaded with her site and sign-in by the caller
         instrument = load_instrument(locked.instrument, locked.mother.site)
         _scores, problems = instruments.check_answers(instrument, locked.answers)
         if problems:
