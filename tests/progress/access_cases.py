@@ -42,4 +42,5 @@ ROLE_PAGES = [
     RolePage("progress-summary", everyone(403, mother=200)),
     RolePage("progress-observe", everyone(403, educator=200)),
     RolePage("progress-dashboard", everyone(403, site_lead=200)),
+    RolePage("progress-dashboard-chart", everyone(403, site_lead=200)),
 ]

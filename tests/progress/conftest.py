@@ -121,6 +121,14 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Dashboards and the site SD are cached; every test starts from its own data.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def cohort(world: Any) -> Cohort:
     return make_cohort(world)

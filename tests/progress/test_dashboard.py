@@ -73,8 +73,21 @@ def test_dose_response_uses_minutes_per_week_of_the_dose_weeks(cohort: Any) -> N
     f = _board(cohort.world).overall
     assert f.dose_response is not None
     # x = minutes a week over 2 weeks: 45 40 39.5 0 100; y = changes; Sxy 492.2, Sxx 5105.2.
-    assert sorted(f.dose_points) == sorted([(45.0, -8.0), (40.0, -3.0), (39.5, 1.0), (0.0, -12.0), (100.0, -1.0)])
     assert f.dose_response.slope == pytest.approx(492.2 / 5105.2)
+    # Five mothers make one group: mean minutes 224.5/5, mean change −23/5; no mother's own point is kept.
+    assert len(f.dose_bins) == 1
+    group = f.dose_bins[0]
+    assert (group.n, group.low_minutes, group.high_minutes) == (5, 0.0, 100.0)
+    assert group.mean_minutes == pytest.approx(44.9)
+    assert group.mean_change == pytest.approx(-4.6)
+
+
+def test_dose_groups_have_at_least_five_mothers_each() -> None:
+    points = tuple((float(x), float(-x % 7)) for x in range(23))
+    groups = dashboard.dose_bins(points)
+    assert [g.n for g in groups] == [5, 6, 6, 6]  # 23 mothers: four groups (a fifth would hold fewer than 5)
+    assert sum(g.n for g in groups) == 23
+    assert dashboard.dose_bins(points[:4]) == ()
 
 
 def test_filters_by_course_period_and_baseline_severity(cohort: Any) -> None:
@@ -105,6 +118,9 @@ def test_the_page_shows_n_and_the_caveats_and_suppresses_small_cells(cohort: Any
     assert "-4.60 (-11.21 to 2.01)" in page
     assert "Suppressed: fewer than 5 mothers" in page  # 4 of 5 below the cut-off is a small cell
     assert "Observational" in page
+    chart = client.get(reverse("progress-dashboard-chart"))
+    assert chart["Content-Type"] == "image/svg+xml"
+    assert b"Mean change of a group of mothers" in chart.content
     severe = client.get(reverse("progress-dashboard"), {"severity": "likely"}).content.decode()
     assert "-7.67" not in severe  # three pairs: the change is not shown
 

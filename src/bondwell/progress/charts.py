@@ -16,6 +16,7 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 
 from bondwell.instruments import Band
+from bondwell.progress.dashboard import DoseBin
 from bondwell.progress.series import CourseSpan, PracticeWeek, ScorePoint
 from bondwell.stats.dose_response import DoseResponseFit
 
@@ -105,30 +106,21 @@ def practice_chart(weeks: Sequence[PracticeWeek], *, title: str, target: int | N
     return _svg(figure, title)
 
 
-MAX_POINTS = 300
-
-
-def _thin(points: Sequence[tuple[float, float]]) -> Sequence[tuple[float, float]]:
-    """At most MAX_POINTS points, evenly spaced along the dose: a readable chart and a bounded SVG."""
-    if len(points) <= MAX_POINTS:
-        return points
-    ordered = sorted(points)
-    step = len(ordered) / MAX_POINTS
-    return [ordered[int(i * step)] for i in range(MAX_POINTS)]
-
-
-def dose_response_chart(fit: DoseResponseFit, points: Sequence[tuple[float, float]], *, title: str) -> str:
-    """Each mother as an open circle, the fitted line, and its 95% confidence band hatched (observational)."""
+def dose_response_chart(fit: DoseResponseFit | None, bins: Sequence[DoseBin], *, title: str) -> str:
+    """The fitted line with its 95% confidence band (dotted), and the mean change of each group of mothers by
+    practice (squares). Aggregates only: no mother's own point is drawn."""
     figure = _figure(height=3.2)
     axes = figure.add_subplot()
+    if fit is None:
+        axes.text(0.5, 0.5, "Not shown: fewer than 5 mothers", ha="center", va="center", transform=axes.transAxes)
+        axes.set_axis_off()
+        return _svg(figure, title)
     band = fit.band()
     axes.fill_between(band.x, band.lower, band.upper, facecolor="#eeeeee", hatch="..", edgecolor="#777777",
                       linewidth=0, label="95% confidence band")
     axes.plot(band.x, band.fit, color="black", linewidth=1.5, label="Fitted line (OLS)")
-    shown = _thin(points)
-    label = "One mother" if len(shown) == len(points) else f"{len(shown)} of {len(points)} mothers (the line uses all)"
-    axes.scatter([x for x, _ in shown], [y for _, y in shown], marker="o", facecolors="none",
-                 edgecolors="black", s=18, label=label)
+    axes.plot([b.mean_minutes for b in bins], [b.mean_change for b in bins], linestyle="none", marker="s",
+              markerfacecolor="white", markeredgecolor="black", label="Mean change of a group of mothers")
     axes.axhline(0, color="#777777", linewidth=0.8, linestyle=":")
     axes.set_xlabel("Practice minutes per week during the course's dose weeks")
     axes.set_ylabel("EPDS change (after − before)")

@@ -17,6 +17,7 @@ A pre/post change has no control group: it is not proof that the programme cause
 
 from __future__ import annotations
 
+import hashlib
 import math
 import statistics
 from collections import defaultdict
@@ -24,7 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.core.cache import cache
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from bondwell.accounts.models import Mother
@@ -82,27 +84,31 @@ class Share:
 
 @dataclass(frozen=True)
 class BookingRow:
+    """One booking as the database summarised it (only integers: no per-row date parsing in Python)."""
+
     site_id: int
     mother_id: int
     course_id: int
-    starts_on: date
     classes: int
-    last_class: datetime | None
+    held: int  # classes that have taken place
     present: int
     recorded: int
     baseline: int | None
     post: int | None
-    follow_ups: dict[str, bool]
+    follow_ups: dict[str, bool]  # an EPDS in the window
+    follow_ups_closed: dict[str, bool]  # the window is over
     practice_seconds: int
     prescribed_minutes: int
     dose_weeks: int
+    dose_over: bool
 
-    def finished(self, now: datetime) -> bool:
-        return (self.classes > 0 and self.last_class is not None and self.last_class < now
-                and self.present >= math.ceil(self.classes / 2))
+    @property
+    def ended(self) -> bool:
+        return self.classes > 0 and self.held == self.classes
 
-    def dose_over(self, today: date) -> bool:
-        return self.starts_on + timedelta(weeks=self.dose_weeks) <= today
+    @property
+    def finished(self) -> bool:
+        return self.ended and self.present >= math.ceil(self.classes / 2)
 
     @property
     def minutes_per_week(self) -> float:
@@ -119,6 +125,17 @@ class AlertResponse:
     @property
     def suppressed(self) -> bool:
         return self.raised < MIN_CELL
+
+
+@dataclass(frozen=True)
+class DoseBin:
+    """Mothers grouped by practice (equal-sized groups of at least MIN_CELL): aggregates only, no one's point."""
+
+    n: int
+    low_minutes: float
+    high_minutes: float
+    mean_minutes: float
+    mean_change: float
 
 
 @dataclass(frozen=True)
@@ -139,7 +156,7 @@ class Figures:
     follow_up: dict[str, Share]
     alerts: AlertResponse
     dose_response: DoseResponseFit | None
-    dose_points: tuple[tuple[float, float], ...] = field(default=())
+    dose_bins: tuple[DoseBin, ...] = field(default=())
 
     @property
     def enrolled_suppressed(self) -> bool:
@@ -188,18 +205,28 @@ def cohort(mothers: QuerySet[Mother], filters: Filters, today: date) -> QuerySet
     return bookings
 
 
-def booking_rows(bookings: QuerySet[Booking]) -> tuple[list[BookingRow], bool]:
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def booking_rows(bookings: QuerySet[Booking], now: datetime) -> tuple[list[BookingRow], bool]:
+    """One row per booking, in order of course start (so a mother's first course comes first)."""
+    today = timezone.localdate(now)
+    start = F("course__starts_on")
     sessions = ClassSession.objects.filter(course=OuterRef("course_id"))
     attendance = Attendance.objects.filter(mother=OuterRef("mother_id"), session__course=OuterRef("course_id"))
     practice = PracticeLog.objects.filter(
         mother=OuterRef("mother_id"), started_at__gte=OuterRef("course__starts_on"),
         started_at__lt=AddDays(OuterRef("course__starts_on"), OuterRef("course__dose_weeks") * 7),
     )
+    windows = list(FOLLOW_UP_WINDOWS.values())
     annotated = bookings.annotate(
+        dose_end=AddDays(start, F("course__dose_weeks") * 7),
+        **{f"fu_end_{i}": AddDays(start, Value(hi)) for i, (_lo, hi) in enumerate(windows)},
+    ).annotate(
         site_id=F("mother__site_id"),
-        starts_on=F("course__starts_on"),
         classes=_count(sessions, "course"),
-        last_class=Subquery(sessions.order_by("-starts_at").values("starts_at")[:1]),
+        held=_count(sessions.filter(starts_at__lt=now), "course"),
         present=_count(attendance.filter(status=Attendance.Status.PRESENT), "mother"),
         recorded=_count(attendance, "mother"),
         baseline=_epds_between(*BASELINE_WINDOW, last=True),
@@ -207,18 +234,22 @@ def booking_rows(bookings: QuerySet[Booking]) -> tuple[list[BookingRow], bool]:
         practice_seconds=Subquery(practice.values("mother").annotate(s=Sum("duration_seconds")).values("s")[:1]),
         prescribed=F("course__minutes_per_session") * F("course__sessions_per_week") * F("course__dose_weeks"),
         dose_weeks=F("course__dose_weeks"),
-        **{f"fu_{i}": _epds_between(lo, hi, last=False) for i, (lo, hi) in enumerate(FOLLOW_UP_WINDOWS.values())},
-    ).order_by("course__starts_on", "id")
-    names = ["site_id", "mother_id", "course_id", "starts_on", "classes", "last_class", "present", "recorded",
-             "baseline", "post", "practice_seconds", "prescribed", "dose_weeks",
-             *(f"fu_{i}" for i in range(len(FOLLOW_UP_WINDOWS)))]
+        dose_over=_flag(Q(dose_end__lte=today)),
+        **{f"fu_{i}": _epds_between(lo, hi, last=False) for i, (lo, hi) in enumerate(windows)},
+        **{f"closed_{i}": _flag(Q(**{f"fu_end_{i}__lt": today})) for i in range(len(windows))},
+    ).order_by("course__starts_on", "course_id", "id")
+    names = ["site_id", "mother_id", "course_id", "classes", "held", "present", "recorded", "baseline", "post",
+             "practice_seconds", "prescribed", "dose_weeks", "dose_over",
+             *(f"fu_{i}" for i in range(len(windows))), *(f"closed_{i}" for i in range(len(windows)))]
     raw = list(annotated.values_list(*names)[: MAX_BOOKINGS + 1])
+    labels = list(FOLLOW_UP_WINDOWS)
     rows = [
         BookingRow(
-            site_id=r[0], mother_id=r[1], course_id=r[2], starts_on=r[3], classes=r[4] or 0, last_class=r[5],
-            present=r[6] or 0, recorded=r[7] or 0, baseline=r[8], post=r[9], practice_seconds=r[10] or 0,
-            prescribed_minutes=r[11], dose_weeks=r[12],
-            follow_ups={label: r[13 + i] is not None for i, label in enumerate(FOLLOW_UP_WINDOWS)},
+            site_id=r[0], mother_id=r[1], course_id=r[2], classes=r[3] or 0, held=r[4] or 0, present=r[5] or 0,
+            recorded=r[6] or 0, baseline=r[7], post=r[8], practice_seconds=r[9] or 0, prescribed_minutes=r[10],
+            dose_weeks=r[11], dose_over=bool(r[12]),
+            follow_ups={label: r[13 + i] is not None for i, label in enumerate(labels)},
+            follow_ups_closed={label: bool(r[13 + len(labels) + i]) for i, label in enumerate(labels)},
         )
         for r in raw[:MAX_BOOKINGS]
     ]
@@ -256,24 +287,23 @@ def in_severity(row: BookingRow, severity: Severity) -> bool:
 
 
 def first_per_mother(rows: list[BookingRow]) -> list[BookingRow]:
-    """One booking per mother (her first course in the filters), so no mother counts twice."""
+    """One booking per mother (her first course in the filters: rows come in order of course start)."""
     seen: set[int] = set()
     kept = []
-    for row in sorted(rows, key=lambda r: (r.starts_on, r.course_id)):
+    for row in rows:
         if row.mother_id not in seen:
             seen.add(row.mother_id)
             kept.append(row)
     return kept
 
 
-def figures(rows: list[BookingRow], alerts: AlertResponse, *, now: datetime) -> Figures:
+def figures(rows: list[BookingRow], alerts: AlertResponse) -> Figures:
     """Every figure from one booking per mother (`first_per_mother`)."""
-    today = timezone.localdate(now)
     attended = [r for r in rows if r.recorded > 0]
-    dosed = [r for r in rows if r.dose_over(today)]
+    dosed = [r for r in rows if r.dose_over]
     adherent = [r for r in dosed if r.practice_seconds >= ADHERENCE_TARGET * r.prescribed_minutes * 60]
-    ended = [r for r in rows if r.classes > 0 and r.last_class is not None and r.last_class < now]
-    finished = [r for r in ended if r.finished(now)]
+    ended = [r for r in rows if r.ended]
+    finished = [r for r in ended if r.finished]
     with_baseline = [r for r in finished if r.baseline is not None]
     pairs = [r for r in with_baseline if r.post is not None]
     pre = [float(r.baseline) for r in pairs if r.baseline is not None]
@@ -281,8 +311,8 @@ def figures(rows: list[BookingRow], alerts: AlertResponse, *, now: datetime) -> 
     change = _safe(lambda: paired_change(pre, post, label="baseline to end of course"))
     reliable = _safe(lambda: reliable_change(pre, post))
     follow_up = {"end of course": Share(len(pairs), len(with_baseline))}
-    for label, (_lo, hi) in FOLLOW_UP_WINDOWS.items():
-        due = [r for r in with_baseline if r.starts_on + timedelta(days=hi) < today]
+    for label in FOLLOW_UP_WINDOWS:
+        due = [r for r in with_baseline if r.follow_ups_closed[label]]
         follow_up[label] = Share(sum(1 for r in due if r.follow_ups[label]), len(due))
     dose_points = tuple((r.minutes_per_week, float(r.post) - float(r.baseline))
                         for r in pairs if r.post is not None and r.baseline is not None)
@@ -302,8 +332,24 @@ def figures(rows: list[BookingRow], alerts: AlertResponse, *, now: datetime) -> 
         follow_up=follow_up,
         alerts=alerts,
         dose_response=dose if len(dose_points) >= MIN_CELL else None,
-        dose_points=dose_points if len(dose_points) >= MIN_CELL else (),
+        dose_bins=dose_bins(dose_points),
     )
+
+
+def dose_bins(points: tuple[tuple[float, float], ...], most: int = 5) -> tuple[DoseBin, ...]:
+    """Up to `most` groups of equal size by practice minutes, each of at least MIN_CELL mothers."""
+    count = min(most, len(points) // MIN_CELL)
+    if count == 0:
+        return ()
+    ordered = sorted(points)
+    bins = []
+    for k in range(count):
+        group = ordered[k * len(ordered) // count:(k + 1) * len(ordered) // count]
+        bins.append(DoseBin(
+            n=len(group), low_minutes=group[0][0], high_minutes=group[-1][0],
+            mean_minutes=statistics.fmean(x for x, _ in group), mean_change=statistics.fmean(y for _, y in group),
+        ))
+    return tuple(bins)
 
 
 def _safe(compute: Any) -> Any:
@@ -314,21 +360,35 @@ def _safe(compute: Any) -> Any:
         return None
 
 
+CACHE_SECONDS = 120
+
+
+def build_cached(mothers: QuerySet[Mother], site_names: dict[int, str], filters: Filters, *, scope: str) -> Dashboard:
+    """`build`, kept for two minutes per scope and filters: the chart request that follows the page reuses it."""
+    key = "progress-dashboard:" + hashlib.sha256(repr((scope, sorted(site_names), filters)).encode()).hexdigest()
+    found = cache.get(key)
+    if isinstance(found, Dashboard):
+        return found
+    board = build(mothers, site_names, filters)
+    cache.set(key, board, CACHE_SECONDS)
+    return board
+
+
 def build(mothers: QuerySet[Mother], site_names: dict[int, str], filters: Filters,
           *, now: datetime | None = None) -> Dashboard:
     """The dashboard over `mothers` (the viewer's scope), overall and for each of `site_names`."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     period = filters.period(today)
-    rows, truncated = booking_rows(cohort(mothers, filters, today))
+    rows, truncated = booking_rows(cohort(mothers, filters, today), now)
     rows = first_per_mother([r for r in rows if in_severity(r, filters.severity)])
     per_site: dict[int, list[BookingRow]] = defaultdict(list)
     for row in rows:
         per_site[row.site_id].append(row)
-    overall = figures(rows, alert_response(mothers, period), now=now)
+    overall = figures(rows, alert_response(mothers, period))
     by_site = [
         (name, figures(per_site.get(site_id, []),
-                       alert_response(mothers.filter(site_id=site_id), period), now=now))
+                       alert_response(mothers.filter(site_id=site_id), period)))
         for site_id, name in sorted(site_names.items(), key=lambda kv: kv[1])
     ] if len(site_names) > 1 else []
     return Dashboard(filters=filters, period=period, overall=overall, by_site=by_site, truncated=truncated)

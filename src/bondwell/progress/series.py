@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -132,8 +133,21 @@ class ChangeSinceBaseline:
         return self.latest.total < self.cutoff
 
 
-def cohort_baseline_sd(cohort: QuerySet[Mother]) -> tuple[float | None, int]:
-    """SD (n − 1) of the first EPDS of a cohort (the clinician's scope: her site): Jacobson & Truax's SD₁."""
+SD_CACHE_SECONDS = 3600
+
+
+def cohort_baseline_sd(cohort: QuerySet[Mother], *, cache_key: str = "") -> tuple[float | None, int]:
+    """SD (n − 1) of the first EPDS of a cohort (the clinician's scope: her site): Jacobson & Truax's SD₁.
+
+    It reads one value per mother of the site, so it is kept for an hour under `cache_key` when one is given:
+    an SD of thousands of first scores barely moves in an hour."""
+    if cache_key:
+        found = cache.get(cache_key)
+        if isinstance(found, tuple):
+            return found
+        value = cohort_baseline_sd(cohort)
+        cache.set(cache_key, value, SD_CACHE_SECONDS)
+        return value
     first = (
         Assessment.objects.current()
         .filter(mother=OuterRef("pk"), instrument="epds", complete=True)
@@ -154,12 +168,14 @@ def cohort_baseline_sd(cohort: QuerySet[Mother]) -> tuple[float | None, int]:
     return (sd if sd > 0 else None), len(values)
 
 
-def change_since_baseline(epds: list[ScorePoint], cohort: QuerySet[Mother]) -> ChangeSinceBaseline | None:
+def change_since_baseline(
+    epds: list[ScorePoint], cohort: QuerySet[Mother], *, cache_key: str = ""
+) -> ChangeSinceBaseline | None:
     """Her latest EPDS against her first, with a Jacobson–Truax classification when the SD is known."""
     if len(epds) < 2:
         return None
     baseline, latest = epds[0], epds[-1]
-    sd, n = cohort_baseline_sd(cohort)
+    sd, n = cohort_baseline_sd(cohort, cache_key=cache_key)
     if sd is None:
         return ChangeSinceBaseline(baseline, latest, latest.total - baseline.total, None, None, None, n)
     result = reliable_change([baseline.total], [latest.total], sd=sd, reliability=EPDS_RELIABILITY)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("observe/", views.observe, name="progress-observe"),
     path("observe/<int:session_id>/<int:mother_id>/", views.observe_mother, name="progress-observe-mother"),
     path("dashboard/", views.dashboard_view, name="progress-dashboard"),
+    path("dashboard/chart.svg", views.dashboard_chart, name="progress-dashboard-chart"),
 ]

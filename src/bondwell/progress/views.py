@@ -112,7 +112,9 @@ def mother_progress(request: HttpRequest, mother_id: int) -> HttpResponse:
     clinicians only; the scoping layer answers 403 to the other staff roles)."""
     mother = access_mother(request, mother_id, Purpose.CLINICAL, action="view:progress")
     context = _progress_context(mother, for_mother=False)
-    change = series.change_since_baseline(context["epds"], mothers_in_scope(_user(request)))
+    user = _user(request)
+    change = series.change_since_baseline(context["epds"], mothers_in_scope(user),
+                                          cache_key=f"progress-sd:{user.role}:{user.site_id}")
     context.update(
         title=f"Progress: {mother.full_name}", change=change, timeline=series.timeline(mother),
         observations=Observation.objects.filter(mother=mother).select_related("session__course")[:50],
@@ -209,31 +211,44 @@ def observe_mother(request: HttpRequest, session_id: int, mother_id: int) -> Htt
 # ---- the programme lead -----------------------------------------------------------------------------------
 
 
-@require_role(Role.SITE_LEAD)
-def dashboard_view(request: HttpRequest) -> HttpResponse:
-    """Aggregates of her own site's mothers only (the scoping layer gives a site lead her site)."""
+def _lead_dashboard(request: HttpRequest) -> tuple[Any, DashboardFilterForm, dashboard.Dashboard]:
+    """Her own site's aggregates (the scoping layer gives a site lead her site's mothers only)."""
     user = _user(request)
-    mothers = mothers_in_scope(user)
     site = user.site
     assert site is not None
     courses = list(
-        Course.objects.filter(site=site).order_by("-starts_on").values_list("id", "title", "starts_on")[:200]
+        Course.objects.filter(site=site).order_by("-starts_on").values_list("id", "title", "starts_on")[:60]
     )
     form = DashboardFilterForm(request.GET or None,
                                courses=[(cid, f"{title} ({start:%d %b %Y})") for cid, title, start in courses])
-    board = dashboard.build(mothers, {site.pk: site.name}, form.filters())
+    board = dashboard.build_cached(mothers_in_scope(user), {site.pk: site.name}, form.filters(),
+                                   scope=f"site_lead:{site.pk}")
+    return site, form, board
+
+
+@require_role(Role.SITE_LEAD)
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    site, form, board = _lead_dashboard(request)
     audit(request, "view:progress-dashboard", detail=f"site={site.pk}")
-    overall = board.overall
-    chart, slope10 = "", None
-    if overall.dose_response is not None:
-        low, high = overall.dose_response.conf_int()
-        slope10 = (10 * overall.dose_response.slope, 10 * low, 10 * high)
-        chart = charts.dose_response_chart(overall.dose_response, overall.dose_points,
-                                           title="Practice minutes per week against EPDS change (observational)")
+    fit = board.overall.dose_response
+    slope10 = None
+    if fit is not None:
+        low, high = fit.conf_int()
+        slope10 = (10 * fit.slope, 10 * low, 10 * high)
     return render(request, "progress/dashboard.html", {
-        "title": "Programme dashboard", "site": site, "form": form, "board": board, "f": overall,
-        "chart": chart, "slope10": slope10, "no_control": dashboard.NO_CONTROL_NOTE,
-        "observational": OBSERVATIONAL_NOTE,
+        "title": "Programme dashboard", "site": site, "form": form, "board": board, "f": board.overall,
+        "slope10": slope10, "no_control": dashboard.NO_CONTROL_NOTE, "observational": OBSERVATIONAL_NOTE,
         "min_cell": dashboard.MIN_CELL, "cutoff": EPDS_CUTOFF,
-        "severity": dashboard.SEVERITY_LABELS[board.filters.severity],
+        "severity": dashboard.SEVERITY_LABELS[board.filters.severity], "query": request.GET.urlencode(),
     })
+
+
+@require_role(Role.SITE_LEAD)
+def dashboard_chart(request: HttpRequest) -> HttpResponse:
+    """The dose–response chart of the same filters, as SVG; the page loads it after its numbers."""
+    _site, _form, board = _lead_dashboard(request)
+    svg = charts.dose_response_chart(board.overall.dose_response, board.overall.dose_bins,
+                                     title="Practice minutes per week against EPDS change (observational)")
+    response = HttpResponse('<?xml version="1.0" encoding="utf-8"?>\n' + svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=120"
+    return response
