@@ -160,10 +160,10 @@ def run_python(code: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
-def start_server(port: int, env: dict[str, str], workers: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, env: dict[str, str], workers: int, threads: int) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-        "--workers", str(workers), "--blocking-threads", "8", "--log-level", "error", "--no-ws",
+        "--workers", str(workers), "--blocking-threads", str(threads), "--log-level", "error", "--no-ws",
         "bondwell.wsgi:application",
     ]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -264,6 +264,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=12.0, help="length of each measured phase")
     parser.add_argument("--users", type=int, default=50, help="concurrent users (5 of them clinicians)")
     parser.add_argument("--server-workers", type=int, default=2, help="granian worker processes")
+    parser.add_argument("--server-threads", type=int, default=8, help="granian blocking threads per worker")
     options = parser.parse_args()
     clinicians = 5
     mothers = options.users - clinicians
@@ -274,7 +275,7 @@ def main() -> None:
         print(f"seeding a throwaway database in {var_dir} ({mothers} mothers, {clinicians} clinicians)")
         run_python(SEED.format(clinicians=clinicians, mothers=mothers, password=PASSWORD), env)
         port = free_port()
-        server = start_server(port, env, options.server_workers)
+        server = start_server(port, env, options.server_workers, options.server_threads)
         try:
             mother_clients = [Client(port) for _ in range(mothers)]
             clinician_clients = [Client(port) for _ in range(clinicians)]

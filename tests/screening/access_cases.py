@@ -46,3 +46,4 @@ ROLE_PAGES = [
     RolePage("screening-dashboard", everyone(403, clinician=200, site_lead=200)),
     RolePage("screening-overdue", CLINICIAN_ONLY),
 ]
+ROLE_PAGES.append(RolePage("screening-settings", everyone(403, site_lead=200)))

@@ -17,11 +17,11 @@ from bondwell.accounts.access import access_mother, audit, mothers_in_scope, req
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.screening import services
-from bondwell.screening.forms import ActionForm, PaperForm, ScheduleForm
-from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, new_key
+from bondwell.screening.forms import ActionForm, CrisisContactForm, PaperForm, SafetySettingsForm, ScheduleForm
+from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, SiteCrisisContact, new_key
 from bondwell.screening.presenters import history, read
 from bondwell.screening.report_pdf import render_pdf
-from bondwell.screening.safety import PAPER_INSTRUMENTS, crisis_contacts, load_instrument
+from bondwell.screening.safety import PAPER_INSTRUMENTS, crisis_contacts, load_instrument, safety_settings
 
 PAGE_SIZE = 50
 ACTIVE = (RiskAlert.Status.OPEN, RiskAlert.Status.ACKNOWLEDGED)
@@ -261,3 +261,41 @@ def _percentile(values: list[float], percent: int) -> float:
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+
+@require_role(Role.SITE_LEAD)
+def site_settings(request: HttpRequest) -> HttpResponse:
+    """The site lead sets the acknowledgement windows, the fallback contact and the site's crisis contacts."""
+    user = _user(request)
+    site = user.site
+    if site is None:
+        raise Http404("No site.")
+    form = SafetySettingsForm(request.POST if request.POST.get("part") == "rules" else None,
+                              instance=safety_settings(site))
+    contact_form = CrisisContactForm(request.POST if request.POST.get("part") == "contact" else None)
+    if request.method == "POST":
+        part = request.POST.get("part")
+        if part == "rules" and form.is_valid():
+            services.update_safety_settings(site, form.cleaned_data, by=user, request=request)
+            messages.success(request, "Alert settings saved.")
+            return redirect("screening-settings")
+        if part == "contact" and contact_form.is_valid():
+            services.add_crisis_contact(site, contact_form.cleaned_data, by=user, request=request)
+            messages.success(request, "Crisis contact added; your site now shows its own contacts.")
+            return redirect("screening-settings")
+        if part == "remove":
+            chosen = request.POST.get("contact", "")
+            contact = SiteCrisisContact.objects.filter(site=site, pk=int(chosen)).first() if chosen.isdigit() else None
+            if contact is not None:
+                services.remove_crisis_contact(contact, by=user, request=request)
+                messages.success(request, "Crisis contact removed.")
+            return redirect("screening-settings")
+    return render(
+        request,
+        "screening/settings.html",
+        {
+            "title": "Alert and crisis settings", "form": form, "contact_form": contact_form,
+            "own_contacts": site.crisis_contacts.all(), "shown": crisis_contacts(site),
+        },
+    )

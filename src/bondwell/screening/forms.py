@@ -6,10 +6,11 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from bondwell import instruments
-from bondwell.screening.models import AlertAction
+from bondwell.screening.models import AlertAction, SiteCrisisContact, SiteSafetySettings
 from bondwell.screening.presenters import option_label, question_text
 from bondwell.screening.safety import MOTHER_INSTRUMENTS, PAPER_INSTRUMENTS
 
@@ -80,3 +81,29 @@ class ActionForm(forms.Form):
 
 
 PAPER_CHOICES = [(name, name) for name in PAPER_INSTRUMENTS]
+
+
+class SafetySettingsForm(forms.ModelForm[SiteSafetySettings]):
+    self_harm_ack_minutes = forms.IntegerField(
+        label="Minutes to acknowledge a self-harm alert before the site lead is told",
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+    )
+    urgent_band_ack_working_days = forms.IntegerField(
+        label="Working days to acknowledge an urgent-band alert",
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+
+    class Meta:
+        model = SiteSafetySettings
+        fields = ["self_harm_ack_minutes", "urgent_band_ack_working_days", "fallback_contact_name",
+                  "fallback_contact_email"]
+        labels = {
+            "fallback_contact_name": "Fallback contact (told when the site lead does not acknowledge in time)",
+            "fallback_contact_email": "Fallback contact email",
+        }
+
+
+class CrisisContactForm(forms.ModelForm[SiteCrisisContact]):
+    class Meta:
+        model = SiteCrisisContact
+        fields = ["name", "phone", "when", "description", "order"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from bondwell import instruments
 from bondwell.accounts.access import audit
-from bondwell.accounts.models import Mother, User
+from bondwell.accounts.models import Mother, Site, User
 from bondwell.screening.alerts import raise_alert
 from bondwell.screening.models import (
     AlertAction,
@@ -27,6 +27,8 @@ from bondwell.screening.models import (
     Draft,
     RiskAlert,
     ScheduledQuestionnaire,
+    SiteCrisisContact,
+    SiteSafetySettings,
     Source,
     new_key,
 )
@@ -369,3 +371,38 @@ def close_alert(alert: RiskAlert, *, by: User, request: HttpRequest | None = Non
 
 def new_submission_key() -> str:
     return new_key()
+
+
+# ---- site rules ----------------------------------------------------------------------------------------------
+
+
+def update_safety_settings(
+    site: Site, values: Mapping[str, object], *, by: User, request: HttpRequest | None = None
+) -> SiteSafetySettings:
+    with transaction.atomic():
+        rules, _ = SiteSafetySettings.objects.select_for_update().get_or_create(site=site)
+        for field in ("self_harm_ack_minutes", "urgent_band_ack_working_days", "fallback_contact_name",
+                      "fallback_contact_email"):
+            setattr(rules, field, values[field])
+        rules.full_clean()
+        rules.save()
+        detail = f"self_harm {rules.self_harm_ack_minutes} min, urgent {rules.urgent_band_ack_working_days} d"
+        audit(request, "update:safety-settings", obj=rules, actor=by, detail=detail)
+    return rules
+
+
+def add_crisis_contact(
+    site: Site, values: Mapping[str, object], *, by: User, request: HttpRequest | None = None
+) -> SiteCrisisContact:
+    with transaction.atomic():
+        contact = SiteCrisisContact(site=site, **values)
+        contact.full_clean()
+        contact.save()
+        audit(request, "add:crisis-contact", obj=contact, actor=by, detail=f"{contact.name} {contact.phone}")
+    return contact
+
+
+def remove_crisis_contact(contact: SiteCrisisContact, *, by: User, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        audit(request, "remove:crisis-contact", obj=contact, actor=by, detail=f"{contact.name} {contact.phone}")
+        contact.delete()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("alerts/response/", clinic_views.dashboard, name="screening-dashboard"),
     path("alerts/<int:alert_id>/", clinic_views.alert_detail, name="screening-alert"),
     path("screening/overdue/", clinic_views.overdue, name="screening-overdue"),
+    path("screening/settings/", clinic_views.site_settings, name="screening-settings"),
     path("screening/mothers/<int:mother_id>/", clinic_views.mother_screening, name="screening-mother"),
     path(
         "screening/mothers/<int:mother_id>/paper/<str:instrument>/", clinic_views.paper, name="screening-paper"
