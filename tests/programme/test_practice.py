@@ -84,7 +84,7 @@ def test_a_session_logged_by_hand_appears_on_her_page(world: Any, client_as: Any
     log = PracticeLog.objects.get(mother=world.mother_a)
     assert (log.guided, log.duration_seconds, log.baby_response) == (False, 720, "calm")
     page = client.get(reverse("programme-practice")).content.decode()
-    assert "Calm or sleepy" in page
+    assert "Baby: calm or sleepy" in page
     assert "12" in page
 
 

@@ -39,8 +39,7 @@ class CourseForm(forms.Form):
         self.fields["educator"].queryset = educators.order_by("full_name")  # type: ignore[attr-defined]
 
 
-FACES = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
-MOOD_CHOICES = [(value, f"{FACES[value]} {label}") for value, label in Mood.choices]
+MOOD_CHOICES = list(Mood.choices)
 
 
 class FaceChoice(forms.RadioSelect):

@@ -26,6 +26,7 @@ from bondwell.programme.practice import adherence_for, roster_adherence
 from bondwell.programme.services import course_queryset
 
 PAGE_SIZE = 30
+MOTHER_PAGE_SIZE = 10  # her own log reads on a phone: short pages
 STAFF = (Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
 
 
@@ -62,7 +63,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     dose, weeks = adherence_for(mother, today)
     logs = PracticeLog.objects.filter(mother=mother).order_by("-started_at", "-id")
-    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(logs, MOTHER_PAGE_SIZE).get_page(request.GET.get("page"))
     preference = ReminderPreference.objects.filter(mother=mother).first()
     return render(request, "programme/practice_home.html", {
         "title": "My practice", "mother": mother, "dose": dose, "weeks": weeks, "page": page,

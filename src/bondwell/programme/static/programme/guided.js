@@ -9,6 +9,7 @@
   var before = form.querySelector('[data-phase="before"]');
   var controls = form.querySelector('[data-phase="controls"]');
   var after = form.querySelector('[data-phase="after"]');
+  var cues = form.querySelector('[data-phase="cues"]');
   var timerText = form.querySelector("[data-timer]");
   var progress = form.querySelector("[data-progress]");
   var pausedNote = form.querySelector("[data-paused]");
@@ -31,7 +32,8 @@
   function focusHeading(section) {
     var heading = section.querySelector("h2");
     if (heading) { heading.focus({ preventScroll: true }); }
-    window.scrollTo(0, 0);
+    // Bring the step itself to the top: the site header scrolls away, leaving room for instructions.
+    (section.closest("[data-phase]") || section).scrollIntoView({ block: "start" });
   }
   function show(i) {
     steps.forEach(function (s, j) { s.hidden = j !== i; });
@@ -66,6 +68,7 @@
     if (ticker) { clearInterval(ticker); ticker = null; }
     steps.forEach(function (s) { s.hidden = true; });
     controls.hidden = true;
+    cues.hidden = true;
     after.hidden = false;
     field("outcome").value = outcome;
     field("duration_seconds").value = Math.max(1, Math.round(activeMs / 1000));
@@ -84,6 +87,7 @@
       field("started_epoch_ms").value = Date.now();
       before.hidden = true;
       controls.hidden = false;
+      cues.hidden = false;
       // Keep the screen on while her hands are busy (where the browser allows it).
       if (navigator.wakeLock) { navigator.wakeLock.request("screen").then(function (l) { wakeLock = l; }).catch(function () {}); }
       ticker = setInterval(tick, 250);
