@@ -19,7 +19,8 @@ TIMES = st.times().map(lambda t: t.replace(second=0, microsecond=0))
 
 
 @pytest.fixture
-def evening(world: Any, settings: Any) -> Any:
+def evening(world: Any, settings: Any, monkeypatch: Any) -> Any:
+    monkeypatch.setenv("BONDWELL_BASE_URL", "https://care.example.org/")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     world.mother_a.email = "mother@a.test"
     world.mother_a.save()
@@ -40,7 +41,7 @@ def test_a_reminder_is_sent_at_her_time_and_only_once(evening: Any) -> None:
     assert reminders.run(_local(20, 0)) == 0
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["mother@a.test"]
-    assert "/practice/guided/" in mail.outbox[0].body
+    assert "https://care.example.org/practice/guided/" in mail.outbox[0].body
     assert PracticeReminder.objects.get().status == "sent"
 
 

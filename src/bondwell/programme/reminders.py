@@ -11,9 +11,9 @@ that day: reminders invite, they never nag.
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -82,7 +82,8 @@ def _handle(reminder: PracticeReminder, now: datetime) -> None:
     elif not address:
         reminder.status, reminder.detail = PracticeReminder.Status.SKIPPED, "no email address"
     else:
-        base = getattr(settings, "BONDWELL_BASE_URL", "").rstrip("/")
+        # The same variable the screening outbox uses for links in emails sent without a request.
+        base = os.environ.get("BONDWELL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
         body = BODY.format(name=mother.full_name.split(" ")[0], link=f"{base}{reverse('programme-guided')}")
         try:
             send_mail(SUBJECT, body, None, [address])
