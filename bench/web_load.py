@@ -160,6 +160,23 @@ def run_python(code: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
+def throwaway_postgres(server: str, env: dict[str, str]) -> str:
+    import psycopg
+
+    name = f"bondwell_bench_{os.getpid()}"
+    with psycopg.connect(f"{server.rstrip('/')}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = f"{server.rstrip('/')}/{name}"
+    return name
+
+
+def drop_postgres(server: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server.rstrip('/')}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def start_server(port: int, env: dict[str, str], workers: int, threads: int) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
@@ -265,6 +282,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50, help="concurrent users (5 of them clinicians)")
     parser.add_argument("--server-workers", type=int, default=2, help="granian worker processes")
     parser.add_argument("--server-threads", type=int, default=8, help="granian blocking threads per worker")
+    parser.add_argument(
+        "--postgres", metavar="URL", default="",
+        help="run on a throwaway PostgreSQL database on this server (e.g. postgres://postgres@127.0.0.1:5432)",
+    )
     options = parser.parse_args()
     clinicians = 5
     mothers = options.users - clinicians
@@ -272,6 +293,7 @@ def main() -> None:
         var_dir = Path(folder)
         (var_dir / "text-packs").mkdir()
         env = server_env(var_dir)
+        database = throwaway_postgres(options.postgres, env) if options.postgres else None
         print(f"seeding a throwaway database in {var_dir} ({mothers} mothers, {clinicians} clinicians)")
         run_python(SEED.format(clinicians=clinicians, mothers=mothers, password=PASSWORD), env)
         port = free_port()
@@ -312,6 +334,8 @@ def main() -> None:
             f"integrity: {ours.submitted} submissions -> {assessments} assessments, {submitted_drafts} drafts "
             f"submitted; {ours.self_harm} positive self-harm items -> {alerts} alerts"
         )
+        if database is not None:
+            drop_postgres(options.postgres, database)
         if assessments != ours.submitted or alerts != ours.self_harm or ours.errors or base.errors:
             print(f"FAILED: errors {(ours.errors + base.errors)[:5]}")
             raise SystemExit(1)
