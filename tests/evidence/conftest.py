@@ -8,6 +8,12 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # The shared world creates a dozen users; Argon2 makes that the slowest part of these tests by far.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def shipped(db: None) -> None:
     # The data migration loads them, but a transactional (browser) test flushes the tables; syncing again is

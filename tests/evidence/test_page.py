@@ -9,18 +9,16 @@ import pytest
 from django.urls import reverse
 
 from bondwell.evidence.data import load_evidence
-from bondwell.evidence.pool import fmt
+from bondwell.evidence.pool import fmt, shipped_row
 from bondwell.stats.meta import escalc, rma
+from tests.evidence.conftest import arms
 
 
 def shipped_g() -> float:
     """Raisi Dehkordi 2019 (the one shipped study with complete numbers), via the stats package directly."""
-    raisi = load_evidence().by_key("raisidehkordi2019").primary_outcome
-    numbers = [raisi.massage.mean, raisi.massage.sd, raisi.massage.n, raisi.control.mean, raisi.control.sd,
-               raisi.control.n]  # fmt: skip
-    m1, s1, n1, m2, s2, n2 = (float(x or 0) for x in numbers)
-    assert None not in numbers
-    es = escalc("SMD", m1i=[m1], sd1i=[s1], n1i=[n1], m2i=[m2], sd2i=[s2], n2i=[n2])
+    row = shipped_row(load_evidence().by_key("raisidehkordi2019"))
+    assert row is not None
+    es = escalc("SMD", **arms([row]))
     return rma(es, method="REML", test="knha").estimate
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bondwell.evidence.data import PublishedStudy
 from bondwell.stats.meta import MetaResult, escalc, rma
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,17 @@ class Pool:
             (row, float(y), float(y - z * math.sqrt(v)), float(y + z * math.sqrt(v)), float(w))
             for row, y, v, w in zip(self.rows, fit.yi, fit.vi, fit.weights, strict=True)
         ]
+
+
+def shipped_row(study: PublishedStudy) -> PoolRow | None:
+    """The pool row of a shipped study's primary outcome, or None when it is not poolable."""
+    outcome = study.primary_outcome
+    m, c = outcome.massage, outcome.control
+    if not outcome.poolable or m.n is None or m.mean is None or m.sd is None:
+        return None
+    if c.n is None or c.mean is None or c.sd is None:
+        return None
+    return PoolRow(study.key, study.short, m.n, m.mean, m.sd, c.n, c.mean, c.sd)
 
 
 def fit_pool(rows: Sequence[PoolRow]) -> MetaResult | None:

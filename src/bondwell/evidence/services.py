@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 
 from bondwell.accounts.access import audit
@@ -77,7 +78,7 @@ def primary_outcomes() -> list[EvidenceOutcome]:
     rows = (
         EvidenceOutcome.objects.filter(primary=True)
         .select_related("study", "study__added_by")
-        .order_by("study__added_by_user", "study__year", "study__short_label", "id")
+        .order_by("study__added_by_user", F("study__year").asc(nulls_last=True), "study__short_label", "id")
     )
     return list(rows[:MAX_POOLED_STUDIES])
 
