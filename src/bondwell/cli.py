@@ -64,6 +64,7 @@ _CAPABILITY_COMMANDS: list[str] = [
     "bondwell.stats.trial.commands",
     "bondwell.instruments.commands",
     "bondwell.stats.meta.commands",
+    "bondwell.evidence.commands",
 ]
 
 _register_capabilities()
