@@ -267,6 +267,7 @@ def time_pages(world: dict[str, Any], rng: random.Random) -> dict[str, list[floa
     per_site = MOTHERS // SITES
     kinds: dict[str, list[float]] = {"dashboard": [], "dashboard, one course": [],
                                      "dashboard, baseline EPDS 13+": [], "dashboard chart (loaded by the page)": [],
+                                     "clinician's progress of a mother (first in the hour)": [],
                                      "clinician's progress of a mother": []}
     for k in range(REQUESTS):
         site = sites[k % len(sites)]
@@ -286,9 +287,12 @@ def time_pages(world: dict[str, Any], rng: random.Random) -> dict[str, list[floa
                 assert response.status_code == 200, response.status_code
         clinician = Client()
         clinician.force_login(world["clinicians"][site.pk], backend="django.contrib.auth.backends.ModelBackend")
-        mother_id = world["first_mother"] + sites.index(site) * per_site + rng.randrange(per_site)
-        with Timer("clinician's progress of a mother", kinds):
-            response = clinician.get(reverse("progress-mother", args=[mother_id]))
+        # The first page of a site in the hour also computes the site's baseline SD; the next one reuses it.
+        for kind in ("clinician's progress of a mother (first in the hour)", "clinician's progress of a mother"):
+            mother_id = world["first_mother"] + sites.index(site) * per_site + rng.randrange(per_site)
+            with Timer(kind, kinds):
+                response = clinician.get(reverse("progress-mother", args=[mother_id]))
+            assert response.status_code == 200, response.status_code
         assert response.status_code == 200, response.status_code
     return kinds
 
@@ -323,9 +327,9 @@ def main() -> int:
     pages = time_pages(world, rng)
     baseline = time_baseline()
     for kind, values in pages.items():
-        print(f"{kind:42s} median {statistics.median(values):7.1f} ms  p95 {p95(values):7.1f} ms  "
+        print(f"{kind:52s} median {statistics.median(values):7.1f} ms  p95 {p95(values):7.1f} ms  "
               f"(CPU p95 {p95(CPU[kind]):6.1f} ms, {len(values)} requests)")
-    print(f"{'SELECT count(*) FROM screening_assessment':42s} median {statistics.median(baseline):7.1f} ms  "
+    print(f"{'SELECT count(*) FROM screening_assessment':52s} median {statistics.median(baseline):7.1f} ms  "
           f"p95 {p95(baseline):7.1f} ms")
     ours = max(p95(values) for kind, values in pages.items() if kind.startswith("dashboard,") or kind == "dashboard")
     base = p95(baseline)
@@ -339,6 +343,6 @@ if __name__ == "__main__":
     try:
         code = main()
     finally:
-        for folder in TEMPORARY:
+        for folder in TEMPORARY if not os.environ.get("BENCH_KEEP") else []:
             shutil.rmtree(folder, ignore_errors=True)
     sys.exit(code)

@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from bondwell.accounts.models import Mother
@@ -189,6 +189,15 @@ def _epds_between(lo: int, hi: int, *, last: bool) -> Subquery:
     return Subquery(found.order_by(*order).values("total")[:1])
 
 
+def _epds_exists(lo: int, hi: int) -> Exists:
+    """Any EPDS in the window (a corrected one counts too: she answered)."""
+    start = OuterRef("course__starts_on")
+    return Exists(Assessment.objects.filter(
+        mother=OuterRef("mother_id"), instrument="epds", answered_on__gte=AddDays(start, Value(lo)),
+        answered_on__lte=AddDays(start, Value(hi)),
+    ))
+
+
 def _count(queryset: QuerySet[Any], group: str) -> Subquery:
     return Subquery(queryset.values(group).annotate(c=Count("id")).values("c")[:1])
 
@@ -213,7 +222,6 @@ def booking_rows(bookings: QuerySet[Booking], now: datetime) -> tuple[list[Booki
     """One row per booking, in order of course start (so a mother's first course comes first)."""
     today = timezone.localdate(now)
     start = F("course__starts_on")
-    sessions = ClassSession.objects.filter(course=OuterRef("course_id"))
     attendance = Attendance.objects.filter(mother=OuterRef("mother_id"), session__course=OuterRef("course_id"))
     practice = PracticeLog.objects.filter(
         mother=OuterRef("mother_id"), started_at__gte=OuterRef("course__starts_on"),
@@ -225,8 +233,6 @@ def booking_rows(bookings: QuerySet[Booking], now: datetime) -> tuple[list[Booki
         **{f"fu_end_{i}": AddDays(start, Value(hi)) for i, (_lo, hi) in enumerate(windows)},
     ).annotate(
         site_id=F("mother__site_id"),
-        classes=_count(sessions, "course"),
-        held=_count(sessions.filter(starts_at__lt=now), "course"),
         present=_count(attendance.filter(status=Attendance.Status.PRESENT), "mother"),
         recorded=_count(attendance, "mother"),
         baseline=_epds_between(*BASELINE_WINDOW, last=True),
@@ -235,21 +241,29 @@ def booking_rows(bookings: QuerySet[Booking], now: datetime) -> tuple[list[Booki
         prescribed=F("course__minutes_per_session") * F("course__sessions_per_week") * F("course__dose_weeks"),
         dose_weeks=F("course__dose_weeks"),
         dose_over=_flag(Q(dose_end__lte=today)),
-        **{f"fu_{i}": _epds_between(lo, hi, last=False) for i, (lo, hi) in enumerate(windows)},
+        **{f"fu_{i}": _flag(Q(_epds_exists(lo, hi))) for i, (lo, hi) in enumerate(windows)},
         **{f"closed_{i}": _flag(Q(**{f"fu_end_{i}__lt": today})) for i in range(len(windows))},
     ).order_by("course__starts_on", "course_id", "id")
-    names = ["site_id", "mother_id", "course_id", "classes", "held", "present", "recorded", "baseline", "post",
+    names = ["site_id", "mother_id", "course_id", "present", "recorded", "baseline", "post",
              "practice_seconds", "prescribed", "dose_weeks", "dose_over",
              *(f"fu_{i}" for i in range(len(windows))), *(f"closed_{i}" for i in range(len(windows)))]
     raw = list(annotated.values_list(*names)[: MAX_BOOKINGS + 1])
+    # Classes held per course in one grouped query (a course has many bookings: no need to ask per booking).
+    classes = {
+        course_id: (total, held)
+        for course_id, total, held in ClassSession.objects.filter(course_id__in=bookings.values("course_id"))
+        .values("course_id")
+        .annotate(total=Count("id"), held=Count("id", filter=Q(starts_at__lt=now)))
+        .values_list("course_id", "total", "held")
+    }
     labels = list(FOLLOW_UP_WINDOWS)
     rows = [
         BookingRow(
-            site_id=r[0], mother_id=r[1], course_id=r[2], classes=r[3] or 0, held=r[4] or 0, present=r[5] or 0,
-            recorded=r[6] or 0, baseline=r[7], post=r[8], practice_seconds=r[9] or 0, prescribed_minutes=r[10],
-            dose_weeks=r[11], dose_over=bool(r[12]),
-            follow_ups={label: r[13 + i] is not None for i, label in enumerate(labels)},
-            follow_ups_closed={label: bool(r[13 + len(labels) + i]) for i, label in enumerate(labels)},
+            site_id=r[0], mother_id=r[1], course_id=r[2], classes=classes.get(r[2], (0, 0))[0],
+            held=classes.get(r[2], (0, 0))[1], present=r[3] or 0, recorded=r[4] or 0, baseline=r[5], post=r[6],
+            practice_seconds=r[7] or 0, prescribed_minutes=r[8], dose_weeks=r[9], dose_over=bool(r[10]),
+            follow_ups={label: bool(r[11 + i]) for i, label in enumerate(labels)},
+            follow_ups_closed={label: bool(r[11 + len(labels) + i]) for i, label in enumerate(labels)},
         )
         for r in raw[:MAX_BOOKINGS]
     ]
