@@ -40,7 +40,8 @@ def _course(context: DemoContext, educator: User, title: str, place: str, capaci
 def _book(context: DemoContext, course: Course, mothers: list[Mother], by: User) -> list[Mother]:
     placed: list[Mother] = []
     for offset, mother in enumerate(mothers):
-        when = context.now - timedelta(days=40 - offset)
+        opened = timezone.make_aware(datetime.combine(course.starts_on - timedelta(days=14), time(9, 0)))
+        when = min(context.now, opened + timedelta(hours=5 * offset))
         full = len(placed) >= course.capacity
         Booking.objects.create(
             course=course, mother=mother, status=Booking.Status.WAITING if full else Booking.Status.BOOKED,
@@ -67,7 +68,7 @@ def _practice(context: DemoContext, course: Course, mothers: list[Mother]) -> No
     rng = context.rng
     steps_total = len(shipped_content().routine.steps)
     version = shipped_content().routine.version
-    days = (context.today - course.starts_on).days
+    days = min((context.today - course.starts_on).days, course.dose_weeks * 7 - 1)
     for mother in mothers:
         keen = rng.uniform(0.35, 0.95)
         mood = rng.choice([2, 2, 3, 3, 4])
@@ -108,6 +109,12 @@ def load(context: DemoContext) -> None:
     placed = _book(context, current, harbour[:7], educator)
     _attendance(context, current, placed)
     _practice(context, current, placed)
+
+    # A course that ended last season: six weeks of home practice behind it.
+    past = _course(context, educator, "Baby massage: September group", "Family Room 2, Harbourside", 6, -70, 10)
+    placed_past = _book(context, past, harbour[13:17], educator)
+    _attendance(context, past, placed_past)
+    _practice(context, past, placed_past)
 
     upcoming = _course(context, educator, "Baby massage: Thursday afternoons", "Family Room 2, Harbourside", 4, 10, 14)
     _book(context, upcoming, harbour[7:13], educator)  # four places, two on the waiting list

@@ -91,6 +91,7 @@ def guided(request: HttpRequest) -> HttpResponse:
 @require_role(Role.MOTHER)
 @require_POST
 def guided_save(request: HttpRequest) -> HttpResponse:
+    own_mother_record(request)
     form = GuidedSaveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Sorry, that session could not be saved. You can add it by hand below.")
@@ -191,6 +192,7 @@ def courses(request: HttpRequest) -> HttpResponse:
 @require_role(Role.MOTHER)
 @require_POST
 def book(request: HttpRequest) -> HttpResponse:
+    own_mother_record(request)
     try:
         booking = services.book_own_place(request, _user(request), int(request.POST.get("course_id", "0")))
     except (ValueError, ValidationError):
