@@ -118,6 +118,7 @@ def report(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "title": f"{reading.instrument.title}: report", "reading": reading, "assessment": assessment,
             "trend": history(assessment), "alerts": assessment.risk_alerts.all(),
             "replaced_by": Assessment.objects.filter(supersedes=assessment).first(),
+            "contacts": crisis_contacts(assessment.mother.site),
         },
     )
 
