@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "bondwell.screening",
     "bondwell.programme",
     "bondwell.progress",
+    "bondwell.studies",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,7 @@ BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({"educator"}), "Observe a class", "progress-observe"),
     (frozenset({"mother"}), "Practice", "programme-practice"),
     (frozenset({"mother", "educator", "clinician", "site_lead"}), "Classes", "programme-courses"),
+    (frozenset({"clinician", "site_lead", "researcher"}), "Studies", "study-list"),
 ]
 
 # Home-page panels: dotted paths to functions `panel(request) -> Panel | None`.
@@ -210,6 +212,7 @@ BONDWELL_HOME_PANELS: list[str] = [
     "bondwell.accounts.panels.people",
     "bondwell.screening.panels.panel",
     "bondwell.programme.panels.programme",
+    "bondwell.studies.panels.studies",
 ]
 
 # Which mothers an educator may see: the programme capability provides this (mothers in her classes).
@@ -221,6 +224,7 @@ BONDWELL_WORKER_JOBS: list[str] = [
     "bondwell.screening.jobs.escalate",
     "bondwell.screening.jobs.remind",
     "bondwell.programme.reminders.run",
+    "bondwell.studies.jobs.run",
 ]
 BONDWELL_WORKER_INTERVAL_SECONDS = float(os.environ.get("BONDWELL_WORKER_INTERVAL_SECONDS", "5"))
 
@@ -230,6 +234,7 @@ BONDWELL_DEMO_LOADERS: list[str] = [
     "bondwell.screening.demo.load",
     "bondwell.programme.demo.load",
     "bondwell.progress.demo.load",  # after screening and programme: adds a year of follow-up
+    "bondwell.studies.demo.load",
 ]
 
 if not DEBUG:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("bondwell.screening.urls")),
     path("", include("bondwell.programme.urls")),
     path("progress/", include("bondwell.progress.urls")),
+    path("studies/", include("bondwell.studies.urls")),
 ]

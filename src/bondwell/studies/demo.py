@@ -1,0 +1,135 @@
+"""Demo: a running two-arm randomised study at both demo sites, with screening, enrolment and follow-ups.
+
+Every questionnaire goes through the screening module (`record_assessment`), so scores come from
+`bondwell.instruments` and the demo exercises the same path as real data. Everything is marked synthetic.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from bondwell import instruments
+from bondwell.accounts.models import Mother, User
+from bondwell.demo import DemoContext
+from bondwell.studies.models import Participant, Study, StudyStatus
+from bondwell.studies.services import (
+    StudyError,
+    StudyPlan,
+    do_add_member,
+    do_create_study,
+    do_enrol,
+    do_mark_lost,
+    do_randomise,
+    do_record_received,
+    do_screen,
+    do_set_status,
+    do_withdraw,
+    link_outcomes,
+)
+
+DEMO_CONSENT = (
+    "I agree to take part in the Harbourside–Northgate infant massage study. I understand that I will answer "
+    "a short mood questionnaire (EPDS) at the start and at 6 weeks, 3, 6 and 12 months, that I may be "
+    "offered an infant massage course now or standard postnatal care, decided by chance, and that I can "
+    "withdraw at any time without it affecting my care. Data I have already given will be kept and used in "
+    "pseudonymised form."
+)
+
+
+def epds_answers(total: int) -> dict[str, int]:
+    """EPDS answer positions (as printed) that score `total`, never endorsing self-harm (item 10 = 0)."""
+    epds = instruments.load("epds")
+    if not 0 <= total <= 27:
+        raise ValueError("demo totals run from 0 to 27 (item 10 stays at 0)")
+    answers: dict[str, int] = {}
+    remaining = total
+    for item in epds.items:
+        target = 0 if item.key == "q10" else min(3, remaining)
+        remaining -= target
+        answers[item.key] = next(o.position for o in item.options if o.score == target)
+    return answers
+
+
+def record_epds(mother: Mother, total: int, answered_on: date, by: User) -> None:
+    """One paper EPDS through the screening module (scored by bondwell.instruments, alerts and all)."""
+    from bondwell.screening.models import Source
+    from bondwell.screening.services import new_submission_key, record_assessment
+
+    record_assessment(
+        mother, "epds", epds_answers(total), source=Source.PAPER, entered_by=by, answered_on=answered_on,
+        idempotency_key=new_submission_key(),
+        now=timezone.make_aware(datetime.combine(answered_on, time(10, 0))),
+    )
+
+
+def _plan(context: DemoContext) -> StudyPlan:
+    return StudyPlan(
+        title="Infant massage for postnatal depression (synthetic demo trial)", code="HAPPI",
+        design="two_arm", sites=(context.sites["harbourside"], context.sites["northgate"]),
+        consent_text=DEMO_CONSENT, consent_version="1.0", epds_min=13, baby_age_min_days=0,
+        baby_age_max_days=400, block_sizes="2,4", schedule_weeks="0,6,13,26,52", window_days=14,
+        secondary_outcomes="gad7",
+    )
+
+
+def load(context: DemoContext) -> None:
+    rng = context.rng
+    lead, clinician = context.users["site_lead"], context.users["clinician"]
+    study = do_create_study(None, _plan(context), by=lead, synthetic=True)
+    do_add_member(None, study, context.users["researcher"].email, by=lead)
+    do_set_status(None, study, StudyStatus.RECRUITING, by=lead)
+    leads = {context.sites["harbourside"].pk: lead, context.sites["northgate"].pk: context.users["site_lead2"]}
+    clinicians = {context.sites["harbourside"].pk: clinician,
+                  context.sites["northgate"].pk: context.users["clinician2"]}
+    # Leave a few mothers unscreened so the demo site lead can screen and randomise some herself.
+    candidates = [m for m in context.mothers if m.user_id is None][:-4]
+    for index, mother in enumerate(candidates):
+        _enrol_one(context, rng, study, mother, leads[mother.site_id], clinicians[mother.site_id], index)
+    link_outcomes(study, context.now)
+
+
+def _enrol_one(context: DemoContext, rng: random.Random, study: Study, mother: Mother, lead: User,
+               clinician: User, index: int) -> None:
+    # Mothers enrolled over the last ~8 months, so the demo shows completed, due, overdue and missed visits.
+    enrol_day = context.today - timedelta(days=rng.randint(20, 240))
+    baseline = rng.choice([8, 11, 14, 15, 16, 17, 18, 19, 21, 23])
+    record_epds(mother, baseline, enrol_day, clinician)
+    when = timezone.make_aware(datetime.combine(enrol_day, time(11, 0)))
+    entry = do_screen(None, study, mother, by=clinician, declined=index % 9 == 4, now=when)
+    if not entry.eligible or entry.exclusion_reason:
+        return
+    consented = when + timedelta(minutes=20)
+    participant = do_enrol(None, entry, by=lead, consent_version=study.consent_version, consented_at=consented,
+                           rng=rng, synthetic=True, now=consented)
+    allocation = do_randomise(None, participant, by=lead, now=consented + timedelta(minutes=5))
+    massage = allocation.arm.code == "intervention"
+    if massage:
+        do_record_received(None, participant, rng.random() < 0.85, by=lead)
+    _follow_up(context, rng, participant, baseline, massage, clinician, lead)
+
+
+def _follow_up(context: DemoContext, rng: random.Random, participant: Participant, baseline: int, massage: bool,
+               clinician: User, lead: User) -> None:
+    score = float(baseline)
+    for visit in participant.visits.select_related("timepoint").filter(timepoint__week__gt=0):
+        if visit.due_on > context.today:
+            break
+        if rng.random() < 0.15:  # a missed questionnaire
+            continue
+        # Scores fall over time in both arms; a little further with massage (synthetic, not evidence).
+        score = max(0.0, score - rng.uniform(1.0, 3.5) - (1.2 if massage else 0.0))
+        answered = visit.due_on + timedelta(days=rng.randint(-5, 5))
+        if answered > context.today:
+            continue
+        record_epds(participant.mother, min(27, round(score + rng.uniform(-1.5, 1.5))), answered, clinician)
+    roll = rng.random()
+    try:
+        if roll < 0.06:
+            do_mark_lost(None, participant, by=lead, reason="Moved away, no forwarding contact")
+        elif roll < 0.1:
+            do_withdraw(None, participant, by=lead, scope="follow_up", reason="Too busy with the baby")
+    except StudyError:
+        pass

@@ -1,0 +1,1 @@
+"""Views of the studies capability: thin, typed, each opening its study or mother through the access layer."""
