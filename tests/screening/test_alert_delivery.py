@@ -163,3 +163,17 @@ def test_routine_mail_gives_up_after_bounded_attempts_but_alert_mail_never_does(
     alert_mail = Notification.objects.get(alert__isnull=False)
     assert alert_mail.status == "pending"
     assert alert_mail.attempts == MAX_ROUTINE_ATTEMPTS + 2
+
+
+def test_the_worker_runs_the_screening_jobs(world: Any, smtp: Any, settings: Any) -> None:
+    from bondwell import worker
+
+    ours = ["bondwell.screening.jobs.deliver", "bondwell.screening.jobs.escalate", "bondwell.screening.jobs.remind"]
+    assert set(ours) <= set(settings.BONDWELL_WORKER_JOBS), "`bondwell worker` must run the screening jobs"
+    settings.BONDWELL_WORKER_JOBS = ours  # without the other capabilities' jobs
+    t0 = timezone.now()
+    paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=t0)
+    handled = worker.run_once(t0)
+    assert handled["bondwell.screening.jobs.deliver"] == 1
+    assert [str(m["To"]) for m in smtp.messages] == [CLINICIAN]
+    assert worker.run_once(t0 + timedelta(hours=1))["bondwell.screening.jobs.escalate"] == 1
