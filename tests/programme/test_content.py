@@ -127,6 +127,11 @@ def test_a_cue_file_without_sources_is_refused(content_copy: Path) -> None:
         load_content(content_copy)
 
 
+def test_the_essential_safety_questions_end_the_session(content_copy: Path) -> None:
+    blocking = {q.key for q in load_content().safety_check if q.blocks}
+    assert {"baby_well", "fed_a_while_ago", "no_recent_immunisation"} <= blocking
+
+
 def test_a_repeated_step_key_is_refused(content_copy: Path) -> None:
     _edit_first_step(content_copy, key="hands-and-oil")
     with pytest.raises(ContentError, match="used twice"):

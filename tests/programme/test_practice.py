@@ -36,6 +36,13 @@ def test_a_no_in_the_safety_check_ends_kindly_without_a_session(world: Any, clie
     assert "data-phase=\"step\"" not in page
 
 
+def test_a_skin_problem_goes_on_with_its_advice_shown_first(world: Any, client_as: Any) -> None:
+    client = client_as(world.users["mother"])
+    page = client.post(reverse("programme-guided"), {**ALL_YES, "skin_ok": "no"}).content.decode()
+    assert 'data-phase="step"' in page
+    assert "Leave out any area with broken skin" in page
+
+
 def test_all_yes_opens_every_step_of_the_routine(world: Any, client_as: Any) -> None:
     page = client_as(world.users["mother"]).post(reverse("programme-guided"), ALL_YES).content.decode()
     steps = load_content().routine.steps

@@ -79,6 +79,7 @@ class SafetyQuestion:
     key: str
     question: str
     if_not: str
+    blocks: bool = True  # a "no" ends the session; otherwise its advice is shown and the session goes on
 
 
 @dataclass(frozen=True)
@@ -234,9 +235,12 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
         where = f"precautions.yaml:safety_check[{i}]"
         if not isinstance(item, dict):
             raise ContentError(f"{where}: expected a mapping")
+        blocks = item.get("blocks", True)
+        if not isinstance(blocks, bool):
+            raise ContentError(f"{where}.blocks: true or false")
         check.append(SafetyQuestion(_text(item.get("key"), f"{where}.key"),
                                     _text(item.get("question"), f"{where}.question"),
-                                    _text(item.get("if_not"), f"{where}.if_not")))
+                                    _text(item.get("if_not"), f"{where}.if_not"), blocks))
     raw_precautions = precautions.get("precautions")
     if not isinstance(raw_precautions, list) or not raw_precautions:
         raise ContentError("precautions.yaml:precautions: must be a non-empty list")

@@ -77,13 +77,14 @@ def guided(request: HttpRequest) -> HttpResponse:
     own_mother_record(request)
     if request.method != "POST":
         return render(request, "programme/guided_check.html", {"title": "Before you start", "content": content})
-    not_now = [q for q in content.safety_check if request.POST.get(q.key) != "yes"]
+    answered_no = [q for q in content.safety_check if request.POST.get(q.key) != "yes"]
+    not_now = [q for q in answered_no if q.blocks]
     if not_now:
         return render(request, "programme/guided_not_today.html", {"title": "Not today", "not_now": not_now})
     steps = [(step, content.diagram_svg(step)) for step in content.routine.steps]
     return render(request, "programme/guided.html", {
         "title": "Guided massage", "content": content, "steps": steps, "token": uuid.uuid4(),
-        "baby_responses": BabyResponse.choices,
+        "baby_responses": BabyResponse.choices, "advice": [q for q in answered_no if not q.blocks],
         "total_minutes": round(content.routine.total_seconds / 60),
     })
 
