@@ -36,6 +36,14 @@ def test_a_no_in_the_safety_check_ends_kindly_without_a_session(world: Any, clie
     assert "data-phase=\"step\"" not in page
 
 
+def test_a_mother_of_a_preterm_baby_is_asked_to_check_with_her_health_professional(world: Any,
+                                                                                   client_as: Any) -> None:
+    client = client_as(world.users["mother"])
+    assert "Your baby was born early" not in client.get(reverse("programme-guided")).content.decode()
+    world.mother_a.babies.update(gestation_weeks=33)
+    assert "Your baby was born early" in client.get(reverse("programme-guided")).content.decode()
+
+
 def test_a_skin_problem_goes_on_with_its_advice_shown_first(world: Any, client_as: Any) -> None:
     client = client_as(world.users["mother"])
     page = client.post(reverse("programme-guided"), {**ALL_YES, "skin_ok": "no"}).content.decode()

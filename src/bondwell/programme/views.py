@@ -74,9 +74,11 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 @require_role(Role.MOTHER)
 def guided(request: HttpRequest) -> HttpResponse:
     content = shipped_content()
-    own_mother_record(request)
+    mother = own_mother_record(request)
     if request.method != "POST":
-        return render(request, "programme/guided_check.html", {"title": "Before you start", "content": content})
+        preterm = any(baby.born_preterm for baby in mother.babies.all())
+        return render(request, "programme/guided_check.html",
+                      {"title": "Before you start", "content": content, "preterm": preterm})
     answered_no = [q for q in content.safety_check if request.POST.get(q.key) != "yes"]
     not_now = [q for q in answered_no if q.blocks]
     if not_now:
