@@ -85,3 +85,11 @@ def test_the_roster_counts_classes_attended(world: Any, client_as: Any) -> None:
                                    {world.mother_a.pk: ("present" if number == 1 else "absent", "")})
     page = client_as(world.users["educator"]).get(reverse("programme-course", kwargs={"course_id": booked_course.pk}))
     assert "1 of 2" in page.content.decode()
+
+
+def test_a_mother_sees_what_each_class_of_an_open_course_covers(world: Any, client_as: Any) -> None:
+    services.create_course(None, world.users["site_lead"], _plan(), world.users["educator"])
+    page = client_as(world.users["mother"]).get(reverse("programme-courses")).content.decode()
+    assert "Wednesday group" in page
+    assert "5 classes from" in page
+    assert "Tummy and chest; reading your baby&#x27;s cues" in page

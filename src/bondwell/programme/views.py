@@ -184,7 +184,7 @@ def courses(request: HttpRequest) -> HttpResponse:
         mother = own_mother_record(request)
         bookings = Booking.objects.filter(mother=mother).exclude(status=Booking.Status.CANCELLED)
         booked = {b.course_id: b for b in bookings.select_related("course")}
-        open_courses = visible.filter(starts_on__gte=today - timedelta(days=7))[:20]
+        open_courses = visible.filter(starts_on__gte=today - timedelta(days=7)).prefetch_related("sessions")[:20]
         context.update(bookings=list(booked.values()), open_courses=[(c, booked.get(c.pk)) for c in open_courses])
         return render(request, "programme/courses_mother.html", context)
     page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
