@@ -13,6 +13,8 @@ from io import BytesIO
 import matplotlib
 
 matplotlib.use("Agg")
+# Fixed SVG element ids: the same data draws the same file (matplotlib salts them randomly otherwise).
+matplotlib.rcParams["svg.hashsalt"] = "bondwell"
 
 import numpy as np
 import pandas as pd

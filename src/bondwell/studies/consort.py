@@ -9,6 +9,8 @@ from io import BytesIO
 import matplotlib
 
 matplotlib.use("Agg")
+# Fixed SVG element ids: the same data draws the same file (matplotlib salts them randomly otherwise).
+matplotlib.rcParams["svg.hashsalt"] = "bondwell"
 
 from matplotlib import pyplot as plt
 from matplotlib.axes import Axes

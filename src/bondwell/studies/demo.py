@@ -12,8 +12,9 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from bondwell import instruments
-from bondwell.accounts.models import Mother, User
+from bondwell.accounts.models import Baby, Mother, User
 from bondwell.demo import DemoContext
+from bondwell.demo.accounts import BABY_NAMES, FIRST_NAMES, SURNAMES
 from bondwell.studies.models import Participant, Study, StudyStatus
 from bondwell.studies.services import (
     StudyError,
@@ -75,30 +76,47 @@ def _plan(context: DemoContext) -> StudyPlan:
     )
 
 
+TRIAL_MOTHERS_PER_SITE = 26
+
+
+def _trial_mother(context: DemoContext, rng: random.Random, site_key: str) -> tuple[Mother, date]:
+    """A synthetic mother recruited into the demo trial, and the day she was screened."""
+    site = context.sites[site_key]
+    name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+    mother = Mother.objects.create(site=site, full_name=name, is_synthetic=True,
+                                   created_at=context.now - timedelta(days=rng.randint(250, 380)))
+    screened = context.today - timedelta(days=rng.randint(7, 300))
+    Baby.objects.create(mother=mother, name=rng.choice(BABY_NAMES), is_synthetic=True,
+                        birth_date=screened - timedelta(days=rng.randint(14, 70)),
+                        gestation_weeks=rng.choice([36, 38, 39, 40, 40, 41]))
+    context.mothers.append(mother)
+    return mother, screened
+
+
 def load(context: DemoContext) -> None:
     rng = context.rng
-    lead, clinician = context.users["site_lead"], context.users["clinician"]
+    lead = context.users["site_lead"]
     study = do_create_study(None, _plan(context), by=lead, synthetic=True)
     do_add_member(None, study, context.users["researcher"].email, by=lead)
-    do_set_status(None, study, StudyStatus.RECRUITING, by=lead)
-    leads = {context.sites["harbourside"].pk: lead, context.sites["northgate"].pk: context.users["site_lead2"]}
-    clinicians = {context.sites["harbourside"].pk: clinician,
-                  context.sites["northgate"].pk: context.users["clinician2"]}
-    # Leave a few mothers unscreened so the demo site lead can screen and randomise some herself.
-    candidates = [m for m in context.mothers if m.user_id is None][:-4]
-    for index, mother in enumerate(candidates):
-        _enrol_one(context, rng, study, mother, leads[mother.site_id], clinicians[mother.site_id], index)
+    study = do_set_status(None, study, StudyStatus.RECRUITING, by=lead)
+    staff = {
+        "harbourside": (lead, context.users["clinician"]),
+        "northgate": (context.users["site_lead2"], context.users["clinician2"]),
+    }
+    # The demo's other mothers are left unscreened, so the demo site lead can screen and randomise some herself.
+    recruits = [_trial_mother(context, rng, key) for key in staff for _ in range(TRIAL_MOTHERS_PER_SITE)]
+    for index, (mother, screened) in enumerate(sorted(recruits, key=lambda pair: pair[1])):
+        site_lead, clinician = staff[mother.site.slug]
+        _enrol_one(context, rng, study, mother, screened, site_lead, clinician, index)
     link_outcomes(study, context.now)
 
 
-def _enrol_one(context: DemoContext, rng: random.Random, study: Study, mother: Mother, lead: User,
-               clinician: User, index: int) -> None:
-    # Mothers enrolled over the last ~8 months, so the demo shows completed, due, overdue and missed visits.
-    enrol_day = context.today - timedelta(days=rng.randint(20, 240))
-    baseline = rng.choice([8, 11, 14, 15, 16, 17, 18, 19, 21, 23])
-    record_epds(mother, baseline, enrol_day, clinician)
-    when = timezone.make_aware(datetime.combine(enrol_day, time(11, 0)))
-    entry = do_screen(None, study, mother, by=clinician, declined=index % 9 == 4, now=when)
+def _enrol_one(context: DemoContext, rng: random.Random, study: Study, mother: Mother, screened: date,
+               lead: User, clinician: User, index: int) -> None:
+    baseline = rng.choice([9, 11, 13, 14, 15, 15, 16, 17, 17, 18, 19, 20, 21, 23, 25])
+    record_epds(mother, baseline, screened, clinician)
+    when = timezone.make_aware(datetime.combine(screened, time(11, 0)))
+    entry = do_screen(None, study, mother, by=clinician, declined=index % 11 == 5, now=when)
     if not entry.eligible or entry.exclusion_reason:
         return
     consented = when + timedelta(minutes=20)

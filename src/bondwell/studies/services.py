@@ -253,8 +253,9 @@ def do_screen(
         raise StudyError("This study is not recruiting.")
     if not study.sites.filter(pk=mother.site_id).exists():
         raise StudyError("This mother's site does not take part in the study.")
-    score = sources.latest_score(mother.pk, study.primary_outcome, since=timezone.localdate(now) - timedelta(days=28))
-    baby_age = youngest_baby_age(mother, timezone.localdate(now))
+    day = timezone.localdate(now)
+    score = sources.latest_score(mother.pk, study.primary_outcome, since=day - timedelta(days=28), until=day)
+    baby_age = youngest_baby_age(mother, day)
     reason = ""
     if score is None:
         reason = ExclusionReason.NO_EPDS

@@ -48,7 +48,9 @@ def _current(queryset: Any, model: Any) -> Any:
     return queryset
 
 
-def scores(mother_ids: Iterable[int], instrument: str, since: date | None = None) -> list[ScoreRecord]:
+def scores(
+    mother_ids: Iterable[int], instrument: str, since: date | None = None, until: date | None = None
+) -> list[ScoreRecord]:
     """Submitted totals of one instrument for these mothers, oldest first."""
     ids = list(mother_ids)
     if not screening_installed() or not ids:
@@ -57,6 +59,8 @@ def scores(mother_ids: Iterable[int], instrument: str, since: date | None = None
     queryset = model.objects.filter(mother_id__in=ids, instrument=instrument, total__isnull=False)
     if since is not None:
         queryset = queryset.filter(answered_on__gte=since)
+    if until is not None:
+        queryset = queryset.filter(answered_on__lte=until)
     queryset = _current(queryset, model).order_by("answered_on", "submitted_at", "pk")
     rows = queryset.values_list("pk", "mother_id", "total", "answered_on", "submitted_at",
                                 "scheduled__study_timepoint_ref")
@@ -66,8 +70,9 @@ def scores(mother_ids: Iterable[int], instrument: str, since: date | None = None
     ]
 
 
-def latest_score(mother_id: int, instrument: str, since: date | None = None) -> ScoreRecord | None:
-    found = scores([mother_id], instrument, since)
+def latest_score(mother_id: int, instrument: str, since: date, until: date) -> ScoreRecord | None:
+    """The most recent total answered between `since` and `until` (inclusive)."""
+    found = scores([mother_id], instrument, since, until)
     return found[-1] if found else None
 
 

@@ -1,0 +1,50 @@
+"""Helpers that build studies through the services, as the pages do."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from bondwell.accounts.models import Baby, Mother
+from bondwell.studies.demo import record_epds
+from bondwell.studies.models import Participant, Study
+from bondwell.studies.services import StudyPlan, do_create_study, do_enrol, do_screen, do_set_status
+
+CONSENT = "I agree to take part. I may withdraw at any time; data already given is kept."
+
+
+def plan(world: Any, **changes: Any) -> StudyPlan:
+    base = StudyPlan(
+        title="Massage trial", code="MT", design="two_arm", sites=(world.site_a, world.site_b),
+        consent_text=CONSENT, consent_version="2.1", baby_age_max_days=200,
+    )
+    return replace(base, **changes)
+
+
+def recruiting_study(world: Any, **changes: Any) -> Study:
+    lead = world.users["site_lead"]
+    study = do_create_study(None, plan(world, **changes), by=lead)
+    return do_set_status(None, study, "recruiting", by=lead)
+
+
+def new_mother(site: Any, name: str, baby_age_days: int = 40) -> Mother:
+    mother = Mother.objects.create(site=site, full_name=name, email=f"{name.replace(' ', '.')}@mail.test",
+                                   phone="+61 400 000 000")
+    Baby.objects.create(mother=mother, name="Baby", birth_date=timezone.localdate() - timedelta(days=baby_age_days))
+    return mother
+
+
+def staff(world: Any, site: Any, role: str) -> Any:
+    return world.users[role] if site == world.site_a else world.users_b[role]
+
+
+def enrol(world: Any, study: Study, mother: Mother, baseline: int = 16, answered_on: date | None = None) -> Participant:
+    clinician = staff(world, mother.site, "clinician")
+    record_epds(mother, baseline, answered_on or timezone.localdate(), clinician)
+    entry = do_screen(None, study, mother, by=clinician)
+    assert entry.eligible and not entry.exclusion_reason, entry.exclusion_reason
+    return do_enrol(None, entry, by=staff(world, mother.site, "site_lead"), consent_version=study.consent_version,
+                    consented_at=timezone.now())
