@@ -92,7 +92,6 @@ class BookingRow:
     classes: int
     held: int  # classes that have taken place
     present: int
-    recorded: int
     baseline: int | None
     post: int | None
     follow_ups: dict[str, bool]  # an EPDS in the window
@@ -143,7 +142,7 @@ class Figures:
     """Every figure of one dashboard column, each with the number of mothers it rests on."""
 
     enrolled: int
-    attendance: Share  # classes attended of classes recorded (count and n are attendances, not mothers)
+    attendance: Share  # classes attended of classes held (count and n are classes, not mothers)
     attendance_mothers: int
     adherence: Share
     finished: Share  # of mothers whose course has ended
@@ -234,7 +233,6 @@ def booking_rows(bookings: QuerySet[Booking], now: datetime) -> tuple[list[Booki
     ).annotate(
         site_id=F("mother__site_id"),
         present=_count(attendance.filter(status=Attendance.Status.PRESENT), "mother"),
-        recorded=_count(attendance, "mother"),
         baseline=_epds_between(*BASELINE_WINDOW, last=True),
         post=_epds_between(*END_WINDOW, last=False),
         practice_seconds=Subquery(practice.values("mother").annotate(s=Sum("duration_seconds")).values("s")[:1]),
@@ -244,7 +242,7 @@ def booking_rows(bookings: QuerySet[Booking], now: datetime) -> tuple[list[Booki
         **{f"fu_{i}": _flag(Q(_epds_exists(lo, hi))) for i, (lo, hi) in enumerate(windows)},
         **{f"closed_{i}": _flag(Q(**{f"fu_end_{i}__lt": today})) for i in range(len(windows))},
     ).order_by("course__starts_on", "course_id", "id")
-    names = ["site_id", "mother_id", "course_id", "present", "recorded", "baseline", "post",
+    names = ["site_id", "mother_id", "course_id", "present", "baseline", "post",
              "practice_seconds", "prescribed", "dose_weeks", "dose_over",
              *(f"fu_{i}" for i in range(len(windows))), *(f"closed_{i}" for i in range(len(windows)))]
     raw = list(annotated.values_list(*names)[: MAX_BOOKINGS + 1])
@@ -260,10 +258,10 @@ def booking_rows(bookings: QuerySet[Booking], now: datetime) -> tuple[list[Booki
     rows = [
         BookingRow(
             site_id=r[0], mother_id=r[1], course_id=r[2], classes=classes.get(r[2], (0, 0))[0],
-            held=classes.get(r[2], (0, 0))[1], present=r[3] or 0, recorded=r[4] or 0, baseline=r[5], post=r[6],
-            practice_seconds=r[7] or 0, prescribed_minutes=r[8], dose_weeks=r[9], dose_over=bool(r[10]),
-            follow_ups={label: bool(r[11 + i]) for i, label in enumerate(labels)},
-            follow_ups_closed={label: bool(r[11 + len(labels) + i]) for i, label in enumerate(labels)},
+            held=classes.get(r[2], (0, 0))[1], present=r[3] or 0, baseline=r[4], post=r[5],
+            practice_seconds=r[6] or 0, prescribed_minutes=r[7], dose_weeks=r[8], dose_over=bool(r[9]),
+            follow_ups={label: bool(r[10 + i]) for i, label in enumerate(labels)},
+            follow_ups_closed={label: bool(r[10 + len(labels) + i]) for i, label in enumerate(labels)},
         )
         for r in raw[:MAX_BOOKINGS]
     ]
@@ -313,7 +311,7 @@ def first_per_mother(rows: list[BookingRow]) -> list[BookingRow]:
 
 def figures(rows: list[BookingRow], alerts: AlertResponse) -> Figures:
     """Every figure from one booking per mother (`first_per_mother`)."""
-    attended = [r for r in rows if r.recorded > 0]
+    attended = [r for r in rows if r.held > 0]
     dosed = [r for r in rows if r.dose_over]
     adherent = [r for r in dosed if r.practice_seconds >= ADHERENCE_TARGET * r.prescribed_minutes * 60]
     ended = [r for r in rows if r.ended]
@@ -333,7 +331,7 @@ def figures(rows: list[BookingRow], alerts: AlertResponse) -> Figures:
     dose = _safe(lambda: fit_dose_response([x for x, _ in dose_points], [y for _, y in dose_points]))
     return Figures(
         enrolled=len(rows),
-        attendance=Share(sum(r.present for r in attended), sum(r.recorded for r in attended)),
+        attendance=Share(sum(r.present for r in attended), sum(r.held for r in attended)),
         attendance_mothers=len(attended),
         adherence=Share(len(adherent), len(dosed)),
         finished=Share(len(finished), len(ended)),
