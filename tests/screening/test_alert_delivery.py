@@ -165,6 +165,8 @@ def test_routine_mail_gives_up_after_bounded_attempts_but_alert_mail_never_does(
     assert alert_mail.attempts == MAX_ROUTINE_ATTEMPTS + 2
 
 
+# The worker closes stale connections between jobs, which on PostgreSQL would end a test's wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_the_screening_jobs(world: Any, smtp: Any, settings: Any) -> None:
     from bondwell import worker
 
