@@ -100,3 +100,32 @@ def test_two_workers_never_send_the_same_notification_twice_on_postgresql(smtp: 
     assert len(ids) == 60
     assert len(set(ids)) == 60
     assert Notification.objects.filter(status="sent").count() == 60
+
+
+sent_by_test_channel: list[str] = []
+
+
+class RecordingChannel:
+    """A channel configured by name, as an SMS or webhook channel would be."""
+
+    def send(self, notification: Notification) -> None:
+        sent_by_test_channel.append(notification.recipient)
+
+
+def test_channels_are_pluggable_by_name(settings: Any, db: None) -> None:
+    sent_by_test_channel.clear()
+    settings.BONDWELL_NOTIFICATION_CHANNELS = {"sms": "tests.screening.test_crash_safety.RecordingChannel"}
+    now = timezone.now()
+    Notification.objects.create(
+        channel="sms", recipient="+61400000000", subject="s", body="b", purpose="reminder", dedupe_key="sms-1",
+        next_attempt_at=now,
+    )
+    Notification.objects.create(
+        channel="pager", recipient="x", subject="s", body="b", purpose="reminder", dedupe_key="pager-1",
+        next_attempt_at=now,
+    )
+    assert jobs.deliver(now) == 1
+    assert sent_by_test_channel == ["+61400000000"]
+    unknown = Notification.objects.get(channel="pager")
+    assert unknown.status == "pending"
+    assert "no channel" in unknown.last_error
