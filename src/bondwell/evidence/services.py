@@ -73,6 +73,15 @@ def do_import_studies(request: HttpRequest, rows: Sequence[dict[str, Any]]) -> l
     return studies
 
 
+def do_remove_study(request: HttpRequest, study: EvidenceStudy) -> None:
+    """Remove a researcher-added study (shipped studies are changed only through studies.yaml)."""
+    if not study.added_by_user:
+        raise ValueError("shipped studies cannot be removed from the page")
+    with transaction.atomic():
+        audit(request, "delete:evidence-study", obj=study, detail=f"{study.key} {study.short_label}")
+        study.delete()
+
+
 def primary_outcomes() -> list[EvidenceOutcome]:
     """The primary outcome row of every study, bounded, in the order the page lists them."""
     rows = (

@@ -6,16 +6,23 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from bondwell.accounts.access import require_role
 from bondwell.accounts.roles import Role
 from bondwell.evidence.data import load_evidence
 from bondwell.evidence.forms import CsvUploadForm, StudyForm, csv_template, parse_csv
-from bondwell.evidence.models import EvidenceOutcome
+from bondwell.evidence.models import EvidenceOutcome, EvidenceStudy
 from bondwell.evidence.pool import Pool, fmt, forest_svg, pool
-from bondwell.evidence.services import do_add_study, do_import_studies, pool_rows, primary_outcomes
+from bondwell.evidence.services import (
+    do_add_study,
+    do_import_studies,
+    do_remove_study,
+    pool_rows,
+    primary_outcomes,
+)
 
 EDITORS = (Role.RESEARCHER, Role.SITE_LEAD)
 
@@ -100,6 +107,16 @@ def study_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request, "evidence/upload.html", {"title": "Upload studies (CSV)", "form": form, "problems": problems}
     )
+
+
+@require_role(*EDITORS)
+@require_POST
+def study_remove(request: HttpRequest, key: str) -> HttpResponse:
+    # Only studies added on the page can be removed here; a shipped key answers 404 like a missing one.
+    study = get_object_or_404(EvidenceStudy, key=key, added_by_user=True)
+    label = study.short_label
+    do_remove_study(request, study)
+    return _after_change(request, f"{label} was removed.")
 
 
 def study_csv_template(request: HttpRequest) -> HttpResponse:
