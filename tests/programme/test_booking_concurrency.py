@@ -43,3 +43,44 @@ def test_two_concurrent_bookings_for_the_last_place_give_one_place_and_one_wait(
     assert not errors, errors
     assert sorted(results) == ["booked", "waiting"]
     assert Booking.objects.filter(course=last_place, status="booked").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sending_reminders_at_once_send_each_exactly_once(settings: Any) -> None:
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from bondwell.programme import reminders
+    from bondwell.programme.models import PracticeReminder, ReminderPreference
+    from tests.conftest import make_world
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    world: Any = make_world()
+    now = timezone.now()
+    for i in range(12):
+        _, mother = mother_user(world.site_a, f"remind{i}@a.test")
+        ReminderPreference.objects.create(mother=mother, enabled=True, times=["12:00"], quiet_start=now.time(),
+                                          quiet_end=now.time())  # start == end: no quiet hours
+        PracticeReminder.objects.create(mother=mother, due_at=now - timedelta(minutes=1))
+    barrier = threading.Barrier(2)
+    handled: list[int] = []
+
+    def work() -> None:
+        try:
+            barrier.wait(timeout=10)
+            handled.append(reminders.send_due(now))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sum(handled) == 12
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"remind{i}@a.test" for i in range(12))
+    assert PracticeReminder.objects.filter(status="sent").count() == 12
