@@ -93,3 +93,31 @@ def test_a_mother_sees_what_each_class_of_an_open_course_covers(world: Any, clie
     assert "Wednesday group" in page
     assert "5 classes from" in page
     assert "Tummy and chest; reading your baby&#x27;s cues" in page
+
+
+def _roster_queries(client: Any, course_id: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("programme-course", kwargs={"course_id": course_id})).status_code == 200
+    return len(queries)
+
+
+def test_the_roster_page_does_not_grow_queries_with_the_roster(world: Any, client_as: Any) -> None:
+    from bondwell.programme.models import PracticeLog
+    from tests.programme.helpers import mothers
+
+    booked_course = course(world, capacity=20)
+    lead = world.users["site_lead"]
+    client = client_as(lead)
+
+    def add(count: int, prefix: str) -> None:
+        for mother in mothers(world.site_a, count, prefix):
+            services.enrol_mother(None, lead, booked_course.pk, mother.pk)
+            PracticeLog.objects.create(mother=mother, started_at=timezone.now(), duration_seconds=600)
+
+    add(2, "Small")
+    small = _roster_queries(client, booked_course.pk)
+    add(10, "Large")
+    assert _roster_queries(client, booked_course.pk) == small
