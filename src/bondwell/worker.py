@@ -15,7 +15,7 @@ from datetime import datetime
 from types import FrameType
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -32,7 +32,10 @@ def run_once(now: datetime | None = None) -> dict[str, int]:
     """Run every job once; returns items handled per job (-1 where the job failed)."""
     handled: dict[str, int] = {}
     for path, job in configured_jobs():
-        close_old_connections()
+        # A long-running worker must drop connections the database has closed; inside a transaction (a test, or
+        # a caller batching jobs) the connection is in use and must stay.
+        if not connection.in_atomic_block:
+            close_old_connections()
         try:
             handled[path] = job(now or timezone.now())
         except Exception:
