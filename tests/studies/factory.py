@@ -45,6 +45,7 @@ def enrol(world: Any, study: Study, mother: Mother, baseline: int = 16, answered
     clinician = staff(world, mother.site, "clinician")
     record_epds(mother, baseline, answered_on or timezone.localdate(), clinician)
     entry = do_screen(None, study, mother, by=clinician)
-    assert entry.eligible and not entry.exclusion_reason, entry.exclusion_reason
+    assert entry.eligible, entry.exclusion_reason
+    assert not entry.exclusion_reason
     return do_enrol(None, entry, by=staff(world, mother.site, "site_lead"), consent_version=study.consent_version,
                     consented_at=timezone.now())

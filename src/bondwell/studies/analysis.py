@@ -11,11 +11,6 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 import matplotlib
-
-matplotlib.use("Agg")
-# Fixed SVG element ids: the same data draws the same file (matplotlib salts them randomly otherwise).
-matplotlib.rcParams["svg.hashsalt"] = "bondwell"
-
 import numpy as np
 import pandas as pd
 from matplotlib import pyplot as plt
@@ -31,6 +26,10 @@ from bondwell.stats.trial import (
 )
 from bondwell.studies.frame import long_frame
 from bondwell.studies.models import Study
+
+matplotlib.use("Agg")
+# Fixed SVG element ids: the same data draws the same file (matplotlib salts them randomly otherwise).
+matplotlib.rcParams["svg.hashsalt"] = "bondwell"
 
 ARM_LABELS = {"intervention": "Infant massage", "control": "Control"}
 
@@ -149,6 +148,7 @@ def trajectory_figure(analysis: StudyAnalysis, fmt: str) -> bytes:
     axes.legend(frameon=False, fontsize=8)
     figure.tight_layout()
     buffer = BytesIO()
-    figure.savefig(buffer, format=fmt, dpi=150)
+    # No creation date in the SVG: the same data gives the same page.
+    figure.savefig(buffer, format=fmt, dpi=150, metadata={"Date": None} if fmt == "svg" else None)
     plt.close(figure)
     return buffer.getvalue()

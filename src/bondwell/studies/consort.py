@@ -7,11 +7,6 @@ from dataclasses import dataclass
 from io import BytesIO
 
 import matplotlib
-
-matplotlib.use("Agg")
-# Fixed SVG element ids: the same data draws the same file (matplotlib salts them randomly otherwise).
-matplotlib.rcParams["svg.hashsalt"] = "bondwell"
-
 from matplotlib import pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
@@ -26,6 +21,9 @@ from bondwell.studies.models import (
     Visit,
 )
 
+matplotlib.use("Agg")
+# Fixed SVG element ids: the same data draws the same file (matplotlib salts them randomly otherwise).
+matplotlib.rcParams["svg.hashsalt"] = "bondwell"
 
 @dataclass(frozen=True)
 class ArmFlow:

@@ -377,6 +377,8 @@ def do_randomise(
     request: HttpRequest | None, participant: Participant, *, by: User, now: datetime | None = None
 ) -> Allocation:
     """Allocate an enrolled, consented, eligible, active participant. Final: a second call is refused."""
+    # Decide on the rows as they are now, not as the caller last saw them.
+    participant = Participant.objects.select_related("study", "screening", "site", "mother").get(pk=participant.pk)
     study = participant.study
     if not study.is_randomised:
         raise StudyError("This is a single-arm study: there is nothing to randomise.")
