@@ -121,3 +121,11 @@ def test_the_roster_page_does_not_grow_queries_with_the_roster(world: Any, clien
     small = _roster_queries(client, booked_course.pk)
     add(10, "Large")
     assert _roster_queries(client, booked_course.pk) == small
+
+
+def test_attendance_waits_until_the_class_has_happened(world: Any) -> None:
+    booked_course = course(world, capacity=4)
+    services.enrol_mother(None, world.users["site_lead"], booked_course.pk, world.mother_a.pk)
+    later = booked_course.sessions.create(number=1, starts_at=timezone.now() + timedelta(days=7), teaches="Later")
+    with pytest.raises(ValidationError, match="not happened yet"):
+        services.record_attendance(None, world.users["educator"], later.pk, {world.mother_a.pk: ("present", "")})

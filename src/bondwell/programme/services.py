@@ -205,6 +205,8 @@ def record_attendance(
         session = ClassSession.objects.select_related("course").get(pk=session_id)
         if not course_queryset(staff).filter(pk=session.course_id).exists():
             raise PermissionDenied("Not your class.")
+        if session.starts_at.date() > timezone.localdate() + timedelta(days=1):
+            raise ValidationError("This class has not happened yet.")
         booked = set(
             Booking.objects.filter(course=session.course, status=Booking.Status.BOOKED)
             .filter(mother__in=mothers_in_scope(staff)).values_list("mother_id", flat=True)

@@ -269,7 +269,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     held = sum(1 for s in sessions if s.starts_at <= timezone.now())
     return render(request, "programme/course_detail.html", {
         "title": course.title, "course": course, "roster": roster, "waiting": waiting, "sessions": sessions,
-        "held": held, "may_record": user.role in services.PLANNING_ROLES,
+        "held": held, "may_record": user.role in services.PLANNING_ROLES, "soon": timezone.now() + timedelta(days=1),
     })
 
 
