@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
-from bondwell.programme.models import Attendance, BabyResponse, Course, Mood
+from bondwell.programme.models import BabyResponse, Course, Mood
 
 
 class CourseForm(forms.Form):
@@ -43,7 +43,7 @@ MOOD_CHOICES = list(Mood.choices)
 
 
 class FaceChoice(forms.RadioSelect):
-    pass
+    """The five moods as radio buttons (the guided page draws them as faces)."""
 
 
 class PracticeForm(forms.Form):
@@ -112,5 +112,3 @@ class ReminderForm(forms.Form):
     def times(self) -> list[time]:
         return [t for t in (self.cleaned_data.get("time_1"), self.cleaned_data.get("time_2")) if t is not None]
 
-
-ATTENDANCE_CHOICES = [("", "—"), *Attendance.Status.choices]
