@@ -70,6 +70,12 @@ def _book_into_educators_course(world: World) -> None:
     Booking.objects.create(course=course, mother=world.mother_a, status=Booking.Status.BOOKED)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """argon2 is right for people and far too slow for hundreds of fixture accounts; one test checks argon2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()

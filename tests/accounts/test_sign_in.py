@@ -65,5 +65,15 @@ def test_the_session_ends_after_an_idle_hour_and_with_the_browser(settings: Any)
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
 
 
-def test_passwords_are_hashed_with_argon2(world: Any) -> None:
-    assert world.users["mother"].password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(db: None) -> None:
+    from django.conf import settings as django_settings
+    from django.contrib.auth.hashers import check_password, make_password
+    from django.test import override_settings
+
+    from bondwell import settings as production
+
+    with override_settings(PASSWORD_HASHERS=production.PASSWORD_HASHERS):
+        assert django_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+        hashed = make_password("a-long-test-password-42")
+        assert hashed.startswith("argon2")
+        assert check_password("a-long-test-password-42", hashed)
