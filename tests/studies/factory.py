@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -41,11 +41,14 @@ def staff(world: Any, site: Any, role: str) -> Any:
     return world.users[role] if site == world.site_a else world.users_b[role]
 
 
-def enrol(world: Any, study: Study, mother: Mother, baseline: int = 16, answered_on: date | None = None) -> Participant:
+def enrol(world: Any, study: Study, mother: Mother, baseline: int = 16, on: date | None = None) -> Participant:
+    """Screen (with a fresh EPDS) and enrol, on `on` (default today)."""
     clinician = staff(world, mother.site, "clinician")
-    record_epds(mother, baseline, answered_on or timezone.localdate(), clinician)
-    entry = do_screen(None, study, mother, by=clinician)
+    day = on or timezone.localdate()
+    record_epds(mother, baseline, day, clinician)
+    when = timezone.make_aware(datetime.combine(day, time(9, 0))) if on else timezone.now()
+    entry = do_screen(None, study, mother, by=clinician, now=when)
     assert entry.eligible, entry.exclusion_reason
     assert not entry.exclusion_reason
     return do_enrol(None, entry, by=staff(world, mother.site, "site_lead"), consent_version=study.consent_version,
-                    consented_at=timezone.now())
+                    consented_at=when, now=when)

@@ -57,7 +57,8 @@ def study_screen(request: HttpRequest, study_id: int, mother_id: int) -> HttpRes
     existing = ScreeningEntry.objects.filter(study=study, mother=mother).first()
     if existing is not None:
         return redirect("study-screening-log", study_id=study.pk)
-    form = ScreenForm(request.POST or None)
+    # An empty POST (nothing ticked) is still a submission.
+    form = ScreenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             entry = do_screen(request, study, mother, by=signed_in(request),

@@ -72,6 +72,7 @@ def study_consort(request: HttpRequest, study_id: int, fmt: str) -> HttpResponse
     if fmt not in {"svg", "pdf"}:
         raise Http404("Unknown format.")
     study = access_study(request, study_id, action=f"export:study-consort-{fmt}")
+    link_outcomes(study)
     content = consort.draw(consort.consort_flow(study), fmt)
     content_type = "image/svg+xml" if fmt == "svg" else "application/pdf"
     return _download(content, content_type, f"{study.code.lower()}-consort.{fmt}")
