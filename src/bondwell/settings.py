@@ -50,10 +50,10 @@ INSTALLED_APPS = [
     "bondwell.web",
     "bondwell.accounts",
     "bondwell.evidence",
-    "bondwell.screening",
     "bondwell.programme",
-    "bondwell.progress",
+    "bondwell.screening",
     "bondwell.studies",
+    "bondwell.progress",
 ]
 
 MIDDLEWARE = [
@@ -199,12 +199,13 @@ BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({"mother"}), "Questionnaires", "screening-my"),
     (frozenset({"clinician", "site_lead"}), "Alerts", "screening-queue"),
     (frozenset({"site_lead", "admin"}), "Staff", "staff-list"),
+    (frozenset({"mother"}), "Practice", "programme-practice"),
+    (frozenset({"mother", "educator", "clinician", "site_lead"}), "Classes", "programme-courses"),
     (frozenset({"mother"}), "My progress", "progress-mine"),
     (frozenset({"site_lead"}), "Programme dashboard", "progress-dashboard"),
     (frozenset({"educator"}), "Observe a class", "progress-observe"),
-    (frozenset({"mother"}), "Practice", "programme-practice"),
-    (frozenset({"mother", "educator", "clinician", "site_lead"}), "Classes", "programme-courses"),
     (frozenset({"clinician", "site_lead", "researcher"}), "Studies", "study-list"),
+    (frozenset({"clinician", "site_lead", "researcher", "admin"}), "Evidence", "evidence"),
 ]
 
 # Home-page panels: dotted paths to functions `panel(request) -> Panel | None`.

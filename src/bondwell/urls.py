@@ -11,6 +11,6 @@ urlpatterns = [
     path("", include("bondwell.evidence.urls")),
     path("", include("bondwell.screening.urls")),
     path("", include("bondwell.programme.urls")),
-    path("progress/", include("bondwell.progress.urls")),
     path("studies/", include("bondwell.studies.urls")),
+    path("progress/", include("bondwell.progress.urls")),
 ]
