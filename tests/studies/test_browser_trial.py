@@ -4,6 +4,7 @@ downloads the CONSORT diagram; the study's researcher downloads the SPSS file, w
 from __future__ import annotations
 
 import tempfile
+from pathlib import Path
 from typing import Any
 
 import pyreadstat
@@ -68,7 +69,7 @@ def test_a_site_lead_runs_a_two_arm_study_and_the_researcher_exports_it(
     page.goto(study_url)
     with page.expect_download() as download:
         page.get_by_role("link", name="CONSORT diagram (SVG)").click()
-    svg = open(download.value.path(), encoding="utf-8").read()
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Randomised (n=2)" in svg
     assert "Assessed for eligibility (n=2)" in svg
 
@@ -77,7 +78,7 @@ def test_a_site_lead_runs_a_two_arm_study_and_the_researcher_exports_it(
     page.goto(study_url)
     with page.expect_download() as download:
         page.get_by_role("link", name="SPSS (.sav)").click()
-    content = open(download.value.path(), "rb").read()
+    content = Path(download.value.path()).read_bytes()
     with tempfile.NamedTemporaryFile(suffix=".sav") as handle:
         handle.write(content)
         handle.flush()
