@@ -11,7 +11,6 @@ from matplotlib import pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
-from bondwell.studies.analysis import ARM_LABELS
 from bondwell.studies.models import (
     ExclusionReason,
     Participant,
@@ -139,7 +138,7 @@ def draw(flow: ConsortFlow, fmt: str) -> bytes:
     for x, arm in zip(xs, flow.arms, strict=False):
         _arrow(axes, (0.35, 0.71), (x, 0.64))
         alloc = _lines(
-            f"Allocated to {ARM_LABELS.get(arm.code, arm.label)}", arm.allocated,
+            f"Allocated to {arm.label}", arm.allocated,
             (("Received allocated intervention", arm.received),
              ("Did not receive allocated intervention", arm.not_received),
              ("Receipt not yet recorded", arm.received_unknown)),
