@@ -142,9 +142,13 @@ def test_withdrawal_keeps_the_data_already_given(world: Any, client_as: Any) -> 
     client.post(url, {"scope": "intervention", "reason": "No time for classes"})
     participant.refresh_from_db()
     assert (participant.status, participant.withdrawal_scope) == ("active", "intervention")
+    assert ScheduledQuestionnaire.objects.filter(mother=participant.mother, status="scheduled").count() == 4
     do_withdraw(None, participant, by=world.users["clinician"], scope="follow_up", reason="Moving")
     participant.refresh_from_db()
     assert participant.status == "withdrawn"
+    # No further contact: the screening module's invitations for the visits to come are cancelled.
+    statuses = set(ScheduledQuestionnaire.objects.filter(mother=participant.mother).values_list("status", flat=True))
+    assert statuses == {"cancelled"}
     assert Visit.objects.get(participant=participant, timepoint__week=0).epds_total == 18
     assert AuditEvent.objects.filter(action="study:withdraw", mother=participant.mother).count() == 2
 

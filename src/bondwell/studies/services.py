@@ -452,9 +452,16 @@ def do_withdraw(
         if scope == WithdrawalScope.FOLLOW_UP:
             participant.status = ParticipantStatus.WITHDRAWN
         participant.save(update_fields=["withdrawal_scope", "withdrawn_at", "status_reason", "status"])
+        if scope == WithdrawalScope.FOLLOW_UP:
+            _stop_contact(participant, by)
         audit(request, "study:withdraw", mother=participant.mother, obj=participant, actor=by,
               detail=f"scope={scope}")
     return participant
+
+
+def _stop_contact(participant: Participant, by: User) -> None:
+    # No more invitations or reminders for visits still to come; results already given stay.
+    sources.cancel_follow_ups(participant.visits.filter(completed_at__isnull=True), by=by)
 
 
 def do_mark_lost(request: HttpRequest | None, participant: Participant, *, by: User, reason: str) -> Participant:
@@ -467,6 +474,7 @@ def do_mark_lost(request: HttpRequest | None, participant: Participant, *, by: U
         participant.status = ParticipantStatus.LOST
         participant.status_reason = reason.strip()[:200]
         participant.save(update_fields=["status", "status_reason"])
+        _stop_contact(participant, by)
         audit(request, "study:lost", mother=participant.mother, obj=participant, actor=by)
     return participant
 

@@ -100,3 +100,19 @@ def schedule_follow_up(mother: Any, instrument: str, due: date, *, by: Any, visi
         return False
     schedule(mother, instrument, due, by=by, study_timepoint=visit)
     return True
+
+
+def cancel_follow_ups(visits: Iterable[Any], *, by: Any) -> int:
+    """Cancel the screening module's pending invitations for these visits (no further contact). Returns how many."""
+    if not screening_installed():
+        return 0
+    from bondwell.screening import services
+
+    model = apps.get_model("screening", "ScheduledQuestionnaire")
+    refs = [f"studies.Visit:{visit.pk}" for visit in visits]
+    pending = model.objects.filter(study_timepoint_ref__in=refs, status="scheduled")
+    cancelled = 0
+    for scheduled in pending:
+        services.cancel_scheduled(scheduled, by=by)
+        cancelled += 1
+    return cancelled
