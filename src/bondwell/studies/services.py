@@ -272,16 +272,25 @@ def do_screen(
     with transaction.atomic():
         if ScreeningEntry.objects.filter(study=study, mother=mother).exists():
             raise StudyError("This mother has already been screened for this study.")
-        entry = ScreeningEntry.objects.create(
-            study=study, site=mother.site, mother=mother, screened_at=now, screened_by=by,
-            epds_total=score.total if score else None, epds_source=score.reference if score else "",
-            epds_answered_on=score.answered_on if score else None,
-            baby_age_days=baby_age, eligible=reason not in NOT_ELIGIBLE, exclusion_reason=reason,
-            note=other_reason.strip()[:200],
-        )
+        try:
+            with transaction.atomic():
+                entry = _log_screening(study, mother, now, by, score, baby_age, reason, other_reason)
+        except IntegrityError as error:  # a second screening racing in from another request
+            raise StudyError("This mother has already been screened for this study.") from error
         audit(request, "study:screen", mother=mother, obj=entry, actor=by,
               detail=f"eligible={entry.eligible} reason={reason or '-'}")
     return entry
+
+
+def _log_screening(study: Study, mother: Mother, now: datetime, by: User, score: sources.ScoreRecord | None,
+                   baby_age: int | None, reason: str, other_reason: str) -> ScreeningEntry:
+    return ScreeningEntry.objects.create(
+        study=study, site=mother.site, mother=mother, screened_at=now, screened_by=by,
+        epds_total=score.total if score else None, epds_source=score.reference if score else "",
+        epds_answered_on=score.answered_on if score else None,
+        baby_age_days=baby_age, eligible=reason not in NOT_ELIGIBLE, exclusion_reason=reason,
+        note=other_reason.strip()[:200],
+    )
 
 
 def _next_code(study: Study) -> str:
@@ -316,7 +325,8 @@ def do_enrol(
     shift_source = rng or secrets.SystemRandom()
     shift = shift_source.randint(-MAX_DATE_SHIFT_DAYS, MAX_DATE_SHIFT_DAYS) if study.shift_dates else 0
     with transaction.atomic():
-        Study.objects.select_for_update().filter(pk=study.pk).exists()  # serialise the numbering of codes
+        # Lock the study row: enrolments of one study take turns, so study IDs are numbered without gaps.
+        list(Study.objects.select_for_update().filter(pk=study.pk).values_list("pk", flat=True))
         if Participant.objects.filter(study=study, mother=mother).exists():
             raise StudyError("This mother is already enrolled.")
         participant = Participant.objects.create(
