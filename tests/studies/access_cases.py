@@ -36,8 +36,8 @@ def screened(world: Any, mother: Any) -> Any:
     from django.utils import timezone
 
     from bondwell.studies.demo import record_epds
+    from bondwell.studies.enrolment import do_screen
     from bondwell.studies.models import ScreeningEntry
-    from bondwell.studies.services import do_screen
 
     study = study_at(world, mother.site)
     entry = ScreeningEntry.objects.filter(study=study, mother=mother).first()
@@ -51,7 +51,7 @@ def screened(world: Any, mother: Any) -> Any:
 def enrolled(world: Any, mother: Any) -> Any:
     from django.utils import timezone
 
-    from bondwell.studies.services import do_enrol
+    from bondwell.studies.enrolment import do_enrol
 
     entry = screened(world, mother)
     if hasattr(entry, "participant"):

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from bondwell.accounts.models import Baby, Mother
 from bondwell.studies.demo import record_epds
+from bondwell.studies.enrolment import do_enrol, do_screen
 from bondwell.studies.models import Participant, Study
-from bondwell.studies.services import StudyPlan, do_create_study, do_enrol, do_screen, do_set_status
+from bondwell.studies.services import StudyPlan, do_create_study, do_set_status
 
 CONSENT = "I agree to take part. I may withdraw at any time; data already given is kept."
 

@@ -16,14 +16,10 @@ from django.urls import reverse
 
 from bondwell.accounts.models import AuditEvent
 from bondwell.studies import randomisation as rnd
+from bondwell.studies.allocation import do_randomise
+from bondwell.studies.enrolment import do_withdraw
 from bondwell.studies.models import Allocation, RandomisationKey
-from bondwell.studies.services import (
-    StudyError,
-    do_add_member,
-    do_randomise,
-    do_set_status,
-    do_withdraw,
-)
+from bondwell.studies.services import StudyError, do_add_member, do_set_status
 from tests.studies.factory import enrol, new_mother, recruiting_study
 
 

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bondwell.programme.services import PracticeEntry, log_practice
+from bondwell.studies.allocation import do_randomise
 from bondwell.studies.analysis import analyse_study
 from bondwell.studies.demo import record_epds
 from bondwell.studies.frame import long_frame
-from bondwell.studies.services import do_randomise, link_outcomes
+from bondwell.studies.outcomes import link_outcomes
 from tests.studies.factory import enrol, new_mother, recruiting_study
 
 

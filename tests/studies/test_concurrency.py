@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from bondwell.studies.allocation import do_randomise
 from bondwell.studies.models import Allocation
-from bondwell.studies.services import StudyError, do_randomise
+from bondwell.studies.services import StudyError
 from tests.studies.factory import enrol, new_mother, recruiting_study
 
 

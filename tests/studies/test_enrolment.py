@@ -11,8 +11,9 @@ from django.utils import timezone
 from bondwell.accounts.models import AuditEvent
 from bondwell.screening.models import ScheduledQuestionnaire
 from bondwell.studies.demo import record_epds
+from bondwell.studies.enrolment import do_screen, do_withdraw
 from bondwell.studies.models import Participant, ScreeningEntry, Study, StudyMember, Visit
-from bondwell.studies.services import do_screen, do_withdraw, link_outcomes
+from bondwell.studies.outcomes import link_outcomes
 from tests.studies.factory import CONSENT, enrol, new_mother, recruiting_study
 
 FORM = {

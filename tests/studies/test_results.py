@@ -18,11 +18,13 @@ from django.utils import timezone
 
 from bondwell.accounts.models import AuditEvent
 from bondwell.stats.trial import sample_size
+from bondwell.studies.allocation import do_randomise
 from bondwell.studies.consort import consort_flow
 from bondwell.studies.demo import record_epds
+from bondwell.studies.enrolment import do_mark_lost, do_record_received, do_screen
 from bondwell.studies.exports import REDCAP_HEADER, VARIABLES
 from bondwell.studies.models import Participant, Study, StudyMember
-from bondwell.studies.services import do_mark_lost, do_randomise, do_record_received, do_screen, link_outcomes
+from bondwell.studies.outcomes import link_outcomes
 from tests.studies.factory import enrol, new_mother, recruiting_study
 
 DAYS_AGO = 100

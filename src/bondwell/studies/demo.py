@@ -15,21 +15,11 @@ from bondwell import instruments
 from bondwell.accounts.models import Baby, Mother, User
 from bondwell.demo import DemoContext
 from bondwell.demo.accounts import BABY_NAMES, FIRST_NAMES, SURNAMES
+from bondwell.studies.allocation import do_randomise
+from bondwell.studies.enrolment import do_enrol, do_mark_lost, do_record_received, do_screen, do_withdraw
 from bondwell.studies.models import Participant, Study, StudyStatus
-from bondwell.studies.services import (
-    StudyError,
-    StudyPlan,
-    do_add_member,
-    do_create_study,
-    do_enrol,
-    do_mark_lost,
-    do_randomise,
-    do_record_received,
-    do_screen,
-    do_set_status,
-    do_withdraw,
-    link_outcomes,
-)
+from bondwell.studies.outcomes import link_outcomes
+from bondwell.studies.services import StudyError, StudyPlan, do_add_member, do_create_study, do_set_status
 
 DEMO_CONSENT = (
     "I agree to take part in the Harbourside–Northgate infant massage study. I understand that I will answer "

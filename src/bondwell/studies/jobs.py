@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bondwell.studies.models import Study, StudyStatus
-from bondwell.studies.services import link_outcomes
+from bondwell.studies.outcomes import link_outcomes
 
 
 def run(now: datetime) -> int:

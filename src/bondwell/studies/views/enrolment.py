@@ -17,18 +17,18 @@ from bondwell.accounts.access import access_mother, may, mothers_in_scope, requi
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.studies import sources
 from bondwell.studies.access import SITE_STAFF, access_participant, access_study, signed_in
-from bondwell.studies.forms import ConsentForm, LostForm, ScreenForm, WithdrawForm, show_error
-from bondwell.studies.models import Participant, ScreeningEntry, StudyStatus
-from bondwell.studies.services import (
-    StudyError,
+from bondwell.studies.allocation import do_randomise
+from bondwell.studies.enrolment import (
     do_enrol,
     do_mark_lost,
-    do_randomise,
     do_record_received,
     do_screen,
     do_withdraw,
     youngest_baby_age,
 )
+from bondwell.studies.forms import ConsentForm, LostForm, ScreenForm, WithdrawForm, show_error
+from bondwell.studies.models import Participant, ScreeningEntry, StudyStatus
+from bondwell.studies.services import StudyError
 
 PAGE_SIZE = 50
 SITE_LEAD_ONLY = frozenset({Role.SITE_LEAD})

@@ -18,8 +18,8 @@ from bondwell.studies.access import SITE_STAFF, access_study, signed_in
 from bondwell.studies.analysis import LIMITS, analyse_study, trajectory_figure
 from bondwell.studies.followup import attrition_by_arm, follow_up_table, open_visits
 from bondwell.studies.forms import SampleSizeForm
+from bondwell.studies.outcomes import link_outcomes
 from bondwell.studies.report import render_pdf, report_tables
-from bondwell.studies.services import link_outcomes
 
 RESEARCHERS = frozenset({Role.RESEARCHER})
 

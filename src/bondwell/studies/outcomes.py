@@ -1,0 +1,51 @@
+"""Follow-up results: visits filled from the EPDS assessments mothers submit to the screening module."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from bondwell.studies import sources
+from bondwell.studies.models import (
+    Study,
+    Visit,
+)
+
+
+def link_outcomes(study: Study, now: datetime | None = None) -> int:
+    """Fill open follow-up visits from submitted screening assessments inside their windows.
+
+    An assessment answering the questionnaire scheduled for the visit wins; otherwise the one answered nearest
+    the due date inside the window. Each assessment fills at most one visit. Returns the visits filled.
+    """
+    today = timezone.localdate(now or timezone.now())
+    visits = list(
+        Visit.objects.filter(participant__study=study, completed_at__isnull=True, timepoint__week__gt=0,
+                             opens_on__lte=today)
+        .select_related("participant").order_by("due_on", "id")
+    )
+    if not visits:
+        return 0
+    mother_ids = {v.participant.mother_id for v in visits}
+    used = set(Visit.objects.filter(participant__study=study).exclude(source="").values_list("source", flat=True))
+    records = sources.scores(mother_ids, study.primary_outcome, since=min(v.opens_on for v in visits))
+    filled = 0
+    with transaction.atomic():
+        for visit in visits:
+            own = f"studies.Visit:{visit.pk}"
+            candidates = [
+                r for r in records
+                if r.mother_id == visit.participant.mother_id and r.reference not in used
+                and (r.scheduled_for == own or visit.opens_on <= r.answered_on <= visit.closes_on)
+            ]
+            if not candidates:
+                continue
+            best = min(candidates, key=lambda r: (r.scheduled_for != own, abs((r.answered_on - visit.due_on).days)))
+            visit.epds_total, visit.completed_at, visit.source = best.total, best.submitted_at, best.reference
+            visit.assessed_on = best.answered_on
+            visit.save(update_fields=["epds_total", "completed_at", "assessed_on", "source"])
+            used.add(best.reference)
+            filled += 1
+    return filled
