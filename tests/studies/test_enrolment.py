@@ -168,3 +168,17 @@ def test_staff_lists_show_only_their_own_site_and_researchers_never_see_names(wo
         content = researcher.get(reverse(name, kwargs={"study_id": study.pk})).content.decode()
         assert "Alpha Mum" not in content
         assert "Bravo Mum" not in content
+
+
+def test_before_recruitment_the_set_up_can_change_design_and_schedule(world: Any, client_as: Any) -> None:
+    client = client_as(world.users["site_lead"])
+    client.post(reverse("study-new"), {**FORM, "sites": [world.site_a.pk]})
+    study = Study.objects.get()
+    response = client.post(reverse("study-edit", kwargs={"study_id": study.pk}),
+                           {**FORM, "sites": [world.site_a.pk], "design": "wait_list", "schedule_weeks": "0,8,26",
+                            "window_days": "10"})
+    assert response.status_code == 302
+    study.refresh_from_db()
+    assert study.design == "wait_list"
+    assert [(t.week, t.window_days) for t in study.timepoints.all()] == [(0, 10), (8, 10), (26, 10)]
+    assert [a.label for a in study.arms.all()] == ["Infant massage now", "Wait-list (massage after follow-up)"]
