@@ -182,3 +182,22 @@ def test_before_recruitment_the_set_up_can_change_design_and_schedule(world: Any
     assert study.design == "wait_list"
     assert [(t.week, t.window_days) for t in study.timepoints.all()] == [(0, 10), (8, 10), (26, 10)]
     assert [a.label for a in study.arms.all()] == ["Infant massage now", "Wait-list (massage after follow-up)"]
+
+
+def test_the_answer_to_the_questionnaire_scheduled_for_the_visit_wins_inside_the_window(world: Any) -> None:
+    from bondwell.screening.models import Source
+    from bondwell.screening.services import new_submission_key, record_assessment
+    from bondwell.studies.demo import epds_answers
+
+    study = recruiting_study(world)
+    day = timezone.localdate() - timedelta(days=60)
+    participant = enrol(world, study, new_mother(world.site_a, "Scheduled Mum", baby_age_days=90), on=day)
+    six = participant.visits.get(timepoint__week=6)
+    invitation = ScheduledQuestionnaire.objects.get(study_timepoint_ref=f"studies.Visit:{six.pk}")
+    record_epds(participant.mother, 12, six.due_on, world.users["clinician"])  # a routine screen on the due day
+    record_assessment(participant.mother, "epds", epds_answers(7), source=Source.PAPER,
+                      entered_by=world.users["clinician"], answered_on=six.due_on + timedelta(days=9),
+                      idempotency_key=new_submission_key(), scheduled=invitation)
+    link_outcomes(study)
+    six.refresh_from_db()
+    assert (six.epds_total, six.assessed_on) == (7, six.due_on + timedelta(days=9))

@@ -17,8 +17,9 @@ from bondwell.studies.models import (
 def link_outcomes(study: Study, now: datetime | None = None) -> int:
     """Fill open follow-up visits from submitted screening assessments inside their windows.
 
-    An assessment answering the questionnaire scheduled for the visit wins; otherwise the one answered nearest
-    the due date inside the window. Each assessment fills at most one visit. Returns the visits filled.
+    Only answers inside the visit's window count (outside it the visit is missed, as the protocol says). Among
+    them, the one answering the questionnaire the study scheduled for this visit wins, then the one answered
+    nearest the due date. Each assessment fills at most one visit. Returns the visits filled.
     """
     today = timezone.localdate(now or timezone.now())
     visits = list(
@@ -38,7 +39,7 @@ def link_outcomes(study: Study, now: datetime | None = None) -> int:
             candidates = [
                 r for r in records
                 if r.mother_id == visit.participant.mother_id and r.reference not in used
-                and (r.scheduled_for == own or visit.opens_on <= r.answered_on <= visit.closes_on)
+                and visit.opens_on <= r.answered_on <= visit.closes_on
             ]
             if not candidates:
                 continue
