@@ -26,6 +26,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 
@@ -213,6 +214,16 @@ def cohort(mothers: QuerySet[Mother], filters: Filters, today: date) -> QuerySet
     return bookings
 
 
+def _plain_plan() -> None:
+    """On PostgreSQL, run this transaction's queries without JIT compilation and parallel workers: the query has
+    a high estimated cost (thousands of index probes) but runs in tens of milliseconds, and compiling it or
+    starting workers took longer than running it (bench/dashboard.py)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+
+
 def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
@@ -245,7 +256,9 @@ def booking_rows(bookings: QuerySet[Booking], now: datetime) -> tuple[list[Booki
     names = ["site_id", "mother_id", "course_id", "present", "baseline", "post",
              "practice_seconds", "prescribed", "dose_weeks", "dose_over",
              *(f"fu_{i}" for i in range(len(windows))), *(f"closed_{i}" for i in range(len(windows)))]
-    raw = list(annotated.values_list(*names)[: MAX_BOOKINGS + 1])
+    with transaction.atomic():
+        _plain_plan()
+        raw = list(annotated.values_list(*names)[: MAX_BOOKINGS + 1])
     # Classes held per course in one grouped query (a course has many bookings: no need to ask per booking).
     classes = {
         course_id: (total, held)

@@ -33,7 +33,8 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _weekly_target(courses: list[series.CourseSpan], mother: Mother) -> int | None:
+def _weekly_target(mother: Mother) -> int | None:
+    """The weekly practice her latest course suggests (minutes × sessions a week)."""
     booking = (
         Booking.objects.filter(mother=mother, status=Booking.Status.BOOKED).select_related("course")
         .order_by("-course__starts_on").first()
@@ -49,7 +50,7 @@ def _progress_context(mother: Mother, *, for_mother: bool) -> dict[str, Any]:
     pbq = series.scores(mother, "pbq")
     courses = series.courses(mother)
     weeks = series.practice_weeks(mother)
-    target = _weekly_target(courses, mother)
+    target = _weekly_target(mother)
     who = "Your" if for_mother else f"{mother.full_name}'s"
     return {
         "mother": mother, "epds": epds, "pbq": pbq, "courses": courses, "weeks": weeks, "target": target,
