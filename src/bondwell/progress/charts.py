@@ -88,7 +88,8 @@ def score_chart(
     _date_axis(axes)
     axes.set_ylim(-0.5, top + 0.5)
     axes.set_ylabel("Score (lower is better)")
-    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
+    # Below the plot, one entry a line: the chart keeps its full width on a phone.
+    axes.legend(loc="upper left", bbox_to_anchor=(0, -0.18), fontsize=8, frameon=False, ncol=1)
     return _svg(figure, title)
 
 
