@@ -243,8 +243,8 @@ def booking_rows(bookings: QuerySet[Booking], now: datetime) -> tuple[list[Booki
         **{f"fu_end_{i}": AddDays(start, Value(hi)) for i, (_lo, hi) in enumerate(windows)},
     ).annotate(
         site_id=F("mother__site_id"),
-        present=_count(attendance.filter(status=Attendance.Status.PRESENT), "mother"),
         baseline=_epds_between(*BASELINE_WINDOW, last=True),
+        present=_count(attendance.filter(status=Attendance.Status.PRESENT), "mother"),
         post=_epds_between(*END_WINDOW, last=False),
         practice_seconds=Subquery(practice.values("mother").annotate(s=Sum("duration_seconds")).values("s")[:1]),
         prescribed=F("course__minutes_per_session") * F("course__sessions_per_week") * F("course__dose_weeks"),
@@ -259,10 +259,10 @@ def booking_rows(bookings: QuerySet[Booking], now: datetime) -> tuple[list[Booki
     with transaction.atomic():
         _plain_plan()
         raw = list(annotated.values_list(*names)[: MAX_BOOKINGS + 1])
-    # Classes held per course in one grouped query (a course has many bookings: no need to ask per booking).
+    # Classes held per course in one grouped query over the courses already found (at most MAX_BOOKINGS ids).
     classes = {
         course_id: (total, held)
-        for course_id, total, held in ClassSession.objects.filter(course_id__in=bookings.values("course_id"))
+        for course_id, total, held in ClassSession.objects.filter(course_id__in=sorted({r[2] for r in raw}))
         .values("course_id")
         .annotate(total=Count("id"), held=Count("id", filter=Q(starts_at__lt=now)))
         .values_list("course_id", "total", "held")
