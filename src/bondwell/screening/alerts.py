@@ -17,11 +17,11 @@ from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
 from bondwell.screening.models import AlertEvent, AlertKind, Assessment, Draft, Notification, RiskAlert
 from bondwell.screening.outbox import base_url
-from bondwell.screening.safety import acknowledge_window, safety_settings
+from bondwell.screening.safety import URGENT_RISK_KINDS, acknowledge_window, safety_settings
 
 log = logging.getLogger("bondwell.screening.alerts")
 
-PRIORITY = {AlertKind.SELF_HARM: 0, AlertKind.URGENT_BAND: 1}
+PRIORITY = {AlertKind.SELF_HARM: 0, AlertKind.INFANT_HARM: 0, AlertKind.URGENT_BAND: 1}
 ESCALATION_BATCH = 50
 FALLBACK_ENV = "BONDWELL_FALLBACK_CONTACT_EMAIL"  # used where a site has set no fallback contact
 
@@ -92,7 +92,7 @@ def _queue(alert: RiskAlert, *, level: int, now: datetime) -> int:
     link = base_url() + reverse("screening-alert", kwargs={"alert_id": alert.pk})
     kind = AlertKind(alert.kind).label
     escalation = "" if level == 0 else f" (not acknowledged in time: escalation {level})"
-    subject = f"Bondwell {'URGENT ' if alert.kind == AlertKind.SELF_HARM else ''}alert{escalation}: {kind}"
+    subject = f"Bondwell {'URGENT ' if alert.kind in URGENT_RISK_KINDS else ''}alert{escalation}: {kind}"
     body = (
         f"A risk alert for {alert.mother.pseudonym} needs a clinician to acknowledge it{escalation}.\n\n"
         f"Alert: {kind} ({alert.instrument.upper()}), raised {alert.raised_at:%Y-%m-%d %H:%M %Z}.\n"

@@ -57,7 +57,7 @@ class PaperForm(forms.Form):
         }
 
 
-TITLES = {"epds": "EPDS", "phq9": "PHQ-9", "gad7": "GAD-7"}
+TITLES = {"epds": "EPDS", "phq9": "PHQ-9", "gad7": "GAD-7", "pbq": "PBQ"}
 
 
 class ScheduleForm(forms.Form):

@@ -151,6 +151,7 @@ class Assessment(models.Model):
 class AlertKind(models.TextChoices):
     SELF_HARM = "self_harm", "Self-harm item answered positively"
     URGENT_BAND = "urgent_band", "Score in an urgent band"
+    INFANT_HARM = "infant_harm", "Bonding risk-of-abuse scale at or above its cut-off"
 
 
 class AlertAction(models.TextChoices):

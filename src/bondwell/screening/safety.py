@@ -18,7 +18,11 @@ from bondwell.accounts.models import Site
 from bondwell.screening.models import AlertKind, SiteSafetySettings
 
 MOTHER_INSTRUMENTS = ("epds", "phq9")
-PAPER_INSTRUMENTS = ("epds", "phq9", "gad7")
+PAPER_INSTRUMENTS = ("epds", "phq9", "gad7", "pbq")
+# Each risk flag an offered instrument can raise, and the alert it raises. Both are acknowledged within the
+# site's short window: the PBQ's risk-of-abuse scale "requires urgent intervention" (Brockington et al. 2001).
+FLAG_ALERTS = {"self_harm": AlertKind.SELF_HARM, "infant_harm": AlertKind.INFANT_HARM}
+URGENT_RISK_KINDS = frozenset(FLAG_ALERTS.values())
 PROFILE_OF_COUNTRY = {"AU": "AU", "UK": "UK", "US": "US"}
 
 
@@ -121,6 +125,6 @@ def add_working_days(moment: datetime, days: int) -> datetime:
 def acknowledge_window(kind: str, site: Site, raised_at: datetime) -> datetime:
     """When an alert of this kind raised now must have been acknowledged before it escalates."""
     rules = safety_settings(site)
-    if kind == AlertKind.SELF_HARM:
+    if kind in URGENT_RISK_KINDS:
         return raised_at + timedelta(minutes=rules.self_harm_ack_minutes)
     return add_working_days(raised_at, rules.urgent_band_ack_working_days)

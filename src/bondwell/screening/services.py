@@ -32,7 +32,13 @@ from bondwell.screening.models import (
     Source,
     new_key,
 )
-from bondwell.screening.safety import MOTHER_INSTRUMENTS, PAPER_INSTRUMENTS, load_instrument, profile_for
+from bondwell.screening.safety import (
+    FLAG_ALERTS,
+    MOTHER_INSTRUMENTS,
+    PAPER_INSTRUMENTS,
+    load_instrument,
+    profile_for,
+)
 
 
 class ScreeningError(ValueError):
@@ -263,13 +269,13 @@ def _raise_alerts(
     now: datetime,
 ) -> None:
     synthetic = assessment.is_synthetic
-    # The instruments offered here (PAPER_INSTRUMENTS) raise no flag but self_harm; a test holds that.
-    if "self_harm" in flags:
+    # Every flag the offered instruments (PAPER_INSTRUMENTS) can raise has its alert; a test holds that.
+    for flag in sorted(flags):
         raise_alert(
-            mother=assessment.mother, kind=AlertKind.SELF_HARM,
-            instrument=assessment.instrument, reason=_reason(instrument, "self_harm"),
-            source_key=assessment.idempotency_key, now=now, assessment=assessment, draft=draft,
-            synthetic=synthetic,
+            mother=assessment.mother, kind=FLAG_ALERTS[flag],
+            instrument=assessment.instrument, reason=_reason(instrument, flag),
+            source_key=assessment.idempotency_key, now=now, assessment=assessment,
+            draft=draft if flag == "self_harm" else None, synthetic=synthetic,
         )
     if result is not None and result.band.urgent:
         raise_alert(
