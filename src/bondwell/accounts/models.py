@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from bondwell.accounts.roles import Role
+from bondwell.append_only import AppendOnlyModel
 
 
 class Country(models.TextChoices):
@@ -128,15 +129,7 @@ class Baby(models.Model):
         return self.gestation_weeks is not None and self.gestation_weeks < 37
 
 
-class AuditQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("The access audit is append-only: events cannot be changed.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The access audit is append-only: events cannot be deleted.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who read or changed which mother's record, in what role, when and from where. Append-only."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -150,7 +143,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True)
     user_agent = models.CharField(max_length=200, blank=True)
 
-    objects = AuditQuerySet.as_manager()
+    refused_change: ClassVar[str] = "The access audit is append-only: events cannot be changed."
+    refused_delete: ClassVar[str] = "The access audit is append-only: events cannot be deleted."
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -158,12 +152,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.object_type}:{self.object_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # The one guard that must live here: no code path may rewrite history.
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise PermissionError("The access audit is append-only: events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The access audit is append-only: events cannot be deleted.")

@@ -8,7 +8,7 @@ must hold whatever code path tries to rewrite a submitted result (the same guard
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bondwell.accounts.models import Mother, Site
+from bondwell.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
 def new_key() -> str:
@@ -86,20 +87,17 @@ class Draft(models.Model):
         return f"draft {self.instrument} for mother {self.mother_id}"
 
 
-class AssessmentQuerySet(models.QuerySet["Assessment"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("A submitted assessment is immutable: record a correction instead.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("A submitted assessment is immutable and is never deleted.")
-
+class AssessmentQuerySet(AppendOnlyQuerySet["Assessment"]):
     def current(self) -> AssessmentQuerySet:
         """Versions not replaced by a correction."""
         return self.filter(superseded_by__isnull=True)
 
 
-class Assessment(models.Model):
+class Assessment(AppendOnlyModel):
     """One submitted questionnaire with its score as `bondwell.instruments` computed it. Immutable."""
+
+    refused_change: ClassVar[str] = "A submitted assessment is immutable: record a correction instead."
+    refused_delete: ClassVar[str] = "A submitted assessment is immutable and is never deleted."
 
     mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="assessments")
     instrument = models.CharField(max_length=20)
@@ -126,7 +124,7 @@ class Assessment(models.Model):
     idempotency_key = models.CharField(max_length=64, unique=True)
     is_synthetic = models.BooleanField(default=False)
 
-    objects = AssessmentQuerySet.as_manager()
+    objects = AssessmentQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than the base's
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -138,14 +136,6 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.instrument} {self.total} on {self.answered_on}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # The guard that must live here: no code path may rewrite a submitted result.
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise PermissionError("A submitted assessment is immutable: record a correction instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("A submitted assessment is immutable and is never deleted.")
 
 
 class AlertKind(models.TextChoices):

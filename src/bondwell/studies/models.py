@@ -6,12 +6,11 @@ shift (Participant.date_shift_days) are never rendered or exported. Allocations 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils import timezone
 
 from bondwell.accounts.models import Mother, Site, User
+from bondwell.append_only import AppendOnlyModel
 
 
 class Design(models.TextChoices):
@@ -138,32 +137,7 @@ class StudyMember(models.Model):
         return f"member {self.user_id} of study {self.study_id}"
 
 
-class ImmutableQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError(f"{self.model.__name__} rows cannot be changed.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError(f"{self.model.__name__} rows cannot be deleted.")
-
-
-class Immutable(models.Model):
-    """Rows written once: the queryset refuses update/delete and an existing row refuses save."""
-
-    objects = ImmutableQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise PermissionError(f"{type(self).__name__} rows cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError(f"{type(self).__name__} rows cannot be deleted.")
-
-
-class RandomisationKey(Immutable):
+class RandomisationKey(AppendOnlyModel):
     """The study's secret seed. Never rendered, exported or logged; fixed once made."""
 
     study = models.OneToOneField(Study, on_delete=models.PROTECT, related_name="randomisation_key")
@@ -257,7 +231,7 @@ class Participant(models.Model):
         return self.code
 
 
-class Allocation(Immutable):
+class Allocation(AppendOnlyModel):
     """One randomisation: final, audited, never edited or deleted."""
 
     study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="allocations")
