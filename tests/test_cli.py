@@ -111,3 +111,17 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_email_url_forms_are_understood() -> None:
+    from bondwell.settings import _email_settings
+
+    assert _email_settings("file:///srv/mail")["EMAIL_FILE_PATH"] == "/srv/mail"
+    smtp = _email_settings("smtp+tls://user:p%40ss@mail.example.org:2525?timeout=5")
+    assert smtp["EMAIL_HOST"] == "mail.example.org"
+    assert smtp["EMAIL_PORT"] == 2525
+    assert smtp["EMAIL_HOST_PASSWORD"] == "p@ss"
+    assert smtp["EMAIL_USE_TLS"] is True
+    assert smtp["EMAIL_TIMEOUT"] == 5
+    with pytest.raises(RuntimeError, match="EMAIL_URL"):
+        _email_settings("carrier-pigeon://coop")

@@ -33,6 +33,8 @@ def serve(
     if not settings.DEBUG:
         call_command("collectstatic", interactive=False, verbosity=0)
     _print_welcome(host, port)
+    # Links in the messages the worker sends point at this server unless the deployment says otherwise.
+    os.environ.setdefault("BONDWELL_BASE_URL", f"http://{host}:{port}")
     worker_process = None
     if with_worker:
         worker_process = subprocess.Popen([sys.executable, "-m", "bondwell", "worker"])
@@ -49,9 +51,13 @@ def serve(
 
 
 def _print_welcome(host: str, port: int) -> None:
+    from django.conf import settings
+
     from bondwell.demo import DEMO_PASSWORD, demo_logins
 
     out.print(f"\n[bold green]Bondwell is running at http://{host}:{port}/[/bold green]  (Ctrl+C stops it)\n")
+    if getattr(settings, "EMAIL_FILE_PATH", None):
+        out.print(f"Emails (alerts, reminders, password links) are written to {settings.EMAIL_FILE_PATH}/\n")
     logins = demo_logins()
     if logins:
         password = f"[bold]{DEMO_PASSWORD}[/bold]"

@@ -158,11 +158,16 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 
 def _email_settings(url: str) -> dict[str, object]:
-    """Translate EMAIL_URL (console://, smtp://user:pass@host:port, smtp+tls://…, smtp+ssl://…)."""
+    """Translate EMAIL_URL (file://PATH, console://, smtp://user:pass@host:port, smtp+tls://…, smtp+ssl://…)."""
     parsed = urlparse(url)
     scheme = parsed.scheme
     if scheme in {"console", ""}:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme == "file":
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": unquote(parsed.netloc + parsed.path) or str(VAR_DIR / "mail"),
+        }
     if scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     if scheme not in {"smtp", "smtp+tls", "smtp+ssl"}:
@@ -180,7 +185,8 @@ def _email_settings(url: str) -> dict[str, object]:
     }
 
 
-_email = _email_settings(os.environ.get("EMAIL_URL", "console://"))
+# Locally, mail lands in files under var/mail/ so the worker's messages do not bury the demo logins.
+_email = _email_settings(os.environ.get("EMAIL_URL", f"file://{VAR_DIR / 'mail'}" if DEBUG else "console://"))
 EMAIL_BACKEND = str(_email["EMAIL_BACKEND"])
 EMAIL_HOST = str(_email.get("EMAIL_HOST", "localhost"))
 EMAIL_PORT = int(str(_email.get("EMAIL_PORT", 25)))
@@ -189,6 +195,8 @@ EMAIL_HOST_PASSWORD = str(_email.get("EMAIL_HOST_PASSWORD", ""))
 EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
 EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
 EMAIL_TIMEOUT = int(str(_email.get("EMAIL_TIMEOUT", 10)))
+if "EMAIL_FILE_PATH" in _email:
+    EMAIL_FILE_PATH = str(_email["EMAIL_FILE_PATH"])
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bondwell <no-reply@bondwell.invalid>")
 
 # Navigation per role: (roles, label, url name). Capabilities append their own entries.
