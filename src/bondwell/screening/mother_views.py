@@ -18,7 +18,13 @@ from bondwell.instruments import Instrument, Item
 from bondwell.screening import services
 from bondwell.screening.models import Assessment, Draft, ScheduledQuestionnaire
 from bondwell.screening.presenters import option_label, question_text, read
-from bondwell.screening.safety import MOTHER_INSTRUMENTS, crisis_contacts, load_instrument, mother_instrument
+from bondwell.screening.safety import (
+    answerable_by_mother,
+    crisis_contacts,
+    due_for_mother,
+    load_instrument,
+    mother_instrument,
+)
 
 
 def _own_draft(request: HttpRequest, draft_id: int) -> tuple[Mother, Draft]:
@@ -32,9 +38,7 @@ def _own_draft(request: HttpRequest, draft_id: int) -> tuple[Mother, Draft]:
 @require_role(Role.MOTHER)
 def my_questionnaires(request: HttpRequest) -> HttpResponse:
     mother = own_mother_record(request)
-    due = ScheduledQuestionnaire.objects.filter(
-        mother=mother, status=ScheduledQuestionnaire.Status.SCHEDULED
-    ).order_by("due_on")[:20]
+    due = due_for_mother(mother, 20)
     drafts = Draft.objects.filter(mother=mother, submitted_at__isnull=True).order_by("-updated_at")[:5]
     results = Assessment.objects.current().filter(mother=mother).order_by("-answered_on", "-id")[:10]
     audit(request, "view:own-questionnaires", mother=mother)
@@ -60,7 +64,7 @@ def start(request: HttpRequest, instrument: str) -> HttpResponse:
         )
     if scheduled is not None and scheduled.instrument != instrument:
         raise Http404("This questionnaire is not offered to you.")
-    if instrument not in MOTHER_INSTRUMENTS or not load_instrument(instrument, mother.site).wording_installed:
+    if not answerable_by_mother(instrument, mother.site):
         # Without its licensed wording a questionnaire cannot be shown; her clinician can use the paper form.
         raise Http404("This questionnaire is not offered to you.")
     try:

@@ -8,7 +8,8 @@ from django.utils import timezone
 from bondwell.accounts.access import mothers_in_scope
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
-from bondwell.screening.models import RiskAlert, ScheduledQuestionnaire
+from bondwell.screening.models import RiskAlert
+from bondwell.screening.safety import due_for_mother
 from bondwell.web.navigation import Panel
 
 
@@ -20,10 +21,7 @@ def panel(request: HttpRequest) -> Panel | None:
         mother = Mother.objects.filter(user=user).first()
         if mother is None:
             return None
-        due = ScheduledQuestionnaire.objects.filter(
-            mother=mother, status=ScheduledQuestionnaire.Status.SCHEDULED
-        ).order_by("due_on")[:3]
-        return Panel("screening/panels/mother.html", {"due": list(due)}, order=20)
+        return Panel("screening/panels/mother.html", {"due": due_for_mother(mother, 3)}, order=20)
     if user.role in {Role.CLINICIAN, Role.SITE_LEAD}:
         open_alerts = RiskAlert.objects.filter(
             mother__in=mothers_in_scope(user), status=RiskAlert.Status.OPEN

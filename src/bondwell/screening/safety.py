@@ -14,8 +14,8 @@ import yaml
 from django.utils import timezone
 
 from bondwell import instruments
-from bondwell.accounts.models import Site
-from bondwell.screening.models import AlertKind, SiteSafetySettings
+from bondwell.accounts.models import Mother, Site
+from bondwell.screening.models import AlertKind, ScheduledQuestionnaire, SiteSafetySettings
 
 MOTHER_INSTRUMENTS = ("epds", "phq9")
 PAPER_INSTRUMENTS = ("epds", "phq9", "gad7", "pbq")
@@ -78,6 +78,27 @@ def profile_for(site: Site) -> str:
 def load_instrument(name: str, site: Site) -> instruments.Instrument:
     """The instrument with the site's guideline profile and, when installed, its licensed wording."""
     return load_for_profile(name, profile_for(site))
+
+
+def answerable_by_mother(name: str, site: Site) -> bool:
+    """Whether she can answer it on her phone: only where its wording may be shown (licensed text installed).
+
+    Otherwise her clinician goes through the paper form with her and enters it.
+    """
+    return name in MOTHER_INSTRUMENTS and load_instrument(name, site).wording_installed
+
+
+@dataclass(frozen=True)
+class DueQuestionnaire:
+    scheduled: ScheduledQuestionnaire
+    answerable: bool
+
+
+def due_for_mother(mother: Mother, limit: int) -> list[DueQuestionnaire]:
+    due = ScheduledQuestionnaire.objects.filter(
+        mother=mother, status=ScheduledQuestionnaire.Status.SCHEDULED
+    ).order_by("due_on")[:limit]
+    return [DueQuestionnaire(s, answerable_by_mother(s.instrument, mother.site)) for s in due]
 
 
 def load_for_profile(name: str, profile: str) -> instruments.Instrument:
