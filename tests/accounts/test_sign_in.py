@@ -61,8 +61,30 @@ def test_password_reset_sends_a_link_only_to_a_known_address(world: Any, client:
 
 def test_the_session_ends_after_an_idle_hour_and_with_the_browser(settings: Any) -> None:
     assert settings.SESSION_COOKIE_AGE == 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_activity_renews_the_session_at_most_every_five_minutes(world: Any, client: Any, monkeypatch: Any) -> None:
+    import time
+
+    from django.contrib.sessions.models import Session
+
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    _login(client, "clinician@a.test", PASSWORD)
+    client.get(reverse("home"))
+    key = client.session.session_key
+
+    def expiry() -> Any:
+        return Session.objects.get(session_key=key).expire_date
+
+    first = expiry()
+    clock[0] += 60  # a minute later: reading a page writes nothing
+    client.get(reverse("home"))
+    assert expiry() == first
+    clock[0] += 300  # past five minutes: the idle hour starts again
+    client.get(reverse("home"))
+    assert expiry() > first
 
 
 def test_passwords_are_hashed_with_argon2(db: None) -> None:
