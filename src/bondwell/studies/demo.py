@@ -132,7 +132,7 @@ def _follow_up(context: DemoContext, rng: random.Random, participant: Participan
         answered = visit.due_on + timedelta(days=rng.randint(-5, 5))
         if answered > context.today:
             continue
-        record_epds(participant.mother, min(27, round(score + rng.uniform(-1.5, 1.5))), answered, clinician)
+        record_epds(participant.mother, max(0, min(27, round(score + rng.uniform(-1.5, 1.5)))), answered, clinician)
     roll = rng.random()
     try:
         if roll < 0.06:
