@@ -137,7 +137,6 @@ class Assessment(AppendOnlyModel):
         return f"{self.instrument} {self.total} on {self.answered_on}"
 
 
-
 class AlertKind(models.TextChoices):
     SELF_HARM = "self_harm", "Self-harm item answered positively"
     URGENT_BAND = "urgent_band", "Score in an urgent band"
