@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import time
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -19,12 +20,44 @@ class Country(models.TextChoices):
     UNITED_STATES = "US", "United States"
 
 
+# The time zone a site of each country gets unless it sets its own (`Site.time_zone`).
+DEFAULT_TIME_ZONE = {"AU": "Australia/Sydney", "UK": "Europe/London", "US": "America/New_York"}
+
+
+def _weekdays() -> str:
+    return "01234"  # Monday (0) to Friday (4)
+
+
+def _opens() -> time:
+    return time(9, 0)
+
+
+def _closes() -> time:
+    return time(17, 0)
+
+
 class Site(models.Model):
-    """A service (a hospital's perinatal team, a community health centre) running Bondwell."""
+    """A service (a hospital's perinatal team, a community health centre) running Bondwell.
+
+    Its working hours, working days, time zone and region (for public holidays) say when a clinician is at work:
+    `bondwell.accounts.service_hours` answers every "is anyone there now / when next" question from them.
+    """
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     country = models.CharField(max_length=2, choices=Country.choices, default=Country.AUSTRALIA)
+    region = models.CharField(
+        max_length=8, blank=True,
+        help_text="State, territory or nation as the public-holiday calendar names it (e.g. NSW, VIC, NIR, SCT, CA).",
+    )
+    time_zone = models.CharField(
+        max_length=64, blank=True, help_text="IANA time zone, e.g. Australia/Perth; blank: the country's default."
+    )
+    working_days = models.CharField(
+        max_length=7, default=_weekdays, help_text="Days clinicians work, 0 = Monday … 6 = Sunday, e.g. 01234."
+    )
+    opens_at = models.TimeField(default=_opens)
+    closes_at = models.TimeField(default=_closes)
     is_synthetic = models.BooleanField(default=False, help_text="Demo data: not a real service.")
 
     class Meta:
@@ -32,6 +65,19 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone_name(self) -> str:
+        return self.time_zone or DEFAULT_TIME_ZONE.get(self.country, "Australia/Sydney")
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from bondwell.accounts.service_hours import validate_site_hours
+
+        problems = validate_site_hours(self)
+        if problems:
+            raise ValidationError(problems)
 
 
 class UserManager(BaseUserManager["User"]):
