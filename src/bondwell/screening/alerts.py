@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from bondwell.accounts.models import Mother, User
+from bondwell.accounts.models import Mother, Site, User
 from bondwell.accounts.roles import Role
 from bondwell.screening.models import AlertEvent, AlertKind, Assessment, Draft, Notification, RiskAlert
 from bondwell.screening.outbox import base_url
@@ -136,3 +136,13 @@ def escalate_overdue(now: datetime) -> int:
                 alert=alert, at=now, step="escalated", detail=f"level {level}: {told} recipient(s)"
             )
     return len(overdue)
+
+
+def has_alert_recipient(site: Site) -> bool:
+    """Whether a risk alert raised at this site now would reach at least one person.
+
+    Mother-facing text says "your care team has been told" only when this is true; a site's settings cannot be
+    saved while it is false.
+    """
+    staff = User.objects.filter(site=site, is_active=True, role__in=(Role.CLINICIAN, Role.SITE_LEAD)).exclude(email="")
+    return staff.exists() or bool(safety_settings(site).fallback_contact_email or os.environ.get(FALLBACK_ENV, ""))
