@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "bondwell.screening",
     "bondwell.studies",
     "bondwell.progress",
+    "bondwell.pathway",
 ]
 
 MIDDLEWARE = [
