@@ -40,7 +40,7 @@ PBQ_SCALE_CUTOFFS = {
     "impaired_bonding": 12,
     "rejection_anger": 13,
     "anxiety_about_care": 10,
-    "risk_of_abuse": 3,
+    "risk_of_abuse": 2,  # Brockington, Fraser and Wilson 2006 (3 in the 2001 paper)
 }
 PBQ_TOTAL_CUTOFF = 26
 

@@ -70,12 +70,15 @@ def test_no_profile_switches_off_the_self_harm_rule(profile):
         assert [(rule.item, rule.at_least, rule.mandatory) for rule in rules] == [(item, 1, True)]
 
 
-def test_pbq_risk_of_abuse_flag_fires_from_partial_answers_once_the_cut_off_is_reached():
+def test_pbq_infant_harm_fires_on_any_answer_but_never_to_a_harm_item_from_partial_answers():
     pbq = load("pbq")
     # Items 18 and 24 are negatively worded: Always (position 0) scores 5, Never (position 5) scores 0.
-    assert risk_flags(pbq, {"q24": 2}) == {"infant_harm"}  # Quite often = 3 reaches the cut-off alone
-    assert risk_flags(pbq, {"q24": 4}) == frozenset()  # Rarely = 1
-    assert risk_flags(pbq, {"q18": 4, "q24": 3}) == {"infant_harm"}  # 1 + 2
+    for item in ("q18", "q24"):
+        for position in range(5):  # Always .. Rarely
+            assert risk_flags(pbq, {item: position}) == {"infant_harm"}, (item, position)
+        assert risk_flags(pbq, {item: 5}) == frozenset()  # Never
+    assert risk_flags(pbq, {"q24": 3}) == {"infant_harm"}  # "Sometimes"
+    assert risk_flags(pbq, {"q18": 5, "q24": 5, "q1": 0}) == frozenset()
 
 
 def test_numpy_integers_are_accepted_as_answers():

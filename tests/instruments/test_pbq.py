@@ -27,7 +27,9 @@ def test_pbq_scores_match_the_published_key(positions):
         assert result.subscale_bands[scale].key == expected
     expected_band = "at_or_above_cutoff" if result.total >= PBQ_TOTAL_CUTOFF else "below_cutoff"
     assert result.band.key == expected_band
-    assert ("infant_harm" in result.flags) == (result.subscales["risk_of_abuse"] >= 3)
+    # Scale 4 at or above 2, or any answer other than "Never" (position 5) on item 18 or item 24.
+    harm_answered = positions[17] != 5 or positions[23] != 5
+    assert ("infant_harm" in result.flags) == (result.subscales["risk_of_abuse"] >= 2 or harm_answered)
 
 
 def test_a_mother_answering_the_warmest_option_everywhere_scores_zero():

@@ -25,6 +25,7 @@ from bondwell.instruments.model import (
     RiskRule,
     Subscale,
 )
+from bondwell.instruments.pathway import expected_triggers, parse_steps
 from bondwell.instruments.textpacks import TextPack, read_installed_pack
 
 DEFAULT_PROFILE = "AU"
@@ -97,6 +98,14 @@ def _build(name: str, spec: dict[str, Any], profile: str) -> Instrument:
     bands = _bands(name, "total", total_bands, 0, max_total, default_source=None)
     subscale_keys = {subscale.key for subscale in subscales}
     rules = tuple(_rule(name, raw, keys, subscale_keys) for raw in spec.get("safety_rules", []))
+    wanted = expected_triggers(
+        (band.key for band in bands),
+        {s.key: [band.key for band in s.bands] for s in subscales if s.bands},
+        {rule.flag for rule in rules},
+    )
+    if "pathway" not in spec:
+        raise DefinitionError(f"{name}: needs a pathway (a step for every band and flag)")
+    pathway = parse_steps(name, profile, _for_profile(name, spec["pathway"], profile), wanted)
     loinc = spec.get("loinc") or {}
     licence = spec["licence"]
     return Instrument(
@@ -125,6 +134,7 @@ def _build(name: str, spec: dict[str, Any], profile: str) -> Instrument:
         wording_source=licence["source"] if wording == "included" else None,
         loinc_panel=loinc.get("panel"),
         loinc_total=loinc.get("total"),
+        pathway=pathway,
     )
 
 
@@ -193,6 +203,7 @@ def _bands(
             clinician_action=raw.get("clinician_action", ""),
             urgent=bool(raw.get("urgent", False)),
             source=raw.get("source", default_source or ""),
+            reassuring=bool(raw.get("reassuring", False)),
         )
         for raw in raw_bands
     )

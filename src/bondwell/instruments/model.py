@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bondwell.instruments.pathway import PathwayStep
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class Band:
     clinician_action: str
     urgent: bool
     source: str
+    # Its mother_message tells her all is well: never shown while a flag, alert or follow-up is open.
+    reassuring: bool = False
 
     def contains(self, value: int) -> bool:
         return self.minimum <= value <= self.maximum
@@ -106,6 +112,7 @@ class Instrument:
     loinc_panel: str | None
     loinc_total: str | None
     instructions: str | None = None  # the printed preamble, when the wording is installed
+    pathway: tuple[PathwayStep, ...] = ()  # what follows each band, subscale band and flag (this profile)
 
     @property
     def item_keys(self) -> tuple[str, ...]:
@@ -123,6 +130,18 @@ class Instrument:
 
     def band_for(self, total: int) -> Band:
         return _band_for(self.bands, total)
+
+    def step(self, trigger: str) -> PathwayStep:
+        for step in self.pathway:
+            if step.trigger == trigger:
+                return step
+        raise KeyError(trigger)
+
+    @property
+    def reassuring_messages(self) -> tuple[str, ...]:
+        """Every band text that tells her all is well (total and subscale bands)."""
+        bands = [*self.bands, *(band for subscale in self.subscales for band in subscale.bands)]
+        return tuple(band.mother_message for band in bands if band.reassuring and band.mother_message)
 
 
 def _band_for(bands: tuple[Band, ...], value: int) -> Band:
