@@ -41,6 +41,7 @@ class MethodChoice(enum.StrEnum):
 class TestChoice(enum.StrEnum):
     z = "z"
     knha = "knha"
+    adhoc = "adhoc"
 
 
 class FormatChoice(enum.StrEnum):
@@ -58,7 +59,9 @@ def meta(
     method: Annotated[MethodChoice, typer.Option("--method", help="tau² estimator (FE: fixed effect).")] = (
         MethodChoice.REML
     ),
-    test: Annotated[TestChoice, typer.Option("--test", help="z (Wald) or knha (Hartung-Knapp).")] = TestChoice.z,
+    test: Annotated[
+        TestChoice, typer.Option("--test", help="z (Wald), knha (Hartung-Knapp) or adhoc (HK, factor >= 1).")
+    ] = TestChoice.z,
     output_format: Annotated[FormatChoice, typer.Option("--format", help="text or json.")] = FormatChoice.text,
     forest: Annotated[Path | None, typer.Option("--forest", help="Write a forest plot (.svg or .png).")] = None,
     funnel: Annotated[Path | None, typer.Option("--funnel", help="Write a funnel plot (.svg or .png).")] = None,
@@ -97,7 +100,7 @@ def json_report(result: MetaResult) -> dict[str, object]:
         "k": result.k,
         "estimate": result.estimate,
         "se": result.se,
-        "zval" if result.test == "z" else "tval": result.statistic,
+        "zval" if result.ddf is None else "tval": result.statistic,
         "pval": result.pval,
         "ci_low": result.ci_low,
         "ci_high": result.ci_high,
@@ -111,7 +114,7 @@ def json_report(result: MetaResult) -> dict[str, object]:
         "pi_low": result.pi_low,
         "pi_high": result.pi_high,
     }
-    if result.test == "knha":
+    if result.ddf is not None:
         report["df"] = result.ddf
     if result.is_ratio:
         for key in ("estimate", "ci_low", "ci_high", "pi_low", "pi_high"):

@@ -43,8 +43,8 @@ def predict(result: MetaResult, newmods: ArrayLike | None = None, transform: boo
     vpred = np.einsum("ij,jk,ik->i", X_new, result.vcov, X_new)
     se = np.sqrt(vpred)
     crit = result.critical_value()
-    # metafor gives no prediction interval for a fixed-effect model (there is no between-study variance).
-    half_pi = crit * np.sqrt(vpred + result.tau2) if result.method != "FE" else np.full_like(pred, math.nan)
+    # A fixed-effect model has τ² = 0, so its prediction interval is its confidence interval (metafor >= 4).
+    half_pi = crit * np.sqrt(vpred + result.tau2)
     bounds = [pred, se, pred - crit * se, pred + crit * se, pred - half_pi, pred + half_pi]
     if transform:
         if not result.is_ratio:

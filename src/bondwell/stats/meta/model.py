@@ -19,8 +19,9 @@ from bondwell.stats.meta.tau2 import METHODS, estimate_tau2
 if TYPE_CHECKING:
     from bondwell.stats.meta.intervals import Prediction, Tau2Interval
 
-Test = Literal["z", "knha"]
-TESTS: tuple[Test, ...] = ("z", "knha")
+Test = Literal["z", "knha", "adhoc"]
+TESTS: tuple[Test, ...] = ("z", "knha", "adhoc")
+T_TESTS = ("knha", "adhoc")  # tests that use t (and F) on k − p degrees of freedom
 LEVEL = 0.95
 
 
@@ -85,12 +86,12 @@ class MetaResult:
     @property
     def zval(self) -> float | None:
         """The Wald z statistic (None for Hartung–Knapp fits, which report `tval`)."""
-        return self.statistic if self.test == "z" else None
+        return self.statistic if self.test not in T_TESTS else None
 
     @property
     def tval(self) -> float | None:
         """The Hartung–Knapp t statistic on `ddf` degrees of freedom (None for z fits)."""
-        return self.statistic if self.test == "knha" else None
+        return self.statistic if self.test in T_TESTS else None
 
     @property
     def intercept_only(self) -> bool:
@@ -165,9 +166,7 @@ class MetaResult:
         return data
 
 
-def _design(
-    k: int, mods: ArrayLike | None, mod_names: Sequence[str] | None
-) -> tuple[FloatArray, tuple[str, ...]]:
+def _design(k: int, mods: ArrayLike | None, mod_names: Sequence[str] | None) -> tuple[FloatArray, tuple[str, ...]]:
     if mods is None:
         return np.ones((k, 1)), ("intrcpt",)
     M = np.asarray(mods, dtype=np.float64)
@@ -262,9 +261,13 @@ def fit(
     rss = float(np.sum(w * (y - X @ beta) ** 2))
     s2w = 1.0
     ddf: int | None = None
-    if test == "knha":
-        # Hartung–Knapp: scale the covariance by the weighted residual variance, no truncation at 1.
+    if test in T_TESTS:
+        # Hartung–Knapp: scale the covariance by the weighted residual variance; "knha" does not truncate it
+        # (metafor's default), "adhoc" uses max(1, s²) so the interval is never narrower than the z interval
+        # (Knapp & Hartung 2003; Röver, Knapp & Friede 2015; metafor >= 4.0 test = "adhoc").
         s2w = 0.0 if rss <= np.finfo(float).eps else rss / (k - p)
+        if test == "adhoc":
+            s2w = max(1.0, s2w)
         ddf = k - p
     vb = s2w * vb
     se = np.sqrt(np.diag(vb))
@@ -290,16 +293,16 @@ def fit(
     q, q_pvalue, i2, h2, vt = _heterogeneity(y, v, X, tau2, method)
     r2 = _r2(y, v, X, tau2, method, test) if p > 1 else None
 
-    # Prediction interval of an intercept-only RE model, as predict.rma (t on k − p df for knha); metafor
-    # reports none for FE models.
+    # Prediction interval of an intercept-only model, as predict.rma (t on k − p df for knha/adhoc). With τ² = 0
+    # (FE) it is the confidence interval, as metafor >= 4 reports it.
     pi_half = crit * math.sqrt(float(se[0]) ** 2 + tau2)
     return MetaResult(
         k=k, p=p, method=method, test=test, measure=measure,
         estimate=float(beta[0]), se=float(se[0]), statistic=float(stat[0]), pval=float(pvals[0]),
         ci_low=float(ci_low[0]), ci_high=float(ci_high[0]),
         tau2=tau2, tau2_se=tau.se, i2=i2, h2=h2, q=q, q_df=k - p, q_pvalue=q_pvalue,
-        pi_low=float(beta[0]) - pi_half if p == 1 and method != "FE" else math.nan,
-        pi_high=float(beta[0]) + pi_half if p == 1 and method != "FE" else math.nan,
+        pi_low=float(beta[0]) - pi_half if p == 1 else math.nan,
+        pi_high=float(beta[0]) + pi_half if p == 1 else math.nan,
         weights=_frozen(100 * w / np.sum(w)),
         beta=_frozen(beta), se_beta=_frozen(se), statistic_beta=_frozen(stat), pval_beta=_frozen(pvals),
         ci_low_beta=_frozen(ci_low), ci_high_beta=_frozen(ci_high), vcov=_frozen(vb), coef_names=names,

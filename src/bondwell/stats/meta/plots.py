@@ -75,7 +75,7 @@ def forest_plot(res: MetaResult, path: Path, title: str | None = None) -> Path:
     y_low, y_high = res.yi - crit * np.sqrt(res.vi), res.yi + crit * np.sqrt(res.vi)
     ratio = res.is_ratio
     to_axis = np.exp if ratio else (lambda x: x)
-    has_pi = not math.isnan(res.pi_low)
+    has_pi = not math.isnan(res.pi_low) and res.method != "FE" and res.k > 1
 
     rows = np.arange(k, 0, -1) + 2.0  # studies from the top; pooled row at 1, PI row at 0
     fig_height = 1.6 + 0.28 * (k + 4)
@@ -120,7 +120,7 @@ def forest_plot(res: MetaResult, path: Path, title: str | None = None) -> Path:
         interval = _interval_text(est, lo, hi, ratio)
         ax.text(0.985, y, interval, transform=text, va="center", ha="right", fontsize=9)
     model = "Fixed-effect model" if res.method == "FE" else f"Random-effects model ({res.method}"
-    model += "" if res.method == "FE" else (", Hartung-Knapp)" if res.test == "knha" else ")")
+    model += "" if res.method == "FE" else (", Hartung-Knapp)" if res.test in ("knha", "adhoc") else ")")
     ax.text(0.02, 1, model, transform=text, va="center", fontweight="bold", fontsize=9)
     ax.text(0.76, 1, "100%", transform=text, va="center", ha="right", fontsize=9, fontweight="bold")
     pooled = _interval_text(res.estimate, res.ci_low, res.ci_high, ratio)
@@ -208,9 +208,7 @@ def funnel_plot(res: MetaResult, path: Path, title: str | None = None) -> Path:
         *ax.get_legend_handles_labels()[0],
     ]
     # Below the axes, so that no study is hidden behind the legend.
-    ax.legend(
-        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=3, fontsize=8, frameon=False
-    )
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=3, fontsize=8, frameon=False)
     ax.set_title(title or "Contour-enhanced funnel plot", loc="left", fontsize=12, fontweight="bold")
     fig.tight_layout()
     return _save(fig, path)

@@ -67,8 +67,9 @@ def summary_text(res: MetaResult) -> str:
             f"{test} = {res.qm:.4f}, p-val {_p_phrase(res.qm_pvalue)}",
             "",
         ]
-    stat_name = "tval" if res.test == "knha" else "zval"
-    lines.append("Model Results:" + (f" (Hartung-Knapp, t on {res.ddf} df)" if res.test == "knha" else ""))
+    stat_name = "tval" if res.ddf is not None else "zval"
+    hk = {"knha": "Hartung-Knapp", "adhoc": "Hartung-Knapp, ad hoc correction"}.get(res.test)
+    lines.append("Model Results:" + (f" ({hk}, t on {res.ddf} df)" if hk else ""))
     lines.append("")
     lines.append(f"{'':10}{'estimate':>9}{'se':>9}{stat_name:>9}{'pval':>9}{'ci.lb':>9}{'ci.ub':>9}")
     for i, name in enumerate(res.coef_names):
