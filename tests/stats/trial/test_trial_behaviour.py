@@ -68,8 +68,14 @@ def test_one_follow_up_per_mother_leaves_the_mixed_model_out_with_a_note() -> No
 def test_week_with_a_single_arm_is_named() -> None:
     frame = synth_trial(40, seed=3, attrition=0.0)
     frame = frame[~((frame["week"] == 52) & (frame["arm"] == "control"))]
-    with pytest.raises(ValueError, match="week 52"):
-        fit_mixed_model(prepare_trial(frame, "epds"))
+    result = fit_mixed_model(prepare_trial(frame, "epds"))
+    assert [s.week for s in result.skipped] == [52]
+    assert "only one arm" in result.skipped[0].reason
+    assert [e.week for e in result.effects] == [6, 13, 26]
+    assert "armintervention:factor(week)52" in result.dropped_columns
+    report = analyse_trial(prepare_trial(frame, "epds")).intention_to_treat
+    assert [s.week for s in report.ancova.skipped] == [52]
+    assert "Not estimated: week 52" in report.summary()
 
 
 def test_reliable_change_with_epds_defaults_agrees_with_the_four_point_rule() -> None:

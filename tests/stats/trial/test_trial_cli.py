@@ -68,7 +68,8 @@ def test_per_protocol_sensitivity_is_labelled_and_drops_non_adherent_mothers(app
         ("participant,arm,week\nP1,control,0\n", "missing column 'epds'"),
         ("participant,arm,week,epds\nP1,control,0,10\nP1,control,6,oops\n", "row 2 (line 3), column 'epds'"),
         ("participant,arm,week,epds\nP1,usual care,0,10\n", "row 1 (line 2), column 'arm'"),
-        ("participant,arm,week,epds\nP1,control,6,10\n", "participant 'P1' has no baseline"),
+        ("participant,arm,week,epds\nP1,control,6,10\n", "no participant has a baseline (week 0) value"),
+        ("participant,arm,week,epds\nP1,Massage,0,10\n", "map other labels with --arms"),
         ("participant,arm,week,epds\nP1,control,0,10\nP1,control,0,11\n", "already given at row 1"),
     ],
 )

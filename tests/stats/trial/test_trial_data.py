@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bondwell.stats.trial import TrialDataError, load_trial_csv
+from bondwell.stats.trial.data import parse_arms
 
 HEADER = "participant,arm,week,epds\n"
 GOOD_ROWS = [
@@ -62,14 +63,30 @@ def test_week_must_be_a_whole_number_from_zero(tmp_path: Path, week: str) -> Non
     assert "row 2 (line 3), column 'week'" in _problems(tmp_path, rows)
 
 
-def test_participant_without_baseline_is_named(tmp_path: Path) -> None:
-    rows = [*GOOD_ROWS, "P4,control,6,10"]
-    assert "participant 'P4' has no baseline (week 0) value" in _problems(tmp_path, rows)
+def test_participant_without_baseline_is_kept_and_listed(tmp_path: Path) -> None:
+    # As R: lm/lmer drop a participant without a baseline (na.omit); the data is not refused.
+    path = tmp_path / "trial.csv"
+    path.write_text(HEADER + "\n".join([*GOOD_ROWS, "P4,control,6,10"]) + "\n")
+    data = load_trial_csv(path, "epds")
+    assert data.no_baseline == ("P4",)
+    assert "P4" not in set(data.modelled["participant"])
 
 
 def test_blank_baseline_counts_as_no_baseline(tmp_path: Path) -> None:
-    rows = ["P1,control,0,", *GOOD_ROWS[1:]]
-    assert "row 1 (line 2), column 'epds': participant 'P1' has no baseline" in _problems(tmp_path, rows)
+    path = tmp_path / "trial.csv"
+    path.write_text(HEADER + "\n".join(["P1,control,0,", *GOOD_ROWS[1:]]) + "\n")
+    assert load_trial_csv(path, "epds").no_baseline == ("P1",)
+
+
+def test_arm_labels_match_in_any_case_or_through_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "trial.csv"
+    path.write_text(HEADER + "P1,Control,0,10\nP1,CONTROL,6,9\nP2,Massage,0,12\nP2,massage,6,8\n")
+    with pytest.raises(TrialDataError, match="row 3 \\(line 4\\), column 'arm'"):
+        load_trial_csv(path, "epds")
+    data = load_trial_csv(path, "epds", arms=parse_arms("MASSAGE=intervention"))
+    assert list(data.frame["arm"]) == ["control", "control", "intervention", "intervention"]
+    with pytest.raises(TrialDataError, match="--arms: 'Massage=treated'"):
+        parse_arms("Massage=treated")
 
 
 def test_duplicate_participant_week_names_both_rows(tmp_path: Path) -> None:

@@ -80,7 +80,17 @@ class TrialReport:
                     for w in self.below_cutoff.weeks
                 ],
             },
+            "weeks_left_out": self.weeks_left_out(),
+            "no_baseline": list(self.ancova.no_baseline),
             "notes": list(self.notes),
+        }
+
+    def weeks_left_out(self) -> dict[str, list[dict[str, Any]]]:
+        """Per analysis, the weeks whose arm effect could not be estimated, with the reason."""
+        parts: dict[str, Any] = {"ancova": self.ancova, "mixed_model": self.mixed_model, "hedges_g": self.hedges_g}
+        return {
+            name: [{"week": s.week, "reason": s.reason} for s in result.skipped] if result is not None else []
+            for name, result in parts.items()
         }
 
 
@@ -108,9 +118,15 @@ class TrialAnalysis:
 
 def report(data: TrialData, label: str = INTENTION_TO_TREAT, cutoff: float = EPDS_CUTOFF) -> TrialReport:
     notes: list[str] = []
+    if data.no_baseline:
+        n = len(data.no_baseline)
+        notes.append(
+            f"{n} participant{'s' if n != 1 else ''} without a baseline value left out of the ANCOVA and the "
+            f"mixed model (as R's na.omit): {', '.join(data.no_baseline)}"
+        )
     try:
         mixed: MixedModelResult | None = fit_mixed_model(data, label)
-    except NotIdentifiableError as error:
+    except (NotIdentifiableError, ValueError) as error:
         mixed = None
         notes.append(f"mixed model not fitted: {error}")
     return TrialReport(

@@ -8,7 +8,7 @@ import numpy as np
 from scipy import stats
 
 from bondwell.stats.trial.data import TrialData
-from bondwell.stats.trial.tables import format_table
+from bondwell.stats.trial.tables import NotEstimable, SkippedWeek, format_table, skipped_note
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,9 @@ class AncovaResult:
     effects: tuple[WeekEffect, ...]
     outcome: str
     label: str = "intention-to-treat"
+    skipped: tuple[SkippedWeek, ...] = ()  # weeks whose arm effect cannot be estimated, with the reason
+    no_baseline: tuple[str, ...] = ()  # participants left out for a blank baseline (R's na.omit)
+    level: float = 0.95
 
     def summary(self) -> str:
         rows = [
@@ -39,7 +42,7 @@ class AncovaResult:
             for e in self.effects
         ]
         title = f"ANCOVA of {self.outcome} adjusted for baseline ({self.label}); intervention minus control"
-        return format_table(title, ("week", "n", "difference", "SE", "95% CI", "p"), rows)
+        return format_table(title, ("week", "n", "difference", "SE", "95% CI", "p"), rows, skipped_note(self))
 
 
 def _p_text(p: float) -> str:
@@ -47,11 +50,19 @@ def _p_text(p: float) -> str:
 
 
 def ancova_week(baseline: np.ndarray, arm: np.ndarray, y: np.ndarray, week: int) -> WeekEffect:
-    """Least squares on [1, baseline, arm]; `arm` is 1 for intervention, 0 for control."""
+    """Least squares on [1, baseline, arm]; `arm` is 1 for intervention, 0 for control.
+
+    Raises `NotEstimable` (a ValueError) naming the reason when lm() could not estimate the arm effect.
+    """
     n = y.size
     design = np.column_stack([np.ones(n), baseline, arm])
-    if n <= 3 or np.linalg.matrix_rank(design) < 3:
-        raise ValueError(f"week {week}: too few participants in one arm to estimate the arm effect")
+    arms = int(np.unique(arm).size)
+    if arms < 2:
+        raise NotEstimable(week, f"only one arm measured (n = {n})")
+    if np.linalg.matrix_rank(design) < 3:
+        raise NotEstimable(week, f"the baseline does not vary within the arms measured (n = {n})")
+    if n <= 3:
+        raise NotEstimable(week, f"too few participants measured (n = {n}; the model needs at least 4)")
     coef, *_ = np.linalg.lstsq(design, y, rcond=None)
     residual = y - design @ coef
     df = n - 3
@@ -67,17 +78,25 @@ def ancova_week(baseline: np.ndarray, arm: np.ndarray, y: np.ndarray, week: int)
 
 
 def ancova_by_week(data: TrialData, label: str = "intention-to-treat") -> AncovaResult:
-    """Baseline-adjusted arm difference at each follow-up week, among those measured at that week."""
-    follow = data.follow_up
+    """Baseline-adjusted arm difference at each follow-up week, among those measured at that week.
+
+    Weeks where R's lm() cannot estimate the arm effect are listed in `skipped` with the reason; participants
+    without a baseline are left out (`no_baseline`), as lm's na.omit does.
+    """
+    follow = data.modelled
     effects = []
+    skipped = []
     for week in data.weeks:
         rows = follow[follow["week"] == week]
-        effects.append(
-            ancova_week(
-                rows["baseline"].to_numpy(float),
-                (rows["arm"] == "intervention").to_numpy(float),
-                rows["value"].to_numpy(float),
-                week,
+        try:
+            effects.append(
+                ancova_week(
+                    rows["baseline"].to_numpy(float),
+                    (rows["arm"] == "intervention").to_numpy(float),
+                    rows["value"].to_numpy(float),
+                    week,
+                )
             )
-        )
-    return AncovaResult(tuple(effects), data.outcome, label)
+        except NotEstimable as error:
+            skipped.append(error.skipped)
+    return AncovaResult(tuple(effects), data.outcome, label, tuple(skipped), data.no_baseline)

@@ -73,18 +73,27 @@ def analyse_trial_command(
         float | None,
         typer.Option("--cutoff", help="Clinical cut-off: proportions strictly below it are reported [default: 13]."),
     ] = None,
+    arms: Annotated[
+        str | None,
+        typer.Option(
+            "--arms",
+            help="Map arm labels, e.g. 'Usual care=control,Massage=intervention' (control/intervention in any "
+            "case are always recognised).",
+        ),
+    ] = None,
 ) -> None:
     """Analyse a two-arm trial: ANCOVA per week and a random-intercept mixed model (intention-to-treat)."""
     import pandas as pd
 
     from bondwell.stats.trial.analysis import analyse_trial
-    from bondwell.stats.trial.data import DEFAULT_ADHERENCE_COLUMN, TrialDataError, load_trial_csv
+    from bondwell.stats.trial.data import DEFAULT_ADHERENCE_COLUMN, TrialDataError, load_trial_csv, parse_arms
     from bondwell.stats.trial.reliability import EPDS_CUTOFF
 
     adherence_column = adherence_column or DEFAULT_ADHERENCE_COLUMN
     cutoff = EPDS_CUTOFF if cutoff is None else cutoff
     try:
-        data = load_trial_csv(file, outcome, adherence_column if per_protocol_min is not None else None)
+        mapping = parse_arms(arms) if arms else None
+        data = load_trial_csv(file, outcome, adherence_column if per_protocol_min is not None else None, mapping)
         result = analyse_trial(data, per_protocol_min, cutoff)
     except TrialDataError as error:
         raise _fail(f"{file}:\n{error}") from None

@@ -7,6 +7,7 @@ data row 1 is file line 2.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,18 @@ class TrialData:
     def n_participants(self) -> int:
         return int(self.frame["participant"].nunique())
 
+    @property
+    def modelled(self) -> pd.DataFrame:
+        """Follow-up rows the baseline-adjusted models use: measured, with a baseline (R's na.omit)."""
+        follow = self.follow_up
+        return follow[follow["baseline"].notna()]
+
+    @property
+    def no_baseline(self) -> tuple[str, ...]:
+        """Participants without a baseline value: left out of the ANCOVA and the mixed model, as R drops them."""
+        f = self.frame
+        return tuple(sorted(f.loc[f["baseline"].isna(), "participant"].unique()))
+
 
 def _row_label(index: int) -> str:
     return f"row {index + 1} (line {index + 2})"
@@ -75,13 +88,34 @@ def _numeric(raw: pd.Series, column: str, problems: list[str]) -> pd.Series:
     return values.astype(float)
 
 
+def parse_arms(text: str) -> dict[str, str]:
+    """'Usual care=control, Massage=intervention' -> {'usual care': 'control', 'massage': 'intervention'}."""
+    mapping: dict[str, str] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        label, sep, arm = part.partition("=")
+        arm = arm.strip().lower()
+        if not sep or not label.strip() or arm not in ARMS:
+            raise TrialDataError([f"--arms: {part.strip()!r} is not LABEL=control or LABEL=intervention"])
+        mapping[label.strip().lower()] = arm
+    if not mapping:
+        raise TrialDataError(["--arms: give at least one LABEL=control or LABEL=intervention"])
+    return mapping
+
+
 def prepare_trial(
-    frame: pd.DataFrame, outcome: str, adherence_column: str | None = None
+    frame: pd.DataFrame,
+    outcome: str,
+    adherence_column: str | None = None,
+    arms: Mapping[str, str] | None = None,
 ) -> TrialData:
     """Check a long-format frame and attach each participant's baseline; raise `TrialDataError` if unusable.
 
-    Blank outcome cells are missing visits (allowed after baseline). The row order is kept, so the row numbers
-    in messages match the source file.
+    Blank outcome cells are missing visits. A blank (or absent) baseline is allowed: the participant's baseline
+    is NaN and the baseline-adjusted models leave her out, as R's na.omit does (`TrialData.no_baseline`).
+    Arm labels are matched case-insensitively ("Control" is control); `arms` maps other labels, case-insensitively,
+    to "control" / "intervention". The row order is kept, so the row numbers in messages match the source file.
     """
     raw = frame.reset_index(drop=True)
     wanted = [*REQUIRED_COLUMNS, outcome] + ([adherence_column] if adherence_column else [])
@@ -95,11 +129,13 @@ def prepare_trial(
     for position in np.flatnonzero(_blank(raw["participant"]).to_numpy()):
         problems.append(f"{_row_label(position)}, column 'participant': empty participant identifier")
 
-    arm = raw["arm"].astype(str).str.strip()
-    for position in np.flatnonzero(~arm.isin(ARMS).to_numpy()):
+    labels = {arm: arm for arm in ARMS} | {k.strip().lower(): v for k, v in (arms or {}).items()}
+    arm = raw["arm"].astype(str).str.strip().str.lower().map(labels)
+    for position in np.flatnonzero(arm.isna().to_numpy()):
+        known = ", ".join(repr(label) for label in labels)
         problems.append(
-            f"{_row_label(position)}, column 'arm': {raw['arm'].iloc[position]!r} is not "
-            "'control' or 'intervention'"
+            f"{_row_label(position)}, column 'arm': {raw['arm'].iloc[position]!r} is not an arm ({known}; "
+            "map other labels with --arms LABEL=control,LABEL=intervention)"
         )
 
     week = _numeric(raw["week"], "week", problems)
@@ -126,6 +162,8 @@ def prepare_trial(
     if problems:
         raise TrialDataError(problems)
 
+    if not (clean["week"].eq(0) & clean["value"].notna()).any():
+        raise TrialDataError([f"column {outcome!r}: no participant has a baseline (week 0) value"])
     baseline_rows = clean[clean["week"] == 0].set_index("participant")["value"]
     clean["baseline"] = clean["participant"].map(baseline_rows).astype(float)
     return TrialData(frame=clean, outcome=outcome)
@@ -152,16 +190,11 @@ def _check_structure(clean: pd.DataFrame, outcome: str, problems: list[str]) -> 
             f"{_row_label(int(positions[0]))} but {clean['arm'].iloc[conflict]!r} here"
         )
 
-    has_baseline = clean[(clean["week"] == 0) & clean["value"].notna()]["participant"]
-    without = clean[~clean["participant"].isin(has_baseline)].drop_duplicates("participant")
-    for position, pid in zip(without.index, without["participant"], strict=True):
-        problems.append(
-            f"{_row_label(int(position))}, column {outcome!r}: participant {pid!r} has no baseline "
-            f"(week 0) value"
-        )
 
 
-def load_trial_csv(path: Path | str, outcome: str, adherence_column: str | None = None) -> TrialData:
+def load_trial_csv(
+    path: Path | str, outcome: str, adherence_column: str | None = None, arms: Mapping[str, str] | None = None
+) -> TrialData:
     """Read a CSV as text (so every bad cell can be named) and check it with `prepare_trial`."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    return prepare_trial(frame, outcome, adherence_column)
+    return prepare_trial(frame, outcome, adherence_column, arms)

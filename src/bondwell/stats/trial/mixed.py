@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from bondwell.stats.trial.data import TrialData
-from bondwell.stats.trial.tables import format_table
+from bondwell.stats.trial.tables import SkippedWeek, format_table, skipped_note
 
 FloatArray = NDArray[np.float64]
 _Z95 = float(stats.norm.ppf(0.975))
@@ -61,6 +61,10 @@ class MixedModelResult:
     reml_criterion: float
     outcome: str
     label: str = "intention-to-treat"
+    skipped: tuple[SkippedWeek, ...] = ()  # weeks whose arm effect is not estimable, with the reason
+    no_baseline: tuple[str, ...] = ()  # participants left out for a blank baseline (lme4's na.omit)
+    dropped_columns: tuple[str, ...] = ()  # columns of a rank-deficient design dropped, as lme4 drops them
+    level: float = 0.95
 
     def summary(self) -> str:
         rows = [
@@ -77,7 +81,10 @@ class MixedModelResult:
             f"residual variance {self.sigma2:.3f}, participant variance {self.tau2:.3f} (ICC {icc:.2f}); "
             "Wald 95% CI"
         )
-        return format_table(title, ("week", "difference", "SE", "95% CI"), rows, note)
+        if self.dropped_columns:
+            note += f"; rank-deficient design, dropped as lme4 does: {', '.join(self.dropped_columns)}"
+        extra = skipped_note(self)
+        return format_table(title, ("week", "difference", "SE", "95% CI"), rows, note + ("\n" + extra if extra else ""))
 
 
 @dataclass(frozen=True)
@@ -182,21 +189,34 @@ def _design(follow: pd.DataFrame, weeks: tuple[int, ...]) -> tuple[FloatArray, t
     return design, names
 
 
-def _check_estimable(follow: pd.DataFrame, weeks: tuple[int, ...]) -> None:
-    arms_per_week = follow.groupby("week")["arm"].nunique()
-    for week in weeks:
-        if arms_per_week.get(week, 0) < 2:
-            raise ValueError(f"week {week}: only one arm measured, the arm effect cannot be estimated")
+def _independent_columns(design: FloatArray, tol: float = 1e-7) -> NDArray[np.bool_]:
+    """Columns kept by R's qr(X, tol = 1e-7, LAPACK = FALSE), which lme4 uses to drop a rank-deficient design's
+    columns: in order, a column whose part not explained by the columns kept before it is below `tol` of its
+    own norm is dropped (LINPACK dqrdc2's limited pivoting moves exactly those to the end)."""
+    keep = np.zeros(design.shape[1], dtype=bool)
+    basis = np.zeros((design.shape[0], 0))
+    for j in range(design.shape[1]):
+        column = design[:, j]
+        norm = float(np.linalg.norm(column))
+        residual = column - basis @ (basis.T @ column)
+        residual -= basis @ (basis.T @ residual)  # re-orthogonalise once (classical Gram-Schmidt twice)
+        rest = float(np.linalg.norm(residual))
+        if norm > 0 and rest > tol * norm:
+            keep[j] = True
+            basis = np.column_stack([basis, residual / rest])
+    return keep
 
 
 def fit_mixed_model(data: TrialData, label: str = "intention-to-treat") -> MixedModelResult:
     """Fit the random-intercept model to every post-baseline measurement (REML)."""
-    follow = data.follow_up
-    weeks = data.weeks
+    follow = data.modelled
+    weeks = tuple(int(w) for w in np.sort(follow["week"].unique()))
     if not weeks:
-        raise ValueError("no post-baseline measurements to model")
-    _check_estimable(follow, weeks)
+        raise ValueError("no post-baseline measurements with a baseline to model")
     design, names = _design(follow, weeks)
+    keep = _independent_columns(design)
+    dropped = tuple(name for name, kept in zip(names, keep, strict=True) if not kept)
+    arms_per_week = follow.groupby("week")["arm"].nunique()
     cluster, participants = pd.factorize(follow["participant"])
     if len(participants) >= len(follow):
         # As lme4: with at most one follow-up per participant, τ² and σ² cannot be told apart.
@@ -205,7 +225,7 @@ def fit_mixed_model(data: TrialData, label: str = "intention-to-treat") -> Mixed
             "identifiable; use the ANCOVA"
         )
     y = follow["value"].to_numpy(float)
-    d = _decompose(design, y, cluster.astype(np.intp), len(participants))
+    d = _decompose(design[:, keep], y, cluster.astype(np.intp), len(participants))
     if d.n <= d.p:
         raise ValueError("more model coefficients than observations")
     theta = _optimise_theta(d)
@@ -215,17 +235,25 @@ def fit_mixed_model(data: TrialData, label: str = "intention-to-treat") -> Mixed
     sigma2 = fit.rss / (d.n - d.p)
     vcov = sigma2 * np.linalg.inv(fit.xvx)
     effects = []
+    skipped = []
     for index, week in enumerate(weeks):
-        contrast = np.zeros(d.p)
-        contrast[2] = 1.0
+        if arms_per_week.get(week, 0) < 2:
+            skipped.append(SkippedWeek(week, "only one arm measured, so the arm effect is not estimable"))
+            continue
+        full = np.zeros(len(names))
+        full[2] = 1.0
         if index > 0:
-            contrast[2 + (len(weeks) - 1) + index] = 1.0  # the arm:week interaction column
+            full[2 + (len(weeks) - 1) + index] = 1.0  # the arm:week interaction column
+        # An estimable contrast has the same value whichever dependent column is dropped (its coefficient is 0).
+        contrast = full[keep]
         estimate = float(contrast @ fit.beta)
         se = float(np.sqrt(contrast @ vcov @ contrast))
         effects.append(MixedWeekEffect(week, estimate, se, estimate - _Z95 * se, estimate + _Z95 * se))
     return MixedModelResult(
         effects=tuple(effects), sigma2=sigma2, tau2=theta * theta * sigma2,
         n_participants=len(participants), n_observations=d.n,
-        coefficient_names=names, coefficients=tuple(float(b) for b in fit.beta),
+        coefficient_names=tuple(n for n, k in zip(names, keep, strict=True) if k),
+        coefficients=tuple(float(b) for b in fit.beta),
         reml_criterion=fit.criterion, outcome=data.outcome, label=label,
+        skipped=tuple(skipped), no_baseline=data.no_baseline, dropped_columns=dropped,
     )

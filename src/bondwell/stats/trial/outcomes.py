@@ -10,7 +10,7 @@ from scipy import stats
 from bondwell.stats.effect_sizes import smd
 from bondwell.stats.trial.data import TrialData
 from bondwell.stats.trial.reliability import EPDS_CUTOFF
-from bondwell.stats.trial.tables import format_table
+from bondwell.stats.trial.tables import SkippedWeek, format_table, skipped_note
 
 _Z95 = float(stats.norm.ppf(0.975))
 
@@ -33,6 +33,12 @@ class HedgesGResult:
     weeks: tuple[WeekHedgesG, ...]
     outcome: str
     label: str = "intention-to-treat"
+    skipped: tuple[SkippedWeek, ...] = ()
+    level: float = 0.95
+
+    @property
+    def no_baseline(self) -> tuple[str, ...]:
+        return ()  # unadjusted: everyone measured counts
 
     def summary(self) -> str:
         rows = [
@@ -41,7 +47,7 @@ class HedgesGResult:
             for w in self.weeks
         ]
         title = f"Hedges' g for {self.outcome} ({self.label}); intervention minus control, unadjusted"
-        return format_table(title, ("week", "n control", "n intervention", "g", "95% CI"), rows)
+        return format_table(title, ("week", "n control", "n intervention", "g", "95% CI"), rows, skipped_note(self))
 
 
 @dataclass(frozen=True)
@@ -84,18 +90,22 @@ def hedges_g_by_week(data: TrialData, label: str = "intention-to-treat") -> Hedg
     """Hedges' g at each follow-up week; negative values favour the intervention when lower is better."""
     follow = data.follow_up
     weeks = []
+    skipped = []
     for week in data.weeks:
         at = follow[follow["week"] == week]
         treated = at.loc[at["arm"] == "intervention", "value"].to_numpy(float)
         control = at.loc[at["arm"] == "control", "value"].to_numpy(float)
         if treated.size < 2 or control.size < 2:
-            raise ValueError(f"week {week}: Hedges' g needs at least two participants in each arm")
+            reason = (f"needs at least two participants in each arm (control {control.size}, "
+                      f"intervention {treated.size})")
+            skipped.append(SkippedWeek(week, reason))
+            continue
         effect = smd(treated.mean(), treated.std(ddof=1), treated.size,
                      control.mean(), control.std(ddof=1), control.size)
         g, variance = float(effect.yi[0]), float(effect.vi[0])
         half = _Z95 * np.sqrt(variance)
         weeks.append(WeekHedgesG(week, g, variance, g - half, g + half, control.size, treated.size))
-    return HedgesGResult(tuple(weeks), data.outcome, label)
+    return HedgesGResult(tuple(weeks), data.outcome, label, tuple(skipped))
 
 
 def below_cutoff_by_week(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 
 def format_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], note: str = "") -> str:
@@ -18,3 +20,38 @@ def format_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]
     if note:
         body.append(note)
     return "\n".join(body)
+
+
+@dataclass(frozen=True)
+class SkippedWeek:
+    """A follow-up week whose arm effect could not be estimated, and why (the rest of the analysis stands)."""
+
+    week: int
+    reason: str
+
+
+class NotEstimable(ValueError):
+    """One week's arm effect cannot be estimated; callers list the week and go on with the others."""
+
+    def __init__(self, week: int, reason: str) -> None:
+        super().__init__(f"week {week}: {reason}")
+        self.skipped = SkippedWeek(week, reason)
+
+
+class _HasSkipped(Protocol):
+    @property
+    def skipped(self) -> tuple[SkippedWeek, ...]: ...
+
+    @property
+    def no_baseline(self) -> tuple[str, ...]: ...
+
+
+def skipped_note(result: _HasSkipped) -> str:
+    """'Not estimated: week 5 (only one arm measured, n = 1). Left out, no baseline: 2 participants.'"""
+    parts = []
+    if result.skipped:
+        parts.append("Not estimated: " + "; ".join(f"week {s.week} ({s.reason})" for s in result.skipped) + ".")
+    if result.no_baseline:
+        n = len(result.no_baseline)
+        parts.append(f"Left out for a blank baseline: {n} participant{'s' if n != 1 else ''}.")
+    return " ".join(parts)

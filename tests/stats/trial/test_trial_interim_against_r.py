@@ -1,0 +1,92 @@
+"""An interim data set as real data arrive (sparse last week, an off-schedule visit, blank baselines,
+"Control"/"Intervention" labels): every estimable week equals R's lm and lmer to 1e-4, and the weeks left out
+are named (tests/fixtures/trial/make_interim.R wrote interim_reference.json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from bondwell.stats.trial import analyse_trial, load_trial_csv
+from bondwell.stats.trial.commands import register
+
+HERE = Path(__file__).resolve().parents[2] / "fixtures" / "trial"
+R = json.loads((HERE / "interim_reference.json").read_text())
+TOL = 1e-4
+
+
+def _close(ours: float, theirs: float, what: str) -> None:
+    assert ours == pytest.approx(theirs, rel=TOL, abs=TOL), what
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    return analyse_trial(load_trial_csv(HERE / "trial_interim.csv", "epds")).intention_to_treat
+
+
+def test_blank_baselines_are_dropped_and_counted(report) -> None:  # type: ignore[no-untyped-def]
+    assert list(report.ancova.no_baseline) == R["no_baseline"]
+    assert any("2 participants without a baseline value" in note for note in report.notes)
+
+
+def test_ancova_equals_lm_at_every_estimable_week(report) -> None:  # type: ignore[no-untyped-def]
+    ours = {e.week: e for e in report.ancova.effects}
+    for r in R["ancova"]:
+        if not r["estimable"]:
+            assert r["week"] not in ours
+            continue
+        e = ours[r["week"]]
+        assert e.n == r["n"]
+        for key in ("estimate", "se", "ci_low", "ci_high", "p"):
+            _close(getattr(e, key), r[key], f"week {r['week']} {key}")
+    assert [s.week for s in report.ancova.skipped] == [r["week"] for r in R["ancova"] if not r["estimable"]]
+    assert "only one arm" in report.ancova.skipped[0].reason
+
+
+def test_mixed_model_equals_lmer_with_the_dropped_column(report) -> None:  # type: ignore[no-untyped-def]
+    m, r = report.mixed_model, R["mixed_model"]
+    assert m is not None
+    assert list(m.dropped_columns) == r["dropped_columns"]
+    assert list(m.coefficient_names) == r["coefficient_names"]
+    np.testing.assert_allclose(m.coefficients, r["coefficients"], rtol=TOL, atol=TOL)
+    _close(m.sigma2, r["sigma2"], "sigma2")
+    _close(m.tau2, r["tau2"], "tau2")
+    _close(m.reml_criterion, r["reml_criterion"], "REML criterion")
+    assert (m.n_participants, m.n_observations) == (r["n_participants"], r["n_observations"])
+    ours = {e.week: e for e in m.effects}
+    for effect in r["effects"]:
+        if not effect["estimable"]:
+            assert effect["week"] not in ours
+            assert effect["week"] in [s.week for s in m.skipped]
+            continue
+        for key in ("estimate", "se", "ci_low", "ci_high"):
+            _close(getattr(ours[effect["week"]], key), effect[key], f"lmer week {effect['week']} {key}")
+
+
+def test_hedges_g_lists_the_sparse_weeks(report) -> None:  # type: ignore[no-untyped-def]
+    left_out = {s.week for s in report.hedges_g.skipped}
+    assert {5, 52} <= left_out
+    assert all(w.week not in left_out for w in report.hedges_g.weeks)
+
+
+def _app() -> typer.Typer:
+    application = typer.Typer()
+    register(application)
+    return application
+
+
+def test_cli_reports_every_estimable_week_and_names_the_rest() -> None:
+    out = CliRunner().invoke(_app(), ["analyse", "trial", str(HERE / "trial_interim.csv"), "--outcome", "epds",
+                                      "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert [e["week"] for e in data["ancova"]] == [r["week"] for r in R["ancova"] if r["estimable"]]
+    assert data["weeks_left_out"]["ancova"][0]["week"] == 5
+    assert data["no_baseline"] == R["no_baseline"]
+    text = CliRunner().invoke(_app(), ["analyse", "trial", str(HERE / "trial_interim.csv"), "--outcome", "epds"])
+    assert "Not estimated: week 5" in text.stdout
