@@ -76,6 +76,28 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def second_step_passed_on_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test client signed in with force_login has also passed the second factor (staff MFA).
+
+    The session is marked by bondwell.mfa.session.mark_verified, the function every real check (code, passkey,
+    recovery code, remembered browser) calls. Sign-ins through the login form still meet the real second step.
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        from bondwell.mfa.session import mark_verified
+
+        original(self, user, backend)
+        session = self.session
+        mark_verified(session, user, "test-sign-in")
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()
@@ -140,6 +162,37 @@ def browser_login(page: Any, base_url: str, email: str, password: str = PASSWORD
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+    if "/mfa/setup/" in page.url or "/mfa/verify/" in page.url:
+        pass_second_step(page, email)
+
+
+def totp_code(key_b32: str, after_step: int = -1) -> str:
+    """The code an authenticator app shows now (or for the next step, if this one was already used)."""
+    import time
+
+    import pyotp
+
+    step = max(int(time.time()) // 30, after_step + 1)
+    return str(pyotp.TOTP(key_b32).at(step * 30))
+
+
+def pass_second_step(page: Any, email: str) -> None:
+    """Staff meet the second step after the password: set up the authenticator the first time, else enter a code."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if "/mfa/setup/" in page.url:
+        key = page.locator("[data-totp-key]").inner_text().replace(" ", "")
+        page.get_by_label("Code").fill(totp_code(key))
+        page.get_by_role("button", name="Confirm").click()
+        page.get_by_role("link", name="I have kept my codes").click()
+    else:
+        device = TOTPDevice.objects.filter(user__email=email, confirmed=True).latest("id")
+        key = base64.b32encode(bytes.fromhex(device.key)).decode()
+        page.get_by_label("Code").fill(totp_code(key, device.last_t))
+        page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state("networkidle")
 
 

@@ -269,3 +269,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"bondwell": {"level": os.environ.get("BONDWELL_LOG_LEVEL", "INFO")}},
 }
+
+# ---- Security (issue 20): staff second factor -------------------------------------------------------------
+# Every staff role signs in with a second factor (TOTP, a passkey or a recovery code) before any page; mothers
+# may opt in. A remembered device skips the second step on that browser for BONDWELL_MFA_REMEMBER_DAYS.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "bondwell.mfa"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("bondwell.web.sessions.IdleTimeoutMiddleware") + 1,
+    "bondwell.mfa.middleware.SecondFactorMiddleware",
+)
+BONDWELL_MFA_REMEMBER_DAYS = int(os.environ.get("BONDWELL_MFA_REMEMBER_DAYS", "30"))
+OTP_TOTP_ISSUER = "Bondwell"
+BONDWELL_NAV.append(
+    (frozenset({"mother", "educator", "clinician", "site_lead", "researcher", "admin"}), "Sign-in security",
+     "mfa-security")
+)
+# Backups (`bondwell backup` / `restore`): a 32-byte base64 key from `bondwell backup-key`, kept apart from them.
+BONDWELL_BACKUP_KEY = os.environ.get("BONDWELL_BACKUP_KEY", "")

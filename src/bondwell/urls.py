@@ -8,6 +8,7 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
     path("", include("bondwell.accounts.urls")),
+    path("", include("bondwell.mfa.urls")),
     path("", include("bondwell.evidence.urls")),
     path("", include("bondwell.screening.urls")),
     path("", include("bondwell.programme.urls")),

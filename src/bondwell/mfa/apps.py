@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class MfaConfig(AppConfig):
+    name = "bondwell.mfa"
+    label = "mfa"
+    verbose_name = "Second factor"
+    default_auto_field = "django.db.models.BigAutoField"

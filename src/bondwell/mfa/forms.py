@@ -1,0 +1,33 @@
+"""Forms of the second step. Every error names its field."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code", max_length=24,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+        error_messages={"required": "Enter the code from your authenticator app.",
+                        "max_length": "That code is too long: enter 6 digits or a recovery code."},
+    )
+    remember = forms.BooleanField(label="Remember this browser", required=False)
+
+    def __init__(self, *args: object, remember_days: int = 0, setup: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if setup:
+            del self.fields["remember"]
+            self.fields["code"].help_text = "The 6-digit code your authenticator app shows for Bondwell."
+        else:
+            self.fields["remember"].label = f"Do not ask again on this browser for {remember_days} days"
+
+
+class ResetForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the second factor being reset?", max_length=200,
+        help_text="For the audit trail, e.g. 'phone lost, identity checked in person'.",
+        error_messages={"required": "Enter why the second factor is being reset.",
+                        "max_length": "Keep the reason under 200 characters."},
+    )
