@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "bondwell.studies",
     "bondwell.progress",
     "bondwell.pathway",
+    "ninja",
+    "bondwell.api",
 ]
 
 MIDDLEWARE = [

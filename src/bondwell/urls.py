@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("bondwell.programme.urls")),
     path("studies/", include("bondwell.studies.urls")),
     path("progress/", include("bondwell.progress.urls")),
+    path("", include("bondwell.api.urls")),
 ]
