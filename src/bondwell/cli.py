@@ -65,6 +65,7 @@ _CAPABILITY_COMMANDS: list[str] = [
     "bondwell.instruments.commands",
     "bondwell.stats.meta.commands",
     "bondwell.evidence.commands",
+    "bondwell.ops.commands",
     "bondwell.api.commands",
 ]
 

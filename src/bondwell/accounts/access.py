@@ -20,6 +20,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 
+from bondwell.accounts import audit_chain
 from bondwell.accounts.models import AuditEvent, Mother, User
 from bondwell.accounts.roles import ALLOWED_PURPOSES, Purpose, Role
 
@@ -70,7 +71,7 @@ def audit(
 ) -> AuditEvent:
     """Record one read or change of a record. Call inside the transaction of the change it records."""
     user = actor or (request.user if request is not None and request.user.is_authenticated else None)
-    return AuditEvent.objects.create(
+    event: AuditEvent = audit_chain.append(
         actor=user if isinstance(user, User) else None,
         actor_role=getattr(user, "role", "") or "system",
         action=action,
@@ -81,6 +82,7 @@ def audit(
         ip_address=client_address(request) if request is not None else None,
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:200] if request is not None else ""),
     )
+    return event
 
 
 def access_mother(request: HttpRequest, mother_id: int, purpose: Purpose, *, action: str = "") -> Mother:

@@ -188,6 +188,9 @@ class AuditEvent(AppendOnlyModel):
     detail = models.CharField(max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(null=True)
     user_agent = models.CharField(max_length=200, blank=True)
+    # Tamper evidence (bondwell.accounts.audit_chain): the previous event's hash and this event's own.
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     refused_change: ClassVar[str] = "The access audit is append-only: events cannot be changed."
     refused_delete: ClassVar[str] = "The access audit is append-only: events cannot be deleted."

@@ -1,0 +1,1 @@
+"""Operations: encrypted backups, restore into an empty database, and proof of the audit chain."""
