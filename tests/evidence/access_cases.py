@@ -1,12 +1,22 @@
 from tests.access_matrix import RolePage, everyone
 
-PUBLIC = {"evidence", "evidence-template"}
+# Published versions and their downloads are public; the draft and the workflow are the review team's only.
+PUBLIC = {"evidence", "evidence-template", "evidence-versions", "evidence-version", "evidence-download"}
+
+TEAM_PAGE = everyone(403, researcher=200, site_lead=200)
+TEAM_POST = everyone(403, researcher=405, site_lead=405)  # POST-only: a GET by the team is 405
 
 ROLE_PAGES = [
-    RolePage("evidence-add", everyone(403, researcher=200, site_lead=200)),
-    RolePage("evidence-upload", everyone(403, researcher=200, site_lead=200)),
+    RolePage("evidence-review", TEAM_PAGE),
+    RolePage("evidence-import", TEAM_PAGE),
+    RolePage("evidence-screen", TEAM_PAGE, kwargs={"stage": "title_abstract"}),
+    RolePage("evidence-conflicts", TEAM_PAGE),
+    RolePage("evidence-publish", TEAM_PAGE),
+    RolePage("evidence-draft-prisma", TEAM_PAGE),
+    RolePage("evidence-decide", TEAM_POST, kwargs={"pk": 0, "stage": "title_abstract"}),
+    RolePage("evidence-resolve", TEAM_POST, kwargs={"pk": 0, "stage": "title_abstract"}),
+    RolePage("evidence-agree", TEAM_POST, kwargs={"pk": 0}),
+    # A record that does not exist: 404 for the team, 403 for everyone else (checked before the lookup).
+    RolePage("evidence-extract", everyone(403, researcher=404, site_lead=404), kwargs={"pk": 0}),
+    RolePage("evidence-rob", everyone(403, researcher=404, site_lead=404), kwargs={"pk": 0}),
 ]
-# POST-only: a GET by an allowed role is 405 (checked before the study is looked up), 403 for every other role.
-ROLE_PAGES.append(
-    RolePage("evidence-remove", everyone(403, researcher=405, site_lead=405), kwargs={"key": "user-none"})
-)

@@ -1,4 +1,4 @@
-"""Command line: `bondwell evidence pool` (pure: the shipped file only) and `bondwell evidence sync` (database)."""
+"""Command line: `bondwell evidence pool` (pure: the analyses of the shipped file, no database)."""
 
 from __future__ import annotations
 
@@ -6,42 +6,26 @@ import typer
 
 
 def pool_shipped() -> None:
-    """Pool the shipped studies with complete EPDS numbers and list the others with the reason (no database)."""
+    """Analyse the shipped review's included studies (main, RCTs only, low risk only) without a database."""
     from bondwell.evidence.data import load_evidence
-    from bondwell.evidence.pool import pool, shipped_row
+    from bondwell.evidence.pool import analyses, effect_words
+    from bondwell.evidence.shipped import NOT_PND, study_data
 
-    rows = []
+    studies = []
     for study in load_evidence().studies:
-        row = shipped_row(study)
-        if row is None:
-            typer.echo(f"not pooled  {study.short}: {study.primary_outcome.not_poolable_reason}")
+        if study.key in NOT_PND:
+            typer.echo(f"excluded    {study.short}: {NOT_PND[study.key]}")
             continue
-        rows.append(row)
-        typer.echo(f"pooled      {study.short}")
-    current = pool(rows)
-    typer.echo("")
-    typer.echo(current.effect_text)
-    if current.result is not None:
-        typer.echo(current.heterogeneity_text)
-        typer.echo(current.prediction_text)
+        data = {**study_data(study), "key": study.key}
+        studies.append(data)
+        reason = data["not_poolable_reason"]
+        typer.echo(f"not pooled  {study.short}: {reason}" if reason else f"pooled      {study.short}")
+    for a in analyses(studies):
         typer.echo("")
-        typer.echo(current.result.summary())
-
-
-def sync_shipped() -> None:
-    """Copy the shipped evidence file into the database again (after editing studies.yaml)."""
-    from bondwell.cli import django_setup
-
-    django_setup()
-    from bondwell.evidence.shipped import sync
-
-    typer.echo(f"{sync()} shipped studies synced; studies added by researchers were left as they are.")
+        typer.echo(f"{a['title']}: {effect_words(a)}")
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(
-        name="evidence", help="Published evidence on infant massage for PND.", no_args_is_help=True
-    )
+    group = typer.Typer(name="evidence", help="The living review of infant massage for PND.", no_args_is_help=True)
     group.command("pool")(pool_shipped)
-    group.command("sync")(sync_shipped)
     app.add_typer(group, name="evidence")

@@ -1,7 +1,9 @@
-"""Published studies of infant massage for PND and their outcome rows.
+"""A living systematic review: search records, two reviewers' screening and extraction, risk of bias, and
+the published versions the public page shows.
 
-Shipped studies come from `data/studies.yaml` (loaded by a data migration and `bondwell evidence sync`);
-researchers add more through the page, and those carry who added them and when (`added_by_user`).
+The shipped evidence base (data/studies.yaml) is the shipped review's first published version (migration
+0004). Every rule these rows follow lives in `bondwell.evidence.review` (no Django); every write goes through
+`bondwell.evidence.services`.
 """
 
 from __future__ import annotations
@@ -10,86 +12,150 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from bondwell.evidence.data import DESIGN_LABELS
+from bondwell.append_only import AppendOnlyModel
+from bondwell.evidence.review import prisma, screening
 
 
-class EvidenceStudy(models.Model):
-    class Design(models.TextChoices):
-        RCT = "rct", DESIGN_LABELS["rct"]
-        QUASI_EXPERIMENTAL = "quasi_experimental", DESIGN_LABELS["quasi_experimental"]
-        PRE_POST = "pre_post", DESIGN_LABELS["pre_post"]
-        QUALITATIVE = "qualitative", DESIGN_LABELS["qualitative"]
-        MIXED_METHODS = "mixed_methods", DESIGN_LABELS["mixed_methods"]
-        OTHER = "other", DESIGN_LABELS["other"]
+class Review(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    question = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
 
-    key = models.SlugField(max_length=80, unique=True)
-    short_label = models.CharField(max_length=80)
-    citation = models.TextField()
-    doi = models.CharField(max_length=200, blank=True)
-    url = models.URLField(max_length=300, blank=True)
+    def __str__(self) -> str:
+        return self.title
+
+
+class SearchImport(models.Model):
+    """One file of search results as it was imported (PRISMA counts its records under `source`)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="imports")
+    source = models.CharField(max_length=120)
+    filename = models.CharField(max_length=200)
+    file_format = models.CharField(max_length=8)
+    records = models.PositiveIntegerField()
+    duplicates = models.PositiveIntegerField()
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["imported_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.filename}"
+
+
+class Record(models.Model):
+    STATES = [(s, s.replace("_", " ")) for s in prisma.STATES]
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="records")
+    search = models.ForeignKey(SearchImport, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=120)
+    key = models.SlugField(max_length=80)
+    title = models.TextField()
+    authors = models.JSONField(default=list, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
-    design = models.CharField(max_length=24, choices=Design.choices)
-    country = models.CharField(max_length=80, blank=True)
-    population = models.TextField(blank=True)
-    pnd_definition = models.CharField(max_length=200, blank=True)
-    dose = models.TextField(blank=True)
-    comparator = models.CharField(max_length=200, blank=True)
-    review_inclusion = models.CharField(max_length=20, blank=True)  # shipped studies: in Geary 2023?
-    risk_of_bias = models.TextField(blank=True)
-    sources = models.JSONField(default=dict, blank=True)  # field path -> where the number was read
-    added_by_user = models.BooleanField(default=False)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="evidence_added",
+    journal = models.CharField(max_length=300, blank=True)
+    doi = models.CharField(max_length=200, blank=True, db_index=True)
+    pmid = models.CharField(max_length=20, blank=True)
+    abstract = models.TextField(blank=True)
+    state = models.CharField(max_length=16, choices=STATES, default=prisma.SCREENING)
+    state_reason = models.TextField(blank=True)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    agreed = models.JSONField(null=True, blank=True)  # the extraction both reviewers agree on (or resolved)
+    rob = models.JSONField(null=True, blank=True)  # tool, answers, domain and overall judgements, who and when
+    site_own_data = models.BooleanField(default=False)  # a Bondwell study's own, unpublished analysis
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["review", "state"])]
+        constraints = [models.UniqueConstraint(fields=["review", "key"], name="evidence_record_key_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.agreed and self.agreed.get("label"):
+            return str(self.agreed["label"])
+        first = str(self.authors[0]) if self.authors else "Anonymous"
+        surname = first.split(",")[0].split(" ")[0]
+        return f"{surname} {self.year}" if self.year else surname
+
+
+class Decision(models.Model):
+    """One reviewer's screening decision on one record at one stage."""
+
+    STAGES = [(screening.TITLE_ABSTRACT, "Title and abstract"), (screening.FULL_TEXT, "Full text")]
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="decisions")
+    stage = models.CharField(max_length=16, choices=STAGES)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    include = models.BooleanField()
+    reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "stage", "reviewer"], name="evidence_one_decision_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.stage} by {self.reviewer_id}"
+
+
+class Resolution(models.Model):
+    """How a disagreement between two reviewers was settled."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="resolutions")
+    stage = models.CharField(max_length=16, choices=Decision.STAGES)
+    include = models.BooleanField()
+    reason = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["record", "stage"], name="evidence_one_resolution")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.stage} resolved"
+
+
+class Extraction(models.Model):
+    """One reviewer's data extraction for one included record (two per record, compared field by field)."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="extractions")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField()
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["record", "reviewer"], name="evidence_one_extraction_each")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} by {self.reviewer_id}"
+
+
+class ReviewVersion(AppendOnlyModel):
+    """A published, dated version: what the public page shows, frozen (written once)."""
+
+    refused_change = "A published version cannot be changed; publish a new one."
+    refused_delete = "A published version cannot be deleted."
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    added_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+    snapshot = models.JSONField()  # studies, excluded studies, PRISMA counts, analyses
+    changes = models.JSONField(default=list)  # plain sentences: what changed since the previous version
 
     class Meta:
-        ordering = ["year", "short_label", "id"]
-        verbose_name_plural = "evidence studies"
-        indexes = [models.Index(fields=["added_by_user", "year"])]
+        ordering = ["review", "-number"]
+        constraints = [models.UniqueConstraint(fields=["review", "number"], name="evidence_version_unique")]
 
     def __str__(self) -> str:
-        return self.short_label
-
-    @property
-    def link(self) -> str:
-        return f"https://doi.org/{self.doi}" if self.doi else self.url
-
-
-class EvidenceOutcome(models.Model):
-    """One outcome of one study at one time point: massage arm against its comparator."""
-
-    study = models.ForeignKey(EvidenceStudy, on_delete=models.CASCADE, related_name="outcomes")
-    measure = models.CharField(max_length=120, default="EPDS")
-    time_point = models.CharField(max_length=200)
-    primary = models.BooleanField(default=True)
-    n_massage = models.PositiveIntegerField(null=True, blank=True)
-    mean_massage = models.FloatField(null=True, blank=True)
-    sd_massage = models.FloatField(null=True, blank=True)
-    n_control = models.PositiveIntegerField(null=True, blank=True)
-    mean_control = models.FloatField(null=True, blank=True)
-    sd_control = models.FloatField(null=True, blank=True)
-    reported_result = models.TextField(blank=True)
-    not_poolable_reason = models.TextField(blank=True)
-    source = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["study_id", "-primary", "id"]
-        indexes = [models.Index(fields=["primary", "measure"])]
-
-    def __str__(self) -> str:
-        return f"{self.study} · {self.measure} · {self.time_point}"
-
-    @property
-    def complete(self) -> bool:
-        numbers = (self.n_massage, self.mean_massage, self.sd_massage, self.n_control, self.mean_control,
-                   self.sd_control)  # fmt: skip
-        return all(value is not None for value in numbers)
-
-    @property
-    def poolable(self) -> bool:
-        return self.measure == "EPDS" and self.complete and not self.not_poolable_reason
+        return f"{self.review} v{self.number}"

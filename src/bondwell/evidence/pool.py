@@ -1,28 +1,25 @@
-"""The living pool: Hedges' g on the EPDS from every poolable study, and what it means in plain words.
+"""The pool of a published version: Hedges' g on the EPDS, main analysis and two sensitivity analyses.
 
 No statistics are computed here: effect sizes and the random-effects fit come from `bondwell.stats.meta`
-(metafor's escalc SMD and rma with REML and the Hartung–Knapp adjustment). This module only chooses the
-rows, calls the fit, and turns the result into sentences. It imports no Django.
+(metafor's escalc SMD, and rma with REML and Hartung–Knapp with the ad hoc correction, `test="adhoc"`: the
+interval is never narrower than the z interval; Cochrane Handbook chapter 10.10.4.2). This module chooses the
+rows, calls the fit, and turns the result into sentences that do not overstate: with fewer than two studies
+there is no pooled estimate, no prediction interval and no word "pooled". It imports no Django.
 """
 
 from __future__ import annotations
 
-import logging
 import math
-import re
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from typing import Any
 
-from bondwell.evidence.data import PublishedStudy
 from bondwell.stats.meta import MetaResult, escalc, rma
 
-logger = logging.getLogger(__name__)
-
 METHOD = "REML"
-TEST = "knha"
+TEST = "adhoc"
+MIN_POOLED = 2
+Z95 = 1.959963984540054  # the 97.5% normal quantile, for each study's own 95% interval (metafor's forest)
 
 
 @dataclass(frozen=True)
@@ -39,45 +36,14 @@ class PoolRow:
     sd_control: float
 
 
-@dataclass(frozen=True)
-class Pool:
-    """The fit (None when no study is poolable), the rows it used, and the plain-words reading."""
-
-    rows: tuple[PoolRow, ...]
-    result: MetaResult | None
-    effect_text: str
-    heterogeneity_text: str
-    prediction_text: str
-
-    @property
-    def k(self) -> int:
-        return len(self.rows)
-
-    @property
-    def women(self) -> int:
-        return sum(r.n_massage + r.n_control for r in self.rows)
-
-    def study_effects(self) -> list[tuple[PoolRow, float, float, float, float]]:
-        """Each row with its own g, 95% CI (normal) and weight in the pool (%)."""
-        if self.result is None:
-            return []
-        z = 1.959963984540054
-        fit = self.result
-        return [
-            (row, float(y), float(y - z * math.sqrt(v)), float(y + z * math.sqrt(v)), float(w))
-            for row, y, v, w in zip(self.rows, fit.yi, fit.vi, fit.weights, strict=True)
-        ]
-
-
-def shipped_row(study: PublishedStudy) -> PoolRow | None:
-    """The pool row of a shipped study's primary outcome, or None when it is not poolable."""
-    outcome = study.primary_outcome
-    m, c = outcome.massage, outcome.control
-    if not outcome.poolable or m.n is None or m.mean is None or m.sd is None:
+def row_of(study: Mapping[str, Any]) -> PoolRow | None:
+    """The pool row of a snapshot study, or None when it is not poolable (a number missing or a reason given)."""
+    names = ("n_massage", "mean_massage", "sd_massage", "n_control", "mean_control", "sd_control")
+    values = [study.get(n) for n in names]
+    if any(v is None for v in values) or study.get("not_poolable_reason"):
         return None
-    if c.n is None or c.mean is None or c.sd is None:
-        return None
-    return PoolRow(study.key, study.short, m.n, m.mean, m.sd, c.n, c.mean, c.sd)
+    n1, m1, s1, n2, m2, s2 = (float(v) for v in values if v is not None)
+    return PoolRow(str(study["key"]), str(study["label"]), int(n1), m1, s1, int(n2), m2, s2)
 
 
 def fit_pool(rows: Sequence[PoolRow]) -> MetaResult | None:
@@ -96,16 +62,42 @@ def fit_pool(rows: Sequence[PoolRow]) -> MetaResult | None:
     return rma(effects, method=METHOD, test=TEST)
 
 
-def pool(rows: Sequence[PoolRow]) -> Pool:
-    ordered = tuple(rows)
-    result = fit_pool(ordered)
-    return Pool(
-        rows=ordered,
-        result=result,
-        effect_text=effect_words(result),
-        heterogeneity_text=heterogeneity_words(result),
-        prediction_text=prediction_words(result),
-    )
+def _finite(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+def analysis(name: str, title: str, rows: Sequence[PoolRow]) -> dict[str, Any]:
+    """One analysis as plain data (stored in the published version, so its numbers never change)."""
+    result = fit_pool(rows)
+    data: dict[str, Any] = {"name": name, "title": title, "k": len(rows), "method": METHOD, "test": TEST,
+                            "women": sum(r.n_massage + r.n_control for r in rows), "studies": []}  # fmt: skip
+    if result is None:
+        return data
+    for row, y, v, w in zip(rows, result.yi, result.vi, result.weights, strict=True):
+        se = math.sqrt(float(v))
+        data["studies"].append({"key": row.key, "label": row.label, "yi": float(y), "vi": float(v),
+                                "ci_low": float(y) - Z95 * se, "ci_high": float(y) + Z95 * se,
+                                "weight": float(w)})  # fmt: skip
+    if len(rows) >= MIN_POOLED:
+        data.update(
+            estimate=result.estimate, ci_low=result.ci_low, ci_high=result.ci_high, pi_low=_finite(result.pi_low),
+            pi_high=_finite(result.pi_high), tau2=result.tau2, i2=result.i2, q=result.q, q_df=result.q_df,
+            q_pvalue=result.q_pvalue, df=result.ddf,
+        )  # fmt: skip
+    return data
+
+
+def analyses(studies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The main analysis (every poolable study) and, beside it, RCTs only and low risk of bias only."""
+    pairs = [(s, row_of(s)) for s in studies]
+    poolable = [(s, r) for s, r in pairs if r is not None]
+    rct = [r for s, r in poolable if s.get("design") == "rct"]
+    low = [r for s, r in poolable if (s.get("rob") or {}).get("overall") == "low"]
+    return [
+        analysis("main", "All studies with complete numbers", [r for _, r in poolable]),
+        analysis("rct", "Randomised trials only", rct),
+        analysis("low_risk", "Low risk of bias only", low),
+    ]
 
 
 def fmt(value: float) -> str:
@@ -124,89 +116,58 @@ def _size_word(g: float) -> str:
     return "large"
 
 
-def effect_words(result: MetaResult | None) -> str:
-    if result is None:
+def effect_words(a: Mapping[str, Any]) -> str:
+    k = int(a["k"])
+    if k == 0:
+        return "No study in this analysis has complete EPDS numbers for both arms, so there is no estimate."
+    if k == 1:
+        s = a["studies"][0]
         return (
-            "No study yet has complete EPDS numbers (group sizes, means and SDs) for both arms, "
-            "so nothing is pooled."
+            f"Only one study ({s['label']}) has complete numbers: its own Hedges' g is {fmt(s['yi'])} (95% CI "
+            f"{fmt(s['ci_low'])} to {fmt(s['ci_high'])}). One study cannot show how results vary between settings, "
+            "so no combined estimate is given."
         )
-    g, low, high = result.estimate, result.ci_low, result.ci_high
+    g, low, high = a["estimate"], a["ci_low"], a["ci_high"]
     direction = "lower (better)" if g < 0 else "higher (worse)"
     sure = (
         "The 95% interval does not include zero (no difference)."
         if high < 0 or low > 0
         else "The 95% interval includes zero, so the data are also compatible with no effect."
     )
-    scope = (
-        "This is one study's own result, not a pooled one."
-        if result.k == 1
-        else f"Pooled from {result.k} studies (random effects, REML, Hartung–Knapp intervals)."
-    )
     return (
-        f"Hedges' g = {fmt(g)} (95% CI {fmt(low)} to {fmt(high)}): EPDS scores {direction} with massage than "
-        f"with the comparator, a {_size_word(g)} difference by the usual rule of thumb. {sure} {scope}"
+        f"Pooled from {k} studies: Hedges' g = {fmt(g)} (95% CI {fmt(low)} to {fmt(high)}), EPDS scores {direction} "
+        f"with massage than with the comparator, a {_size_word(g)} difference by the usual rule of thumb. {sure} "
+        "Random effects (REML) with Hartung–Knapp intervals and the ad hoc correction."
     )
 
 
-def heterogeneity_words(result: MetaResult | None) -> str:
-    if result is None:
-        return ""
-    if result.k == 1:
-        return "With a single study, how much results differ between studies cannot be estimated."
-    i2 = result.i2
+def heterogeneity_words(a: Mapping[str, Any]) -> str:
+    if int(a["k"]) < MIN_POOLED:
+        return "With fewer than two studies, how much results differ between studies cannot be estimated."
+    i2 = float(a["i2"])
     if i2 < 25:
         spread = "little of the spread between studies is beyond what chance alone would give"
     elif i2 < 50:
         spread = "some of the spread between studies is beyond chance"
     elif i2 < 75:
-        spread = "much of the spread between studies is beyond chance: they disagree more than chance would"
+        spread = "much of the spread between studies is beyond chance"
     else:
         spread = "most of the spread between studies is beyond chance: they disagree substantially"
     return (
-        f"I² = {i2:.0f}% (τ² = {result.tau2:.3f}; Q = {result.q:.2f} on {result.q_df} df, "
-        f"p = {result.q_pvalue:.3f}): {spread}. "
-        f"With only {result.k} studies these measures are themselves very uncertain."
+        f"I² = {i2:.0f}% (τ² = {a['tau2']:.3f}; Q = {a['q']:.2f} on {a['q_df']} df, p = {a['q_pvalue']:.3f}): "
+        f"{spread}. With only {a['k']} studies these measures are themselves very uncertain."
     )
 
 
-def prediction_words(result: MetaResult | None) -> str:
-    if result is None or result.k == 1 or not math.isfinite(result.pi_low):
+def prediction_words(a: Mapping[str, Any]) -> str:
+    if int(a["k"]) < MIN_POOLED or a.get("pi_low") is None:
         return "A prediction interval needs at least two studies (and is only informative with many more)."
-    low, high = result.pi_low, result.pi_high
-    verdict = (
-        "so a new setting like these would be expected to see some benefit"
-        if high < 0
-        else "which includes no effect (and harm), so a new setting might see no benefit"
-    )
+    low, high = float(a["pi_low"]), float(a["pi_high"])
+    if high < 0:
+        verdict = "all of it on the side of benefit, though with few studies this interval is itself uncertain"
+    else:
+        verdict = "which includes no effect (and harm), so a new setting might see no benefit"
     return (
-        f"A new study in a setting like these would be expected to find g between {fmt(low)} and {fmt(high)} "
+        f"A new study in a setting like these might find g between {fmt(low)} and {fmt(high)} "
         f"(95% prediction interval), {verdict}."
     )
-
-
-@lru_cache(maxsize=32)
-def _forest_svg_cached(rows: tuple[PoolRow, ...]) -> str:
-    result = fit_pool(rows)
-    if result is None:
-        return ""
-    with tempfile.TemporaryDirectory() as folder:
-        title = "Infant massage vs comparator: EPDS (Hedges' g)"
-        path = result.forest(Path(folder) / "forest.svg", title=title)
-        text = path.read_text(encoding="utf-8")
-    # Inline in HTML: drop the XML declaration and DOCTYPE that precede <svg.
-    start = text.find("<svg")
-    svg = text[start:] if start >= 0 else ""
-    return re.sub(r"<!--.*?-->", "", svg, flags=re.S)
-
-
-def forest_svg(rows: Sequence[PoolRow]) -> str:
-    """The forest plot of `bondwell.stats.meta` as inline SVG text (cached: the same rows draw the same plot).
-
-    A plot that cannot be drawn is logged and left out, so that the numbers and the studies table, which
-    carry the evidence, still reach the reader; the page then says the plot is missing.
-    """
-    try:
-        return _forest_svg_cached(tuple(rows))
-    except Exception:
-        logger.exception("forest plot failed for %d studies", len(rows))
-        return ""

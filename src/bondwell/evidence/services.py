@@ -1,108 +1,194 @@
-"""Writes to the evidence tables: one function per change, each audited in its own transaction."""
+"""Writes to the review: one function per state change, each in its own transaction with its audit event."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
-from bondwell.evidence.models import EvidenceOutcome, EvidenceStudy
-from bondwell.evidence.pool import PoolRow
+from bondwell.evidence import publishing
+from bondwell.evidence.models import Decision, Extraction, Record, Resolution, Review, ReviewVersion, SearchImport
+from bondwell.evidence.review import prisma, rob2, robins_i, screening
+from bondwell.evidence.review.citations import Citation
+from bondwell.evidence.review.dedupe import Candidate, find_duplicates
+from bondwell.evidence.review.versions import changes
+from bondwell.evidence.shipped import SLUG
 
-MAX_POOLED_STUDIES = 500  # the page reads at most this many outcome rows
-
-
-def _create(user: User, data: dict[str, Any]) -> EvidenceStudy:
-    study = EvidenceStudy.objects.create(
-        key=f"user-{uuid.uuid4().hex[:12]}",
-        short_label=data["short_label"],
-        citation=data["citation"],
-        doi=data.get("doi") or "",
-        url=data.get("url") or "",
-        year=data.get("year"),
-        design=data["design"],
-        country=data.get("country") or "",
-        pnd_definition=data["pnd_definition"],
-        dose=data.get("dose") or "",
-        comparator=data["comparator"],
-        risk_of_bias=data.get("risk_of_bias") or "",
-        sources={"outcomes.0": data["source"]} if data.get("source") else {},
-        added_by_user=True,
-        added_by=user,
-    )
-    EvidenceOutcome.objects.create(
-        study=study,
-        measure="EPDS",
-        time_point=data["time_point"],
-        primary=True,
-        n_massage=data.get("n_massage"),
-        mean_massage=data.get("mean_massage"),
-        sd_massage=data.get("sd_massage"),
-        n_control=data.get("n_control"),
-        mean_control=data.get("mean_control"),
-        sd_control=data.get("sd_control"),
-        not_poolable_reason=data.get("not_poolable_reason") or "",
-        source=data.get("source") or "",
-    )
-    return study
+STAGE_STATE = {screening.TITLE_ABSTRACT: prisma.SCREENING, screening.FULL_TEXT: prisma.FULL_TEXT}
 
 
-def do_add_study(request: HttpRequest, data: dict[str, Any]) -> EvidenceStudy:
-    """Add one researcher-entered study (validated by StudyForm) and record who added it."""
+class ReviewError(ValueError):
+    """A change the review's rules do not allow; the message says why in plain words."""
+
+
+def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
+    return user
+
+
+def shipped_review() -> Review:
+    return Review.objects.get(slug=SLUG)
+
+
+def latest_version(review: Review) -> ReviewVersion | None:
+    return ReviewVersion.objects.filter(review=review).order_by("-number").first()
+
+
+def _candidate(key: int, c: Citation | Record) -> Candidate:
+    authors = c.authors if isinstance(c, Citation) else list(c.authors or [])
+    return Candidate(key, c.title, c.year, str(authors[0]) if authors else "", c.doi)
+
+
+def do_import(request: HttpRequest, review: Review, source: str, filename: str, fmt: str,
+              citations: list[Citation]) -> SearchImport:  # fmt: skip
+    """Add a parsed search-results file (already refused whole if malformed); mark duplicates before screening."""
     with transaction.atomic():
-        study = _create(user, data)
-        audit(request, "create:evidence-study", obj=study, detail=study.short_label)
-    return study
+        existing = list(Record.objects.filter(review=review).exclude(state=prisma.DUPLICATE))
+        matches = {
+            m.key: m
+            for m in find_duplicates(
+                [_candidate(r.pk, r) for r in existing], [_candidate(-(i + 1), c) for i, c in enumerate(citations)]
+            )
+        }
+        search = SearchImport.objects.create(review=review, source=source, filename=filename[:200], file_format=fmt,
+                                             records=len(citations), duplicates=len(matches),
+                                             imported_by=_user(request))  # fmt: skip
+        created: dict[int, Record] = {}
+        for i, c in enumerate(citations):
+            match = matches.get(-(i + 1))
+            original: Record | None = None
+            if match is not None:
+                original = created.get(match.duplicate_of) if match.duplicate_of < 0 else existing_by(existing, match)
+            record = Record.objects.create(
+                review=review, search=search, source=source, key=f"rec-{uuid.uuid4().hex[:12]}", title=c.title,
+                authors=list(c.authors), year=c.year, journal=c.journal[:300], doi=c.doi, pmid=c.pmid,
+                abstract=c.abstract, state=prisma.DUPLICATE if match else prisma.SCREENING,
+                state_reason=match.reason if match else "", duplicate_of=original,
+            )  # fmt: skip
+            created[-(i + 1)] = record
+        audit(request, "import:evidence-records", obj=search,
+              detail=f"{source}: {len(citations)} records, {len(matches)} duplicates")  # fmt: skip
+    return search
 
 
-def do_import_studies(request: HttpRequest, rows: Sequence[dict[str, Any]]) -> list[EvidenceStudy]:
-    """Add every row of a validated CSV, all or nothing."""
-    user = request.user
-    assert isinstance(user, User)
+def existing_by(existing: list[Record], match: Any) -> Record | None:
+    return next((r for r in existing if r.pk == match.duplicate_of), None)
+
+
+def _apply(record: Record, stage: str) -> None:
+    votes = [screening.Vote(d.reviewer_id, d.include, d.reason) for d in record.decisions.filter(stage=stage)]
+    settled = record.resolutions.filter(stage=stage).first()
+    resolution = screening.Vote(settled.resolved_by_id, settled.include, settled.reason) if settled else None
+    result = screening.outcome(votes, resolution)
+    if result.status == screening.Status.INCLUDE:
+        record.state = prisma.FULL_TEXT if stage == screening.TITLE_ABSTRACT else prisma.INCLUDED
+        record.state_reason = ""
+    elif result.status == screening.Status.EXCLUDE:
+        record.state = prisma.TA_EXCLUDED if stage == screening.TITLE_ABSTRACT else prisma.FT_EXCLUDED
+        record.state_reason = result.reason
+    record.save(update_fields=["state", "state_reason"])
+
+
+def stage_status(record: Record, stage: str) -> screening.Status:
+    votes = [screening.Vote(d.reviewer_id, d.include, d.reason) for d in record.decisions.all() if d.stage == stage]
+    return screening.outcome(votes).status
+
+
+def do_decide(request: HttpRequest, record: Record, stage: str, include: bool, reason: str) -> None:
+    """One reviewer's independent decision; the record moves on when two reviewers agree."""
+    vote = screening.Vote(_user(request).pk, include, reason.strip())
+    screening.check_vote(vote)
     with transaction.atomic():
-        studies = [_create(user, data) for data in rows]
-        audit(request, "import:evidence-studies", detail=f"{len(studies)} studies")
-    return studies
+        record = Record.objects.select_for_update().get(pk=record.pk)
+        if record.state != STAGE_STATE[stage]:
+            raise ReviewError("This record is no longer at this stage of screening.")
+        Decision.objects.update_or_create(record=record, stage=stage, reviewer=_user(request),
+                                          defaults={"include": include, "reason": vote.reason})  # fmt: skip
+        _apply(record, stage)
+        audit(request, f"screen:{stage}", obj=record, detail=f"{'include' if include else 'exclude'} {vote.reason}")
 
 
-def do_remove_study(request: HttpRequest, study: EvidenceStudy) -> None:
-    """Remove a researcher-added study (shipped studies are changed only through studies.yaml)."""
-    if not study.added_by_user:
-        raise ValueError("shipped studies cannot be removed from the page")
+def do_resolve(request: HttpRequest, record: Record, stage: str, include: bool, reason: str) -> None:
+    """Settle a disagreement between the two reviewers (an exclusion still needs its reason)."""
+    screening.check_vote(screening.Vote(_user(request).pk, include, reason))
     with transaction.atomic():
-        audit(request, "delete:evidence-study", obj=study, detail=f"{study.key} {study.short_label}")
-        study.delete()
+        record = Record.objects.select_for_update().get(pk=record.pk)
+        if record.state != STAGE_STATE[stage] or stage_status(record, stage) != screening.Status.CONFLICT:
+            raise ReviewError("There is no disagreement to resolve on this record.")
+        Resolution.objects.create(record=record, stage=stage, include=include, reason=reason.strip(),
+                                  resolved_by=_user(request))  # fmt: skip
+        _apply(record, stage)
+        audit(request, f"resolve:{stage}", obj=record, detail=f"{'include' if include else 'exclude'} {reason}")
 
 
-def primary_outcomes() -> list[EvidenceOutcome]:
-    """The primary outcome row of every study, bounded, in the order the page lists them."""
-    rows = (
-        EvidenceOutcome.objects.filter(primary=True)
-        .select_related("study", "study__added_by")
-        .order_by("study__added_by_user", F("study__year").asc(nulls_last=True), "study__short_label", "id")
-    )
-    return list(rows[:MAX_POOLED_STUDIES])
+def do_extract(request: HttpRequest, record: Record, data: Mapping[str, Any]) -> bool:
+    """Save this reviewer's extraction; when two reviewers' extractions match, they become the agreed data."""
+    if record.state != prisma.INCLUDED:
+        raise ReviewError("Only included studies are extracted.")
+    with transaction.atomic():
+        Extraction.objects.update_or_create(record=record, reviewer=_user(request), defaults={"data": dict(data)})
+        both = list(Extraction.objects.filter(record=record).order_by("saved_at", "id")[:2])
+        agreed = len(both) == 2 and not screening.differences(both[0].data, both[1].data)
+        if agreed:
+            record.agreed = dict(data)
+            record.save(update_fields=["agreed"])
+        audit(request, "extract:evidence-record", obj=record, detail="agreed" if agreed else "saved")
+    return agreed
 
 
-def _pool_row(o: EvidenceOutcome) -> PoolRow | None:
-    n1, m1, s1 = o.n_massage, o.mean_massage, o.sd_massage
-    n2, m2, s2 = o.n_control, o.mean_control, o.sd_control
-    if not o.poolable or n1 is None or m1 is None or s1 is None or n2 is None or m2 is None or s2 is None:
-        return None
-    return PoolRow(
-        key=o.study.key, label=o.study.short_label, n_massage=n1, mean_massage=m1, sd_massage=s1,
-        n_control=n2, mean_control=m2, sd_control=s2,
-    )  # fmt: skip
+def do_agree(request: HttpRequest, record: Record, data: Mapping[str, Any]) -> None:
+    """Settle the differences between two extractions with the values both reviewers accept."""
+    if Extraction.objects.filter(record=record).count() < screening.REVIEWERS_NEEDED:
+        raise ReviewError("Two reviewers must extract this study before the data can be agreed.")
+    with transaction.atomic():
+        record.agreed = dict(data)
+        record.save(update_fields=["agreed"])
+        audit(request, "agree:evidence-extraction", obj=record)
 
 
-def pool_rows(outcomes: Sequence[EvidenceOutcome]) -> list[PoolRow]:
-    """The rows that enter the pool: primary EPDS outcomes with all six numbers and no reason to exclude."""
-    return [row for row in map(_pool_row, outcomes) if row is not None]
+def judge(tool: str, answers: Mapping[str, str], assessor: Mapping[str, str] | None = None) -> dict[str, Any]:
+    if tool == "rob2":
+        result = rob2.assess(answers)
+        return {"tool": tool, "answers": dict(answers), "domains": {k: str(v) for k, v in result.domains.items()},
+                "overall": str(result.overall)}  # fmt: skip
+    found = robins_i.assess(answers, assessor)
+    return {"tool": tool, "answers": dict(answers), "assessor": dict(assessor or {}),
+            "domains": {k: (str(v) if v else None) for k, v in found.domains.items()},
+            "overall": str(found.overall) if found.overall else None}  # fmt: skip
+
+
+def do_judge_rob(request: HttpRequest, record: Record, tool: str, answers: Mapping[str, str],
+                 assessor: Mapping[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
+    """Risk of bias from the signalling answers (RoB 2 for randomised trials, ROBINS-I otherwise)."""
+    result = judge(tool, answers, assessor)
+    result["by"] = _user(request).full_name or _user(request).email
+    with transaction.atomic():
+        record.rob = result
+        record.save(update_fields=["rob"])
+        audit(request, "rob:evidence-record", obj=record, detail=f"{tool} {result['overall']}")
+    return result
+
+
+def draft_snapshot(review: Review) -> dict[str, Any]:
+    info = {"slug": review.slug, "title": review.title, "question": review.question}
+    return publishing.snapshot(info, Record.objects.filter(review=review).order_by("id"))
+
+
+def do_publish(request: HttpRequest, review: Review, note: str) -> ReviewVersion:
+    """Freeze the review as its next dated version; the public page shows it from now on."""
+    with transaction.atomic():
+        Review.objects.select_for_update().get(pk=review.pk)
+        content = draft_snapshot(review)
+        previous = latest_version(review)
+        version = ReviewVersion.objects.create(
+            review=review, number=(previous.number + 1) if previous else 1, published_by=_user(request),
+            note=note.strip(), snapshot=content, changes=changes(previous.snapshot if previous else None, content),
+        )  # fmt: skip
+        audit(request, "publish:evidence-review", obj=version, detail=f"version {version.number}")
+    return version

@@ -1,6 +1,7 @@
-"""Copy the shipped evidence file into the database, idempotently (insert new keys, refresh existing ones).
+"""The shipped evidence base (data/studies.yaml) as the shipped review's records and first published version.
 
-Called by the data migration and by `bondwell evidence sync`. Studies added by researchers are never touched.
+Called by the data migration with its historical models. Studies in the file that did not select mothers
+with postnatal depression are recorded as considered and excluded, like the `excluded:` list of the file.
 """
 
 from __future__ import annotations
@@ -10,83 +11,75 @@ from typing import Any
 from django.db import transaction
 
 from bondwell.evidence.data import EvidenceBase, PublishedStudy, load_evidence
+from bondwell.evidence.publishing import snapshot
+from bondwell.evidence.review import prisma
+from bondwell.evidence.review.changes_text import FIRST_VERSION_NOTE
+from bondwell.evidence.review.versions import changes
+
+SLUG = "infant-massage-pnd"
+TITLE = "Mother-led infant massage for postnatal depression"
+QUESTION = (
+    "In mothers with postnatal depression, does mother-led infant massage, compared with routine care or another "
+    "support, lower depression scores (EPDS)?"
+)
+SOURCE = "Shipped evidence base (abstracts, registry records, Cochrane 2013 table)"
+NOT_PND = {
+    "nct06475885": "Mothers not selected for postnatal depression",
+    "nct05813782": "Mothers not selected for postnatal depression",
+}
 
 
-def _dose_text(study: PublishedStudy) -> str:
-    return study.dose.description
+def review_info() -> dict[str, str]:
+    return {"slug": SLUG, "title": TITLE, "question": QUESTION}
 
 
-def _risk_of_bias_text(study: PublishedStudy) -> str:
+def study_data(study: PublishedStudy) -> dict[str, Any]:
+    outcome = study.primary_outcome
+    prefix = "outcomes.0."
+    sources = "; ".join(sorted({t for p, t in study.sources.items() if p.startswith(prefix)}))
     rob = study.risk_of_bias
-    parts = [f"Geary 2023: {rob.geary_2023}" if rob.geary_2023 else "Geary 2023: not available to us"]
-    if rob.other:
-        parts.append(rob.other)
-    return " ".join(parts)
-
-
-def _study_fields(study: PublishedStudy) -> dict[str, Any]:
+    note = " ".join(x for x in (rob.other, rob.note) if x)
+    inclusion = {"unverified": "whether Geary 2023 included it is not verified", "no": "not in Geary 2023"}
     return {
-        "short_label": study.short,
-        "citation": study.citation,
-        "doi": study.doi or "",
-        "url": study.url or "",
-        "year": study.year,
-        "design": study.design,
-        "country": study.country or "",
-        "population": study.population,
-        "pnd_definition": study.pnd_definition,
-        "dose": _dose_text(study),
-        "comparator": study.comparator,
-        "review_inclusion": study.in_geary_2023,
-        "risk_of_bias": _risk_of_bias_text(study),
-        "sources": dict(study.sources),
-        "added_by_user": False,
-        "added_by": None,
-    }
+        "label": study.short, "citation": study.citation, "link": study.link or "", "year": study.year,
+        "design": study.design, "country": study.country or "", "population": study.population,
+        "pnd_definition": study.pnd_definition, "dose": study.dose.description, "comparator": study.comparator,
+        "time_point": outcome.time_point,
+        "n_massage": outcome.massage.n, "mean_massage": outcome.massage.mean, "sd_massage": outcome.massage.sd,
+        "n_control": outcome.control.n, "mean_control": outcome.control.mean, "sd_control": outcome.control.sd,
+        "source": sources, "not_poolable_reason": outcome.not_poolable_reason or "",
+        "reported_result": outcome.reported_result or "", "rob_note": note,
+        "geary_2023": inclusion.get(study.in_geary_2023, ""), "sources": dict(study.sources),
+    }  # fmt: skip
 
 
-def _outcome_source(study: PublishedStudy, index: int) -> str:
-    prefix = f"outcomes.{index}."
-    cited = sorted({text for path, text in study.sources.items() if path.startswith(prefix)})
-    return "; ".join(cited)
-
-
-def sync_shipped_studies(study_model: Any, outcome_model: Any, evidence: EvidenceBase | None = None) -> int:
-    """Upsert every shipped study and replace its outcome rows; return how many studies were synced.
-
-    Takes the model classes so that the data migration can pass its historical models.
-    """
+def load_shipped_review(review_model: Any, record_model: Any, version_model: Any,
+                        evidence: EvidenceBase | None = None) -> Any:  # fmt: skip
+    """Create the shipped review, its records and version 1 (idempotent: does nothing if it exists)."""
     evidence = evidence or load_evidence()
     with transaction.atomic():
+        review, created = review_model.objects.get_or_create(slug=SLUG, defaults={"title": TITLE, "question": QUESTION})
+        if not created and version_model.objects.filter(review=review).exists():
+            return review
         for study in evidence.studies:
-            # Only the fields the given (possibly historical) model has, so old migrations keep working.
-            known = {f.name for f in study_model._meta.get_fields()}
-            fields = {name: value for name, value in _study_fields(study).items() if name in known}
-            row, _ = study_model.objects.update_or_create(key=study.key, defaults=fields)
-            outcome_model.objects.filter(study=row).delete()
-            outcome_model.objects.bulk_create(
-                outcome_model(
-                    study=row,
-                    measure=outcome.measure,
-                    time_point=outcome.time_point,
-                    primary=outcome.primary,
-                    n_massage=outcome.massage.n,
-                    mean_massage=outcome.massage.mean,
-                    sd_massage=outcome.massage.sd,
-                    n_control=outcome.control.n,
-                    mean_control=outcome.control.mean,
-                    sd_control=outcome.control.sd,
-                    reported_result=outcome.reported_result or "",
-                    not_poolable_reason=outcome.not_poolable_reason or "",
-                    source=_outcome_source(study, i),
-                )
-                for i, outcome in enumerate(study.outcomes)
-            )
-    return len(evidence.studies)
-
-
-def sync() -> int:
-    """Sync with the current models (for the CLI and tests)."""
-    from bondwell.evidence.models import EvidenceOutcome, EvidenceStudy
-
-    return sync_shipped_studies(EvidenceStudy, EvidenceOutcome)
+            data = study_data(study)
+            excluded = NOT_PND.get(study.key)
+            record_model.objects.create(
+                review=review, source=SOURCE, key=study.key, title=study.citation, year=study.year,
+                doi=study.doi or "", pmid=str(study.pmid or ""),
+                state=prisma.FT_EXCLUDED if excluded else prisma.INCLUDED, state_reason=excluded or "",
+                agreed={**data, "detail": data["pnd_definition"], "source": data["source"] or "registry record"}
+                if excluded else data,
+            )  # fmt: skip
+        for item in evidence.excluded:
+            record_model.objects.create(
+                review=review, source=SOURCE, key=item.key, title=item.citation, year=item.year,
+                state=prisma.FT_EXCLUDED, state_reason=item.reason,
+                agreed={"label": item.short, "citation": item.citation, "link": item.link, "detail": item.detail,
+                        "source": item.source},
+            )  # fmt: skip
+        content = snapshot(review_info(), record_model.objects.filter(review=review).order_by("id"))
+        version_model.objects.create(
+            review=review, number=1, note=FIRST_VERSION_NOTE, snapshot=content, changes=changes(None, content)
+        )
+    return review

@@ -148,10 +148,25 @@ class Review:
 
 
 @dataclass(frozen=True)
+class ExcludedStudy:
+    """A study considered for the review and excluded, with the reason and where that was read."""
+
+    key: str
+    short: str
+    citation: str
+    link: str
+    year: int | None
+    reason: str
+    detail: str
+    source: str
+
+
+@dataclass(frozen=True)
 class EvidenceBase:
     review: Review
     limits: tuple[Limit, ...]
     studies: tuple[PublishedStudy, ...]
+    excluded: tuple[ExcludedStudy, ...] = ()
 
     @property
     def poolable(self) -> tuple[PublishedStudy, ...]:
@@ -188,7 +203,29 @@ def parse_evidence(raw: Any) -> EvidenceBase:
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:
         raise EvidenceDataError(f"studies: duplicate keys {duplicates}")
-    return EvidenceBase(review=review, limits=limits, studies=studies)
+    excluded = tuple(_excluded(item, i) for i, item in enumerate(doc.get("excluded") or []))
+    keys += [e.key for e in excluded]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        raise EvidenceDataError(f"excluded: keys {duplicates} are used twice")
+    return EvidenceBase(review=review, limits=limits, studies=studies, excluded=excluded)
+
+
+def _excluded(raw: Any, index: int) -> ExcludedStudy:
+    where = f"excluded[{index}]"
+    item = _mapping(raw, where)
+    key = _text(item, "key", where)
+    if not _KEY.match(key):
+        raise EvidenceDataError(f"{where}.key: {key!r} must be lower-case letters, digits and _")
+    doi = _doi(item.get("doi"), where, required=False)
+    link = f"https://doi.org/{doi}" if doi else (_optional_text(item.get("url")) or "")
+    if not link:
+        raise EvidenceDataError(f"{where}: needs a doi or a url")
+    return ExcludedStudy(
+        key=key, short=_text(item, "short", where), citation=_text(item, "citation", where), link=link,
+        year=_int(item.get("year"), f"{where}.year"), reason=_text(item, "reason", where),
+        detail=_text(item, "detail", where), source=_text(item, "source", where),
+    )  # fmt: skip
 
 
 def _review(raw: Mapping[str, Any]) -> Review:

@@ -1,20 +1,9 @@
-"""Load the shipped studies (data/studies.yaml) into the tables; re-run later with `bondwell evidence sync`."""
-
-from typing import Any
+"""Formerly loaded the shipped studies into EvidenceStudy; those tables are replaced by the review in 0003
+and the shipped evidence base is now loaded as the shipped review's first version by 0004."""
 
 from django.db import migrations
 
 
-def load(apps: Any, schema_editor: Any) -> None:
-    from bondwell.evidence.shipped import sync_shipped_studies
-
-    sync_shipped_studies(apps.get_model("evidence", "EvidenceStudy"), apps.get_model("evidence", "EvidenceOutcome"))
-
-
-def unload(apps: Any, schema_editor: Any) -> None:
-    apps.get_model("evidence", "EvidenceStudy").objects.filter(added_by_user=False).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("evidence", "0001_initial")]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]
