@@ -104,6 +104,24 @@ class Client:
         )
         if status != 302 or response.getheader("Location") != "/":
             raise SystemExit(f"login of {email} failed ({status})")
+        if email.startswith("clinician"):
+            self.pass_second_step(email)
+
+    def pass_second_step(self, email: str) -> None:
+        import pyotp
+
+        from bondwell.mfa.demo import DEMO_TOTP_KEY
+
+        status, _, page = self.request("GET", "/mfa/verify/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if status != 200 or token is None:
+            raise SystemExit(f"the second-step page answered {status}")
+        status, _, _ = self.request(
+            "POST", "/mfa/verify/",
+            {"code": pyotp.TOTP(DEMO_TOTP_KEY).now(), "csrfmiddlewaretoken": token.group(1).decode()},
+        )
+        if status != 302:
+            raise SystemExit(f"second step of {email} failed ({status})")
 
 
 def free_port() -> int:
@@ -135,10 +153,13 @@ from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 call_command("collectstatic", interactive=False, verbosity=0)
 from bondwell.accounts.models import Mother, Site, User
+from bondwell.mfa.demo import demo_key_hex
+from bondwell.mfa.services import enrol_demo_totp
 site = Site.objects.create(name="Bench site", slug="bench", country="AU", is_synthetic=True)
 for i in range({clinicians}):
-    User.objects.create_user(f"clinician{{i}}@bench.test", "{password}", full_name=f"Clinician {{i}}",
-                             role="clinician", site=site, is_synthetic=True)
+    clinician = User.objects.create_user(f"clinician{{i}}@bench.test", "{password}", full_name=f"Clinician {{i}}",
+                                         role="clinician", site=site, is_synthetic=True)
+    enrol_demo_totp(clinician, demo_key_hex())  # staff pass a second factor: the demo's authenticator key
 for i in range({mothers}):
     user = User.objects.create_user(f"mother{{i}}@bench.test", "{password}", full_name=f"Mother {{i}}",
                                     role="mother", site=site, is_synthetic=True)

@@ -66,6 +66,7 @@ _CAPABILITY_COMMANDS: list[str] = [
     "bondwell.stats.meta.commands",
     "bondwell.evidence.commands",
     "bondwell.ops.commands",
+    "bondwell.mfa.commands",
     "bondwell.api.commands",
 ]
 

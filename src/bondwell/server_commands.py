@@ -64,6 +64,9 @@ def _print_welcome(host: str, port: int) -> None:
         out.print(f"Demo logins (synthetic data only) — every password is {password}:", soft_wrap=True)
         for login in logins:
             out.print(f"  {login.role:<24} {login.email:<32} {login.site}", soft_wrap=True, highlight=False)
+        from bondwell.mfa.demo import note
+
+        out.print(note(), soft_wrap=True, highlight=False)
         out.print()
 
 
@@ -110,6 +113,9 @@ def demo(
             typer.confirm("This deletes everything in the database and loads the demo. Continue?", abort=True)
         demo_module.load(reset=True)
     out.print(f"Demo loaded: {len(demo_module.demo_logins())} demo logins (all synthetic).")
+    from bondwell.mfa.demo import note
+
+    out.print(note(), soft_wrap=True, highlight=False)
 
 
 def createuser(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from typing import Any
 
@@ -22,8 +23,8 @@ def _events(world: Any, n: int = 5) -> list[AuditEvent]:
 
 def test_each_event_carries_the_hash_of_the_one_before(world: Any) -> None:
     events = _events(world)
-    assert events[0].prev_hash == audit_chain.GENESIS or events[0].prev_hash
-    for before, after in zip(events, events[1:], strict=False):
+    assert events[0].prev_hash == audit_chain.GENESIS
+    for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
         assert len(after.hash) == 64
     report = audit_chain.verify()

@@ -97,7 +97,8 @@ def restore(
     except BackupError as error:
         raise _fail(str(error)) from None
     for table, (expected, found) in sorted(report.mismatched.items()):
-        err.print(f"[red]{table}: {found} rows restored, the backup had {expected}[/red]", highlight=False, soft_wrap=True)
+        err.print(f"[red]{table}: {found} rows restored, the backup had {expected}[/red]", highlight=False,
+                  soft_wrap=True)
     if not report.audit_ok:
         err.print(f"[red]audit chain: {report.audit_problem}[/red]", highlight=False, soft_wrap=True)
     if not report.ok:

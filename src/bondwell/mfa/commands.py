@@ -1,0 +1,16 @@
+"""`bondwell demo-code`: the code the demo staff's authenticator would show now."""
+
+from __future__ import annotations
+
+import typer
+
+
+def demo_code() -> None:
+    """Print the current second-factor code for demo staff (their key is public; real accounts never use it)."""
+    from bondwell.mfa.demo import current_code
+
+    typer.echo(current_code())
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo-code")(demo_code)
