@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bondwell.accounts.models import AuditEvent, Mother
+from bondwell.pathway.services import release_result
 from bondwell.progress import checklist, series, services
 from bondwell.progress.models import Observation
 from bondwell.screening.models import ScheduledQuestionnaire
@@ -27,8 +28,9 @@ def test_a_mother_sees_her_own_scores_and_kind_words(cohort: Any, client_as: Any
     world = cohort.world
     clinician = world.users["clinician"]
     start = timezone.localdate() - timedelta(days=60)
-    _epds(world.mother_a, start, 16, clinician)
-    _epds(world.mother_a, start + timedelta(days=40), 9, clinician)
+    for day, total in ((start, 16), (start + timedelta(days=40), 9)):
+        # Entered from paper: she sees them once her clinician releases them.
+        release_result(_epds(world.mother_a, day, total, clinician), by=clinician)
     page = client_as(world.users["mother"]).get(reverse("progress-mine")).content.decode()
     assert "come down from 16 to 9" in page
     assert '<svg role="img" aria-label="Your EPDS scores over time"' in page

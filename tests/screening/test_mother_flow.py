@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from bondwell.accounts.models import Country
+from bondwell.pathway.services import release_result
 from bondwell.screening.models import Assessment, Draft, RiskAlert, SiteCrisisContact
 from tests.screening.helpers import EPDS_SELF_HARM, PHQ9_CALM, paper
 
@@ -103,6 +104,7 @@ def test_her_result_with_a_risk_flag_shows_support_with_her_countrys_contacts(wo
     world.site_a.country = Country.UNITED_KINGDOM
     world.site_a.save()
     assessment = paper(world.mother_a, world.users["clinician"], {**PHQ9_CALM, "q9": 3})
+    release_result(assessment, by=world.users["clinician"])  # entered from paper: she sees it once released
     page = client_as(world.users["mother"]).get(reverse("screening-result", kwargs={"assessment_id": assessment.pk}))
     text = page.content.decode()
     assert "Support is here for you" in text
@@ -113,14 +115,17 @@ def test_her_result_with_a_risk_flag_shows_support_with_her_countrys_contacts(wo
     assert "depression" not in never_a_diagnosis
 
 
-def test_a_sites_own_crisis_contacts_replace_the_defaults(world: Any, client_as: Any) -> None:
-    SiteCrisisContact.objects.create(site=world.site_a, name="Harbour perinatal on call", phone="02 5550 1234")
+def test_a_sites_own_crisis_contacts_are_added_after_the_national_lines(world: Any, client_as: Any) -> None:
+    SiteCrisisContact.objects.create(
+        site=world.site_a, name="Harbour perinatal on call", phone="02 5550 1234", open_24_7=True
+    )
     assessment = paper(world.mother_a, world.users["clinician"], {**PHQ9_CALM, "q9": 1})
+    release_result(assessment, by=world.users["clinician"])
     text = client_as(world.users["mother"]).get(
         reverse("screening-result", kwargs={"assessment_id": assessment.pk})
     ).content.decode()
     assert "02 5550 1234" in text
-    assert "13 11 14" not in text
+    assert text.index('href="tel:000"') < text.index('href="tel:131114"') < text.index('href="tel:0255501234"')
 
 
 def test_her_home_shows_what_is_due(world: Any, client_as: Any) -> None:

@@ -34,14 +34,18 @@ def test_a_self_harm_window_cannot_be_switched_off(world: Any, client_as: Any) -
     assert acknowledge_window("self_harm", world.site_a, timezone.now()) > timezone.now()
 
 
-def test_her_own_crisis_contacts_replace_the_defaults_and_can_be_removed(world: Any, client_as: Any) -> None:
+def test_her_own_crisis_contacts_are_added_to_the_national_lines_and_can_be_removed(
+    world: Any, client_as: Any
+) -> None:
     client = client_as(world.users["site_lead"])
-    data = {"part": "contact", "name": "Local on-call", "phone": "02 5550 0000", "when": "24 hours", "order": "0"}
+    data = {"part": "contact", "name": "Local on-call", "phone": "02 5550 0000", "open_24_7": "on", "order": "0"}
     client.post(reverse("screening-settings"), data)
-    assert [c.phone for c in crisis_contacts(world.site_a)] == ["02 5550 0000"]
+    shown = [c.phone for c in crisis_contacts(world.site_a)]
+    assert shown[:2] == ["000", "13 11 14"], "the national lines stay first"
+    assert "02 5550 0000" in shown
     contact = SiteCrisisContact.objects.get()
     client.post(reverse("screening-settings"), {"part": "remove", "contact": str(contact.pk)})
     assert "000" in {c.phone for c in crisis_contacts(world.site_a)}
-    other_site = SiteCrisisContact.objects.create(site=world.site_b, name="B", phone="1")
+    other_site = SiteCrisisContact.objects.create(site=world.site_b, name="B", phone="999", open_24_7=True)
     client.post(reverse("screening-settings"), {"part": "remove", "contact": str(other_site.pk)})
     assert SiteCrisisContact.objects.filter(pk=other_site.pk).exists(), "another site's contact is not hers"

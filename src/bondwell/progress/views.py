@@ -15,11 +15,14 @@ from django.utils import timezone
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record, require_role
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.pathway.services import visible_to_mother
 from bondwell.programme.models import Booking, ClassSession, Course
 from bondwell.progress import charts, checklist, dashboard, series, services
 from bondwell.progress.forms import DashboardFilterForm, ObservationForm, SchedulePbqForm
 from bondwell.progress.models import Observation
-from bondwell.screening.models import ScheduledQuestionnaire
+from bondwell.progress.series import MAX_ROWS
+from bondwell.screening.models import Assessment, ScheduledQuestionnaire
+from bondwell.screening.presenters import risk_open
 from bondwell.screening.safety import load_instrument
 from bondwell.stats.dose_response import OBSERVATIONAL_NOTE
 from bondwell.stats.trial import EPDS_CUTOFF
@@ -65,10 +68,15 @@ def _progress_context(mother: Mother, *, for_mother: bool) -> dict[str, Any]:
     }
 
 
-def _encouragement(epds: list[series.ScorePoint], weeks: list[series.PracticeWeek]) -> list[str]:
-    """Kind words from her own data: notice what went well, never warn (her clinician handles concerns)."""
+def _encouragement(
+    epds: list[series.ScorePoint], weeks: list[series.PracticeWeek], *, praise: bool = True
+) -> list[str]:
+    """Kind words from her own data: notice what went well, never warn (her clinician handles concerns).
+
+    A fall is praised only when `praise` holds: her latest answers are this EPDS and nothing is open about her.
+    """
     words = []
-    if len(epds) >= 2 and epds[-1].total < epds[0].total:
+    if praise and len(epds) >= 2 and epds[-1].total < epds[0].total:
         words.append(f"Your score has come down from {epds[0].total} to {epds[-1].total} since "
                      f"{epds[0].answered_on:%-d %B %Y}. That is worth noticing.")
     elif len(epds) >= 2:
@@ -84,13 +92,58 @@ def _encouragement(epds: list[series.ScorePoint], weeks: list[series.PracticeWee
 
 # ---- the mother ------------------------------------------------------------------------------------------
 
+MY_RESULTS = 50
+
+
+def _mother_context(mother: Mother) -> dict[str, Any]:
+    """Her page: only results she may see (paper ones once released), every questionnaire she answered, most
+    recent first, and kind words that never praise a fall across questionnaires or while a risk is open."""
+    context = _progress_context(mother, for_mother=True)
+    visible = visible_to_mother(Assessment.objects.current().filter(mother=mother))
+    visible_ids = set(visible.values_list("id", flat=True)[:MAX_ROWS])
+    epds = [p for p in context["epds"] if p.assessment_id in visible_ids]
+    pbq = [p for p in context["pbq"] if p.assessment_id in visible_ids]
+    if len(epds) != len(context["epds"]):
+        context["epds"] = epds
+        context["epds_chart"] = charts.score_chart(
+            epds, context["epds_bands"], courses=context["courses"], y_max=30, title="Your EPDS scores over time"
+        ) if epds else ""
+    if len(pbq) != len(context["pbq"]):
+        # Results entered from paper reach her only once her clinician has released them.
+        context["pbq"] = pbq
+        context["pbq_chart"] = charts.score_chart(
+            pbq, load_instrument("pbq", mother.site).bands, y_max=60, cutoff=PBQ_CUTOFF,
+            title="Your bonding questionnaire (PBQ) over time",
+        ) if pbq else ""
+    results = list(visible.order_by("-answered_on", "-submitted_at", "-id")[:MY_RESULTS])
+    context["results"] = [_result_row(a) for a in results]
+    latest = results[0] if results else None
+    held_back = risk_open(mother) or bool(latest and latest.flags)
+    praise_ok = (
+        not held_back and latest is not None and latest.instrument == "epds"
+        and bool(context["epds"]) and context["epds"][-1].assessment_id == latest.pk
+    )
+    context["encouragement"] = _encouragement(context["epds"], context["weeks"], praise=praise_ok)
+    if held_back:
+        context["encouragement"].insert(
+            0, "Your care team is following up on your recent answers. If you feel unsafe at any time, use the "
+            "numbers on your questionnaire result page, or call your local emergency number.",
+        )
+    return context
+
+
+def _result_row(assessment: Assessment) -> dict[str, Any]:
+    definition = load_instrument(assessment.instrument, assessment.mother.site)
+    label = next((b.label for b in definition.bands if b.key == assessment.band_key), "No overall score")
+    return {"assessment": assessment, "title": definition.title, "label": label}
+
 
 @require_role(Role.MOTHER)
 def my_progress(request: HttpRequest) -> HttpResponse:
     mother = own_mother_record(request)
     audit(request, "view:own-progress", mother=mother)
-    context = _progress_context(mother, for_mother=True)
-    context.update(title="My progress", encouragement=_encouragement(context["epds"], context["weeks"]))
+    context = _mother_context(mother)
+    context.update(title="My progress")
     return render(request, "progress/mine.html", context)
 
 
@@ -98,9 +151,8 @@ def my_progress(request: HttpRequest) -> HttpResponse:
 def my_summary(request: HttpRequest) -> HttpResponse:
     mother = own_mother_record(request)
     audit(request, "view:own-progress-summary", mother=mother)
-    context = _progress_context(mother, for_mother=True)
-    context.update(title="My progress summary", today=timezone.localdate(),
-                   encouragement=_encouragement(context["epds"], context["weeks"]))
+    context = _mother_context(mother)
+    context.update(title="My progress summary", today=timezone.localdate())
     return render(request, "progress/summary.html", context)
 
 

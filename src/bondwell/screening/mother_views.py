@@ -15,12 +15,14 @@ from bondwell.accounts.access import audit, own_mother_record, require_role
 from bondwell.accounts.models import Mother
 from bondwell.accounts.roles import Role
 from bondwell.instruments import Instrument, Item
+from bondwell.pathway.promises import immediate_lines
+from bondwell.pathway.services import visible_to_mother
 from bondwell.screening import services
+from bondwell.screening.crisis import contacts_for
 from bondwell.screening.models import Assessment, Draft, ScheduledQuestionnaire
-from bondwell.screening.presenters import option_label, question_text, read
+from bondwell.screening.presenters import mother_result, option_label, question_text
 from bondwell.screening.safety import (
     answerable_by_mother,
-    crisis_contacts,
     due_for_mother,
     load_instrument,
     mother_instrument,
@@ -40,7 +42,9 @@ def my_questionnaires(request: HttpRequest) -> HttpResponse:
     mother = own_mother_record(request)
     due = due_for_mother(mother, 20)
     drafts = Draft.objects.filter(mother=mother, submitted_at__isnull=True).order_by("-updated_at")[:5]
-    results = Assessment.objects.current().filter(mother=mother).order_by("-answered_on", "-id")[:10]
+    results = visible_to_mother(Assessment.objects.current().filter(mother=mother)).order_by(
+        "-answered_on", "-id"
+    )[:10]
     audit(request, "view:own-questionnaires", mother=mother)
     return render(
         request,
@@ -77,13 +81,12 @@ def start(request: HttpRequest, instrument: str) -> HttpResponse:
 @require_role(Role.MOTHER)
 def answer(request: HttpRequest, draft_id: int) -> HttpResponse:
     mother, draft = _own_draft(request, draft_id)
-    if draft.submitted_at is not None:
-        done = Assessment.objects.get(idempotency_key=draft.key)
-        return redirect("screening-result", assessment_id=done.pk)
     instrument = load_instrument(draft.instrument, mother.site)
     count = len(instrument.items)
     whole = request.GET.get("view") == "all" or request.POST.get("view") == "all"
     number = _number(request.POST.get("q") or request.GET.get("q"), count, draft)
+    if draft.submitted_at is not None:
+        return _after_sending(request, draft, _posted_answers(request, instrument, whole, number))
     error = ""
     if request.method == "POST":
         given = _posted_answers(request, instrument, whole, number)
@@ -156,6 +159,26 @@ def _question(item: Item, answers: dict[str, int]) -> dict[str, Any]:
     }
 
 
+def _after_sending(request: HttpRequest, draft: Draft, given: dict[str, object]) -> HttpResponse:
+    """Her answers were sent already. Opened again: her result. Sent again (she went Back, perhaps changed an
+    answer): the same answers show her result; changed answers are saved as a correction (the earlier version
+    kept, her care team able to see both) and their risk rules run, so nothing she changed is lost."""
+    before = services.latest_version(Assessment.objects.get(idempotency_key=draft.key))
+    if request.method != "POST" or not given:
+        return redirect("screening-result", assessment_id=before.pk)
+    try:
+        now = services.resubmit_answers(draft, given, request=request)
+    except services.ScreeningError as problem:
+        messages.error(request, f"Your new answer could not be saved: {problem}")
+        return redirect("screening-result", assessment_id=before.pk)
+    if now.pk != before.pk:
+        messages.info(
+            request, "You changed your answers after sending them. We have saved your new answers; the earlier "
+            "ones stay on your record.",
+        )
+    return redirect("screening-result", assessment_id=now.pk)
+
+
 def _submit(request: HttpRequest, draft: Draft, given: dict[str, object]) -> HttpResponse:
     try:
         assessment = services.submit_answers(draft, given, request=request)
@@ -174,24 +197,34 @@ def support(request: HttpRequest, draft_id: int) -> HttpResponse:
     onward = reverse("screening-answer", kwargs={"draft_id": draft.pk})
     if go == "submit":
         onward += "?q=review"
+    now = timezone.now()
     return render(
         request,
         "screening/support.html",
-        {"title": "Support is here for you", "contacts": crisis_contacts(mother.site), "onward": onward},
+        {
+            "title": "Support is here for you", "crisis": contacts_for(mother.site, now), "onward": onward,
+            "told": immediate_lines(mother, now),
+        },
     )
 
 
 @require_role(Role.MOTHER)
 def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
     mother = own_mother_record(request)
-    assessment = get_object_or_404(Assessment, pk=assessment_id, mother=mother)
+    found = get_object_or_404(Assessment, pk=assessment_id, mother=mother)
+    if not visible_to_mother(Assessment.objects.filter(pk=found.pk)).exists():
+        # Entered from paper: she sees it once her clinician has gone through it with her and released it.
+        raise Http404("No such result.")
+    assessment = services.latest_version(found)
+    if assessment.pk != found.pk:
+        return redirect("screening-result", assessment_id=assessment.pk)
     audit(request, "view:own-result", mother=mother, obj=assessment)
-    reading = read(assessment)
+    shown = mother_result(assessment)
     return render(
         request,
         "screening/result.html",
         {
-            "title": "Thank you", "reading": reading, "contacts": crisis_contacts(mother.site),
+            "title": "Thank you", "shown": shown, "reading": shown.reading, "crisis": shown.contacts,
             "assessment": assessment,
         },
     )

@@ -7,9 +7,16 @@ was stored; the band's texts are looked up in the same definition version and pr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
 
 from bondwell import instruments
-from bondwell.screening.models import Assessment
+from bondwell.accounts.models import Mother
+from bondwell.pathway.promises import NextSteps, next_steps
+from bondwell.pathway.services import open_follow_ups
+from bondwell.screening.crisis import ContactList, contacts_for
+from bondwell.screening.models import Assessment, RiskAlert
 from bondwell.screening.safety import load_for_profile
 
 
@@ -82,3 +89,58 @@ def history(assessment: Assessment, limit: int = 12) -> list[Assessment]:
         .order_by("-answered_on", "-submitted_at")[:limit]
     )
     return list(reversed(list(earlier)))
+
+
+# ---- what a mother reads ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MotherResult:
+    """Her result page: the band's words only when they cannot mislead, what happens next, and whom to call."""
+
+    reading: Reading
+    band_message: str
+    next_steps: NextSteps
+    contacts: ContactList
+    support: bool  # a risk answer, an urgent band or an open immediate step: support first, call-now list
+
+    @property
+    def changed(self) -> bool:
+        return self.reading.assessment.supersedes_id is not None
+
+
+def risk_open(mother: Mother) -> bool:
+    """Whether anything about her is still open: a risk alert or a follow-up without an outcome."""
+    alerts = RiskAlert.objects.filter(mother=mother).exclude(status=RiskAlert.Status.CLOSED)
+    return alerts.exists() or open_follow_ups(mother).exists()
+
+
+def band_rose(assessment: Assessment) -> bool:
+    """Whether this result's band is above her previous result's on the same questionnaire."""
+    earlier = history(assessment)[:-1]
+    if not earlier or assessment.total is None or earlier[-1].total is None:
+        return False
+    instrument = load_for_profile(assessment.instrument, assessment.profile)
+    keys = [band.key for band in instrument.bands]
+    before, now_key = earlier[-1].band_key, assessment.band_key
+    return before in keys and now_key in keys and keys.index(now_key) > keys.index(before)
+
+
+def mother_result(assessment: Assessment, *, now: datetime | None = None) -> MotherResult:
+    now = now or timezone.now()
+    mother = assessment.mother
+    reading = read(assessment)
+    band = reading.band
+    flagged = bool(assessment.flags)
+    steps = next_steps(mother, assessment, now=now)
+    misleading = band is not None and band.reassuring and (flagged or risk_open(mother) or band_rose(assessment))
+    if band is None:
+        message = "Some questions were left blank, so there is no overall score this time."
+    elif misleading:
+        message = "Thank you for your answers."
+    else:
+        message = band.mother_message
+    return MotherResult(
+        reading=reading, band_message=message, next_steps=steps, contacts=contacts_for(mother.site, now),
+        support=flagged or assessment.band_urgent or steps.urgent,
+    )

@@ -1,20 +1,18 @@
-"""What each site needs to keep a mother safe: which questionnaire she answers, whom she can call, and how
-fast a clinician must acknowledge an alert before it escalates."""
+"""What each site needs to keep a mother safe: which questionnaire she answers, whom she can call (see
+`bondwell.screening.crisis`), and how fast a clinician must acknowledge an alert before it escalates."""
 
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from importlib import resources
 from pathlib import Path
 
-import yaml
 from django.utils import timezone
 
 from bondwell import instruments
 from bondwell.accounts.models import Mother, Site
+from bondwell.screening.crisis import CrisisContact, contacts_for
 from bondwell.screening.models import AlertKind, ScheduledQuestionnaire, SiteSafetySettings
 
 MOTHER_INSTRUMENTS = ("epds", "phq9")
@@ -26,49 +24,12 @@ URGENT_RISK_KINDS = frozenset(FLAG_ALERTS.values())
 PROFILE_OF_COUNTRY = {"AU": "AU", "UK": "UK", "US": "US"}
 
 
-@dataclass(frozen=True)
-class CrisisContact:
-    name: str
-    phone: str
-    when: str
-    description: str
-    source: str
+def crisis_contacts(site: Site, moment: datetime | None = None) -> list[CrisisContact]:
+    """Every contact for her site: the national lines (never removed) and the site's own, open-now ones first.
 
-    @property
-    def tel(self) -> str:
-        """The number as a tel: link wants it (digits and a leading +)."""
-        return re.sub(r"[^\d+]", "", self.phone)
-
-
-@functools.cache
-def _default_contacts() -> dict[str, tuple[CrisisContact, ...]]:
-    path = resources.files("bondwell.screening").joinpath("data", "crisis_contacts.yaml")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {
-        country: tuple(
-            CrisisContact(
-                name=str(entry["name"]),
-                phone=str(entry["phone"]),
-                when=str(entry.get("when", "")),
-                description=str(entry.get("description", "")),
-                source=str(entry["source"]),
-            )
-            for entry in entries
-        )
-        for country, entries in raw.items()
-    }
-
-
-def crisis_contacts(site: Site) -> list[CrisisContact]:
-    """The site's own contacts when it has set any, else its country's defaults (Australian when unknown)."""
-    own = [
-        CrisisContact(c.name, c.phone, c.when, c.description, source=f"set by {site.name}")
-        for c in site.crisis_contacts.all()
-    ]
-    if own:
-        return own
-    defaults = _default_contacts()
-    return list(defaults.get(site.country) or defaults["AU"])
+    Templates that need the split (call now / later) use `bondwell.screening.crisis.contacts_for`.
+    """
+    return contacts_for(site, moment).all
 
 
 def profile_for(site: Site) -> str:

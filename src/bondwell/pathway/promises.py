@@ -1,0 +1,111 @@
+"""What a mother is told happens next: built from her site's pathway, the follow-ups actually on her record, whether
+anyone will receive an alert, and the time now on the site's clock. Never from hope.
+
+"Today" is said only when the site's clinicians are at work now; out of hours she is told when they start again
+and where to go in the meantime. "Your care team has been told" is said only when an alert reaches someone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from bondwell.accounts import service_hours
+from bondwell.accounts.models import Mother
+from bondwell.pathway.models import FollowUp
+from bondwell.screening.alerts import has_alert_recipient
+from bondwell.screening.models import Assessment, RiskAlert
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """Sentences for her, most urgent first, and what they rest on (for tests and templates)."""
+
+    lines: list[str] = field(default_factory=list)
+    urgent: bool = False  # an immediate step is open: show the call-now list first
+    told: bool = False  # an alert reached (will reach) someone
+    today: bool = False  # a same-day route exists now
+
+    @property
+    def any(self) -> bool:
+        return bool(self.lines)
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%A} {moment.day} {moment:%B}"
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment:%H:%M}"
+
+
+def next_steps(mother: Mother, assessment: Assessment | None = None, *, now: datetime | None = None) -> NextSteps:
+    """What she is told happens next after `assessment` (or about her record as it stands, when None)."""
+    now = now or timezone.now()
+    site = mother.site
+    open_ups = FollowUp.objects.filter(mother=mother, status=FollowUp.Status.OPEN)
+    if assessment is not None:
+        open_ups = open_ups.filter(assessment=assessment)
+    ups = list(open_ups.select_related("scheduled").order_by("due_at"))
+    alerts = RiskAlert.objects.filter(mother=mother).exclude(status=RiskAlert.Status.CLOSED)
+    if assessment is not None:
+        alerts = alerts.filter(Q(assessment=assessment) | Q(source_key=assessment.idempotency_key))
+    has_alert = alerts.exists()
+    immediate = has_alert or any(up.action == FollowUp.Action.IMMEDIATE for up in ups)
+    recipient = has_alert_recipient(site)
+    open_now = service_hours.is_open(site, now)
+    lines: list[str] = []
+    if immediate:
+        lines.extend(_immediate_lines(mother, now, recipient=recipient, open_now=open_now))
+    for up in ups:
+        if up.action == FollowUp.Action.FOLLOW_UP:
+            lines.append(_follow_up_line(up, now, recipient=recipient))
+        elif up.action == FollowUp.Action.REPEAT_SCREEN and up.scheduled is not None:
+            due = up.scheduled.due_on
+            lines.append(
+                f"We will ask you to answer this questionnaire again on {due:%A} {due.day} {due:%B}. If things get "
+                "harder before then, tell your care team or call one of the lines below."
+            )
+    return NextSteps(
+        lines=list(dict.fromkeys(lines)), urgent=immediate, told=recipient and (has_alert or bool(ups)),
+        today=immediate and recipient and open_now,
+    )
+
+
+def immediate_lines(mother: Mother, now: datetime | None = None) -> list[str]:
+    """What she is told the moment a risk answer raises an alert (before she has sent the questionnaire)."""
+    now = now or timezone.now()
+    site = mother.site
+    return _immediate_lines(mother, now, recipient=has_alert_recipient(site), open_now=service_hours.is_open(site, now))
+
+
+def _immediate_lines(mother: Mother, now: datetime, *, recipient: bool, open_now: bool) -> list[str]:
+    site = mother.site
+    if not recipient:
+        return [
+            "We could not pass your answers on to a clinician automatically. Please do not wait: call one of the "
+            "numbers below now, or your midwife, nurse or GP.",
+        ]
+    if open_now:
+        closes = service_hours.closes_at(site, now)
+        until = f", before {_clock(closes)}" if closes is not None else ""
+        return [f"Your care team has been told. A clinician will try to contact you today{until}."]
+    opens = service_hours.local(site, service_hours.next_opening(site, now))
+    return [
+        "Your care team has been told, but they are not at work now. A clinician will see your answers when they "
+        f"start again at {_clock(opens)} on {_day(opens)}.",
+        "If you feel unsafe before then, call one of the numbers below now.",
+    ]
+
+
+def _follow_up_line(up: FollowUp, now: datetime, *, recipient: bool) -> str:
+    if not recipient:
+        return (
+            "Your answers are saved, but we cannot be sure a clinician will see them soon. Please tell your midwife, "
+            "nurse or GP how you are feeling."
+        )
+    due = service_hours.local(up.mother.site, up.due_at)
+    return f"Someone from your care team will contact you by {_day(due)} to talk about how you are feeling."
