@@ -274,7 +274,7 @@ def site_settings(request: HttpRequest) -> HttpResponse:
         raise Http404("No site.")
     form = SafetySettingsForm(request.POST if request.POST.get("part") == "rules" else None,
                               instance=safety_settings(site))
-    contact_form = CrisisContactForm(request.POST if request.POST.get("part") == "contact" else None)
+    contact_form = CrisisContactForm(request.POST if request.POST.get("part") == "contact" else None, site=site)
     if request.method == "POST":
         part = request.POST.get("part")
         if part == "rules" and form.is_valid():
@@ -283,7 +283,7 @@ def site_settings(request: HttpRequest) -> HttpResponse:
             return redirect("screening-settings")
         if part == "contact" and contact_form.is_valid():
             services.add_crisis_contact(site, contact_form.cleaned_data, by=user, request=request)
-            messages.success(request, "Crisis contact added; your site now shows its own contacts.")
+            messages.success(request, "Contact added after the national crisis lines, which mothers always see.")
             return redirect("screening-settings")
         if part == "remove":
             chosen = request.POST.get("contact", "")

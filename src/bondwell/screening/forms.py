@@ -104,6 +104,20 @@ class SafetySettingsForm(forms.ModelForm[SiteSafetySettings]):
 
 
 class CrisisContactForm(forms.ModelForm[SiteCrisisContact]):
+    """A contact the site adds beside the national lines: a dialable number and its hours."""
+
+    def __init__(self, *args: Any, site: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if site is not None:
+            self.instance.site = site  # the number is checked against the site's country
+
     class Meta:
         model = SiteCrisisContact
-        fields = ["name", "phone", "when", "description", "order"]
+        fields = ["name", "phone", "is_crisis_line", "open_24_7", "days", "opens_at", "closes_at", "when",
+                  "description", "order"]
+        labels = {"when": "More about the hours (optional)", "is_crisis_line": "This is a crisis line"}
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }

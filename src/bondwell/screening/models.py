@@ -309,14 +309,23 @@ class SiteSafetySettings(models.Model):
 
 
 class SiteCrisisContact(models.Model):
-    """A crisis contact a site shows instead of its country's defaults (when a site has any, only its own)."""
+    """A contact a site adds to the national crisis lines (it never replaces them), with its hours."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="crisis_contacts")
     name = models.CharField(max_length=120)
-    phone = models.CharField(max_length=40)
-    when = models.CharField(max_length=120, blank=True, help_text="e.g. 24 hours, 7 days")
+    phone = models.CharField(max_length=40, help_text="A number that can be dialled in the site's country.")
+    when = models.CharField(
+        max_length=120, blank=True, help_text="Anything to add about the hours, e.g. 'not on public holidays'."
+    )
     description = models.CharField(max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    open_24_7 = models.BooleanField(default=False, verbose_name="Open 24 hours, 7 days")
+    days = models.CharField(max_length=7, default="01234", blank=True, help_text="Days open, 0 = Monday … 6 = Sunday.")
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    is_crisis_line = models.BooleanField(
+        default=False, help_text="Answers people in crisis. Leave unticked for a support or call-back service."
+    )
 
     class Meta:
         ordering = ["site", "order", "id"]
@@ -326,3 +335,27 @@ class SiteCrisisContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.phone}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from bondwell.accounts.phones import PhoneNumberError, dialable
+
+        problems: dict[str, str] = {}
+        if self.site_id is not None and self.phone:
+            try:
+                self.phone = dialable(self.phone, self.site.country)
+            except PhoneNumberError as error:
+                problems["phone"] = str(error)
+        if not self.open_24_7:
+            if self.opens_at is None:
+                problems["opens_at"] = "Give the time it opens, or tick 'Open 24 hours, 7 days'."
+            if self.closes_at is None:
+                problems["closes_at"] = "Give the time it closes, or tick 'Open 24 hours, 7 days'."
+            if self.opens_at is not None and self.closes_at is not None and self.opens_at >= self.closes_at:
+                problems["closes_at"] = "It must close after it opens."
+            days = self.days or ""
+            if not days or any(c not in "0123456" for c in days) or len(set(days)) != len(days):
+                problems["days"] = "Give each day it is open once as a digit, 0 = Monday to 6 = Sunday (e.g. 01234)."
+        if problems:
+            raise ValidationError(problems)

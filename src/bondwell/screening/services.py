@@ -6,6 +6,8 @@ its alert the moment it is saved in a draft, and a paper form with missing items
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +20,7 @@ from django.utils import timezone
 from bondwell import instruments
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Mother, Site, User
+from bondwell.pathway import services as pathway
 from bondwell.screening.alerts import raise_alert
 from bondwell.screening.models import (
     AlertAction,
@@ -149,10 +152,39 @@ def submit_answers(
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
-            return Assessment.objects.get(idempotency_key=locked.key)
+            return resubmit_answers(draft, given, request=request)
         if given:
             save_answers(draft, given, request=request)
         return submit_draft(draft, request=request)
+
+
+def resubmit_answers(
+    draft: Draft, given: Mapping[str, object], *, request: HttpRequest | None = None
+) -> Assessment:
+    """Answers sent again after her questionnaire was submitted (she went Back and sent again).
+
+    The same answers return her result as stored. Different answers are recorded as a correction of the newest
+    version (audited, the earlier version kept) and their own risk rules run, so a risk answer always alerts.
+    """
+    original = Assessment.objects.get(idempotency_key=draft.key)
+    head = latest_version(original)
+    instrument = load_instrument(draft.instrument, draft.mother.site)
+    _scores, problems = instruments.check_answers(instrument, given)
+    invalid = [p for p in problems if p.reason != "missing"]
+    if invalid:
+        raise ScreeningError("; ".join(p.describe() for p in invalid))
+    answers = {**head.answers, **{k: int(v) for k, v in given.items() if isinstance(v, int)}}
+    if _same_answers(head.answers, answers):
+        return head
+    user = draft.mother.user
+    if user is None:
+        raise ScreeningError("Only a mother with a sign-in can answer online.")
+    return record_assessment(
+        draft.mother, draft.instrument, answers, source=Source.MOTHER, entered_by=user,
+        answered_on=timezone.localdate(), idempotency_key=draft.key,
+        correction_reason="She changed her answers after sending them; the earlier version is kept.",
+        request=request,
+    )
 
 
 def submit_draft(draft: Draft, *, request: HttpRequest | None = None) -> Assessment:
@@ -225,7 +257,20 @@ def record_assessment(
     with transaction.atomic():
         existing = Assessment.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            return _same_request(existing, mother)
+            # The same key again: a retry returns what was stored; changed answers are never dropped in silence
+            # but recorded as a correction of the newest version, with their own risk rules run.
+            head = latest_version(_same_request(existing, mother))
+            if _same_answers(head.answers, clean):
+                return head
+            return record_assessment(
+                mother, instrument_name, clean, source=source, entered_by=entered_by, answered_on=answered_on,
+                idempotency_key=_changed_key(idempotency_key, head, clean), supersedes=head,
+                correction_reason=correction_reason or RESENT_REASON, request=request, now=now,
+            )
+        if supersedes is not None:
+            locked_head = Assessment.objects.select_for_update().get(pk=supersedes.pk)
+            if Assessment.objects.filter(supersedes=locked_head).exists():
+                raise ScreeningError("These answers were already corrected; open the newest version and try again.")
         try:
             with transaction.atomic():
                 assessment = Assessment.objects.create(
@@ -248,15 +293,45 @@ def record_assessment(
             ScheduledQuestionnaire.objects.filter(pk=scheduled.pk).update(
                 status=ScheduledQuestionnaire.Status.COMPLETED, completed_at=now
             )
+            pathway.close_repeats_answered(assessment, now=now)
+        # Every positive screen reaches a person: its pathway steps become follow-ups someone owns.
+        pathway.start_follow_ups(assessment, instrument, result, flags, now=now, request=request)
         action = "correct:assessment" if supersedes else f"submit:assessment:{source}"
         audit(request, action, mother=mother, obj=assessment, actor=entered_by, detail=correction_reason)
     return assessment
+
+
+RESENT_REASON = "Sent again with different answers; the earlier version is kept."
 
 
 def _same_request(existing: Assessment, mother: Mother) -> Assessment:
     if existing.mother_id != mother.pk:
         raise ScreeningError("This submission key belongs to another record.")
     return existing
+
+
+def latest_version(assessment: Assessment) -> Assessment:
+    """The newest correction of `assessment` (itself when never corrected)."""
+    current = assessment
+    for _ in range(1000):  # a chain of corrections is short; the bound only guards against a cycle
+        newer = Assessment.objects.filter(supersedes=current).first()
+        if newer is None:
+            return current
+        current = newer
+    raise ScreeningError("This assessment's corrections could not be followed.")
+
+
+def _same_answers(stored: Mapping[str, object], given: Mapping[str, object]) -> bool:
+    def plain(answers: Mapping[str, object]) -> dict[str, int]:
+        return {key: int(str(value)) for key, value in answers.items() if value is not None}
+
+    return plain(stored) == plain(given)
+
+
+def _changed_key(key: str, head: Assessment, answers: Mapping[str, object]) -> str:
+    """The key of a changed resubmission: the same change sent twice is stored once."""
+    canonical = json.dumps({k: int(str(v)) for k, v in answers.items()}, sort_keys=True)
+    return hashlib.sha256(f"{key}:{head.pk}:{canonical}".encode()).hexdigest()[:64]
 
 
 def _raise_alerts(
