@@ -14,4 +14,5 @@ urlpatterns = [
     path("studies/", include("bondwell.studies.urls")),
     path("progress/", include("bondwell.progress.urls")),
     path("", include("bondwell.pathway.urls")),
+    path("", include("bondwell.pathway.urls")),
 ]
