@@ -8,11 +8,12 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
     path("", include("bondwell.accounts.urls")),
+    path("", include("bondwell.mfa.urls")),
     path("", include("bondwell.evidence.urls")),
     path("", include("bondwell.screening.urls")),
     path("", include("bondwell.programme.urls")),
     path("studies/", include("bondwell.studies.urls")),
     path("progress/", include("bondwell.progress.urls")),
     path("", include("bondwell.pathway.urls")),
-    path("", include("bondwell.pathway.urls")),
+    path("", include("bondwell.api.urls")),
 ]
