@@ -29,6 +29,7 @@ from bondwell.evidence.models import Extraction, Record, ReviewVersion
 from bondwell.evidence.pool import effect_words, fmt, heterogeneity_words, prediction_words
 from bondwell.evidence.review import citations, prisma, rob2, robins_i, screening
 from bondwell.evidence.review.forest import forest_svg, traffic_light_svg
+from bondwell.evidence.review.grade import rate
 from bondwell.evidence.review.report import report_pdf
 from bondwell.evidence.review.versions import data_csv, r_script
 
@@ -50,7 +51,8 @@ def _version_context(version: ReviewVersion) -> dict[str, Any]:
                 "rob_label": JUDGEMENT_LABELS.get((s.get("rob") or {}).get("overall") or "", "not judged")}
                for s in snap["studies"]]  # fmt: skip
     return {"version": version, "snap": snap, "analyses": analyses, "main": analyses[0], "studies": studies,
-            "prisma_svg": prisma.svg(counts), "traffic": traffic_light_svg(snap["studies"])}  # fmt: skip
+            "prisma_svg": prisma.svg(counts), "traffic": traffic_light_svg(snap["studies"]),
+            "grade": rate(snap["analyses"][0], snap["studies"])}  # fmt: skip
 
 
 def evidence_page(request: HttpRequest) -> HttpResponse:

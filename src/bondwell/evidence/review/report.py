@@ -34,6 +34,13 @@ def report_pdf(snapshot: Mapping[str, Any], number: int, published: str, changes
         if a["k"] >= 2:
             story += [Paragraph(escape(heterogeneity_words(a)), styles["Normal"]),
                       Paragraph(escape(prediction_words(a)), styles["Normal"])]  # fmt: skip
+    from bondwell.evidence.review.grade import rate
+
+    rating = rate(snapshot["analyses"][0], snapshot["studies"])
+    if rating is not None:
+        story.append(Paragraph("GRADE certainty (main analysis)", styles["Heading2"]))
+        story.append(Paragraph(escape(rating.summary), styles["Normal"]))
+        story += [Paragraph(escape(f"{d.name.capitalize()}: {d.reason}"), styles["Normal"]) for d in rating.domains]
     rows = [["Study", "Design", "Massage n, mean (SD)", "Comparator n, mean (SD)", "Risk of bias"]]
     for s in snapshot["studies"]:
 

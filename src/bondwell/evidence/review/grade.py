@@ -1,0 +1,123 @@
+"""GRADE certainty of the evidence for the main outcome, with the reasons in words.
+
+GRADE (Guyatt et al., J Clin Epidemiol 2011 series: 4 risk of bias, 6 imprecision, 7 inconsistency,
+8 indirectness, 5 publication bias) as summarised in Cochrane Handbook chapter 14 (section 14.2). The body of
+evidence starts at high certainty when it comes from randomised trials, and at low when any pooled study is
+non-randomised (chapter 14.2.1). GRADE leaves each rating to judgement; the rules below are Bondwell's stated
+operationalisation, so that the same data always give the same rating and the reason is printed with it:
+
+- risk of bias: down one level when more than half of the weight comes from studies judged "some concerns"
+  or "high" (RoB 2) / "moderate" or worse (ROBINS-I) or not judged; down two when more than half comes from
+  studies at high (RoB 2) or serious/critical (ROBINS-I) risk;
+- inconsistency: down one when I² is 50% or more, two when 75% or more (Handbook 10.10.2 bands); not
+  assessable with one study;
+- indirectness: not rated down automatically (eligibility already requires mothers with postnatal depression
+  and the EPDS); the review team records it in words;
+- imprecision: down one when the 95% interval includes no effect, or when fewer than 400 women are pooled
+  (the rule-of-thumb optimal information size for continuous outcomes, GRADE 6); down two when both;
+- publication bias: not assessable with fewer than 10 studies (Handbook 13.3.5.4); not rated down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+LEVELS = ("very low", "low", "moderate", "high")
+OPTIMAL_INFORMATION_SIZE = 400
+FUNNEL_MINIMUM = 10
+NOT_LOW = {"some_concerns", "high", "moderate", "serious", "critical", "low_except_confounding"}
+HIGH = {"high", "serious", "critical"}
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str
+    down: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rating:
+    start: str
+    domains: tuple[Domain, ...]
+    certainty: str
+
+    @property
+    def summary(self) -> str:
+        downs = [f"{d.name} (−{d.down})" for d in self.domains if d.down]
+        why = "; rated down for " + ", ".join(downs) if downs else "; not rated down"
+        return f"{self.certainty.capitalize()} certainty: started {self.start}{why}."
+
+
+def rate(analysis: Mapping[str, Any], studies: Sequence[Mapping[str, Any]]) -> Rating | None:
+    """The rating of the main analysis, or None when no study has complete numbers."""
+    effects = analysis.get("studies") or []
+    if not effects:
+        return None
+    by_key = {s["key"]: s for s in studies}
+    pooled = [by_key[e["key"]] for e in effects]
+    randomised = all(s.get("design") == "rct" for s in pooled)
+    start = "high (randomised trials)" if randomised else "low (includes non-randomised studies)"
+    level = 3 if randomised else 1
+    domains = (_risk_of_bias(effects, by_key), _inconsistency(analysis), _indirectness(),
+               _imprecision(analysis, effects), _publication_bias(len(effects)))  # fmt: skip
+    level = max(0, level - sum(d.down for d in domains))
+    return Rating(start, domains, LEVELS[level])
+
+
+def _risk_of_bias(effects: Sequence[Mapping[str, Any]], by_key: Mapping[str, Mapping[str, Any]]) -> Domain:
+    concern = high = 0.0
+    for e in effects:
+        overall = (by_key[e["key"]].get("rob") or {}).get("overall")
+        weight = float(e["weight"])
+        if overall is None or overall in NOT_LOW:
+            concern += weight
+        if overall in HIGH:
+            high += weight
+    if high > 50:
+        return Domain("risk of bias", 2, f"{high:.0f}% of the weight is from studies at high risk of bias.")
+    if concern > 50:
+        return Domain("risk of bias", 1, f"{concern:.0f}% of the weight is from studies with concerns about "
+                                         "bias or not yet judged.")  # fmt: skip
+    return Domain("risk of bias", 0, "Most of the weight is from studies at low risk of bias.")
+
+
+def _inconsistency(a: Mapping[str, Any]) -> Domain:
+    if int(a["k"]) < 2:
+        return Domain("inconsistency", 0, "Cannot be judged from one study.")
+    i2 = float(a["i2"])
+    if i2 >= 75:
+        return Domain("inconsistency", 2, f"I² = {i2:.0f}%: the studies disagree considerably.")
+    if i2 >= 50:
+        return Domain("inconsistency", 1, f"I² = {i2:.0f}%: the studies disagree substantially.")
+    return Domain("inconsistency", 0, f"I² = {i2:.0f}%.")
+
+
+def _indirectness() -> Domain:
+    return Domain("indirectness", 0, "All studies enrolled mothers with postnatal depression and measured the EPDS; "
+                                     "comparators differ (support group or routine care).")  # fmt: skip
+
+
+def _imprecision(a: Mapping[str, Any], effects: Sequence[Mapping[str, Any]]) -> Domain:
+    if int(a["k"]) >= 2:
+        low, high = float(a["ci_low"]), float(a["ci_high"])
+    else:
+        low, high = float(effects[0]["ci_low"]), float(effects[0]["ci_high"])
+    women = int(a["women"])
+    reasons = []
+    if low <= 0 <= high:
+        reasons.append("the 95% interval includes no effect")
+    if women < OPTIMAL_INFORMATION_SIZE:
+        reasons.append(f"only {women} women (fewer than {OPTIMAL_INFORMATION_SIZE})")
+    if not reasons:
+        return Domain("imprecision", 0, f"{women} women; the 95% interval excludes no effect.")
+    return Domain("imprecision", len(reasons), "; ".join(reasons).capitalize() + ".")
+
+
+def _publication_bias(k: int) -> Domain:
+    if k < FUNNEL_MINIMUM:
+        return Domain("publication bias", 0, f"Not assessable with {k} stud{'y' if k == 1 else 'ies'} "
+                                             f"(funnel-plot tests need at least {FUNNEL_MINIMUM}).")  # fmt: skip
+    return Domain("publication bias", 0, "Not rated down; see the funnel plot.")
