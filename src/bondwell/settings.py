@@ -289,3 +289,5 @@ BONDWELL_NAV.append(
 # Backups (`bondwell backup` / `restore`): a 32-byte base64 key from `bondwell backup-key`, kept apart from them.
 BONDWELL_BACKUP_KEY = os.environ.get("BONDWELL_BACKUP_KEY", "")
 BONDWELL_DEMO_LOADERS.append("bondwell.mfa.demo.load")  # after every loader that makes people
+    (frozenset({"clinician", "site_lead"}), "Follow-ups", "pathway-worklist"),
+    "bondwell.pathway.jobs.escalate",
