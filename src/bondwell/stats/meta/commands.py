@@ -77,6 +77,10 @@ def meta(
         effects = read_effects(file, measure.value)
     except InputError as error:
         _fail(f"{file}: {error}")
+    studies = int(sum(1 for y, v in zip(effects.yi, effects.vi, strict=True) if y == y and v == v))
+    if test is not TestChoice.z and studies < 2:
+        _fail(f"{file}: --test {test.value} needs at least two studies (found {studies}); with one study "
+              "there is no between-study spread to scale by. Use --test z.")
     try:
         result = rma(effects, method=method.value, test=test.value)
     except (ValueError, ConvergenceError) as error:

@@ -335,6 +335,8 @@ def _r2(y: FloatArray, v: FloatArray, X: FloatArray, tau2: float, method: str, t
     """Pseudo R² of a meta-regression: share of τ² explained (metafor's r2def "1"; FE: weighted adj. R²)."""
     k, p = int(X.shape[0]), int(X.shape[1])
     if method == "FE":
+        if k <= p:
+            return math.nan  # no residual degrees of freedom: metafor reports R² as NA
         if np.var(y) == 0:
             return 0.0
         w = 1 / v

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,7 +84,7 @@ def trimfill(result: MetaResult, estimator: str = "L0", maxiter: int = 100) -> T
         if iteration > maxiter:
             raise ArithmeticError("Trim and fill algorithm did not converge.")
         beta = rma(y[: k - k0], v[: k - k0], method=result.method).estimate
-        centred = y - beta
+        centred = _ties_to_zero(y - beta, y, beta)
         signed_rank = np.sign(centred) * rankdata(np.abs(centred), method="ordinal")
         if estimator == "L0":
             sr = float(np.sum(signed_rank[signed_rank > 0]))
@@ -92,7 +93,7 @@ def trimfill(result: MetaResult, estimator: str = "L0", maxiter: int = 100) -> T
                 k * (k + 1) * (2 * k + 1) + 10 * k0_raw**3 + 27 * k0_raw**2 + 17 * k0_raw
                 - 18 * k * k0_raw**2 - 18 * k * k0_raw + 6 * k**2 * k0_raw
             ) / 24  # fmt: skip
-            se_k0 = 4 * float(np.sqrt(var_sr)) / (2 * k - 1)
+            se_k0 = 4 * math.sqrt(var_sr) / (2 * k - 1) if var_sr >= 0 else math.nan  # R: NaN
         else:
             k0_raw = (k - float(np.max(-signed_rank[signed_rank < 0]))) - 1
             se_k0 = float(np.sqrt(2 * max(0.0, k0_raw) + 2))
@@ -106,6 +107,19 @@ def trimfill(result: MetaResult, estimator: str = "L0", maxiter: int = 100) -> T
     slab = (*result.slab, *(f"Filled {i + 1}" for i in range(k0)))
     filled_fit = rma(y_fill, v_fill, method=result.method, slab=slab, measure=result.measure)
     return TrimFill(k0, se_k0, side, filled_fit, _flags(k, k0))
+
+
+TIE_ULPS = 8
+
+
+def _ties_to_zero(centred: NDArray[np.float64], y: NDArray[np.float64], beta: float) -> NDArray[np.float64]:
+    """A study at the pooled estimate has sign 0 in the rank step. The difference of two equal quantities
+    computed along different paths can be a few ulps instead of 0, which would flip k0 by one (e.g. metafor
+    itself gives k0 = 1 on a symmetric set whose estimate comes out as −7e-18 instead of 0); within
+    TIE_ULPS units in the last place of the larger magnitude it is a tie."""
+    scale = max(float(np.max(np.abs(y))), abs(beta))
+    tied = np.abs(centred) <= TIE_ULPS * np.spacing(scale)
+    return np.where(tied, 0.0, centred)
 
 
 def _flags(k: int, k0: int) -> NDArray[np.bool_]:

@@ -2,7 +2,10 @@
 
 Each estimator returns τ² (truncated at 0, as metafor's tau2.min = 0) and its standard error by metafor's
 formula. The iterative ones copy metafor's control defaults: Fisher scoring for ML/REML starts at the
-Hedges (HE) value and stops when τ² changes by at most 1e-5 (at most 100 steps, step halving to stay ≥ 0);
+Hedges (HE) value and stops when τ² changes by at most 1e-5 × max(1, τ²/1e6) (at most 100 steps, step halving
+to stay ≥ 0): metafor's absolute threshold 1e-5 up to τ² = 1e6 (identical steps to metafor there), relative to
+τ²'s size above it (1e-11 × τ²), where an absolute 1e-5 nears the rounding of τ² itself and whether it is
+reached becomes a matter of the last bits (outcomes in the hundreds of thousands);
 Paule–Mandel solves Q(τ²) = k − p with R's uniroot (tol = ε^¼) on [0, max(100, 10·mad(y)²)].
 """
 
@@ -21,6 +24,9 @@ Method = Literal["FE", "DL", "REML", "ML", "PM", "SJ", "HE"]
 METHODS: tuple[Method, ...] = ("FE", "DL", "REML", "ML", "PM", "SJ", "HE")
 
 THRESHOLD = 1e-5
+# Above this τ² the stop is relative: |Δτ²| ≤ THRESHOLD × τ² / RELATIVE_FROM (1e-11 of τ²). Below it the stop
+# is metafor's absolute one, so every fit on ordinary scales stops at the very step metafor stops at.
+RELATIVE_FROM = 1e6
 MAX_ITER = 100
 
 
@@ -157,7 +163,7 @@ def _fisher_scoring(
         while tau2 + adj < 0:
             adj /= 2
         tau2 += adj
-        change = abs(previous - tau2)
+        change = abs(previous - tau2) / max(1.0, tau2 / RELATIVE_FROM)
         if iteration > MAX_ITER:
             raise ConvergenceError("Fisher scoring algorithm did not converge.")
     # metafor's ll0check: fall back to τ² = 0 when the likelihood there is clearly higher (a local maximum).

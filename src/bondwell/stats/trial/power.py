@@ -98,7 +98,15 @@ def sample_size(
         return t_test_power(n, smd, alpha) - power
 
     if shortfall(_N_MIN) >= 0:
-        n_exact = _N_MIN  # two per arm is the smallest trial the t-test allows
+        # As power.t.test (uniroot with extendInt = "upX"): the root may lie below 2, down to just above 1
+        # (where the t-test has no degrees of freedom left). n_per_arm still rounds it up to 2.
+        # Walk the lower end down as uniroot extends its interval; very close to n = 1 the noncentral t is not
+        # computed reliably, so the walk stops at 1.02.
+        lower = next((n for n in (1.75, 1.5, 1.25, 1.1, 1.05, 1.02) if shortfall(n) < 0), None)
+        if lower is None:
+            raise ValueError("the difference is so large that the t-test reaches the power with fewer than 1.02 "
+                             "per arm; no sample-size calculation is meaningful")
+        n_exact = float(optimize.brentq(shortfall, lower, _N_MIN, xtol=1e-12, rtol=1e-14, maxiter=500))
     else:
         if shortfall(_N_MAX) < 0:
             raise ValueError("the difference is too small: more than 10 million per arm would be needed")
