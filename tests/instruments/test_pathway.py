@@ -139,3 +139,15 @@ def test_bondwell_score_pbq_raises_infant_harm_for_scale_4_of_2_and_any_non_neve
     assert ('"infant_harm"' in result.stdout) is flagged
     if flagged:
         assert "flagged infant_harm" in result.output
+
+
+def test_every_step_is_documented_here() -> None:
+    """docs/clinical-safety.md shows each step (what happens) and its source, for every instrument x profile."""
+    doc = (Path(__file__).parents[2] / "docs" / "clinical-safety.md").read_text(encoding="utf-8")
+    missing = [
+        (name, profile, step.trigger)
+        for name, profile in CASES
+        for step in load(name, profile=profile).pathway
+        if step.what not in doc or step.source not in doc
+    ]
+    assert not missing, f"pathway steps missing from docs/clinical-safety.md: {missing}"
