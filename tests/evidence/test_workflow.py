@@ -110,4 +110,7 @@ def test_the_shipped_version_lists_exclusions_and_pools_nothing_from_one_study(s
     assert main["k"] == 1
     assert "estimate" not in main
     assert "pi_low" not in main
-    assert all(s.get("geary_2023") != "stated_in_issue" for s in v1.snapshot["studies"])
+    claims = {s["key"]: s["geary_2023"] for s in v1.snapshot["studies"]}
+    assert claims["onozawa2001"] == claims["ohiggins2008"] == "whether Geary 2023 included it is not verified"
+    ohiggins = next(s for s in v1.snapshot["studies"] if s["key"] == "ohiggins2008")
+    assert "Taylor" not in ohiggins["citation"]

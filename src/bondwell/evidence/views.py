@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from bondwell.accounts.access import require_role
 from bondwell.accounts.roles import Role
 from bondwell.evidence import services
+from bondwell.evidence.data import load_evidence
 from bondwell.evidence.forms import (
     STAGE_LABELS,
     DecisionForm,
@@ -60,7 +61,7 @@ def evidence_page(request: HttpRequest) -> HttpResponse:
     if version is None:
         raise Http404("No version of the review has been published yet.")
     context = _version_context(version)
-    context.update(title="Evidence: infant massage and postnatal depression", latest=True,
+    context.update(title="Evidence: infant massage and postnatal depression", latest=True, sources=load_evidence(),
                    on_team=getattr(request.user, "role", None) in TEAM)  # fmt: skip
     return render(request, "evidence/page.html", context)
 
@@ -76,7 +77,7 @@ def _published(number: int) -> ReviewVersion:
 
 def version_page(request: HttpRequest, number: int) -> HttpResponse:
     context = _version_context(_published(number))
-    context.update(title=f"Evidence, version {number}", latest=False)
+    context.update(title=f"Evidence, version {number}", latest=False, sources=load_evidence())
     return render(request, "evidence/page.html", context)
 
 

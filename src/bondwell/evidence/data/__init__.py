@@ -29,7 +29,7 @@ DESIGN_LABELS: Mapping[str, str] = {
     "mixed_methods": "Mixed methods",
     "other": "Other",
 }
-ReviewInclusion = Literal["stated_in_issue", "unverified", "no"]
+ReviewInclusion = Literal["unverified", "no"]  # issue 14: "stated_in_issue" withdrawn (never checked)
 REVIEW_INCLUSIONS: tuple[str, ...] = get_args(ReviewInclusion)
 
 # Numeric fields that must carry a source when they are not null (identifiers such as year/PMID are exempt).
