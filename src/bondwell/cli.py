@@ -24,11 +24,16 @@ console = Console(stderr=True)
 
 
 def django_setup() -> None:
-    """Configure Django for commands that need the database."""
+    """Configure Django for commands that need the database; a bad setting exits 2 with its message."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bondwell.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except (ImproperlyConfigured, RuntimeError) as error:
+        console.print(f"[red]Configuration error: {error}[/red]", soft_wrap=True, highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _version_callback(value: bool) -> None:
@@ -65,9 +70,9 @@ _CAPABILITY_COMMANDS: list[str] = [
     "bondwell.instruments.commands",
     "bondwell.stats.meta.commands",
     "bondwell.evidence.commands",
+    "bondwell.api.commands",
     "bondwell.ops.commands",
     "bondwell.mfa.commands",
-    "bondwell.api.commands",
 ]
 
 _register_capabilities()

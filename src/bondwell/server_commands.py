@@ -1,4 +1,4 @@
-"""CLI commands that run the service: serve, worker, migrate, demo, createuser and manage."""
+"""CLI commands that run the service: serve, worker, status, migrate, demo, createuser and manage."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ def serve(
     with_worker: Annotated[bool, typer.Option(help="Also start the background worker (alerts, reminders).")] = False,
 ) -> None:
     """Serve the web app with granian (and, with --with-worker, the background worker beside it)."""
+    # Locally (DEBUG on), links in messages point at this server unless BONDWELL_BASE_URL says otherwise; with
+    # DEBUG off, settings refuse to start without BONDWELL_BASE_URL.
+    os.environ["BONDWELL_SERVE_ADDRESS"] = f"http://{host}:{port}"
     _setup()
     from django.conf import settings
     from django.core.management import call_command
@@ -33,8 +36,6 @@ def serve(
     if not settings.DEBUG:
         call_command("collectstatic", interactive=False, verbosity=0)
     _print_welcome(host, port)
-    # Links in the messages the worker sends point at this server unless the deployment says otherwise.
-    os.environ.setdefault("BONDWELL_BASE_URL", f"http://{host}:{port}")
     worker_process = None
     if with_worker:
         worker_process = subprocess.Popen([sys.executable, "-m", "bondwell", "worker"])
@@ -83,6 +84,33 @@ def worker(
             out.print(f"{job}: {'failed' if handled < 0 else handled}")
         return
     worker_module.run_forever(interval)
+
+
+def status() -> None:
+    """Is it safe? The database, the worker's heartbeat and undelivered alerts; exits 1 when degraded."""
+    _setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    from bondwell.notify import health
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:
+        out.print(f"[red]database: {type(error).__name__}: {error}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+    report = health.report(timezone.now())
+    worker_info = report["worker"]
+    out.print("database: ok")
+    out.print(f"worker: last heartbeat {worker_info['last_beat'] or 'never'}"
+              f" ({worker_info['live_workers']} live)", highlight=False)
+    out.print(f"outbox: {report['pending_messages']} waiting ({report['urgent_pending']} urgent)", highlight=False)
+    if report["status"] != "ok":
+        for reason in report["reasons"]:
+            out.print(f"[red]degraded: {reason}[/red]", highlight=False)
+        raise typer.Exit(1)
+    out.print("[green]status: ok[/green]")
 
 
 def migrate() -> None:
@@ -167,6 +195,7 @@ def register(app: typer.Typer) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bondwell.settings")
     app.command()(serve)
     app.command()(worker)
+    app.command()(status)
     app.command()(migrate)
     app.command()(demo)
     app.command()(createuser)

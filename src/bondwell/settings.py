@@ -1,7 +1,9 @@
-"""Django settings, read from the environment.
+"""Django settings, read from the environment: the only module that reads it.
 
-Local use needs nothing: an embedded SQLite database under var/ and mail printed to the console. Production
-sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and EMAIL_URL (see docs/deployment.md).
+Local use needs nothing: an embedded SQLite database under var/, mail and texts written to files under var/.
+Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, BONDWELL_BASE_URL, DATABASE_URL, EMAIL_URL and SMS_URL
+(see docs/deployment.md and the README's table). A missing or malformed value stops start-up with a message
+naming the variable.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets generic Django classes (ModelForm[User], QuerySet[Mother]) be subscripted at run time for mypy.
 django_stubs_ext.monkeypatch()
@@ -20,11 +23,34 @@ BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("BONDWELL_VAR_DIR", Path.cwd() / "var"))
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 def _env_bool(name: str, default: bool) -> bool:
+    """1/true/yes/on or 0/false/no/off (any case); anything else stops start-up naming the variable."""
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a yes/no value: use 1, true, yes, on, 0, false, no or off."
+        )
+    return word in _TRUE
+
+
+def _env_number(name: str, default: float, *, minimum: float = 0) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} must be at least {minimum:g}.")
+    return number
 
 
 DEBUG = _env_bool("DEBUG", True)
@@ -49,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "bondwell.web",
     "bondwell.accounts",
+    "bondwell.notify",
     "bondwell.evidence",
     "bondwell.programme",
     "bondwell.screening",
@@ -86,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bondwell.web.navigation.navigation",
+                "bondwell.notify.health.banner",
             ],
         },
     }
@@ -94,7 +122,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bondwell.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=int(_env_number("DB_CONN_MAX_AGE", 60)),
         conn_health_checks=True,
     )
 }
@@ -129,7 +157,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lock-out after repeated failed logins, per account and address, for one hour.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = int(_env_number("AXES_FAILURE_LIMIT", 5, minimum=1))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -138,7 +166,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 
 # Health data: sessions end after an hour without activity (renewed at most every 5 minutes, so page views
 # do not each write to the database) and when the browser closes.
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60)))
+SESSION_COOKIE_AGE = int(_env_number("SESSION_COOKIE_AGE", 60 * 60, minimum=60))
 SESSION_RENEW_SECONDS = 5 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -205,6 +233,75 @@ if "EMAIL_FILE_PATH" in _email:
     EMAIL_FILE_PATH = str(_email["EMAIL_FILE_PATH"])
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bondwell <no-reply@bondwell.invalid>")
 
+
+def _base_url() -> str:
+    """Where links in messages point. Required with DEBUG off; locally the address `bondwell serve` listens on."""
+    value = os.environ.get("BONDWELL_BASE_URL", "").strip()
+    if not value:
+        if not DEBUG:
+            raise ImproperlyConfigured(
+                "BONDWELL_BASE_URL must be set when DEBUG is off: the public address (https://…) that links in "
+                "alerts, reminders and password emails point to (see docs/deployment.md)."
+            )
+        value = os.environ.get("BONDWELL_SERVE_ADDRESS", "").strip() or "http://127.0.0.1:8000"
+    parsed = urlparse(value)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise ImproperlyConfigured(f"BONDWELL_BASE_URL={value!r} is not an http(s) address such as https://care.example.org.")
+    return value.rstrip("/")
+
+
+BONDWELL_BASE_URL = _base_url()
+
+
+def _sms_settings(url: str) -> dict[str, object]:
+    """Translate SMS_URL: twilio://SID:TOKEN@api.twilio.com?from=+614…, file:///path, console://, locmem://."""
+    if not url:
+        return {}
+    parsed = urlparse(url)
+    scheme = parsed.scheme
+    query = {key: values[0] for key, values in parse_qs(parsed.query).items()}
+    if scheme in {"console", "locmem"}:
+        return {"kind": scheme}
+    if scheme == "file":
+        return {"kind": "file", "path": unquote(parsed.netloc + parsed.path) or str(VAR_DIR / "sms")}
+    if scheme not in {"twilio", "twilio+http"}:
+        raise ImproperlyConfigured(f"SMS_URL: unsupported scheme {scheme!r} (use twilio, file, console or locmem).")
+    if not parsed.username or not parsed.password or not parsed.hostname:
+        raise ImproperlyConfigured("SMS_URL: give the account and token, e.g. twilio://SID:TOKEN@api.twilio.com?from=…")
+    if not query.get("from"):
+        raise ImproperlyConfigured("SMS_URL: add ?from= with the sending number or sender name.")
+    http = "http" if scheme == "twilio+http" else "https"
+    port = f":{parsed.port}" if parsed.port else ""
+    try:
+        timeout = float(query.get("timeout", "10"))
+    except ValueError:
+        raise ImproperlyConfigured(f"SMS_URL: timeout={query['timeout']!r} is not a number of seconds.") from None
+    idempotent = query.get("idempotent", "1").lower()
+    if idempotent not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(f"SMS_URL: idempotent={idempotent!r} is not a yes/no value.")
+    return {
+        "kind": "twilio", "endpoint": f"{http}://{parsed.hostname}{port}", "account": unquote(parsed.username),
+        "token": unquote(parsed.password), "sender": query["from"], "timeout": timeout,
+        "idempotent": idempotent in _TRUE,
+    }
+
+
+# Locally, texts land in files under var/sms/ beside the mail.
+SMS_BACKEND = _sms_settings(os.environ.get("SMS_URL", f"file://{VAR_DIR / 'sms'}" if DEBUG else "").strip())
+
+# A worker silent for longer than this makes /healthz answer 503 and shows staff a banner.
+BONDWELL_WORKER_STALE_SECONDS = int(_env_number("BONDWELL_WORKER_STALE_SECONDS", 120, minimum=10))
+# /metrics answers only requests bearing this token (Authorization: Bearer …); unset, it answers 404.
+BONDWELL_METRICS_TOKEN = os.environ.get("BONDWELL_METRICS_TOKEN", "").strip()
+# Told when a site has set no fallback contact of its own (an email address, e.g. a regional on-call team).
+BONDWELL_FALLBACK_CONTACT_EMAIL = os.environ.get("BONDWELL_FALLBACK_CONTACT_EMAIL", "").strip()
+# Called as hook(message, event, now) when a message is sent or given up ("sent", "failed").
+BONDWELL_NOTIFY_HOOKS: list[str] = ["bondwell.screening.alerts.on_message_event"]
+# What an acknowledgement link does, per topic prefix: handler(topic, request) -> url.
+BONDWELL_ACK_HANDLERS: dict[str, str] = {"alert": "bondwell.screening.alerts.acknowledge_from_link"}
+# Extra lines for /metrics: f(now) -> list[str].
+BONDWELL_METRICS_HOOKS: list[str] = ["bondwell.screening.alerts.metrics"]
+
 # Navigation per role: (roles, label, url name). Capabilities append their own entries.
 BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({"mother", "educator", "clinician", "site_lead", "researcher", "admin"}), "Home", "home"),
@@ -212,7 +309,10 @@ BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({"educator", "clinician", "site_lead"}), "Mothers", "mother-list"),
     (frozenset({"mother"}), "Questionnaires", "screening-my"),
     (frozenset({"clinician", "site_lead"}), "Alerts", "screening-queue"),
+    (frozenset({"clinician", "site_lead"}), "Follow-ups", "pathway-worklist"),
     (frozenset({"site_lead", "admin"}), "Staff", "staff-list"),
+    (frozenset({"site_lead"}), "On-call rota", "notify-rota"),
+    (frozenset({"clinician", "site_lead"}), "My alert contact", "notify-contact"),
     (frozenset({"mother"}), "Practice", "programme-practice"),
     (frozenset({"mother", "educator", "clinician", "site_lead"}), "Classes", "programme-courses"),
     (frozenset({"mother"}), "My progress", "progress-mine"),
@@ -228,20 +328,23 @@ BONDWELL_HOME_PANELS: list[str] = [
     "bondwell.screening.panels.panel",
     "bondwell.programme.panels.programme",
     "bondwell.studies.panels.studies",
+    "bondwell.notify.panels.undelivered",
 ]
 
 # Which mothers an educator may see: the programme capability provides this (mothers in her classes).
 BONDWELL_EDUCATOR_SCOPE = "bondwell.programme.access.mothers_taught_by"
 
 # Background jobs run by `bondwell worker`: dotted paths to functions `run(now) -> int` (items handled).
+# The outbox's delivery runs last, so what the other jobs queue goes out in the same tick.
 BONDWELL_WORKER_JOBS: list[str] = [
-    "bondwell.screening.jobs.deliver",
     "bondwell.screening.jobs.escalate",
+    "bondwell.pathway.jobs.escalate",
     "bondwell.screening.jobs.remind",
     "bondwell.programme.reminders.run",
     "bondwell.studies.jobs.run",
+    "bondwell.notify.jobs.deliver",
 ]
-BONDWELL_WORKER_INTERVAL_SECONDS = float(os.environ.get("BONDWELL_WORKER_INTERVAL_SECONDS", "5"))
+BONDWELL_WORKER_INTERVAL_SECONDS = _env_number("BONDWELL_WORKER_INTERVAL_SECONDS", 5, minimum=0.1)
 
 # Demo loaders run in order by `bondwell demo`: dotted paths to functions `load(context) -> None`.
 BONDWELL_DEMO_LOADERS: list[str] = [
@@ -257,7 +360,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = int(_env_number("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -289,5 +392,4 @@ BONDWELL_NAV.append(
 # Backups (`bondwell backup` / `restore`): a 32-byte base64 key from `bondwell backup-key`, kept apart from them.
 BONDWELL_BACKUP_KEY = os.environ.get("BONDWELL_BACKUP_KEY", "")
 BONDWELL_DEMO_LOADERS.append("bondwell.mfa.demo.load")  # after every loader that makes people
-    (frozenset({"clinician", "site_lead"}), "Follow-ups", "pathway-worklist"),
-    "bondwell.pathway.jobs.escalate",
+

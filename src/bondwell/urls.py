@@ -7,6 +7,8 @@ from bondwell.web import views as web_views
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("metrics", web_views.metrics, name="metrics"),
+    path("notify/", include("bondwell.notify.urls")),
     path("", include("bondwell.accounts.urls")),
     path("", include("bondwell.mfa.urls")),
     path("", include("bondwell.evidence.urls")),
@@ -14,6 +16,6 @@ urlpatterns = [
     path("", include("bondwell.programme.urls")),
     path("studies/", include("bondwell.studies.urls")),
     path("progress/", include("bondwell.progress.urls")),
-    path("", include("bondwell.pathway.urls")),
     path("", include("bondwell.api.urls")),
+    path("", include("bondwell.pathway.urls")),
 ]

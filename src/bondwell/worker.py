@@ -3,6 +3,9 @@
 Jobs are dotted paths in settings.BONDWELL_WORKER_JOBS to functions `run(now) -> int` returning how many items
 they handled. Each job claims its own rows, so several workers may run at once; one failing job is logged and
 retried on the next tick instead of stopping the others.
+
+Every tick starts with a heartbeat (`bondwell.notify.heartbeat`): /healthz, `bondwell status` and the staff
+banner say the service is degraded when no worker has beaten for BONDWELL_WORKER_STALE_SECONDS.
 """
 
 from __future__ import annotations
@@ -28,9 +31,24 @@ def configured_jobs() -> list[tuple[str, Job]]:
     return [(path, import_string(path)) for path in settings.BONDWELL_WORKER_JOBS]
 
 
+def beat(now: datetime | None = None) -> bool:
+    """Write this worker's heartbeat; False (logged) when the database would not take it."""
+    from bondwell.notify import heartbeat
+
+    try:
+        heartbeat.beat(now or timezone.now())
+    except Exception:
+        log.exception("worker heartbeat not written; retried on the next tick")
+        return False
+    return True
+
+
 def run_once(now: datetime | None = None) -> dict[str, int]:
-    """Run every job once; returns items handled per job (-1 where the job failed)."""
+    """Beat, then run every job once; returns items handled per job (-1 where the job failed)."""
     handled: dict[str, int] = {}
+    if not connection.in_atomic_block:
+        close_old_connections()
+    beat(now)
     for path, job in configured_jobs():
         # A long-running worker must drop connections the database has closed; inside a transaction (a test, or
         # a caller batching jobs) the connection is in use and must stay.
@@ -60,4 +78,10 @@ def run_forever(interval: float | None = None) -> None:
         deadline = time.monotonic() + pause
         while not stopping and time.monotonic() < deadline:
             time.sleep(min(0.2, pause))
+    from bondwell.notify import heartbeat
+
+    try:
+        heartbeat.stopped(timezone.now())
+    except Exception:
+        log.exception("could not record the worker's stop")
     log.info("worker stopped")

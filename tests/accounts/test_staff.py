@@ -6,8 +6,10 @@ from typing import Any
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from bondwell.accounts.models import User
+from bondwell.notify.outbox import deliver_due
 
 
 def test_a_site_lead_adds_a_clinician_who_is_emailed_a_link(world: Any, client_as: Any) -> None:
@@ -20,7 +22,10 @@ def test_a_site_lead_adds_a_clinician_who_is_emailed_a_link(world: Any, client_a
     created = User.objects.get(email="new@a.test")
     assert created.site == world.site_a
     assert not created.has_usable_password()
+    assert mail.outbox == [], "queued with the account, sent by the worker"
+    deliver_due(timezone.now())
     assert mail.outbox[0].to == ["new@a.test"]
+    assert "/password/reset/" in mail.outbox[0].body
 
 
 def test_a_site_lead_cannot_add_staff_to_another_site(world: Any, client_as: Any) -> None:

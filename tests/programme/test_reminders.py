@@ -12,6 +12,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bondwell.notify.models import Message
+from bondwell.notify.outbox import deliver_due
 from bondwell.programme import reminders, services
 from bondwell.programme.models import PracticeLog, PracticeReminder, ReminderPreference
 
@@ -19,8 +21,8 @@ TIMES = st.times().map(lambda t: t.replace(second=0, microsecond=0))
 
 
 @pytest.fixture
-def evening(world: Any, settings: Any, monkeypatch: Any) -> Any:
-    monkeypatch.setenv("BONDWELL_BASE_URL", "https://care.example.org/")
+def evening(world: Any, settings: Any) -> Any:
+    settings.BONDWELL_BASE_URL = "https://care.example.org"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     world.mother_a.email = "mother@a.test"
     world.mother_a.save()
@@ -34,11 +36,18 @@ def _local(hour: int, minute: int = 0, days: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
+def _run(now: datetime) -> int:
+    """One worker tick: the reminder job queues, the outbox sends."""
+    handled = reminders.run(now)
+    deliver_due(now)
+    return handled
+
+
 def test_a_reminder_is_sent_at_her_time_and_only_once(evening: Any) -> None:
-    assert reminders.run(_local(18, 59)) == 0
-    assert reminders.run(_local(19, 1)) == 1
-    assert reminders.run(_local(19, 30)) == 0
-    assert reminders.run(_local(20, 0)) == 0
+    assert _run(_local(18, 59)) == 0
+    assert _run(_local(19, 1)) == 1
+    assert _run(_local(19, 30)) == 0
+    assert _run(_local(20, 0)) == 0
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["mother@a.test"]
     assert "https://care.example.org/practice/guided/" in mail.outbox[0].body
@@ -47,7 +56,7 @@ def test_a_reminder_is_sent_at_her_time_and_only_once(evening: Any) -> None:
 
 def test_no_reminder_when_she_has_already_practised_that_day(evening: Any) -> None:
     PracticeLog.objects.create(mother=evening.mother_a, started_at=_local(9), duration_seconds=900)
-    reminders.run(_local(19, 5))
+    _run(_local(19, 5))
     assert mail.outbox == []
     assert PracticeReminder.objects.get().detail == "already practised today"
 
@@ -55,13 +64,13 @@ def test_no_reminder_when_she_has_already_practised_that_day(evening: Any) -> No
 def test_no_reminder_in_quiet_hours_even_if_the_time_was_saved_before(evening: Any) -> None:
     # Quiet hours moved after the time was chosen: the worker still keeps quiet.
     ReminderPreference.objects.filter(mother=evening.mother_a).update(quiet_start=time(18, 0))
-    reminders.run(_local(19, 5))
+    _run(_local(19, 5))
     assert mail.outbox == []
     assert PracticeReminder.objects.get().status == "skipped"
 
 
 def test_old_reminders_are_not_sent_after_a_long_outage(evening: Any) -> None:
-    assert reminders.run(_local(19, 0, days=0) + timedelta(hours=5)) == 0
+    assert _run(_local(19, 0, days=0) + timedelta(hours=5)) == 0
     assert mail.outbox == []
 
 
@@ -69,18 +78,34 @@ def test_a_claimed_row_is_not_sent_twice(evening: Any) -> None:
     reminders.plan(_local(19, 1))
     assert reminders.send_due(_local(19, 1)) == 1
     assert reminders.send_due(_local(19, 2)) == 0
+    deliver_due(_local(19, 2))
+    deliver_due(_local(19, 3))
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_send_is_retried_then_given_up(evening: Any, monkeypatch: Any) -> None:
-    def broken(*args: Any, **kwargs: Any) -> int:
+def test_the_reminder_job_sends_nothing_itself_and_a_mail_failure_is_retried_by_the_outbox(
+    evening: Any, monkeypatch: Any
+) -> None:
+    from django.core.mail.backends.locmem import EmailBackend
+
+    def broken(self: Any, messages: Any) -> int:
         raise ConnectionError("mail server down")
 
-    monkeypatch.setattr(reminders, "send_mail", broken)
-    for minute in (1, 2, 3, 4):
-        reminders.run(_local(19, minute))
+    monkeypatch.setattr(EmailBackend, "send_messages", broken)
+    assert reminders.run(_local(19, 1)) == 1  # queued, not sent: no mail server is touched here
     reminder = PracticeReminder.objects.get()
-    assert (reminder.status, reminder.attempts) == ("failed", 3)
+    assert reminder.status == "sent"
+    assert reminder.detail.startswith("queued as message")
+    message = Message.objects.get(topic=f"practice-reminder:{reminder.pk}")
+    deliver_due(_local(19, 1))
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 1)
+    assert "mail server down" in message.last_error
+    monkeypatch.undo()
+    deliver_due(_local(19, 5))
+    message.refresh_from_db()
+    assert message.status == "sent"
+    assert len(mail.outbox) == 1
 
 
 def test_a_reminder_time_inside_quiet_hours_is_refused(world: Any) -> None:

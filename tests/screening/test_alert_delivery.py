@@ -10,10 +10,15 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from bondwell.notify.jobs import deliver
+from bondwell.notify.models import Attempt, Message
+from bondwell.notify.outbox import retry_delay
 from bondwell.screening import jobs
-from bondwell.screening.models import DeliveryAttempt, Notification, RiskAlert, SiteSafetySettings
-from bondwell.screening.outbox import retry_delay
+from bondwell.screening.models import RiskAlert, SiteSafetySettings
 from tests.screening.helpers import PHQ9_SELF_HARM, PHQ9_SEVERE, paper
+
+# A Monday at 10:00 in Sydney (site A's working hours): the clinicians at work are told first.
+MONDAY_10AM = timezone.make_aware(timezone.datetime(2026, 11, 23, 10, 0))
 
 CLINICIAN = "clinician@a.test"
 LEAD = "site_lead@a.test"
@@ -27,26 +32,31 @@ def fallback(world: Any) -> SiteSafetySettings:
 
 def run_worker(now: Any) -> None:
     jobs.escalate(now)
-    jobs.deliver(now)
+    deliver(now)
+
+
+def _notifications(alert: RiskAlert) -> Any:
+    return Message.objects.filter(topic=f"alert:{alert.pk}")
 
 
 def test_with_mail_down_a_self_harm_alert_waits_is_retried_escalates_on_time_and_is_delivered_later(
     world: Any, smtp: Any, fallback: Any
 ) -> None:
-    t0 = timezone.now()
+    t0 = MONDAY_10AM
     smtp.stop()  # the mail server is down before the mother even answers
     assessment = paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=t0)
     alert = RiskAlert.objects.get(assessment=assessment)
     assert alert.kind == "self_harm"
     assert alert.ack_due_at == t0 + timedelta(hours=1)
-    first = Notification.objects.get(alert=alert, recipient=CLINICIAN)
+    first = _notifications(alert).get(recipient=CLINICIAN)
 
     run_worker(t0)
     first.refresh_from_db()
     assert first.status == "pending"
     assert first.attempts == 1
     assert "Connection" in first.last_error
-    assert first.next_attempt_at == t0 + retry_delay(1)
+    first_retry = t0 + retry_delay(1, urgent=True)
+    assert first_retry <= first.next_attempt_at < first_retry + timedelta(seconds=10)
 
     run_worker(t0 + timedelta(seconds=10))  # too early: the backoff holds it
     first.refresh_from_db()
@@ -55,24 +65,24 @@ def test_with_mail_down_a_self_harm_alert_waits_is_retried_escalates_on_time_and
     run_worker(first.next_attempt_at)  # due again, still down: retried, and waits longer next time
     first.refresh_from_db()
     assert first.attempts == 2
-    assert first.next_attempt_at > t0 + retry_delay(1)
+    assert first.next_attempt_at > t0 + retry_delay(1, urgent=True)
 
     run_worker(t0 + timedelta(minutes=59))
-    assert not Notification.objects.filter(alert=alert, recipient=LEAD).exists(), "escalated too early"
+    assert not _notifications(alert).filter(recipient=LEAD).exists(), "escalated too early"
 
     run_worker(t0 + timedelta(minutes=60))  # not acknowledged within the hour: the site lead is told
     alert.refresh_from_db()
     assert alert.escalation_level == 1
     assert alert.status == "open"
-    assert Notification.objects.filter(alert=alert, recipient=LEAD, purpose="escalation").exists()
-    assert not Notification.objects.filter(alert=alert, recipient=FALLBACK).exists()
+    assert _notifications(alert).filter(recipient=LEAD, purpose="escalation").exists()
+    assert not _notifications(alert).filter(recipient=FALLBACK).exists()
 
     run_worker(t0 + timedelta(minutes=120))  # another hour: the fallback contact too
     alert.refresh_from_db()
     assert alert.escalation_level == 2
-    assert Notification.objects.filter(alert=alert, recipient=FALLBACK).exists()
+    assert _notifications(alert).filter(recipient=FALLBACK).exists()
     assert smtp.messages == []
-    assert Notification.objects.filter(alert=alert, status="sent").count() == 0
+    assert _notifications(alert).filter(status="sent").count() == 0
 
     smtp.start()  # mail returns
     later = t0 + timedelta(hours=3)
@@ -80,13 +90,13 @@ def test_with_mail_down_a_self_harm_alert_waits_is_retried_escalates_on_time_and
     alert.refresh_from_db()
     # Still not acknowledged at 3 h, so it escalated once more (level 3); everyone has been told.
     assert alert.escalation_level == 3
-    assert Notification.objects.filter(alert=alert).exclude(status="sent").count() == 0
+    assert _notifications(alert).exclude(status="sent").count() == 0
     assert len(smtp.to(CLINICIAN)) >= 1
     assert len(smtp.to(LEAD)) >= 1
     assert len(smtp.to(FALLBACK)) >= 1
     assert len(smtp.ids()) == len(set(smtp.ids())), "a notification was sent twice"
-    assert DeliveryAttempt.objects.filter(notification=first, ok=False).count() >= 2
-    assert DeliveryAttempt.objects.filter(notification=first, ok=True).count() == 1
+    assert Attempt.objects.filter(message=first, ok=False).count() >= 2
+    assert Attempt.objects.filter(message=first, ok=True).count() == 1
     steps = list(alert.events.values_list("step", flat=True))
     assert steps[0] == "raised"
     assert steps.count("escalated") == 3
@@ -96,7 +106,7 @@ def test_with_mail_down_a_self_harm_alert_waits_is_retried_escalates_on_time_and
 def test_an_acknowledged_alert_does_not_escalate(world: Any, smtp: Any, fallback: Any) -> None:
     from bondwell.screening.services import acknowledge_alert
 
-    t0 = timezone.now()
+    t0 = MONDAY_10AM
     alert = RiskAlert.objects.get(assessment=paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=t0))
     run_worker(t0)
     acknowledge_alert(alert, by=world.users["clinician"])
@@ -108,9 +118,9 @@ def test_an_acknowledged_alert_does_not_escalate(world: Any, smtp: Any, fallback
 
 
 def test_the_message_names_no_answers_and_links_to_the_alert(world: Any, smtp: Any) -> None:
-    t0 = timezone.now()
+    t0 = MONDAY_10AM
     alert = RiskAlert.objects.get(assessment=paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=t0))
-    jobs.deliver(t0)
+    deliver(t0)
     (message,) = smtp.to(CLINICIAN)
     body = message.get_payload()
     assert f"/alerts/{alert.pk}/" in body
@@ -138,44 +148,23 @@ def test_an_urgent_band_escalates_after_one_working_day(world: Any, smtp: Any) -
 def test_a_site_without_clinicians_tells_its_lead_at_once(world: Any, smtp: Any) -> None:
     world.users["clinician"].is_active = False
     world.users["clinician"].save()
-    t0 = timezone.now()
+    t0 = MONDAY_10AM
     paper(world.mother_a, world.users["site_lead"], PHQ9_SELF_HARM, now=t0)
-    jobs.deliver(t0)
+    deliver(t0)
     assert [str(m["To"]) for m in smtp.messages] == [LEAD]
-
-
-def test_routine_mail_gives_up_after_bounded_attempts_but_alert_mail_never_does(world: Any, smtp: Any) -> None:
-    from bondwell.screening.outbox import MAX_ROUTINE_ATTEMPTS
-
-    smtp.stop()
-    t0 = timezone.now()
-    routine = Notification.objects.create(
-        recipient="m@a.test", subject="s", body="b", purpose="reminder", dedupe_key="r1", next_attempt_at=t0
-    )
-    paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=t0)
-    moment = t0
-    for _ in range(MAX_ROUTINE_ATTEMPTS + 2):
-        moment += timedelta(hours=1)
-        jobs.deliver(moment)
-    routine.refresh_from_db()
-    assert routine.status == "failed"
-    assert routine.attempts == MAX_ROUTINE_ATTEMPTS
-    alert_mail = Notification.objects.get(alert__isnull=False)
-    assert alert_mail.status == "pending"
-    assert alert_mail.attempts == MAX_ROUTINE_ATTEMPTS + 2
 
 
 # The worker closes stale connections between jobs, which on PostgreSQL would end a test's wrapping transaction.
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_runs_the_screening_jobs(world: Any, smtp: Any, settings: Any) -> None:
+def test_the_worker_runs_the_screening_jobs_and_the_outbox(world: Any, smtp: Any, settings: Any) -> None:
     from bondwell import worker
 
-    ours = ["bondwell.screening.jobs.deliver", "bondwell.screening.jobs.escalate", "bondwell.screening.jobs.remind"]
+    ours = ["bondwell.screening.jobs.escalate", "bondwell.screening.jobs.remind", "bondwell.notify.jobs.deliver"]
     assert set(ours) <= set(settings.BONDWELL_WORKER_JOBS), "`bondwell worker` must run the screening jobs"
     settings.BONDWELL_WORKER_JOBS = ours  # without the other capabilities' jobs
-    t0 = timezone.now()
+    t0 = MONDAY_10AM
     paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=t0)
     handled = worker.run_once(t0)
-    assert handled["bondwell.screening.jobs.deliver"] == 1
+    assert handled["bondwell.notify.jobs.deliver"] == 1
     assert [str(m["To"]) for m in smtp.messages] == [CLINICIAN]
     assert worker.run_once(t0 + timedelta(hours=1))["bondwell.screening.jobs.escalate"] == 1

@@ -9,8 +9,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from bondwell.notify.models import Message
+from bondwell.notify.outbox import deliver_due
 from bondwell.screening import jobs, services
-from bondwell.screening.models import Notification, ScheduledQuestionnaire
+from bondwell.screening.models import ScheduledQuestionnaire
 from tests.screening.helpers import PHQ9_CALM
 
 
@@ -25,7 +27,7 @@ def test_she_is_invited_before_the_due_date_and_reminded_on_it_then_every_few_da
     assert scheduled.study_timepoint_ref == "week-6"
     assert jobs.remind(now) == 0  # too early to invite
     assert jobs.remind(now + timedelta(days=2)) == 1  # three days before: the invitation
-    jobs.deliver(now + timedelta(days=2))
+    deliver_due(now + timedelta(days=2))
     (invitation,) = smtp.to("mother@a.test")
     assert "questionnaire" in str(invitation["Subject"])
     assert "/questionnaires/" in invitation.get_payload()
@@ -35,7 +37,7 @@ def test_she_is_invited_before_the_due_date_and_reminded_on_it_then_every_few_da
     assert jobs.remind(now + timedelta(days=8)) == 1  # three days later: second reminder
     assert jobs.remind(now + timedelta(days=11)) == 1
     assert jobs.remind(now + timedelta(days=30)) == 0  # at most three reminders
-    assert Notification.objects.filter(scheduled=scheduled).count() == 4
+    assert Message.objects.filter(topic=f"scheduled:{scheduled.pk}").count() == 4
 
 
 def test_answering_completes_it_and_no_more_reminders_go(world: Any, client_as: Any) -> None:

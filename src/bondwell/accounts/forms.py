@@ -60,8 +60,56 @@ class NewUserForm(forms.ModelForm[User]):
         return cleaned
 
 
-class InvitationForm(PasswordResetForm):
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's password reset, its email queued in the one outbox (sent by the worker) instead of sent here."""
+
+    purpose = "password_reset"
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        import secrets
+
+        from django.template import loader
+        from django.utils import timezone
+
+        from bondwell.notify import outbox
+        from bondwell.notify.models import Channel
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        user = context.get("user")
+        outbox.queue(
+            channel=Channel.EMAIL, recipient=to_email, purpose=self.purpose, now=timezone.now(), subject=subject,
+            body=body, dedupe_key=f"{self.purpose}:{secrets.token_hex(12)}",
+            site=getattr(user, "site", None), user=user if isinstance(user, User) else None,
+        )
+
+
+class InvitationForm(OutboxPasswordResetForm):
     """Sends a new person the link to set a first password (Django's reset skips accounts without one)."""
+
+    purpose = "staff_invitation"
 
     def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]
         yield from User.objects.filter(email__iexact=email, is_active=True)
+
+
+class StaffEditForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=120)
+    role = forms.ChoiceField(label="Role")
+
+    def __init__(self, *args: Any, manager: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        roles = (Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD) if manager.role == Role.SITE_LEAD else [
+            r for r in Role if r != Role.MOTHER
+        ]
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(r.value, r.label) for r in roles]

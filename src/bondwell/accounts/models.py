@@ -107,6 +107,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="May use Django's own admin (never on by default).")
     date_joined = models.DateTimeField(default=timezone.now)
     is_synthetic = models.BooleanField(default=False)
+    # Staff contact for alerts: a mobile number in E.164 form, trusted for SMS only once verified by a code.
+    mobile = models.CharField(max_length=20, blank=True)
+    mobile_verified_at = models.DateTimeField(null=True, blank=True)
+    alerts_by_email = models.BooleanField(default=True)
+    alerts_by_sms = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
@@ -120,6 +126,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
+
+    @property
+    def verified_mobile(self) -> str:
+        """The mobile number texts may go to ("" until its owner has confirmed a code sent to it)."""
+        return self.mobile if self.mobile and self.mobile_verified_at is not None else ""
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

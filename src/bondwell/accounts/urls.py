@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from bondwell.accounts import views
-from bondwell.accounts.forms import EmailLoginForm
+from bondwell.accounts.forms import EmailLoginForm, OutboxPasswordResetForm
 
 urlpatterns = [
     path(
@@ -11,7 +11,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
+         name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",
@@ -27,4 +28,5 @@ urlpatterns = [
     path("mothers/<int:mother_id>/audit/", views.mother_audit, name="mother-audit"),
     path("staff/", views.staff_list, name="staff-list"),
     path("staff/new/", views.staff_new, name="staff-new"),
+    path("staff/<int:user_id>/", views.staff_edit, name="staff-edit"),
 ]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from bondwell.accounts import staff
 from bondwell.accounts.access import (
     access_mother,
     audit,
@@ -15,7 +20,7 @@ from bondwell.accounts.access import (
     own_mother_record,
     require_role,
 )
-from bondwell.accounts.forms import InvitationForm, NewUserForm
+from bondwell.accounts.forms import InvitationForm, NewUserForm, StaffEditForm
 from bondwell.accounts.models import AuditEvent, User
 from bondwell.accounts.roles import Purpose, Role
 
@@ -84,9 +89,52 @@ def staff_new(request: HttpRequest) -> HttpResponse:
             new_user.set_unusable_password()
             new_user.save()
             audit(request, "create:user", obj=new_user, detail=f"role={new_user.role}")
-        reset = InvitationForm({"email": new_user.email})
-        if reset.is_valid():
-            reset.save(request=request, use_https=request.is_secure())
+            # Queued with the account it invites: both exist, or neither; the worker sends it.
+            reset = InvitationForm({"email": new_user.email})
+            if reset.is_valid():
+                reset.save(request=request, use_https=settings.BONDWELL_BASE_URL.startswith("https:"),
+                           domain_override=_public_host())
         messages.success(request, f"{new_user.full_name} was added and sent a link to set a password.")
         return redirect("staff-list")
     return render(request, "accounts/staff_new.html", {"title": "Add a person", "form": form})
+
+
+def _public_host() -> str:
+    return urlparse(settings.BONDWELL_BASE_URL).netloc
+
+
+@require_role(Role.SITE_LEAD, Role.ADMIN)
+def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A lead edits a person's name and role, or deactivates (and reactivates) her account."""
+    manager = request.user
+    assert isinstance(manager, User)
+    person = User.objects.filter(pk=user_id).select_related("site").first()
+    if person is None or not staff.may_manage(manager, person):
+        raise Http404("No such person.")
+    part = request.POST.get("part") if request.method == "POST" else None
+    form = StaffEditForm(request.POST if part == "details" else None, manager=manager,
+                         initial={"full_name": person.full_name, "role": person.role})
+    problem = ""
+    try:
+        if part == "details" and form.is_valid():
+            staff.update(manager, person, full_name=form.cleaned_data["full_name"], role=form.cleaned_data["role"],
+                         request=request)
+            messages.success(request, f"{form.cleaned_data['full_name']}'s details were saved.")
+            return redirect("staff-edit", user_id=person.pk)
+        if part == "deactivate":
+            staff.deactivate(manager, person, timezone.now(), request)
+            messages.success(request, f"{person.full_name} was deactivated: signed out, off the rota and no longer "
+                                      "sent alerts.")
+            return redirect("staff-list")
+        if part == "reactivate":
+            staff.reactivate(manager, person, request)
+            messages.success(request, f"{person.full_name} can sign in again.")
+            return redirect("staff-edit", user_id=person.pk)
+    except staff.StaffError as error:
+        if error.field:
+            form.add_error(error.field, str(error))
+        else:
+            problem = str(error)
+    return render(request, "accounts/staff_edit.html", {
+        "title": f"Staff: {person.full_name}", "person": person, "form": form, "problem": problem,
+    })

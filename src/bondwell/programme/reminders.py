@@ -3,22 +3,25 @@
 Two phases, both safe to repeat and to run in several workers at once:
 1. plan: for each mother with reminders on, one PracticeReminder row per chosen time that fell due in the
    last LOOKBACK (the unique (mother, due_at) makes this idempotent: a second run inserts nothing);
-2. send: claim due pending rows with SELECT … FOR UPDATE SKIP LOCKED, send each email, mark it.
-A reminder is skipped, not sent, when the due time falls in her quiet hours or she has already practised
+2. queue: claim due pending rows with SELECT … FOR UPDATE SKIP LOCKED and queue each email in the one outbox
+   (`bondwell.notify.outbox`), in the same short transaction that marks the row; nothing is sent here, so a
+   slow mail server never holds a database transaction open (the outbox's worker job sends, outside any).
+A reminder is skipped, not queued, when the due time falls in her quiet hours or she has already practised
 that day: reminders invite, they never nag.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime, time, timedelta
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from bondwell.notify import links, outbox
+from bondwell.notify.models import Channel
+from bondwell.notify.models import Purpose as MessagePurpose
 from bondwell.programme.models import PracticeLog, PracticeReminder, ReminderPreference
 from bondwell.programme.services import in_quiet_hours
 
@@ -26,17 +29,6 @@ log = logging.getLogger("bondwell.programme.reminders")
 
 LOOKBACK = timedelta(hours=2)  # a worker that was down for a while still sends recent reminders, not old ones
 BATCH = 200
-MAX_ATTEMPTS = 3
-
-SUBJECT = "A moment for massage, if it suits you today"
-BODY = (
-    "Hello {name},\n\n"
-    "This is the reminder you asked for. If you and your baby are both up for it, a few minutes of massage "
-    "is lovely; if not, that is fine too.\n\n"
-    "Start the guided routine: {link}\n\n"
-    "You can change or turn off these reminders on your practice page.\n\nBondwell"
-)
-
 
 def _due_times(preference: ReminderPreference, now: datetime) -> list[datetime]:
     local_now = timezone.localtime(now)
@@ -82,24 +74,20 @@ def _handle(reminder: PracticeReminder, now: datetime) -> None:
     elif not address:
         reminder.status, reminder.detail = PracticeReminder.Status.SKIPPED, "no email address"
     else:
-        # The same variable the screening outbox uses for links in emails sent without a request.
-        base = os.environ.get("BONDWELL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-        body = BODY.format(name=mother.full_name.split(" ")[0], link=f"{base}{reverse('programme-guided')}")
-        try:
-            send_mail(SUBJECT, body, None, [address])
-        except Exception as error:  # any transport failure: retried on a later tick, up to MAX_ATTEMPTS
-            log.warning("practice reminder %s failed: %s", reminder.pk, error)
-            reminder.detail = type(error).__name__[:200]
-            if reminder.attempts >= MAX_ATTEMPTS:
-                reminder.status = PracticeReminder.Status.FAILED
-        else:
-            reminder.status, reminder.detail = PracticeReminder.Status.SENT, ""
+        message = outbox.queue(
+            channel=Channel.EMAIL, recipient=address, purpose=MessagePurpose.PRACTICE_REMINDER, now=now,
+            template="practice_reminder",
+            context={"first_name": mother.full_name.split(" ")[0], "link": links.absolute(reverse("programme-guided"))},
+            dedupe_key=f"practice-reminder:{reminder.pk}", topic=f"practice-reminder:{reminder.pk}", site=mother.site,
+        )
+        # "sent" here means handed to the outbox; the message's own row says when it actually went.
+        reminder.status, reminder.detail = PracticeReminder.Status.SENT, f"queued as message {message.pk}"
     reminder.handled_at = now
     reminder.save(update_fields=["status", "attempts", "handled_at", "detail"])
 
 
 def send_due(now: datetime) -> int:
-    """Claim and handle due reminders; rows locked by another worker are skipped, not waited for."""
+    """Claim due reminders and queue their emails; rows locked by another worker are skipped, not waited for."""
     with transaction.atomic():
         claimed = list(
             PracticeReminder.objects.select_for_update(skip_locked=True, of=("self",))

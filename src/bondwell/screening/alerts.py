@@ -1,29 +1,47 @@
-"""Raising risk alerts, telling the right people, and escalating when nobody acknowledges in time.
+"""Raising risk alerts, routing them to a person who is at work or on call, and escalating until acknowledged.
 
-Messages never carry answers or names (email is not a safe place for them): a pseudonym, the kind of alert and
-a link to the alert in Bondwell.
+Routing (the people come from `bondwell.notify.routing`, only active staff):
+- self-harm and infant-harm alerts (urgent): in the site's working hours, the clinicians at work, by SMS and
+  email; outside them (nights, weekends, public holidays of the site's country and region), the on-call
+  clinician only. Not acknowledged within the site's window, the alert goes up the chain: on call → site lead
+  → the site's fallback phone (by SMS) and fallback email; after the end of the chain everyone is told again
+  every window until someone acknowledges it.
+- urgent-band alerts: the site's clinicians by email, then its site lead, then the fallback contact.
+A link in the chain with nobody in it is skipped, so an alert is never addressed to no one while anyone is
+reachable. Each level re-tells the people of the levels before it.
+
+Messages never carry answers or names (email and SMS are not safe places for them): a pseudonym, the kind of
+alert, a link to it and a signed single-use acknowledgement link; signing in is needed to see anything.
 """
 
 from __future__ import annotations
 
 import logging
-import os
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
+from bondwell.accounts import service_hours
+from bondwell.accounts.access import access_mother
 from bondwell.accounts.models import Mother, Site, User
-from bondwell.accounts.roles import Role
-from bondwell.screening.models import AlertEvent, AlertKind, Assessment, Draft, Notification, RiskAlert
-from bondwell.screening.outbox import base_url
+from bondwell.accounts.roles import Purpose
+from bondwell.notify import links, outbox, routing
+from bondwell.notify.models import Message
+from bondwell.notify.models import Purpose as MessagePurpose
+from bondwell.notify.routing import Contact
+from bondwell.screening.models import AlertEvent, AlertKind, Assessment, Draft, RiskAlert
 from bondwell.screening.safety import URGENT_RISK_KINDS, acknowledge_window, safety_settings
 
 log = logging.getLogger("bondwell.screening.alerts")
 
 PRIORITY = {AlertKind.SELF_HARM: 0, AlertKind.INFANT_HARM: 0, AlertKind.URGENT_BAND: 1}
 ESCALATION_BATCH = 50
-FALLBACK_ENV = "BONDWELL_FALLBACK_CONTACT_EMAIL"  # used where a site has set no fallback contact
+TOPIC = "alert:{}"
 
 
 def raise_alert(
@@ -69,49 +87,84 @@ def raise_alert(
     return alert
 
 
-def recipients(alert: RiskAlert, level: int) -> list[str]:
-    """Level 0: the site's clinicians. Level 1: also its site leads. Level 2 and above: also the fallback.
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    contacts: list[Contact]
 
-    Whenever a level finds nobody to tell, the next level's people are told instead: an alert is never
-    addressed to no one.
-    """
-    site = alert.mother.site
-    staff = User.objects.filter(site=site, is_active=True).exclude(email="")
-    clinicians = list(staff.filter(role=Role.CLINICIAN).values_list("email", flat=True))
-    leads = list(staff.filter(role=Role.SITE_LEAD).values_list("email", flat=True))
-    fallback = safety_settings(site).fallback_contact_email or os.environ.get(FALLBACK_ENV, "")
-    tiers = [clinicians, leads, [fallback] if fallback else []]
-    chosen: list[str] = []
-    for tier, people in enumerate(tiers):
-        if tier <= level or not chosen:
-            chosen.extend(people)
-    return sorted(dict.fromkeys(chosen))
+
+def fallback_contact(site: Site) -> Contact | None:
+    rules = safety_settings(site)
+    email = rules.fallback_contact_email or settings.BONDWELL_FALLBACK_CONTACT_EMAIL
+    if not email and not rules.fallback_phone:
+        return None
+    return Contact(key="fallback", user_id=None, email=email, mobile=rules.fallback_phone)
+
+
+def chain(site: Site, kind: str, now: datetime) -> list[Tier]:
+    """The escalation chain for an alert of this kind raised or escalated at `now`; empty links left out."""
+    leads = [routing.contact_of(u) for u in routing.site_leads(site)]
+    fallback = fallback_contact(site)
+    last = Tier("fallback contact", [fallback] if fallback else [])
+    if kind in URGENT_RISK_KINDS:
+        on_call = [routing.contact_of(u) for u in routing.on_call(site, now)]
+        at_work = [routing.contact_of(u) for u in routing.clinicians_at_work(site, now)]
+        tiers = [Tier("clinicians at work" if at_work else "on call", at_work or on_call), Tier("on call", on_call),
+                 Tier("site lead", leads), last]
+    else:
+        tiers = [Tier("clinicians", [routing.contact_of(u) for u in routing.clinicians(site)]),
+                 Tier("site lead", leads), last]
+    urgent = kind in URGENT_RISK_KINDS
+    kept: list[Tier] = []
+    seen: set[str] = set()
+    for tier in tiers:
+        reachable = [c for c in tier.contacts if c.channels(urgent=urgent)]
+        new = [c for c in reachable if c.key not in seen]
+        if new:
+            kept.append(Tier(tier.name, reachable))
+            seen.update(c.key for c in reachable)
+    return kept
+
+
+def recipients(alert: RiskAlert, level: int, now: datetime | None = None) -> list[Contact]:
+    """Everyone told at this level: the people of every link of the chain up to it (the whole chain beyond)."""
+    tiers = chain(alert.mother.site, alert.kind, now or timezone.now())
+    told: dict[str, Contact] = {}
+    for tier in tiers[: level + 1]:
+        for contact in tier.contacts:
+            told.setdefault(contact.key, contact)
+    return list(told.values())
 
 
 def _queue(alert: RiskAlert, *, level: int, now: datetime) -> int:
-    link = base_url() + reverse("screening-alert", kwargs={"alert_id": alert.pk})
-    kind = AlertKind(alert.kind).label
-    escalation = "" if level == 0 else f" (not acknowledged in time: escalation {level})"
-    subject = f"Bondwell {'URGENT ' if alert.kind in URGENT_RISK_KINDS else ''}alert{escalation}: {kind}"
-    body = (
-        f"A risk alert for {alert.mother.pseudonym} needs a clinician to acknowledge it{escalation}.\n\n"
-        f"Alert: {kind} ({alert.instrument.upper()}), raised {alert.raised_at:%Y-%m-%d %H:%M %Z}.\n"
-        f"Open it, acknowledge it and record what was done:\n{link}\n\n"
-        "This message holds no answers or names on purpose; sign in to see them."
-    )
-    people = recipients(alert, level)
+    site = alert.mother.site
+    urgent = alert.kind in URGENT_RISK_KINDS
+    people = recipients(alert, level, now)
     if not people:
-        log.error("alert %s has nobody to notify: no clinician, lead or fallback email", alert.pk)
+        log.error("alert %s has nobody to notify: no clinician, on-call, lead or fallback contact", alert.pk)
         AlertEvent.objects.create(alert=alert, at=now, step="unaddressed", detail="no recipient configured")
-    purpose = Notification.Purpose.ALERT if level == 0 else Notification.Purpose.ESCALATION
-    for email in people:
-        Notification.objects.get_or_create(
-            dedupe_key=f"alert:{alert.pk}:level{level}:{email}"[:120],
-            defaults={
-                "recipient": email, "subject": subject, "body": body, "purpose": purpose, "alert": alert,
-                "created_at": now, "next_attempt_at": now,
-            },
-        )
+        return 0
+    topic = TOPIC.format(alert.pk)
+    context = {
+        "pseudonym": alert.mother.pseudonym,
+        "kind": AlertKind(alert.kind).label,
+        "instrument": alert.instrument.upper(),
+        "raised": service_hours.local(site, alert.raised_at),
+        "urgent": urgent,
+        "level": level,
+        "link": links.absolute(reverse("screening-alert", kwargs={"alert_id": alert.pk})),
+    }
+    users = {u.pk: u for u in User.objects.filter(pk__in=[c.user_id for c in people if c.user_id])}
+    purpose = MessagePurpose.ALERT if level == 0 else MessagePurpose.ESCALATION
+    for contact in people:
+        user = users.get(contact.user_id) if contact.user_id else None
+        ack = links.make(topic, user, now)
+        for channel, recipient in contact.channels(urgent=urgent):
+            outbox.queue(
+                channel=channel, recipient=recipient, purpose=purpose, now=now, template="alert",
+                context={**context, "ack": ack}, dedupe_key=f"{topic}:level{level}:{contact.key}:{channel}",
+                topic=topic, site=site, user=user, urgent=True, deliver_by=alert.ack_due_at,
+            )
     return len(people)
 
 
@@ -126,11 +179,9 @@ def escalate_overdue(now: datetime) -> int:
         )
         for alert in overdue:
             level = alert.escalation_level + 1
-            RiskAlert.objects.filter(pk=alert.pk).update(
-                escalation_level=level, escalated_at=now,
-                ack_due_at=acknowledge_window(alert.kind, alert.mother.site, now),
-            )
-            alert.escalation_level = level
+            due = acknowledge_window(alert.kind, alert.mother.site, now)
+            RiskAlert.objects.filter(pk=alert.pk).update(escalation_level=level, escalated_at=now, ack_due_at=due)
+            alert.escalation_level, alert.ack_due_at = level, due
             told = _queue(alert, level=level, now=now)
             AlertEvent.objects.create(
                 alert=alert, at=now, step="escalated", detail=f"level {level}: {told} recipient(s)"
@@ -141,8 +192,75 @@ def escalate_overdue(now: datetime) -> int:
 def has_alert_recipient(site: Site) -> bool:
     """Whether a risk alert raised at this site now would reach at least one person.
 
-    Mother-facing text says "your care team has been told" only when this is true; a site's settings cannot be
-    saved while it is false.
+    True only when the self-harm chain (clinicians at work or on call, site lead, fallback contact) holds
+    someone reachable on a working channel. Mother-facing text says "your care team has been told" only when
+    this is true; a site's settings cannot be saved while it is false.
     """
-    staff = User.objects.filter(site=site, is_active=True, role__in=(Role.CLINICIAN, Role.SITE_LEAD)).exclude(email="")
-    return staff.exists() or bool(safety_settings(site).fallback_contact_email or os.environ.get(FALLBACK_ENV, ""))
+    return bool(chain(site, AlertKind.SELF_HARM, timezone.now()))
+
+
+def acknowledged(alert: RiskAlert, now: datetime) -> None:
+    """Once someone has acknowledged, stop sending what is still waiting (call in the acknowledging transaction)."""
+    outbox.cancel_topic(TOPIC.format(alert.pk), now)
+
+
+# ---- hooks called by bondwell.notify (settings) -----------------------------------------------------------
+
+
+def on_message_event(message: Message, event: str, now: datetime) -> None:
+    """Each alert message sent or given up becomes a step of the alert."""
+    prefix, _, ident = message.topic.partition(":")
+    if prefix != "alert" or not ident.isdigit():
+        return
+    who = f"user {message.user_id}" if message.user_id else "the fallback contact"
+    if event == "sent":
+        AlertEvent.objects.create(alert_id=int(ident), at=now, step="notified",
+                                  detail=f"{message.get_purpose_display()} by {message.channel} to {who}")
+    elif event == "failed":
+        AlertEvent.objects.create(alert_id=int(ident), at=now, step="not delivered",
+                                  detail=f"{message.channel} to {who}: {message.last_error}"[:300])
+
+
+def acknowledge_from_link(topic: str, request: HttpRequest) -> str:
+    """A signed acknowledgement link was used by a signed-in person: acknowledge if she may see the alert."""
+    from bondwell.screening.services import acknowledge_alert
+
+    alert = RiskAlert.objects.select_related("mother").filter(pk=int(topic.partition(":")[2])).first()
+    if alert is None:
+        raise links.LinkError("This alert no longer exists.")
+    access_mother(request, alert.mother_id, Purpose.ALERTS, action="open:alert-from-link")  # 404 / 403, audited
+    user = request.user
+    assert isinstance(user, User)
+    acknowledge_alert(alert, by=user, request=request)
+    return reverse("screening-alert", kwargs={"alert_id": alert.pk})
+
+
+def metrics(now: datetime) -> list[str]:
+    """Alert time-to-acknowledge (the last 90 days) and open alerts, for /metrics."""
+    from datetime import timedelta
+
+    from bondwell.notify.metrics import histogram
+
+    since = now - timedelta(days=90)
+    rows = (
+        RiskAlert.objects.filter(raised_at__gte=since, acknowledged_at__isnull=False)
+        .order_by("-raised_at").values_list("kind", "raised_at", "acknowledged_at")[:20_000]
+    )
+    per_kind: dict[str, list[float]] = {}
+    for kind, raised, acked in rows:
+        if acked is not None:
+            per_kind.setdefault(kind, []).append(max(0.0, (acked - raised).total_seconds()))
+    lines: list[str] = []
+    for index, kind in enumerate(AlertKind.values):
+        lines += histogram(
+            "bondwell_alert_time_to_acknowledge_seconds", "From raised to acknowledged, alerts of the last 90 days.",
+            per_kind.get(kind, []), (300, 900, 1800, 3600, 7200, 14400, 86400, 259200), labels=f'kind="{kind}"',
+        )[0 if index == 0 else 2:]
+    lines += ["# HELP bondwell_alerts_open Alerts not yet acknowledged.", "# TYPE bondwell_alerts_open gauge"]
+    for kind in AlertKind.values:
+        count = RiskAlert.objects.filter(status=RiskAlert.Status.OPEN, kind=kind).count()
+        lines.append(f'bondwell_alerts_open{{kind="{kind}"}} {count}')
+    overdue = RiskAlert.objects.filter(status=RiskAlert.Status.OPEN, ack_due_at__lte=now).count()
+    lines += ["# HELP bondwell_alerts_overdue Open alerts past their acknowledgement window.",
+              "# TYPE bondwell_alerts_overdue gauge", f"bondwell_alerts_overdue {overdue}"]
+    return lines

@@ -9,7 +9,8 @@ from datetime import timedelta
 from bondwell.accounts.models import Mother, User
 from bondwell.demo import DemoContext
 from bondwell.screening import services
-from bondwell.screening.models import AlertAction, AlertEvent, Notification, RiskAlert, Source
+from bondwell.notify.models import Message
+from bondwell.screening.models import AlertAction, AlertEvent, RiskAlert, Source
 from bondwell.screening.safety import load_instrument
 
 OPEN_ALERTS = 3
@@ -83,4 +84,4 @@ def _act_on(context: DemoContext, alert: RiskAlert, clinician: User) -> None:
     )
     AlertEvent.objects.filter(alert=alert, step="acknowledged").update(at=acknowledged)
     # The messages of a past alert went out back then: the demo worker must not send them now.
-    Notification.objects.filter(alert=alert).update(status=Notification.Status.SENT, sent_at=alert.raised_at)
+    Message.objects.filter(topic=f"alert:{alert.pk}").update(status=Message.Status.SENT, sent_at=alert.raised_at)

@@ -85,22 +85,50 @@ PAPER_CHOICES = [(name, name) for name in PAPER_INSTRUMENTS]
 
 class SafetySettingsForm(forms.ModelForm[SiteSafetySettings]):
     self_harm_ack_minutes = forms.IntegerField(
-        label="Minutes to acknowledge a self-harm alert before the site lead is told",
+        label="Minutes to acknowledge a self-harm or infant-harm alert before it goes up the chain",
         validators=[MinValueValidator(5), MaxValueValidator(240)],
     )
     urgent_band_ack_working_days = forms.IntegerField(
         label="Working days to acknowledge an urgent-band alert",
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
+    fallback_phone = forms.CharField(
+        label="Fallback mobile number (texted when the site lead does not acknowledge in time)", required=False,
+        max_length=40, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        help_text="A mobile that is answered day and night, such as the on-call team's phone.",
+    )
 
     class Meta:
         model = SiteSafetySettings
         fields = ["self_harm_ack_minutes", "urgent_band_ack_working_days", "fallback_contact_name",
-                  "fallback_contact_email"]
+                  "fallback_contact_email", "fallback_phone"]
         labels = {
             "fallback_contact_name": "Fallback contact (told when the site lead does not acknowledge in time)",
             "fallback_contact_email": "Fallback contact email",
         }
+
+    def clean_fallback_phone(self) -> str:
+        from bondwell.accounts.phones import PhoneNumberError, mobile_e164
+
+        text = str(self.cleaned_data.get("fallback_phone") or "").strip()
+        if not text:
+            return ""
+        try:
+            return mobile_e164(text, self.instance.site.country)
+        except PhoneNumberError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean(self) -> dict[str, Any]:
+        from bondwell.accounts.models import User
+        from bondwell.accounts.roles import Role
+
+        cleaned = super().clean() or {}
+        site = self.instance.site
+        staff = User.objects.filter(site=site, is_active=True, role__in=(Role.CLINICIAN, Role.SITE_LEAD))
+        if not staff.exists() and not cleaned.get("fallback_contact_email") and not cleaned.get("fallback_phone"):
+            self.add_error("fallback_phone", "Nobody at this site could receive an alert: add active clinicians "
+                                             "or a fallback mobile number or email.")
+        return cleaned
 
 
 class CrisisContactForm(forms.ModelForm[SiteCrisisContact]):

@@ -1,4 +1,7 @@
-"""Worker jobs (settings.BONDWELL_WORKER_JOBS); each claims its own rows, so several workers may run."""
+"""Worker jobs (settings.BONDWELL_WORKER_JOBS); each claims its own rows, so several workers may run.
+
+They only queue messages (bondwell.notify.outbox); `bondwell.notify.jobs.deliver` sends them.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +12,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from bondwell.notify import links, outbox
+from bondwell.notify.models import Channel
+from bondwell.notify.models import Purpose as MessagePurpose
 from bondwell.screening.alerts import escalate_overdue
-from bondwell.screening.models import Notification, ScheduledQuestionnaire
-from bondwell.screening.outbox import base_url, deliver_due
+from bondwell.screening.models import ScheduledQuestionnaire
 
 INVITE_AHEAD = timedelta(days=3)
 REMIND_EVERY = timedelta(days=3)
 MAX_REMINDERS = 3
 BATCH = 100
-
-
-def deliver(now: datetime) -> int:
-    """Send what the outbox holds."""
-    return deliver_due(now)
 
 
 def escalate(now: datetime) -> int:
@@ -43,7 +43,7 @@ def remind(now: datetime) -> int:
             .order_by("due_on", "id")[:BATCH]
         )
         for scheduled in to_invite:
-            _queue(scheduled, Notification.Purpose.INVITATION, now)
+            _queue(scheduled, MessagePurpose.INVITATION, now)
             ScheduledQuestionnaire.objects.filter(pk=scheduled.pk).update(invited_at=now)
             handled += 1
         to_remind = list(
@@ -56,7 +56,7 @@ def remind(now: datetime) -> int:
             .order_by("due_on", "id")[:BATCH]
         )
         for scheduled in to_remind:
-            _queue(scheduled, Notification.Purpose.REMINDER, now, number=scheduled.reminders_sent + 1)
+            _queue(scheduled, MessagePurpose.REMINDER, now, number=scheduled.reminders_sent + 1)
             ScheduledQuestionnaire.objects.filter(pk=scheduled.pk).update(
                 reminders_sent=scheduled.reminders_sent + 1, last_reminded_at=now
             )
@@ -69,22 +69,11 @@ def _queue(scheduled: ScheduledQuestionnaire, purpose: str, now: datetime, numbe
     email = mother.email or (mother.user.email if mother.user else "")
     if not email or mother.user is None:
         return  # no way to answer online: her clinician sees it on the overdue list instead
-    link = base_url() + reverse("screening-my")
-    if purpose == Notification.Purpose.INVITATION:
-        subject = "A short questionnaire from your care team"
-        opening = f"Your care team asks you to answer a short questionnaire by {scheduled.due_on:%d %B}."
-    else:
-        subject = "A reminder: your questionnaire"
-        opening = "This is a gentle reminder about the questionnaire your care team asked you to answer."
-    body = (
-        f"Hello {mother.full_name.split(' ')[0]},\n\n{opening} It takes a few minutes, and you can stop "
-        f"and come back to it at any time.\n\n{link}\n\nIf you are feeling unsafe or need help now, please call your "
-        "local emergency number.\n"
-    )
-    Notification.objects.get_or_create(
-        dedupe_key=f"scheduled:{scheduled.pk}:{purpose}:{number}",
-        defaults={
-            "recipient": email, "subject": subject, "body": body, "purpose": purpose, "scheduled": scheduled,
-            "created_at": now, "next_attempt_at": now,
-        },
+    outbox.queue(
+        channel=Channel.EMAIL, recipient=email, purpose=purpose, now=now,
+        template="questionnaire_invitation" if purpose == MessagePurpose.INVITATION else "questionnaire_reminder",
+        context={"first_name": mother.full_name.split(" ")[0], "due_on": scheduled.due_on,
+                 "link": links.absolute(reverse("screening-my"))},
+        dedupe_key=f"scheduled:{scheduled.pk}:{purpose}:{number}", topic=f"scheduled:{scheduled.pk}",
+        site=mother.site,
     )

@@ -1,4 +1,6 @@
-"""Screening: scheduled questionnaires, drafts, immutable assessments, risk alerts and the outbox.
+"""Screening: scheduled questionnaires, drafts, immutable assessments, risk alerts and site safety settings.
+
+Messages (alerts, invitations, reminders) go through the one outbox in `bondwell.notify`.
 
 State changes go through `bondwell.screening.services` (and the worker jobs in `bondwell.screening.jobs`);
 these models hold data and constraints only. The one exception is the immutability guard on Assessment, which
@@ -225,73 +227,6 @@ class AlertEvent(models.Model):
         return f"{self.step} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class Notification(models.Model):
-    """The outbox: one message to one recipient, written in the transaction that needs it, sent by the worker.
-
-    The worker claims a row for `CLAIM_SECONDS` (row lock, SKIP LOCKED on PostgreSQL), sends it outside the
-    transaction, then marks it sent. A crash after sending and before marking may resend it after the claim
-    runs out (at least once); a crash before sending loses nothing.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Given up"
-
-    class Purpose(models.TextChoices):
-        ALERT = "alert", "Risk alert"
-        ESCALATION = "escalation", "Risk alert escalation"
-        INVITATION = "invitation", "Questionnaire invitation"
-        REMINDER = "reminder", "Questionnaire reminder"
-
-    channel = models.CharField(max_length=20, default="email")
-    recipient = models.CharField(max_length=254)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    purpose = models.CharField(max_length=12, choices=Purpose.choices)
-    alert = models.ForeignKey(
-        RiskAlert, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
-    )
-    scheduled = models.ForeignKey(
-        ScheduledQuestionnaire, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
-    )
-    # Identifies the message so the same event is never queued twice (e.g. "alert:12:level0:user5").
-    dedupe_key = models.CharField(max_length=120, unique=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"]),
-            models.Index(fields=["alert", "created_at"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.purpose} to {self.recipient} ({self.status})"
-
-
-class DeliveryAttempt(models.Model):
-    """Every try at sending a notification, successful or not."""
-
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="delivery_attempts")
-    at = models.DateTimeField(default=timezone.now)
-    ok = models.BooleanField()
-    error = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{'ok' if self.ok else 'failed'} at {self.at:%Y-%m-%d %H:%M:%S}"
-
-
 class SiteSafetySettings(models.Model):
     """Per-site alerting rules; a site without a row uses the defaults below."""
 
@@ -300,6 +235,8 @@ class SiteSafetySettings(models.Model):
     urgent_band_ack_working_days = models.PositiveSmallIntegerField(default=1)
     fallback_contact_name = models.CharField(max_length=120, blank=True)
     fallback_contact_email = models.EmailField(blank=True)
+    # The last link of the alert chain: texted when nobody has acknowledged (E.164, checked as a mobile number).
+    fallback_phone = models.CharField(max_length=20, blank=True)
 
     class Meta:
         verbose_name_plural = "site safety settings"

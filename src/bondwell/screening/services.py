@@ -21,6 +21,7 @@ from bondwell import instruments
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Mother, Site, User
 from bondwell.pathway import services as pathway
+from bondwell.screening import alerts
 from bondwell.screening.alerts import raise_alert
 from bondwell.screening.models import (
     AlertAction,
@@ -406,6 +407,7 @@ def acknowledge_alert(alert: RiskAlert, *, by: User, request: HttpRequest | None
         )
         AlertEvent.objects.create(alert=locked, at=now, step="acknowledged", actor=by)
         audit(request, "acknowledge:alert", mother=locked.mother, obj=locked, actor=by)
+        alerts.acknowledged(locked, now)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
@@ -463,7 +465,7 @@ def update_safety_settings(
     with transaction.atomic():
         rules, _ = SiteSafetySettings.objects.select_for_update().get_or_create(site=site)
         for field in ("self_harm_ack_minutes", "urgent_band_ack_working_days", "fallback_contact_name",
-                      "fallback_contact_email"):
+                      "fallback_contact_email", "fallback_phone"):
             setattr(rules, field, values[field])
         rules.full_clean()
         rules.save()

@@ -1,0 +1,81 @@
+"""Who is reachable at a site right now: clinicians at work, the on-call clinician, the site leads.
+
+Working hours, working days, public holidays and the time zone come from the site through
+`bondwell.accounts.service_hours`; the on-call rota is `OnCallShift`. Only active staff are ever returned, so a
+deactivated person drops out of routing the moment she is deactivated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bondwell.accounts import service_hours
+from bondwell.accounts.models import Site, User
+from bondwell.accounts.roles import Role
+from bondwell.notify.channels import sms_available
+from bondwell.notify.models import Channel, OnCallShift
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One person (or the site's fallback number) and how she wants urgent alerts."""
+
+    key: str  # stable, for de-duplicating queued messages: "user12" or "fallback"
+    user_id: int | None
+    email: str
+    mobile: str  # verified, E.164; "" when texts cannot go to this person
+    by_email: bool = True
+    by_sms: bool = True
+
+    def channels(self, *, urgent: bool) -> list[tuple[str, str]]:
+        """(channel, recipient) pairs: urgent alerts by SMS and email as she prefers, others by email.
+
+        Never empty for a contact with any reachable address: a preference never silences an alert.
+        """
+        texts = bool(self.mobile) and sms_available()
+        chosen: list[tuple[str, str]] = []
+        if urgent:
+            if self.email and self.by_email:
+                chosen.append((Channel.EMAIL, self.email))
+            if texts and self.by_sms:
+                chosen.append((Channel.SMS, self.mobile))
+        if not chosen:
+            if self.email:
+                chosen.append((Channel.EMAIL, self.email))
+            elif texts:
+                chosen.append((Channel.SMS, self.mobile))
+        return chosen
+
+
+def contact_of(user: User) -> Contact:
+    return Contact(key=f"user{user.pk}", user_id=user.pk, email=user.email, mobile=user.verified_mobile,
+                   by_email=user.alerts_by_email, by_sms=user.alerts_by_sms)
+
+
+def _staff(site: Site) -> list[User]:
+    return list(User.objects.filter(site=site, is_active=True).order_by("id"))
+
+
+def clinicians(site: Site) -> list[User]:
+    return [u for u in _staff(site) if u.role == Role.CLINICIAN]
+
+
+def clinicians_at_work(site: Site, now: datetime) -> list[User]:
+    """The site's active clinicians while the site is open (working day, working hours, not a public holiday)."""
+    return clinicians(site) if service_hours.is_open(site, now) else []
+
+
+def on_call(site: Site, now: datetime) -> list[User]:
+    """Active clinicians or leads of this site whose on-call shift covers `now`."""
+    shifts = (
+        OnCallShift.objects.filter(site=site, starts_at__lte=now, ends_at__gt=now, user__is_active=True,
+                                   user__site=site, user__role__in=(Role.CLINICIAN, Role.SITE_LEAD))
+        .select_related("user")
+        .order_by("starts_at", "id")
+    )
+    return list(dict.fromkeys(shift.user for shift in shifts))
+
+
+def site_leads(site: Site) -> list[User]:
+    return [u for u in _staff(site) if u.role == Role.SITE_LEAD]

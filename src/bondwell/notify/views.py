@@ -1,0 +1,127 @@
+"""Notify's pages: acknowledge from a link, the on-call rota, my alert contact, messages that could not be sent."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from bondwell.accounts.access import audit, require_role
+from bondwell.accounts.models import User
+from bondwell.accounts.roles import Role
+from bondwell.notify import links, mobile, rota
+from bondwell.notify.forms import CodeForm, MobileForm, PreferencesForm, ShiftForm
+from bondwell.notify.models import Message, OnCallShift
+from bondwell.notify.outbox import failed_for_site
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks (so a mail scanner opening the link changes nothing); POST acknowledges, once."""
+    now = timezone.now()
+    try:
+        link = links.find(token, now)
+    except links.LinkError as problem:
+        return render(request, "notify/ack.html", {"title": "Link not usable", "problem": str(problem)}, status=410)
+    if request.method == "POST":
+        try:
+            target = links.redeem(token, request, now)
+        except links.LinkError as problem:
+            return render(request, "notify/ack.html", {"title": "Link not usable", "problem": str(problem)},
+                          status=410)
+        messages.success(request, "Alert acknowledged. Record what you did when you have acted.")
+        return redirect(target)
+    return render(request, "notify/ack.html", {"title": "Acknowledge the alert", "link": link})
+
+
+@require_role(Role.SITE_LEAD)
+def rota_page(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    site = user.site
+    if site is None:
+        raise Http404("No site.")
+    now = timezone.now()
+    form = ShiftForm(request.POST if request.POST.get("part") == "add" else None, site=site)
+    if request.method == "POST":
+        if request.POST.get("part") == "remove":
+            chosen = request.POST.get("shift", "")
+            shift = OnCallShift.objects.filter(site=site, pk=int(chosen)).first() if chosen.isdigit() else None
+            if shift is not None:
+                rota.remove_shift(shift, by=user, request=request)
+                messages.success(request, "Shift removed.")
+            return redirect("notify-rota")
+        if form.is_valid():
+            try:
+                rota.add_shift(site, form.cleaned_data["user"], form.cleaned_data["starts_at"],
+                               form.cleaned_data["ends_at"], by=user, now=now, request=request)
+            except rota.RotaError as problem:
+                form.add_error(problem.field, str(problem))
+            else:
+                messages.success(request, "Shift added to the on-call rota.")
+                return redirect("notify-rota")
+    audit(request, "view:on-call-rota")
+    return render(request, "notify/rota.html", {
+        "title": "On-call rota", "form": form, "shifts": rota.upcoming(site, now), "site": site,
+    })
+
+
+@require_role(Role.CLINICIAN, Role.SITE_LEAD)
+def contact(request: HttpRequest) -> HttpResponse:
+    """Her mobile number (verified by a texted code) and how she wants urgent alerts."""
+    user = _user(request)
+    now = timezone.now()
+    part = request.POST.get("part") if request.method == "POST" else None
+    mobile_form = MobileForm(request.POST if part == "mobile" else None, initial={"mobile": user.mobile})
+    code_form = CodeForm(request.POST if part == "code" else None)
+    prefs_form = PreferencesForm(request.POST if part == "prefs" else None, initial={
+        "alerts_by_email": user.alerts_by_email, "alerts_by_sms": user.alerts_by_sms,
+    })
+    if part == "mobile" and mobile_form.is_valid():
+        try:
+            mobile.start(user, mobile_form.cleaned_data["mobile"], now, request)
+        except mobile.MobileError as problem:
+            mobile_form.add_error("mobile", str(problem))
+        else:
+            messages.success(request, "We have texted you a code. Type it below to confirm the number.")
+            return redirect("notify-contact")
+    if part == "code" and code_form.is_valid():
+        try:
+            mobile.confirm(user, code_form.cleaned_data["code"], now, request)
+        except mobile.MobileError as problem:
+            code_form.add_error("code", str(problem))
+        else:
+            messages.success(request, "Your mobile number is confirmed: urgent alerts can now reach it.")
+            return redirect("notify-contact")
+    if part == "prefs" and prefs_form.is_valid():
+        try:
+            mobile.set_preferences(user, by_email=prefs_form.cleaned_data["alerts_by_email"],
+                                   by_sms=prefs_form.cleaned_data["alerts_by_sms"], request=request)
+        except mobile.MobileError as problem:
+            prefs_form.add_error("alerts_by_email", str(problem))
+        else:
+            messages.success(request, "Alert preferences saved.")
+            return redirect("notify-contact")
+    return render(request, "notify/contact.html", {
+        "title": "My alert contact", "mobile_form": mobile_form, "code_form": code_form, "prefs_form": prefs_form,
+        "awaiting_code": bool(user.mobile) and user.mobile_verified_at is None,
+    })
+
+
+@require_role(Role.SITE_LEAD, Role.ADMIN)
+def undelivered(request: HttpRequest) -> HttpResponse:
+    """Messages that could not be sent (a site lead: her site's; an administrator: those of no site)."""
+    user = _user(request)
+    rows = failed_for_site(user.site if user.role == Role.SITE_LEAD else None)
+    audit(request, "view:undelivered-messages")
+    return render(request, "notify/undelivered.html", {
+        "title": "Messages that could not be sent", "rows": rows, "purposes": dict(Message._meta.get_field(
+            "purpose").choices or []),
+    })
