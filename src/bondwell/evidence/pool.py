@@ -2,9 +2,9 @@
 
 No statistics are computed here: effect sizes and the random-effects fit come from `bondwell.stats.meta`
 (metafor's escalc SMD, and rma with REML and Hartung–Knapp with the ad hoc correction, `test="adhoc"`: the
-interval is never narrower than the z interval; Cochrane Handbook chapter 10.10.4.2). This module chooses the
-rows, calls the fit, and turns the result into sentences that do not overstate: with fewer than two studies
-there is no pooled estimate, no prediction interval and no word "pooled". It imports no Django.
+interval is never narrower than the z interval; Cochrane Handbook chapter 10; Röver, Knapp & Friede 2015).
+This module chooses the rows, calls the fit, and turns the result into sentences that do not overstate: with
+fewer than two studies there is no pooled estimate, no prediction interval and no word "pooled". No Django.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """GRADE certainty of the evidence for the main outcome, with the reasons in words.
 
 GRADE (Guyatt et al., J Clin Epidemiol 2011 series: 4 risk of bias, 6 imprecision, 7 inconsistency,
-8 indirectness, 5 publication bias) as summarised in Cochrane Handbook chapter 14 (section 14.2). The body of
+8 indirectness, 5 publication bias) as summarised in Cochrane Handbook chapter 14. The body of
 evidence starts at high certainty when it comes from randomised trials, and at low when any pooled study is
-non-randomised (chapter 14.2.1). GRADE leaves each rating to judgement; the rules below are Bondwell's stated
+non-randomised (chapter 14). GRADE leaves each rating to judgement; the rules below are Bondwell's stated
 operationalisation, so that the same data always give the same rating and the reason is printed with it:
 
 - risk of bias: down one level when more than half of the weight comes from studies judged "some concerns"
@@ -15,7 +15,7 @@ operationalisation, so that the same data always give the same rating and the re
   and the EPDS); the review team records it in words;
 - imprecision: down one when the 95% interval includes no effect, or when fewer than 400 women are pooled
   (the rule-of-thumb optimal information size for continuous outcomes, GRADE 6); down two when both;
-- publication bias: not assessable with fewer than 10 studies (Handbook 13.3.5.4); not rated down.
+- publication bias: not assessable with fewer than 10 studies (Handbook chapter 13); not rated down.
 """
 
 from __future__ import annotations

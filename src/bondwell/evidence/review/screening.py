@@ -1,6 +1,6 @@
 """Two reviewers screen each record independently; what their decisions (and a resolution) mean.
 
-Cochrane Handbook chapter 4 (section 4.6.4) and MECIR C39-C40: at least two people screen independently, and
+Cochrane Handbook chapter 4 and the MECIR standards: at least two people screen independently, and
 disagreements are resolved by discussion or a third person. Here a record at a stage (title and abstract, then
 full text) is decided when two different reviewers agree, or when a resolution overrides their disagreement.
 Every exclusion carries a reason (chapter 4; PRISMA 2020 item 16a asks for reasons at full text).
