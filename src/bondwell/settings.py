@@ -393,3 +393,8 @@ BONDWELL_NAV.append(
 BONDWELL_BACKUP_KEY = os.environ.get("BONDWELL_BACKUP_KEY", "")
 BONDWELL_DEMO_LOADERS.append("bondwell.mfa.demo.load")  # after every loader that makes people
 
+# ---- Data rights (issue 20): download, erasure on request, retention per record type (bondwell.rights.policy) --
+INSTALLED_APPS += ["bondwell.rights"]
+BONDWELL_NAV.append((frozenset({"mother"}), "Your data", "rights-mine"))
+BONDWELL_NAV.append((frozenset({"site_lead"}), "Erasure requests", "rights-requests"))
+BONDWELL_WORKER_JOBS.append("bondwell.rights.jobs.run")

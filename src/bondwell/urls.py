@@ -11,6 +11,7 @@ urlpatterns = [
     path("notify/", include("bondwell.notify.urls")),
     path("", include("bondwell.accounts.urls")),
     path("", include("bondwell.mfa.urls")),
+    path("", include("bondwell.rights.urls")),
     path("", include("bondwell.evidence.urls")),
     path("", include("bondwell.screening.urls")),
     path("", include("bondwell.programme.urls")),
