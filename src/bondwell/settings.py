@@ -326,6 +326,7 @@ BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
 BONDWELL_HOME_PANELS: list[str] = [
     "bondwell.accounts.panels.people",
     "bondwell.screening.panels.panel",
+    "bondwell.pathway.panels.panel",
     "bondwell.programme.panels.programme",
     "bondwell.studies.panels.studies",
     "bondwell.notify.panels.undelivered",
