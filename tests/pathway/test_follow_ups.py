@@ -157,3 +157,14 @@ def test_a_positive_screen_on_the_worklist_by_due_date_and_closed_from_its_page(
     late.refresh_from_db()
     assert (late.status, late.outcome, late.outcome_detail) == ("closed", "referred", "Perinatal mental health team")
     assert late.owner == world.users["clinician"]
+
+
+def test_the_clinicians_home_counts_open_and_overdue_follow_ups(world: Any, client_as: Any) -> None:
+    from django.urls import reverse
+
+    _paper(world, EPDS_17, now=sydney(2026, 1, 5, 10))  # due long ago
+    _paper(world, EPDS_11)
+    page = client_as(world.users["clinician"]).get(reverse("home")).content.decode()
+    assert "2 open" in page
+    assert "1 overdue" in page
+    assert "follow-up" not in client_as(world.users["mother"]).get(reverse("home")).content.decode().lower()
