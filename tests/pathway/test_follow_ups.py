@@ -168,3 +168,18 @@ def test_the_clinicians_home_counts_open_and_overdue_follow_ups(world: Any, clie
     assert "2 open" in page
     assert "1 overdue" in page
     assert "follow-up" not in client_as(world.users["mother"]).get(reverse("home")).content.decode().lower()
+
+
+def test_a_safeguarding_referral_is_among_the_actions_recorded_on_an_infant_harm_alert(
+    world: Any, client_as: Any
+) -> None:
+    from django.urls import reverse
+
+    assessment = _paper(world, dict(PBQ_CALM, q18=SOMETIMES), instrument="pbq")
+    alert = RiskAlert.objects.get(assessment=assessment)
+    url = reverse("screening-alert", kwargs={"alert_id": alert.pk})
+    client = client_as(world.users["clinician"])
+    assert "Safeguarding referral made" in client.get(url).content.decode()
+    client.post(url, {"step": "action", "action": "safeguarding", "note": "Child protection team"})
+    alert.refresh_from_db()
+    assert alert.action == "safeguarding"

@@ -151,6 +151,8 @@ class AlertAction(models.TextChoices):
     REFERRAL_GP = "referral_gp", "Referred to her GP"
     REFERRAL_PMH = "referral_pmh", "Referred to perinatal mental health"
     EMERGENCY = "emergency", "Emergency services called"
+    # Among the actions of an infant-harm alert (PBQ scale 4, items 18 and 24): child protection under local procedure.
+    SAFEGUARDING = "safeguarding", "Safeguarding referral made"
     OTHER = "other", "Other (see note)"
 
 
