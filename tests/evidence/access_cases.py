@@ -16,6 +16,7 @@ ROLE_PAGES = [
     RolePage("evidence-decide", TEAM_POST, kwargs={"pk": 0, "stage": "title_abstract"}),
     RolePage("evidence-resolve", TEAM_POST, kwargs={"pk": 0, "stage": "title_abstract"}),
     RolePage("evidence-agree", TEAM_POST, kwargs={"pk": 0}),
+    RolePage("evidence-add-site-study", TEAM_POST),
     # A record that does not exist: 404 for the team, 403 for everyone else (checked before the lookup).
     RolePage("evidence-extract", everyone(403, researcher=404, site_lead=404), kwargs={"pk": 0}),
     RolePage("evidence-rob", everyone(403, researcher=404, site_lead=404), kwargs={"pk": 0}),

@@ -175,6 +175,41 @@ def do_judge_rob(request: HttpRequest, record: Record, tool: str, answers: Mappi
     return result
 
 
+def locked_studies() -> list[Any]:
+    """Bondwell studies whose database is locked (the studies app's DatabaseLock), newest first."""
+    from bondwell.studies import models as studies
+
+    if not hasattr(studies, "DatabaseLock"):  # the lock arrives with issue 13; without it no study is locked
+        return []
+    return list(studies.Study.objects.filter(database_lock__isnull=False).order_by("-database_lock__locked_at")[:50])
+
+
+def do_add_site_study(request: HttpRequest, review: Review, study: Any, week: int | None = None) -> Record:
+    """Add a locked Bondwell study to the review in one step: included, its numbers from its own analysis."""
+    from bondwell.evidence.review.site_study import SiteStudy, extraction
+    from bondwell.studies.analysis import study_frame, trajectories
+
+    lock = getattr(study, "database_lock", None)
+    if lock is None:
+        raise ReviewError("Only a study whose database is locked can be added: its numbers must be final.")
+    site = SiteStudy(
+        code=study.code, title=study.title, randomised=study.is_randomised,
+        arm_labels={a.code: a.label for a in study.arms.all()}, locked_on=lock.locked_at.date().isoformat(),
+        snapshot_sha256=lock.snapshot_sha256, n_participants=lock.n_participants,
+    )  # fmt: skip
+    data = extraction(site, trajectories(study_frame(study)), week)
+    key = f"site-{study.code.lower()}"
+    with transaction.atomic():
+        if Record.objects.filter(review=review, key=key).exists():
+            raise ReviewError(f"Study {study.code} is already in the review.")
+        record = Record.objects.create(
+            review=review, source="Bondwell site studies (unpublished)", key=key, title=data["citation"],
+            state=prisma.INCLUDED, agreed=data, site_own_data=True,
+        )  # fmt: skip
+        audit(request, "add:evidence-site-study", obj=record, detail=f"{study.code} {data['time_point']}")
+    return record
+
+
 def draft_snapshot(review: Review) -> dict[str, Any]:
     info = {"slug": review.slug, "title": review.title, "question": review.question}
     return publishing.snapshot(info, Record.objects.filter(review=review).order_by("id"))

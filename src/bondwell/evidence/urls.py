@@ -17,6 +17,7 @@ urlpatterns = [
     path("evidence/review/records/<int:pk>/extract/", views.extract, name="evidence-extract"),
     path("evidence/review/records/<int:pk>/agree/", views.agree, name="evidence-agree"),
     path("evidence/review/records/<int:pk>/rob/", views.risk_of_bias, name="evidence-rob"),
+    path("evidence/review/site-study/", views.add_site_study, name="evidence-add-site-study"),
     path("evidence/review/publish/", views.publish, name="evidence-publish"),
     path("evidence/review/prisma.svg", views.draft_prisma, name="evidence-draft-prisma"),
 ]

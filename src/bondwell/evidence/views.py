@@ -134,6 +134,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(request, "evidence/workspace.html", {
         "title": "Review workspace", "review": review, "counts": counts, "included": included,
         "form": ImportForm(), "latest": services.latest_version(review), "labels": JUDGEMENT_LABELS,
+        "locked": services.locked_studies(),
     })  # fmt: skip
 
 
@@ -284,6 +285,26 @@ def risk_of_bias(request: HttpRequest, pk: int) -> HttpResponse:
         "tool": "RoB 2" if tool == "rob2" else "ROBINS-I (version 2)", "labels": JUDGEMENT_LABELS,
         "needs_design": not design,
     })  # fmt: skip
+
+
+@require_role(*TEAM)
+@require_POST
+def add_site_study(request: HttpRequest) -> HttpResponse:
+    locked = {str(s.pk): s for s in services.locked_studies()}
+    study = locked.get(request.POST.get("study") or "")
+    if study is None:
+        raise Http404("No locked study with that number.")
+    week_text = (request.POST.get("week") or "").strip()
+    week = int(week_text) if week_text.isdigit() else None
+    try:
+        record = services.do_add_site_study(request, services.shipped_review(), study, week)
+    except services.ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        when = (record.agreed or {}).get("time_point")
+        messages.success(request, f"{record.label} was added to the draft (included, {when}); "
+                                  "judge its risk of bias, then publish.")  # fmt: skip
+    return redirect("evidence-review")
 
 
 @require_role(*TEAM)
