@@ -48,7 +48,9 @@ def assert_problem(response: Any, status: int, field: str | None = None) -> dict
     assert response.status_code == status, response.content[:500]
     assert response["Content-Type"] == "application/problem+json"
     body: dict[str, Any] = response.json()
-    assert body["status"] == status and body["title"] and body["detail"]
+    assert body["status"] == status
+    assert body["title"]
+    assert body["detail"]
     if field is not None:
         assert field in {e["field"] for e in body["errors"]}, body
     return body

@@ -40,7 +40,8 @@ def _post(client: ApiClient, body: Any) -> Any:
 
 def test_capability_statement_is_valid_r4() -> None:
     response = ApiClient(None).get(f"{FHIR}/metadata")
-    assert response.status_code == 200 and response["Content-Type"] == FHIR_JSON
+    assert response.status_code == 200
+    assert response["Content-Type"] == FHIR_JSON
     statement = CapabilityStatement.model_validate(response.json())
     assert statement.fhirVersion == "4.0.1"
     assert {r.type for r in statement.rest[0].resource} == {
@@ -56,11 +57,14 @@ def test_phq9_item_9_positive_creates_one_assessment_and_one_alert_and_a_repeat_
     created = QuestionnaireResponse.model_validate(first.json())
     assert first["Location"].endswith(f"/QuestionnaireResponse/{created.id}")
     assessment = Assessment.objects.get(mother=world.mother_a)
-    assert str(assessment.pk) == created.id and assessment.flags == ["self_harm"]
+    assert str(assessment.pk) == created.id
+    assert assessment.flags == ["self_harm"]
     alerts = RiskAlert.objects.filter(mother=world.mother_a)
-    assert [a.kind for a in alerts] == ["self_harm"] and alerts[0].assessment_id == assessment.pk
+    assert [a.kind for a in alerts] == ["self_harm"]
+    assert alerts[0].assessment_id == assessment.pk
     again = _post(client, _response(world.mother_a, PHQ9_SELF_HARM))
-    assert again.status_code == 200 and again.json()["id"] == created.id
+    assert again.status_code == 200
+    assert again.json()["id"] == created.id
     assert Assessment.objects.filter(mother=world.mother_a).count() == 1
     assert RiskAlert.objects.filter(mother=world.mother_a).count() == 1
     assert _post(client, _response(world.mother_a, PHQ9_SELF_HARM, identifier="visit-43")).status_code == 201

@@ -135,13 +135,15 @@ def test_valid_records_are_scored_and_alerted_once(world: Any) -> None:
             **{f"phq9_{k}": v for k, v in PHQ9_SELF_HARM.items()}}
     text = _file([_epds(world.mother_a.pseudonym, EPDS_CALM, today), phq9])
     dry = redcap.import_records(text, by=clinician, dry_run=True)
-    assert [r.status for r in dry.records] == ["valid", "valid"] and not Assessment.objects.exists()
+    assert [r.status for r in dry.records] == ["valid", "valid"]
+    assert not Assessment.objects.exists()
     report = redcap.import_records(text, by=clinician)
     assert [r.status for r in report.records] == ["imported", "imported"]
     assert RiskAlert.objects.filter(mother=world.mother_a2, kind="self_harm").count() == 1
     again = redcap.import_records(text, by=clinician)
     assert [r.status for r in again.records] == ["already present", "already present"]
-    assert Assessment.objects.count() == 2 and RiskAlert.objects.filter(kind="self_harm").count() == 1
+    assert Assessment.objects.count() == 2
+    assert RiskAlert.objects.filter(kind="self_harm").count() == 1
 
 
 def test_import_and_export_over_the_api(world: Any, api_as: Any) -> None:

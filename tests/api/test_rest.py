@@ -51,7 +51,8 @@ def test_submission_scores_and_alerts_as_the_web_path_and_is_idempotent(world: A
     assert [a["kind"] for a in body["alerts"]] == [a.kind for a in web.risk_alerts.order_by("priority", "id")]
     assert RiskAlert.objects.filter(mother=world.mother_a).count() == 1
     again = _submit(client, world.mother_a, PHQ9_SELF_HARM)
-    assert again.status_code == 200 and again.json()["id"] == body["id"]
+    assert again.status_code == 200
+    assert again.json()["id"] == body["id"]
     assert Assessment.objects.filter(mother=world.mother_a).count() == 1
     assert RiskAlert.objects.filter(mother=world.mother_a).count() == 1
     assert AuditEvent.objects.filter(action="submit:assessment:paper", mother=world.mother_a).count() == 1
@@ -100,7 +101,8 @@ def test_alerts_are_read_and_acknowledged_through_the_service(world: Any, api_as
     assert [a["mother_id"] for a in listed["items"]] == [world.mother_a.pk]
     alert_id = listed["items"][0]["id"]
     done = client.post(f"{URL}/alerts/{alert_id}/acknowledge")
-    assert done.status_code == 200 and done.json()["status"] == "acknowledged"
+    assert done.status_code == 200
+    assert done.json()["status"] == "acknowledged"
     assert RiskAlert.objects.get(pk=alert_id).acknowledged_by == world.users["site_lead"]
     assert AuditEvent.objects.filter(action="acknowledge:alert", object_id=str(alert_id)).count() == 1
     foreign = RiskAlert.objects.get(mother=world.mother_b)
@@ -132,7 +134,8 @@ def test_practice_courses_and_bookings(world: Any, api_as: Any) -> None:
                                             {"mother_id": world.mother_b.pk}), 404)
     assert_problem(api_as("clinician", ["courses:read"]).get(f"{URL}/bookings"), 403)
     cancelled = mother.post(f"{URL}/bookings/{bookings[0]['id']}/cancel")
-    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
 
 
 def test_every_request_is_audited_with_its_token(world: Any, api_as: Any) -> None:

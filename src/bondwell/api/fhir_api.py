@@ -22,7 +22,7 @@ from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-from ninja import Path, Query
+from ninja.params.functions import Path, Query
 from pydantic import ValidationError as PydanticValidationError
 
 from bondwell import __version__, instruments
@@ -47,7 +47,9 @@ ISSUE_CODES = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found",
 
 def outcome(request: HttpRequest | None, status: int, detail: str, errors: Iterable[tuple[str, str]] = (),
             *, title: str | None = None, headers: dict[str, str] | None = None) -> HttpResponse:
-    issues = [{"severity": "error", "code": ISSUE_CODES.get(status, "processing"), "diagnostics": detail}]
+    issues: list[dict[str, Any]] = [
+        {"severity": "error", "code": ISSUE_CODES.get(status, "processing"), "diagnostics": detail}
+    ]
     issues += [{"severity": "error", "code": ISSUE_CODES.get(status, "invalid"), "diagnostics": problem,
                 "expression": [field or "body"]} for field, problem in errors]
     response = HttpResponse(json.dumps({"resourceType": "OperationOutcome", "issue": issues}), status=status,
@@ -226,7 +228,9 @@ def response_resource(assessment: Assessment) -> Any:
             "display": label or f"option {int(position) + 1} of {len(item.options)}"}}]})
     if assessment.total is not None:
         items.append({"linkId": "total", "answer": [{"valueInteger": assessment.total}]})
-    items.extend({"linkId": f"subscale.{k}", "answer": [{"valueInteger": v}]} for k, v in assessment.subscales.items())
+    items.extend(
+        {"linkId": f"subscale.{k}", "answer": [{"valueInteger": v}]} for k, v in assessment.subscales.items()
+    )
     if assessment.band_key:
         items.append({"linkId": "band", "answer": [{"valueString": assessment.band_key}]})
     if assessment.flags:
@@ -278,9 +282,13 @@ def _answered_on(authored: date | datetime | None) -> date:
     return authored
 
 
+RESOURCE_BODY = {
+    "required": True, "content": {FHIR_JSON: {"schema": RESOURCE}, "application/json": {"schema": RESOURCE}},
+}
+
+
 @fhir.post("/QuestionnaireResponse", response={201: None}, summary="Create a QuestionnaireResponse",
-           openapi_extra={**_responses("200", "201"), "requestBody": {
-               "required": True, "content": {FHIR_JSON: {"schema": RESOURCE}, "application/json": {"schema": RESOURCE}}}})
+           openapi_extra={**_responses("200", "201"), "requestBody": RESOURCE_BODY})
 def create_response(request: HttpRequest) -> HttpResponse:
     """Scored and alerted like any answer; the response's `identifier` makes a retry return the first one."""
     user = need(request, "fhir", "write")
@@ -345,7 +353,9 @@ def _date_filters(values: list[str], field: str) -> dict[str, date]:
     return filters
 
 
-def _searched(request: HttpRequest, user: User, patient: str | None, dates: list[str], field: str) -> QuerySet[Assessment]:
+def _searched(
+    request: HttpRequest, user: User, patient: str | None, dates: list[str], field: str
+) -> QuerySet[Assessment]:
     if patient:
         mother: Mother = access_mother(request, _search_patient(patient), Purpose.CLINICAL,
                                        action="fhir:search:" + field)
@@ -365,10 +375,14 @@ def _search_patient(value: str) -> int:
     return int(text)
 
 
+AUTHORED = Query([], max_length=2)
+DATES = Query([], alias="date", max_length=2)
+
+
 @fhir.get("/QuestionnaireResponse", response={200: None}, openapi_extra=_responses("200"),
           summary="Search QuestionnaireResponses by patient and date")
 def search_responses(request: HttpRequest, patient: str | None = Query(None, max_length=40),
-                     authored: list[str] = Query([], max_length=2),
+                     authored: list[str] = AUTHORED,
                      count: int = Query(50, ge=1, le=100, alias="_count")) -> HttpResponse:
     user = need(request, "fhir", "read")
     rows = _searched(request, user, patient, authored, "authored")[:count]
@@ -408,7 +422,7 @@ def observations(assessment: Assessment) -> list[Any]:
 @fhir.get("/Observation", response={200: None}, openapi_extra=_responses("200"),
           summary="Search Observations (totals and subscales) by patient, date and code")
 def search_observations(request: HttpRequest, patient: str | None = Query(None, max_length=40),
-                        date_: list[str] = Query([], alias="date", max_length=2),
+                        date_: list[str] = DATES,
                         code: str | None = Query(None, max_length=80),
                         count: int = Query(50, ge=1, le=100, alias="_count")) -> HttpResponse:
     user = need(request, "fhir", "read")
@@ -425,7 +439,9 @@ def search_observations(request: HttpRequest, patient: str | None = Query(None, 
 
 @fhir.get("/Observation/{observation_id}", response={200: None}, openapi_extra=_responses("200"),
           summary="Read an Observation")
-def read_observation(request: HttpRequest, observation_id: str = Path(..., pattern=r"^\d{1,10}-[a-z0-9-]{1,40}$")) -> HttpResponse:
+def read_observation(
+    request: HttpRequest, observation_id: str = Path(..., pattern=r"^\d{1,10}-[a-z0-9-]{1,40}$")
+) -> HttpResponse:
     need(request, "fhir", "read")
     pk, _, _part = observation_id.partition("-")
     if not 1 <= int(pk) <= MAX_ID:

@@ -135,7 +135,8 @@ def token_of(request: HttpRequest) -> ApiToken:
 
 
 def user_of(request: HttpRequest) -> User:
-    return token_of(request).user
+    user: User = token_of(request).user
+    return user
 
 
 def need(request: HttpRequest, resource: str, access: str) -> User:
@@ -143,7 +144,8 @@ def need(request: HttpRequest, resource: str, access: str) -> User:
     token = token_of(request)
     if not tokens.has_scope(token, resource, access):
         raise ScopeMissing(f"This token lacks the scope {resource}:{access}.")
-    return token.user
+    user: User = token.user
+    return user
 
 
 def _problem_content(schema: dict[str, Any]) -> None:
@@ -213,14 +215,14 @@ class BondwellApi(NinjaAPI):
             return self.refuse(request, exc.status_code, str(exc))
 
         self.add_exception_handler(NinjaValidationError, on_validation)  # type: ignore[arg-type]
-        self.add_exception_handler(AuthenticationError, on_auth)
-        self.add_exception_handler(Http404, on_404)
-        self.add_exception_handler(PermissionDenied, on_403)
+        self.add_exception_handler(AuthenticationError, on_auth)  # type: ignore[arg-type]
+        self.add_exception_handler(Http404, on_404)  # type: ignore[arg-type]
+        self.add_exception_handler(PermissionDenied, on_403)  # type: ignore[arg-type]
         self.add_exception_handler(Unprocessable, on_unprocessable)  # type: ignore[arg-type]
         self.add_exception_handler(DjangoValidationError, on_django_validation)  # type: ignore[arg-type]
         self.add_exception_handler(RateLimited, on_rate)  # type: ignore[arg-type]
-        self.add_exception_handler(RequestDataTooBig, on_too_big)
-        self.add_exception_handler(SuspiciousOperation, on_suspicious)
+        self.add_exception_handler(RequestDataTooBig, on_too_big)  # type: ignore[arg-type]
+        self.add_exception_handler(SuspiciousOperation, on_suspicious)  # type: ignore[arg-type]
         self.add_exception_handler(HttpError, on_http_error)  # type: ignore[arg-type]
 
 

@@ -182,7 +182,9 @@ def records(study: Study) -> bytes:
                     "site": str(sites[p.site.slug][0]), "arm": str(ARM_CODES[arm]),
                     "status": str(STATUS_CODES[ParticipantStatus(p.status)]),
                     "withdrawal_scope": str(SCOPE_CODES.get(p.withdrawal_scope, 0)),
-                    "received_intervention": {True: "1", False: "0"}.get(p.received_intervention, "9"),
+                    "received_intervention": (
+                        "9" if p.received_intervention is None else str(int(p.received_intervention))
+                    ),
                     "enrolment_date": (timezone.localdate(p.enrolled_at) + timedelta(days=shift)).isoformat(),
                     f"{PARTICIPANT_FORM}_complete": COMPLETE,
                 })

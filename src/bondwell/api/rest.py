@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Path, Query, Router, Status
+from ninja import Router, Status
+from ninja.params.functions import Path, Query
 
 from bondwell import instruments
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record
