@@ -37,7 +37,9 @@ def reachable(mother: Mother) -> dict[type[models.Model], set[object]]:
     if mother.user_id is not None:
         rows[User].add(mother.user_id)
     keys = _foreign_keys()
-    frontier = {Mother: {mother.pk}, **({User: {mother.user_id}} if mother.user_id is not None else {})}
+    frontier: dict[type[models.Model], set[object]] = {Mother: {mother.pk}}
+    if mother.user_id is not None:
+        frontier[User] = {mother.user_id}
     for _ in range(MAX_DEPTH):
         next_frontier: dict[type[models.Model], set[object]] = defaultdict(set)
         for target, ids in frontier.items():
