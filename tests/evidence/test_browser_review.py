@@ -110,6 +110,10 @@ def test_two_reviewers_take_a_study_from_search_results_to_the_public_page(
     assert public.get_by_test_id("version-number").inner_text() == "2"
     assert public.get_by_test_id("pooled-k").inner_text() == "2"
     assert "Testwell 2025" in _main_text(public)
+    assert public.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # fits a 360 px phone
+    forest = public.locator(".forest-plot svg").first.inner_html()
+    assert "Favours massage" in forest
+    assert ">D1<" in forest  # risk-of-bias columns beside each study
 
     # The PRISMA boxes on the public page are the records' states.
     states = {s: Record.objects.filter(review=review, state=s).count() for s in prisma.STATES}

@@ -91,3 +91,29 @@ def _file(name: str, content: bytes) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
+
+
+def test_differences_between_two_extractions_are_shown(shipped: Any) -> None:
+    from bondwell.evidence.models import Extraction
+
+    users = [
+        User.objects.create_user(f"x{i}@pages.test", "pw-long-enough-1", full_name=f"Rev {i}", role="researcher")
+        for i in (1, 2)
+    ]
+    record = Record.objects.get(key="raisidehkordi2019")
+    for user, sd in zip(users, ("2.04", "2.4"), strict=True):
+        Extraction.objects.create(record=record, reviewer=user, data={"sd_control": sd, "label": "Raisi"})
+    client = Client()
+    client.force_login(users[0], backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(f"/evidence/review/records/{record.pk}/extract/").content.decode()
+    assert 'data-testid="differences"' in page
+    assert "<td>sd_control</td><td>2.04</td><td>2.4</td>" in page
+
+
+def test_non_randomised_studies_are_judged_with_robins_i(researcher: Client) -> None:
+    record = Record.objects.get(key="behnammoghadam2024")  # quasi-experimental
+    page = researcher.get(f"/evidence/review/records/{record.pk}/rob/").content.decode()
+    assert "ROBINS-I" in page
+    assert 'name="q1.1"' in page
+    rct = Record.objects.get(key="raisidehkordi2019")
+    assert "RoB 2" in researcher.get(f"/evidence/review/records/{rct.pk}/rob/").content.decode()
