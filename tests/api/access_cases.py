@@ -45,6 +45,13 @@ def _alert(world: Any, mother: Any) -> Any:
     return alert_for(mother, site_clinician)
 
 
+def _follow_up(world: Any, mother: Any) -> Any:
+    from bondwell.pathway.models import FollowUp
+
+    found = FollowUp.objects.filter(mother=mother, status=FollowUp.Status.OPEN).first()
+    return found or FollowUp.objects.get(alert=_alert(world, mother))
+
+
 def _assessment(world: Any, mother: Any) -> Any:
     from tests.screening.helpers import PHQ9_CALM, paper
 
@@ -134,6 +141,12 @@ TOKEN_CASES = [
     TokenCase("api-v1:get_alert", "get", lambda w, m: f"/api/v1/alerts/{_alert(w, m).pk}", ALERTS),
     TokenCase("api-v1:acknowledge_alert", "post", lambda w, m: f"/api/v1/alerts/{_alert(w, m).pk}/acknowledge",
               ALERTS),
+    TokenCase("api-v1:list_follow_ups", "get", lambda w, m: "/api/v1/follow-ups",
+              everyone(403, clinician=200, site_lead=200), record=False),
+    TokenCase("api-v1:get_follow_up", "get", lambda w, m: f"/api/v1/follow-ups/{_follow_up(w, m).pk}", ALERTS),
+    TokenCase("api-v1:acknowledge_follow_up", "post",
+              lambda w, m: f"/api/v1/follow-ups/{_follow_up(w, m).pk}/acknowledge",
+              everyone(403, clinician=200, **NONE)),
     TokenCase("api-v1:list_practice", "get", lambda w, m: f"/api/v1/mothers/{m.pk}/practice-sessions", RECORD),
     TokenCase("api-v1:create_practice", "post", lambda w, m: f"/api/v1/mothers/{m.pk}/practice-sessions",
               everyone(403, mother=201, **NONE), body=_practice),

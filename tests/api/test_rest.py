@@ -111,6 +111,25 @@ def test_alerts_are_read_and_acknowledged_through_the_service(world: Any, api_as
     assert_problem(api_as("mother").get(f"{URL}/alerts"), 403)
 
 
+def test_follow_ups_are_read_and_acknowledged_through_the_pathway_service(world: Any, api_as: Any) -> None:
+    from bondwell.pathway.models import FollowUp
+
+    paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM)
+    paper(world.mother_b, world.users_b["clinician"], PHQ9_SELF_HARM)
+    client = api_as("clinician")
+    listed = client.get(f"{URL}/follow-ups").json()["items"]
+    assert listed
+    assert {f["mother_id"] for f in listed} == {world.mother_a.pk}
+    taken = client.post(f"{URL}/follow-ups/{listed[0]['id']}/acknowledge")
+    assert taken.status_code == 200, taken.content
+    assert taken.json()["owner_id"] == world.users["clinician"].pk
+    assert FollowUp.objects.get(pk=listed[0]["id"]).owner == world.users["clinician"]
+    foreign = FollowUp.objects.filter(mother=world.mother_b).first()
+    assert foreign is not None
+    assert_problem(client.get(f"{URL}/follow-ups/{foreign.pk}"), 404)
+    assert_problem(api_as("site_lead").post(f"{URL}/follow-ups/{listed[0]['id']}/acknowledge"), 403)
+
+
 def test_practice_courses_and_bookings(world: Any, api_as: Any) -> None:
     mother = api_as("mother")
     started = (timezone.now() - timedelta(hours=2)).isoformat()

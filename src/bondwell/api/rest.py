@@ -36,6 +36,8 @@ from bondwell.api.schemas import (
     BookingPage,
     CourseOut,
     CoursePage,
+    FollowUpOut,
+    FollowUpPage,
     MotherOut,
     MotherPage,
     PracticeIn,
@@ -49,6 +51,8 @@ from bondwell.api.schemas import (
     StudyOut,
     StudyPage,
 )
+from bondwell.pathway import services as pathway
+from bondwell.pathway.models import FollowUp
 from bondwell.programme import services as programme
 from bondwell.programme.models import Booking, Course, PracticeLog
 from bondwell.screening import services as screening
@@ -313,6 +317,64 @@ def acknowledge_alert(request: HttpRequest, alert_id: int = Id) -> AlertOut:
     return _alert_out(screening.acknowledge_alert(alert, by=need(request, "alerts", "write"), request=request))
 
 
+# ---- follow-ups --------------------------------------------------------------------------------------------
+
+followups = Router(tags=["follow-ups"])
+
+
+def _follow_up_out(f: FollowUp) -> FollowUpOut:
+    return FollowUpOut(
+        id=f.pk, mother_id=f.mother_id, assessment_id=f.assessment_id, alert_id=f.alert_id, instrument=f.instrument,
+        trigger=f.trigger, action=f.action, what=f.what, owner_role=f.owner_role, owner_id=f.owner_id,
+        status=f.status, due_at=f.due_at, escalation_level=f.escalation_level, outcome=f.outcome,
+        closed_at=f.closed_at,
+    )
+
+
+@followups.get("/follow-ups", response=_out(200, FollowUpPage),
+               summary="Follow-ups of positive screens at your site (clinicians, site leads)")
+def list_follow_ups(request: HttpRequest, status: str = Query("open", pattern="^(open|closed|all)$"),
+                    limit: int = Limit, offset: int = Offset) -> FollowUpPage:
+    user = need(request, "followups", "read")
+    if user.role not in ALERT_ROLES:
+        raise PermissionDenied("Follow-ups are for clinicians and site leads.")
+    rows = FollowUp.objects.filter(mother__in=mothers_in_scope(user))
+    if status != "all":
+        rows = rows.filter(status=status)
+    count, page = _page(rows.order_by("due_at", "id"), limit, offset)
+    audit(request, "api:list:follow-ups", detail=f"{status}: {len(page)} of {count}")
+    return FollowUpPage(count=count, limit=limit, offset=offset, items=[_follow_up_out(f) for f in page])
+
+
+def _follow_up(request: HttpRequest, follow_up_id: int, action: str) -> FollowUp:
+    user = need(request, "followups", "write" if action.startswith("api:ack") else "read")
+    found = FollowUp.objects.filter(pk=follow_up_id).first()
+    if found is None:
+        raise Http404("No such follow-up.")
+    access_mother(request, found.mother_id, Purpose.ALERTS, action=action)
+    if user.role not in ALERT_ROLES:
+        raise PermissionDenied("Follow-ups are for clinicians and site leads.")
+    return found
+
+
+@followups.get("/follow-ups/{follow_up_id}", response=_out(200, FollowUpOut), summary="One follow-up")
+def get_follow_up(request: HttpRequest, follow_up_id: int = Id) -> FollowUpOut:
+    return _follow_up_out(_follow_up(request, follow_up_id, "api:view:follow-up"))
+
+
+@followups.post("/follow-ups/{follow_up_id}/acknowledge", response=_out(200, FollowUpOut),
+                summary="Acknowledge a follow-up: you become its owner (clinicians)")
+def acknowledge_follow_up(request: HttpRequest, follow_up_id: int = Id) -> FollowUpOut:
+    item = _follow_up(request, follow_up_id, "api:ack:follow-up")
+    user = need(request, "followups", "write")
+    if user.role != Role.CLINICIAN:
+        raise PermissionDenied("Only a clinician takes a follow-up.")
+    try:
+        return _follow_up_out(pathway.take_follow_up(item, by=user, request=request))
+    except pathway.PathwayError as error:
+        raise Unprocessable(str(error), [("follow_up_id", str(error))], status=409) from error
+
+
 # ---- practice ----------------------------------------------------------------------------------------------
 
 practice = Router(tags=["practice sessions"])
@@ -517,5 +579,5 @@ def redcap_import(request: HttpRequest, payload: RedcapImportIn) -> RedcapImport
     )
 
 
-for router in (mothers, schedules, assessments, alerts, practice, courses, studies):
+for router in (mothers, schedules, assessments, alerts, followups, practice, courses, studies):
     api.add_router("", router)

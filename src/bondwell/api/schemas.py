@@ -120,6 +120,28 @@ class AlertPage(Page):
     items: list[AlertOut]
 
 
+class FollowUpOut(Schema):
+    id: int
+    mother_id: int
+    assessment_id: int | None
+    alert_id: int | None
+    instrument: str
+    trigger: str
+    action: str
+    what: str
+    owner_role: str
+    owner_id: int | None
+    status: str
+    due_at: datetime
+    escalation_level: int
+    outcome: str
+    closed_at: datetime | None
+
+
+class FollowUpPage(Page):
+    items: list[FollowUpOut]
+
+
 class PracticeOut(Schema):
     id: int
     mother_id: int
