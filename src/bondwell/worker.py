@@ -65,9 +65,14 @@ def run_once(now: datetime | None = None) -> dict[str, int]:
 def run_forever(interval: float | None = None) -> None:
     stopping = False
 
+    from bondwell.notify import heartbeat
+
+    heartbeat.stop_requested.clear()
+
     def stop(signum: int, frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
+        heartbeat.stop_requested.set()  # the outbox stops between messages
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -78,8 +83,6 @@ def run_forever(interval: float | None = None) -> None:
         deadline = time.monotonic() + pause
         while not stopping and time.monotonic() < deadline:
             time.sleep(min(0.2, pause))
-    from bondwell.notify import heartbeat
-
     try:
         heartbeat.stopped(timezone.now())
     except Exception:

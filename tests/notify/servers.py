@@ -122,6 +122,7 @@ class Inbox:
         self.port = free_port()
         self.delay = 0.0
         self.controller: Any = None
+        self.receiving = threading.Event()  # set when the first message starts arriving
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address.endswith(".invalid"):
@@ -130,6 +131,7 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.receiving.set()
         if self.delay:
             time.sleep(self.delay)  # blocks this SMTP server's loop, as a slow relay would
         with self.lock:

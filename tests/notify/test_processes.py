@@ -223,3 +223,71 @@ def test_with_the_base_url_set_links_in_messages_point_to_it(site_env: dict[str,
     out = _django(env, "from django.conf import settings\nfrom bondwell.notify import links\n"
                        "print(settings.BONDWELL_BASE_URL, links.absolute('/alerts/1/'))\n")
     assert out.split() == ["https://care.example.org", "https://care.example.org/alerts/1/"]
+
+
+SETUP_REMINDERS = """
+from datetime import time, timedelta
+from django.utils import timezone
+from bondwell.accounts.models import Mother, Site, User
+from bondwell.programme.models import PracticeReminder, ReminderPreference
+site = Site.objects.create(name='Site A', slug='site-a', country='AU')
+User.objects.create_user('clinician@a.test', 'a-long-test-password-42', full_name='Clinician A', role='clinician',
+                         site=site)
+Mother.objects.create(site=site, full_name='Mother Answering', email='answering@a.test')
+now = timezone.now()
+for i in range(50):
+    mother = Mother.objects.create(site=site, full_name=f'Mother {i}', email=f'remind{i}@a.test')
+    ReminderPreference.objects.create(mother=mother, enabled=True, times=[], quiet_start=time(0, 0),
+                                      quiet_end=time(0, 0))
+    PracticeReminder.objects.create(mother=mother, due_at=now - timedelta(minutes=1))
+"""
+
+MEASURE_SUBMISSIONS = """
+import json, statistics, time
+from datetime import date
+from bondwell.accounts.models import Mother, User
+from bondwell.screening import services
+mother = Mother.objects.get(full_name='Mother Answering')
+clinician = User.objects.get(email='clinician@a.test')
+answers = {f'q{n}': 0 for n in range(1, 10)} | {'q9': 1}  # PHQ-9 with the self-harm item: raises an alert
+durations = []
+for _ in range(SUBMISSIONS):
+    started = time.perf_counter()
+    services.record_assessment(mother, 'phq9', answers, source='paper', entered_by=clinician,
+                               answered_on=date.today(), idempotency_key=services.new_submission_key())
+    durations.append(time.perf_counter() - started)
+print(json.dumps({'median': statistics.median(durations), 'max': max(durations)}))
+"""
+
+
+def test_a_slow_mail_server_sending_50_reminders_does_not_hold_up_a_questionnaire_submission(
+    site_env: dict[str, str],
+) -> None:
+    from tests.notify.servers import Inbox
+
+    inbox = Inbox()
+    inbox.delay = 2.0  # seconds a message, as measured on the site that reported the problem
+    inbox.start()
+    env = {**site_env, "EMAIL_URL": f"smtp://127.0.0.1:{inbox.port}?timeout=30"}
+    worker: subprocess.Popen[bytes] | None = None
+    try:
+        _django(env, SETUP_REMINDERS)
+        measure = MEASURE_SUBMISSIONS.replace("SUBMISSIONS", "8")
+        baseline = json.loads(_django(env, measure).strip().splitlines()[-1])
+        worker = subprocess.Popen([sys.executable, "-m", "bondwell", "worker"], env=env,
+                                  cwd=env["BONDWELL_VAR_DIR"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert inbox.receiving.wait(timeout=120), "the worker never started sending"
+        concurrent = json.loads(_django(env, measure).strip().splitlines()[-1])
+        queued = _rows(env, "SELECT COUNT(*) FROM notify_message WHERE purpose = 'practice_reminder'")[0][0]
+        sent = _rows(env, "SELECT COUNT(*) FROM notify_message WHERE purpose = 'practice_reminder' "
+                          "AND status = 'sent'")[0][0]
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+        inbox.stop()
+    assert queued == 50
+    assert sent < 50, "measured while the slow mail server was still taking the reminders"
+    print(f"submission seconds: baseline {baseline}, while sending {concurrent}")
+    assert concurrent["median"] - baseline["median"] < 0.2
+    assert concurrent["max"] - baseline["median"] < 1.0, "no submission waited for a mail send (2 s)"

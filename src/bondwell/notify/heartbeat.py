@@ -11,6 +11,7 @@ import functools
 import os
 import secrets
 import socket
+import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -26,6 +27,8 @@ def _host() -> str:
 
 
 _identity: dict[int, str] = {}
+# Set when the worker is asked to stop (SIGTERM): long jobs check it between items and return early.
+stop_requested = threading.Event()
 
 
 def worker_id() -> str:

@@ -165,6 +165,8 @@ def deliver_due(now: datetime, limit: int = BATCH, *, worker: str | None = None)
     release_dead_claims(now)
     sent = 0
     for _ in range(limit):
+        if heartbeat.stop_requested.is_set():
+            break  # asked to stop: what is left stays queued for the next worker
         claim = claim_next(clock(), who)
         if claim is None:
             break
