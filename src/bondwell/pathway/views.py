@@ -43,7 +43,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     audit(request, "view:follow-up-worklist")
     return render(
         request, "pathway/worklist.html",
-        {"title": "Follow-ups", "page": page, "show_closed": show_closed, "now": timezone.now()},
+        {
+            "title": "Follow-ups", "page": page, "show_closed": show_closed, "now": timezone.now(),
+            "zone": user.site.zone_name if user.site is not None else "UTC",  # times as her site's clock shows them
+        },
     )
 
 
