@@ -29,7 +29,11 @@ def test_public_page_shows_version_one_without_a_pooled_estimate(shipped: Any, c
     assert 'data-testid="version-number">1<' in page
     assert "Raisi Dehkordi 2019" in page
     assert "pooled-g" not in page  # one study with complete numbers: no pooled estimate
-    assert "The pooled effect" not in page
+    visible = re.sub(r"<[^>]+>", " ", page).lower()
+    uses = re.findall(r"(\w+)\s+pooled\b", visible)
+    assert set(uses) <= {"not"}, uses  # only a source's own "not pooled"; never a pooled result
+    assert "<polygon" not in page  # no diamond
+    assert "prediction interval</text>" not in page
     assert "Mothers not selected for postnatal depression" in page  # considered and excluded, with the reason
     assert "Favours massage" in page
     assert "stated_in_issue" not in page
