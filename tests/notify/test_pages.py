@@ -230,3 +230,35 @@ def test_metrics_need_the_token_and_expose_the_queue_latency_and_time_to_acknowl
     assert 'bondwell_alert_time_to_acknowledge_seconds_bucket{kind="self_harm",le="900"} 1' in text
     assert 'bondwell_alert_time_to_acknowledge_seconds_bucket{kind="self_harm",le="300"} 0' in text
     assert "bondwell_degraded 1" in text  # no worker has beaten in this test
+
+
+def test_the_site_fallback_phone_must_be_a_mobile_and_is_stored_in_international_form(
+    world: Any, client_as: Any
+) -> None:
+    from bondwell.screening.models import SiteSafetySettings
+
+    client = client_as(world.users["site_lead"])
+    data = {"part": "rules", "self_harm_ack_minutes": "30", "urgent_band_ack_working_days": "1",
+            "fallback_contact_name": "On-call team", "fallback_contact_email": "", "fallback_phone": "02 9999 9999"}
+    page = client.post(reverse("screening-settings"), data).content.decode()
+    assert 'id="id_fallback_phone_error"' in page
+    assert "not a mobile number" in page
+    assert client.post(reverse("screening-settings"), {**data, "fallback_phone": "0412 000 009"}).status_code == 302
+    assert SiteSafetySettings.objects.get(site=world.site_a).fallback_phone == "+61412000009"
+
+
+def test_a_site_nobody_could_be_alerted_at_cannot_save_its_settings(world: Any, client_as: Any) -> None:
+    lead = world.users["site_lead"]
+    from bondwell.screening.forms import SafetySettingsForm
+    from bondwell.screening.safety import safety_settings
+
+    User.objects.filter(site=world.site_a).exclude(pk=lead.pk).exclude(role="mother").update(is_active=False)
+    form_with_lead = SafetySettingsForm({"self_harm_ack_minutes": "30", "urgent_band_ack_working_days": "1"},
+                                        instance=safety_settings(world.site_a))
+    assert form_with_lead.is_valid(), "the lead herself still receives alerts"
+    User.objects.filter(pk=lead.pk).update(is_active=False)  # as if her own account were ended meanwhile
+    form = SafetySettingsForm({"self_harm_ack_minutes": "30", "urgent_band_ack_working_days": "1",
+                               "fallback_contact_name": "", "fallback_contact_email": "", "fallback_phone": ""},
+                              instance=safety_settings(world.site_a))
+    assert not form.is_valid()
+    assert "Nobody at this site could receive an alert" in str(form.errors["fallback_phone"])
