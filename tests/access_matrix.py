@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-ALL_ROLES = ("mother", "educator", "clinician", "site_lead", "researcher", "admin")
+ALL_ROLES = ("mother", "educator", "clinician", "site_lead", "researcher", "statistician", "admin")
 
 
 @dataclass(frozen=True)

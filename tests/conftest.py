@@ -13,7 +13,7 @@ import pytest
 
 CHROMIUM = os.environ.get("BONDWELL_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "a-long-test-password-42"
-ROLES = ("mother", "educator", "clinician", "site_lead", "researcher", "admin")
+ROLES = ("mother", "educator", "clinician", "site_lead", "researcher", "statistician", "admin")
 
 
 @dataclass
@@ -42,7 +42,7 @@ def make_world() -> World:
     site_b = Site.objects.create(name="Site B", slug="site-b", country="UK")
     world = World(site_a=site_a, site_b=site_b)
     for role in ROLES:
-        site = site_a if role not in {"researcher", "admin"} else None
+        site = site_a if role not in {"researcher", "statistician", "admin"} else None
         world.users[role] = User.objects.create_user(
             f"{role}@a.test", PASSWORD, full_name=f"{role.title()} A", role=role, site=site
         )

@@ -29,6 +29,7 @@ def study_at(world: Any, site: Any) -> Any:
     study = do_set_status(None, study, "recruiting", by=lead)
     if site == world.site_a:
         StudyMember.objects.create(study=study, user=world.users["researcher"], added_by=lead)
+        StudyMember.objects.create(study=study, user=world.users["statistician"], added_by=lead)
     return study
 
 
@@ -81,15 +82,21 @@ def _fmt(fmt: str) -> Any:
     return lambda world, mother: {**_study(world, mother), "fmt": fmt}
 
 
-STUDY_PAGE = everyone(403, clinician=200, site_lead=200, researcher=200)
+STUDY_PAGE = everyone(403, clinician=200, site_lead=200, researcher=200, statistician=200)
 STAFF_PAGE = everyone(403, **STAFF)
 MANAGERS_REDIRECT = everyone(403, site_lead=302, researcher=302)
+# While the study recruits, by-arm results are for the unblinded statistician only: blinded staff and
+# researchers get 403 (the record is theirs to see, the by-arm view is not).
+BY_ARM_PAGE = everyone(403, statistician=200)
+BY_ARM_FOREIGN = everyone(403, clinician=404, site_lead=404, researcher=404, statistician=404)  # not in scope
+STATISTICIAN_ONLY = everyone(403, statistician=200)
 
 CASES = [
     Case("study-detail", _study, own=STUDY_PAGE),
     # Recruiting: the protocol is fixed, so the edit page sends managers back to the study.
     Case("study-edit", _study, own=MANAGERS_REDIRECT),
-    Case("study-status", _study, own=MANAGERS_REDIRECT, method="post", data={"status": "setup"}),
+    # Recruitment opens and closes by the study's own site leads only.
+    Case("study-status", _study, own=everyone(403, site_lead=302), method="post", data={"status": "setup"}),
     Case("study-members", _study, own=everyone(403, site_lead=200, researcher=200)),
     Case("study-enrol", _study, own=STAFF_PAGE),
     Case("study-screen", _mother, own=STAFF_PAGE),
@@ -97,20 +104,22 @@ CASES = [
     Case("study-screening-log", _study, own=STAFF_PAGE),
     Case("study-participants", _study, own=STAFF_PAGE),
     Case("study-participant", _participant, own=STAFF_PAGE),
-    Case("study-randomise", _participant, own=everyone(403, site_lead=302), method="post"),
+    Case("study-randomise", _participant, own=everyone(403, site_lead=200)),
     Case("study-withdraw", _participant, own=STAFF_PAGE),
     Case("study-participant-update", _participant, own=everyone(403, clinician=302, site_lead=302),
          method="post", data={"change": "received"}),
     Case("study-followup", _study, own=STUDY_PAGE),
-    Case("study-analysis", _study, own=STUDY_PAGE),
-    Case("study-report-pdf", _study, own=STUDY_PAGE),
+    Case("study-analysis", _study, own=BY_ARM_PAGE, foreign=BY_ARM_FOREIGN),
+    Case("study-report-pdf", _study, own=BY_ARM_PAGE, foreign=BY_ARM_FOREIGN),
+    Case("study-dmc-report", _study, own=STATISTICIAN_ONLY),
+    Case("study-lock", _study, own=STATISTICIAN_ONLY),
     Case("study-consort", _fmt("svg"), own=STUDY_PAGE),
     # Individual-level data leaves only as the researchers' pseudonymised exports.
-    Case("study-export", _fmt("sav"), own=everyone(403, researcher=200)),
+    Case("study-export", _fmt("sav"), own=everyone(403, researcher=200, statistician=200)),
 ]
 
 ROLE_PAGES = [
-    RolePage("study-list", everyone(403, clinician=200, site_lead=200, researcher=200)),
+    RolePage("study-list", everyone(403, clinician=200, site_lead=200, researcher=200, statistician=200)),
     RolePage("study-new", everyone(403, site_lead=200, researcher=200)),
     RolePage("study-sample-size", everyone(403, clinician=200, site_lead=200, researcher=200)),
 ]

@@ -131,10 +131,16 @@ def test_a_clinician_cannot_randomise_and_a_site_lead_only_her_own_site(world: A
     def url(participant: Any) -> str:
         return reverse("study-randomise", kwargs={"study_id": study.pk, "participant_id": participant.pk})
 
-    assert client_as(world.users["clinician"]).post(url(at_a)).status_code == 403
-    assert client_as(world.users["site_lead"]).post(url(at_b)).status_code == 404
+    # The confirmation page shows what is open for her (her positive screen opened a follow-up); the counts
+    # shown go back with the confirmation.
+    page = client_as(world.users["site_lead"]).get(url(at_a)).content.decode()
+    shown = dict(re.findall(r'name="(alerts_shown|follow_ups_shown)" value="(\d+)"', page))
+    confirm = {"confirm": "on", "decision": "proceed", **shown}
+    assert client_as(world.users["clinician"]).post(url(at_a), confirm).status_code == 403
+    assert client_as(world.users["site_lead"]).post(url(at_b), confirm).status_code == 404
+    assert client_as(world.users["site_lead"]).post(url(at_a)).status_code == 200  # not confirmed: asked again
     assert not Allocation.objects.exists()
-    assert client_as(world.users["site_lead"]).post(url(at_a)).status_code == 302
+    assert client_as(world.users["site_lead"]).post(url(at_a), confirm).status_code == 302
     assert Allocation.objects.get().participant == at_a
 
 
@@ -151,8 +157,7 @@ def _get(client: Any, url: str) -> bytes:
 
 def _snapshot(world: Any, client_as: Any, study: Any, participants: list[Any]) -> dict[str, bytes]:
     pages: dict[str, bytes] = {}
-    study_pages = ["study-detail", "study-followup", "study-analysis", "study-participants", "study-screening-log",
-                   "study-enrol"]
+    study_pages = ["study-detail", "study-followup", "study-participants", "study-screening-log", "study-enrol"]
     for role in ("site_lead", "clinician"):
         client = client_as(world.users[role])
         for name in study_pages:
@@ -164,21 +169,25 @@ def _snapshot(world: Any, client_as: Any, study: Any, participants: list[Any]) -
         url = reverse("study-consort", kwargs={"study_id": study.pk, "fmt": "svg"})
         pages[f"{role}:consort"] = _get(client, url)
     researcher = client_as(world.users["researcher"])
-    for name in ("study-detail", "study-followup", "study-analysis"):
+    for name in ("study-detail", "study-followup"):
         pages[f"researcher:{name}"] = _get(researcher, reverse(name, kwargs={"study_id": study.pk}))
+    statistician = client_as(world.users["statistician"])
+    for name in ("study-detail", "study-followup", "study-analysis"):
+        pages[f"statistician:{name}"] = _get(statistician, reverse(name, kwargs={"study_id": study.pk}))
     for fmt in ("csv", "dictionary", "sav", "dta", "xlsx"):
         url = reverse("study-export", kwargs={"study_id": study.pk, "fmt": fmt})
         pages[f"export:{fmt}"] = _get(researcher, url)
+        pages[f"unblinded-export:{fmt}"] = _get(statistician, url)  # arms, strata and sequence numbers
     return {name: CSRF.sub(rb"\1", content) for name, content in pages.items()}
 
 
 def _readable(name: str, content: bytes) -> object:
     # Binary formats carry a creation time: compare what they contain instead.
-    if name == "export:sav":
+    if name.endswith("export:sav"):
         return _via_file(pyreadstat.read_sav, content, ".sav")
-    if name == "export:dta":
+    if name.endswith("export:dta"):
         return _via_file(pyreadstat.read_dta, content, ".dta")
-    if name == "export:xlsx":
+    if name.endswith("export:xlsx"):
         return pd.read_excel(io.BytesIO(content), sheet_name=None)
     return content
 
@@ -196,6 +205,7 @@ def _via_file(reader: Any, content: bytes, suffix: str) -> pd.DataFrame:
 def test_no_page_or_export_shows_the_seed_or_depends_on_the_next_allocation(world: Any, client_as: Any) -> None:
     study = recruiting_study(world, block_sizes="2,4")
     do_add_member(None, study, world.users["researcher"].email, by=world.users["site_lead"])
+    do_add_member(None, study, world.users["statistician"].email, by=world.users["site_lead"])
     participants = _randomised(world, study, 6)
     pending = enrol(world, study, new_mother(world.site_a, "Next In Line"), baseline=15)
     participants.append(pending)

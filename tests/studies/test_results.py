@@ -34,6 +34,7 @@ DAYS_AGO = 100
 def trial(world: Any) -> Study:
     study = recruiting_study(world, block_sizes="2,4")
     StudyMember.objects.create(study=study, user=world.users["researcher"], added_by=world.users["site_lead"])
+    StudyMember.objects.create(study=study, user=world.users["statistician"], added_by=world.users["site_lead"])
     day = timezone.localdate() - timedelta(days=DAYS_AGO)
     for index in range(12):
         site = world.site_a if index % 2 else world.site_b
@@ -167,7 +168,8 @@ def test_consort_downloads_as_svg_and_pdf(world: Any, client_as: Any, trial: Stu
 
 def test_the_analysis_page_reports_itt_first_and_labels_per_protocol_as_sensitivity(world: Any, client_as: Any,
                                                                                   trial: Study) -> None:
-    page = client_as(world.users["researcher"]).get(reverse("study-analysis", kwargs={"study_id": trial.pk}))
+    # While the trial runs, the by-arm analysis is the unblinded statistician's.
+    page = client_as(world.users["statistician"]).get(reverse("study-analysis", kwargs={"study_id": trial.pk}))
     text = page.content.decode()
     assert "ANCOVA, EPDS adjusted for baseline (intention-to-treat)" in text
     assert "per-protocol (sensitivity)" in text
@@ -175,7 +177,7 @@ def test_the_analysis_page_reports_itt_first_and_labels_per_protocol_as_sensitiv
     assert "Limits" in text
     for identifier in _identifiers(trial):
         assert identifier not in text
-    report = client_as(world.users["researcher"]).get(reverse("study-report-pdf", kwargs={"study_id": trial.pk}))
+    report = client_as(world.users["statistician"]).get(reverse("study-report-pdf", kwargs={"study_id": trial.pk}))
     assert report.content.startswith(b"%PDF")
 
 
@@ -195,7 +197,7 @@ def test_the_analysis_uses_every_week_6_result_and_excludes_the_non_receiver_per
 
 def test_the_follow_up_dashboard_counts_by_arm_and_lists_due_visits_for_staff(world: Any, client_as: Any,
                                                                               trial: Study) -> None:
-    page = client_as(world.users["site_lead"]).get(reverse("study-followup", kwargs={"study_id": trial.pk}))
+    page = client_as(world.users["statistician"]).get(reverse("study-followup", kwargs={"study_id": trial.pk}))
     text = page.content.decode()
     assert "Attrition by arm" in text
     assert "6 weeks" in text

@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     CLINICIAN = "clinician", "Clinician"
     SITE_LEAD = "site_lead", "Site lead"
     RESEARCHER = "researcher", "Researcher"
+    # Unblinded trial statistician: by-arm results of the studies she is a member of while they run (for the
+    # data-monitoring committee) and the database lock. Never a mother's record.
+    STATISTICIAN = "statistician", "Trial statistician (unblinded)"
     ADMIN = "admin", "Administrator"
 
 
@@ -36,5 +39,6 @@ ALLOWED_PURPOSES: dict[str, frozenset[Purpose]] = {
     # The site lead runs the service: she receives escalated alerts but does not read answers.
     Role.SITE_LEAD: frozenset({Purpose.RECORD, Purpose.PROGRAMME, Purpose.ALERTS, Purpose.AUDIT}),
     Role.RESEARCHER: frozenset(),
+    Role.STATISTICIAN: frozenset(),
     Role.ADMIN: frozenset(),
 }

@@ -21,6 +21,7 @@ from bondwell.studies.models import (
     Study,
     StudyStatus,
 )
+from bondwell.studies.safety_check import OpenRisks, open_risks
 from bondwell.studies.services import StudyError, parse_numbers
 
 
@@ -35,12 +36,29 @@ def _stratum_factors(participant: Participant) -> dict[str, str]:
 
 
 def do_randomise(
-    request: HttpRequest | None, participant: Participant, *, by: User, now: datetime | None = None
+    request: HttpRequest | None,
+    participant: Participant,
+    *,
+    by: User,
+    now: datetime | None = None,
+    seen: OpenRisks | None = None,
+    note: str = "",
 ) -> Allocation:
-    """Allocate an enrolled, consented, eligible, active participant. Final: a second call is refused."""
+    """Allocate an enrolled, consented, eligible, active participant. Final: a second call is refused.
+
+    `seen` is the safety check the person randomising confirmed (open risk alerts and follow-ups); when
+    something new has opened since, the randomisation is refused so she looks again. The counts and the
+    decision are recorded on the allocation and in the audit.
+    """
     # Decide on the rows as they are now, not as the caller last saw them.
     participant = Participant.objects.select_related("study", "screening", "site", "mother").get(pk=participant.pk)
     study = participant.study
+    current = open_risks(participant.mother)
+    if seen is not None and (len(current.alerts) > len(seen.alerts) or len(current.follow_ups) > len(seen.follow_ups)):
+        raise StudyError("A risk alert or follow-up was opened for her since the check was shown; check again.")
+    decision = f"Proceed after the safety check. {current.decision_text()}"
+    if note.strip():
+        decision += f" Note: {note.strip()}"
     if not study.is_randomised:
         raise StudyError("This is a single-arm study: there is nothing to randomise.")
     if study.status != StudyStatus.RECRUITING:
@@ -77,13 +95,29 @@ def do_randomise(
                 allocation = Allocation.objects.create(
                     study=study, participant=participant, arm=arm, method=study.method, stratum=stratum,
                     sequence=sequence, block_number=block_number, block_size=block_size, allocated_by=by,
-                    allocated_at=now or timezone.now(),
+                    allocated_at=now or timezone.now(), open_alerts_seen=len(current.alerts),
+                    open_follow_ups_seen=len(current.follow_ups), safety_decision=decision[:300],
                 )
         except IntegrityError as error:
             raise StudyError("Another randomisation was made at the same moment; try again.") from error
         audit(request, "study:randomise", mother=participant.mother, obj=allocation, actor=by,
-              detail=f"study={study.code} participant={participant.code}")
+              detail=f"study={study.code} participant={participant.code} open_alerts={len(current.alerts)} "
+                     f"open_follow_ups={len(current.follow_ups)} decision=proceed")
     return allocation
+
+
+def do_defer_randomisation(
+    request: HttpRequest | None, participant: Participant, *, by: User, seen: OpenRisks, note: str = ""
+) -> None:
+    """Record the decision not to randomise her now, after seeing the safety check (audited)."""
+    participant = Participant.objects.select_related("study", "mother").get(pk=participant.pk)
+    if Allocation.objects.filter(participant=participant).exists():
+        raise StudyError("This participant has already been randomised; the allocation is final.")
+    with transaction.atomic():
+        audit(request, "study:randomise-deferred", mother=participant.mother, obj=participant, actor=by,
+              detail=f"study={participant.study.code} participant={participant.code} "
+                     f"open_alerts={len(seen.alerts)} open_follow_ups={len(seen.follow_ups)} "
+                     f"note={note.strip()[:120]}")
 
 
 def _factor_counts(study: Study, factors: dict[str, str]) -> dict[str, dict[str, dict[str, int]]]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from io import BytesIO
 
-import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib import pyplot as plt
+from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from bondwell.stats.trial import (
     EPDS_CUTOFF,
@@ -24,12 +25,8 @@ from bondwell.stats.trial import (
     paired_change,
     prepare_trial,
 )
-from bondwell.studies.frame import long_frame
-from bondwell.studies.models import Study
-
-matplotlib.use("Agg")
-# Fixed SVG element ids: the same data draws the same file (matplotlib salts them randomly otherwise).
-matplotlib.rcParams["svg.hashsalt"] = "bondwell"
+from bondwell.studies.frame import from_snapshot, long_frame
+from bondwell.studies.models import DatabaseLock, Study
 
 ARM_LABELS = {"intervention": "Infant massage", "control": "Control"}
 
@@ -88,8 +85,14 @@ def _per_protocol(study: Study, frame: pd.DataFrame) -> tuple[pd.DataFrame, floa
     return frame.assign(adherence_used=received), 1.0, "intervention mothers who received the intervention"
 
 
+def study_frame(study: Study) -> pd.DataFrame:
+    """The frozen snapshot once the database is locked (the final analysis), else the live long frame."""
+    lock = DatabaseLock.objects.filter(study=study).only("snapshot").first()
+    return from_snapshot(lock.snapshot) if lock is not None else long_frame(study)
+
+
 def analyse_study(study: Study) -> StudyAnalysis:
-    frame = long_frame(study)
+    frame = study_frame(study)
     paths = trajectories(frame)
     if frame.empty:
         return StudyAnalysis(study.code, frame, paths, problems=("No participants to analyse yet.",))
@@ -131,8 +134,13 @@ def _single_arm(study: Study, frame: pd.DataFrame, paths: tuple[Trajectory, ...]
 
 
 def trajectory_figure(analysis: StudyAnalysis, fmt: str) -> bytes:
-    """Mean EPDS by week and arm with ±1 SE bars, as SVG or PNG bytes."""
-    figure, axes = plt.subplots(figsize=(6.4, 3.6))
+    """Mean EPDS by week and arm with ±1 SE bars, as SVG or PNG bytes.
+
+    An object-oriented Figure with its own Agg canvas: no pyplot, so no global figure state shared between
+    the web server's threads."""
+    figure = Figure(figsize=(6.4, 3.6))
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
     for arm in ("intervention", "control"):
         points = [t for t in analysis.trajectories if t.arm == arm]
         if not points:
@@ -149,6 +157,7 @@ def trajectory_figure(analysis: StudyAnalysis, fmt: str) -> bytes:
     figure.tight_layout()
     buffer = BytesIO()
     # No creation date in the SVG: the same data gives the same page.
-    figure.savefig(buffer, format=fmt, dpi=150, metadata={"Date": None} if fmt == "svg" else None)
-    plt.close(figure)
+    # Fixed SVG element ids (svg.hashsalt), set for this drawing only: the same data draws the same file.
+    with rc_context({"svg.hashsalt": "bondwell"}):
+        figure.savefig(buffer, format=fmt, dpi=150, metadata={"Date": None} if fmt == "svg" else None)
     return buffer.getvalue()

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from io import BytesIO
 
 import matplotlib
-from matplotlib import pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from bondwell.studies.models import (
@@ -120,7 +121,8 @@ def draw(flow: ConsortFlow, fmt: str) -> bytes:
     """The CONSORT 2010 diagram as SVG, PDF or PNG bytes."""
     if fmt not in {"svg", "pdf", "png"}:
         raise ValueError("format must be svg, pdf or png")
-    figure = plt.figure(figsize=(8.27, 9.5))
+    figure = Figure(figsize=(8.27, 9.5))  # no pyplot: no global figure state shared between threads
+    FigureCanvasAgg(figure)
     axes = figure.add_axes((0, 0, 1, 1))
     axes.set_xlim(0, 1)
     axes.set_ylim(0, 1)
@@ -157,5 +159,4 @@ def draw(flow: ConsortFlow, fmt: str) -> bytes:
     buffer = BytesIO()
     metadata = {"svg": {"Creator": "Bondwell", "Date": None}, "pdf": {"Creator": "Bondwell"}}.get(fmt)
     figure.savefig(buffer, format=fmt, metadata=metadata, dpi=120)
-    plt.close(figure)
     return buffer.getvalue()

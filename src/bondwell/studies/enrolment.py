@@ -25,7 +25,7 @@ from bondwell.studies.models import (
     Visit,
     WithdrawalScope,
 )
-from bondwell.studies.services import StudyError
+from bondwell.studies.services import StudyError, withdrawal_choices
 
 MAX_DATE_SHIFT_DAYS = 180
 
@@ -181,6 +181,10 @@ def do_withdraw(
     """Withdraw a participant. Data already given is kept; the scope is the choice the consent allows."""
     if scope not in WithdrawalScope.values:
         raise StudyError("Withdrawal: choose what the mother withdraws from.", "scope")
+    allowed = dict(withdrawal_choices(participant.study, participant.consent_version))
+    if scope not in allowed:
+        raise StudyError(f"Withdrawal: consent version {participant.consent_version} does not offer "
+                         f"'{WithdrawalScope(scope).label.lower()}'.", "scope")
     with transaction.atomic():
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         if participant.status != ParticipantStatus.ACTIVE:

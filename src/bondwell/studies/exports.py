@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pyreadstat
 
+from bondwell.security import cells
 from bondwell.studies.frame import long_frame
 from bondwell.studies.models import ParticipantStatus, Study, WithdrawalScope
 
@@ -49,7 +50,11 @@ SCOPE_CODES = {"": 0, WithdrawalScope.INTERVENTION: 1, WithdrawalScope.FOLLOW_UP
 VARIABLES: tuple[Variable, ...] = (
     Variable("study_id", "Participant study ID (pseudonym)", "text", note="No names or contacts are exported."),
     Variable("site", "Site", "category"),
-    Variable("arm", "Allocated arm", "category", {1: "Intervention (infant massage)", 0: "Control"}),
+    Variable("arm", "Allocated arm", "category", {1: "Intervention (infant massage)", 0: "Control"},
+             note="Blank in researchers' exports until the database is locked (blinding)."),
+    Variable("stratum", "Randomisation stratum (e.g. site=..|severity=..; 'all' with minimisation)", "text"),
+    Variable("allocation_sequence", "Allocation sequence number within the stratum (minimisation: the study)",
+             "integer", minimum=1),
     Variable("week", "Weeks after the schedule start (0 = baseline)", "integer", minimum=0),
     Variable("timepoint", "Timepoint", "text"),
     Variable("due_date", "Visit due date (shifted)", "date", note="Shifted per participant when the study asks."),
@@ -72,8 +77,9 @@ def _shift(value: date | None, days: int) -> date | None:
     return value + timedelta(days=days) if isinstance(value, date) else None
 
 
-def export_frame(study: Study) -> pd.DataFrame:
-    """The export table: coded, labelled variables; dates shifted per participant when the study asks."""
+def export_frame(study: Study, *, mask_arm: bool = False) -> pd.DataFrame:
+    """The export table: coded, labelled variables; dates shifted per participant when the study asks.
+    `mask_arm` leaves the arm blank (blinded researchers before the database lock)."""
     frame = long_frame(study)
     sites = site_codes(study)
     rows = []
@@ -83,7 +89,9 @@ def export_frame(study: Study) -> pd.DataFrame:
         rows.append({
             "study_id": r["participant"],
             "site": sites[r["site"]][0],
-            "arm": ARM_CODES[r["arm"]],
+            "arm": None if mask_arm else ARM_CODES[r["arm"]],
+            "stratum": r["stratum"],
+            "allocation_sequence": None if pd.isna(r["sequence"]) else int(r["sequence"]),
             "week": int(r["week"]),
             "timepoint": r["timepoint"],
             "due_date": _shift(r["due_on"], shift),
@@ -149,14 +157,15 @@ def _through_file(write: Callable[[str], None], suffix: str) -> bytes:
 
 
 def to_csv(table: pd.DataFrame) -> bytes:
-    return table.to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
+    return cells.frame(table).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
 
 
 def to_xlsx(table: pd.DataFrame, study: Study) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name="data", index=False)
-        pd.read_csv(io.BytesIO(data_dictionary(study))).to_excel(writer, sheet_name="dictionary", index=False)
+        cells.frame(table).to_excel(writer, sheet_name="data", index=False)
+        cells.frame(pd.read_csv(io.BytesIO(data_dictionary(study)))).to_excel(writer, sheet_name="dictionary",
+                                                                             index=False)
     return buffer.getvalue()
 
 
@@ -201,15 +210,15 @@ def data_dictionary(study: Study) -> bytes:
     for v in VARIABLES:
         choices = " | ".join(f"{code}, {text}" for code, text in labels.get(v.name, {}).items())
         field_type = "radio" if v.kind == "category" else "text"
-        writer.writerow([
+        writer.writerow(cells.row([
             v.name, f"{study.code.lower()}_follow_up", "", field_type, v.label, choices, v.note,
             _VALIDATION.get(v.kind, ""), "" if v.minimum is None else f"{v.minimum:g}",
             "" if v.maximum is None else f"{v.maximum:g}", "", "", "", "", "", "", "", "",
-        ])
+        ]))
     return buffer.getvalue().encode("utf-8")
 
 
-def render(study: Study, fmt: str) -> tuple[bytes, str, str]:
+def render(study: Study, fmt: str, *, mask_arm: bool = False) -> tuple[bytes, str, str]:
     """(content, content type, file name) of one export format."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -217,7 +226,7 @@ def render(study: Study, fmt: str) -> tuple[bytes, str, str]:
     name = f"{study.code.lower()}-{'data-dictionary' if fmt == 'dictionary' else 'export'}.{extension}"
     if fmt == "dictionary":
         return data_dictionary(study), content_type, name
-    table = export_frame(study)
+    table = export_frame(study, mask_arm=mask_arm)
     content = {
         "csv": lambda: to_csv(table),
         "xlsx": lambda: to_xlsx(table, study),

@@ -54,8 +54,14 @@ def _arm_of(study: Study) -> dict[int, str]:
     return dict(participants.filter(allocation__isnull=False).values_list("pk", "allocation__arm__code"))
 
 
-def follow_up_table(study: Study, today: date) -> list[TimepointRow]:
+POOLED = "all arms"
+
+
+def follow_up_table(study: Study, today: date, *, pooled: bool = False) -> list[TimepointRow]:
+    """Visit states per timepoint and arm; `pooled` counts all arms together (what blinded staff see)."""
     arm_of = _arm_of(study)
+    if pooled:
+        arm_of = dict.fromkeys(arm_of, POOLED)
     stopped = set(
         Participant.objects.filter(study=study)
         .exclude(status=ParticipantStatus.ACTIVE).values_list("pk", flat=True)
@@ -77,9 +83,14 @@ def follow_up_table(study: Study, today: date) -> list[TimepointRow]:
     ]
 
 
-def attrition_by_arm(study: Study) -> list[Attrition]:
+def attrition_by_arm(study: Study, *, pooled: bool = False) -> list[Attrition]:
     arm_of = _arm_of(study)
     statuses = dict(Participant.objects.filter(pk__in=arm_of).values_list("pk", "status"))
+    if pooled:
+        members = list(arm_of)
+        return [Attrition(POOLED, len(members),
+                          sum(statuses[p] == ParticipantStatus.WITHDRAWN for p in members),
+                          sum(statuses[p] == ParticipantStatus.LOST for p in members))]
     rows = []
     for arm in study.arms.all():
         members = [pid for pid, code in arm_of.items() if code == arm.code]

@@ -20,6 +20,12 @@ class StudyForm(forms.ModelForm[Study]):
         help_text="The primary outcome is the EPDS total.",
     )
 
+    withdrawal = forms.MultipleChoiceField(
+        label="Withdrawal choices this consent version offers", choices=WithdrawalScope.choices,
+        widget=forms.CheckboxSelectMultiple, initial=list(WithdrawalScope.values), required=False,
+        help_text="Leave both ticked unless the consent form limits them; none ticked means both.",
+    )
+
     class Meta:
         model = Study
         fields = [
@@ -47,6 +53,9 @@ class StudyForm(forms.ModelForm[Study]):
         secondary.choices = [(n, n.upper()) for n in available() if n != "epds"]
         if self.instance.pk:
             self.fields["secondary"].initial = [s for s in self.instance.secondary_outcomes.split(",") if s]
+            current = self.instance.consent_versions.filter(version=self.instance.consent_version).first()
+            if current is not None:
+                self.fields["withdrawal"].initial = list(current.scopes)
         sites = self.fields["sites"]
         assert isinstance(sites, forms.ModelMultipleChoiceField)
         sites.queryset = Site.objects.order_by("name")
@@ -64,7 +73,7 @@ class StudyForm(forms.ModelForm[Study]):
             severity_cutoff=data["severity_cutoff"], minimisation_probability=data["minimisation_probability"],
             anchor=data["anchor"], schedule_weeks=data["schedule_weeks"], window_days=data["window_days"],
             secondary_outcomes=",".join(data["secondary"]), per_protocol_minutes=data["per_protocol_minutes"],
-            shift_dates=data["shift_dates"],
+            shift_dates=data["shift_dates"], withdrawal_scopes=tuple(data["withdrawal"] or WithdrawalScope.values),
         )
 
     def validate_unique(self) -> None:
@@ -104,6 +113,26 @@ class WithdrawForm(forms.Form):
     scope = forms.ChoiceField(label="She withdraws from", choices=WithdrawalScope.choices,
                               widget=forms.RadioSelect)
     reason = forms.CharField(label="Reason (optional, in her words)", required=False, max_length=200)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if choices is not None:  # only what her consent version offers
+            scope = self.fields["scope"]
+            assert isinstance(scope, forms.ChoiceField)
+            scope.choices = choices
+
+
+class RandomiseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I have checked her open risk alerts and follow-ups above; randomise her now (this is final)",
+    )
+    note = forms.CharField(label="Note on the decision (optional)", required=False, max_length=200)
+
+
+class LockForm(forms.Form):
+    reason = forms.CharField(label="Why lock now (e.g. last follow-up window closed, data queries resolved)",
+                             max_length=300)
+    confirm = forms.BooleanField(label="Lock the database: the data are frozen for the final analysis")
 
 
 class LostForm(forms.Form):

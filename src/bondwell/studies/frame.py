@@ -18,6 +18,7 @@ from bondwell.studies.models import Participant, Study, Visit
 COLUMNS = [
     "participant", "site", "arm", "week", "timepoint", "due_on", "assessed_on", "epds", "baseline_epds",
     "adherence", "received", "status", "withdrawal_scope", "consent_version", "enrolled_on", "shift",
+    "stratum", "sequence",
 ]
 
 
@@ -50,7 +51,8 @@ def long_frame(study: Study) -> pd.DataFrame:
     today = timezone.localdate()
     rows = []
     for p in participants:
-        arm = p.allocation.arm.code if study.is_randomised else "intervention"
+        allocation = p.allocation if study.is_randomised else None
+        arm = allocation.arm.code if allocation is not None else "intervention"
         enrolled_on = timezone.localdate(p.enrolled_at)
         last_due = max((v.due_on for v in by_participant.get(p.pk, [])), default=enrolled_on)
         practice = sources.practice_log_rows(p.mother_id, enrolled_on, min(last_due, today) + _ONE_DAY)
@@ -66,8 +68,36 @@ def long_frame(study: Study) -> pd.DataFrame:
                 "received": p.received_intervention, "status": p.status,
                 "withdrawal_scope": p.withdrawal_scope, "consent_version": p.consent_version,
                 "enrolled_on": enrolled_on, "shift": p.date_shift_days if study.shift_dates else 0,
+                "stratum": allocation.stratum if allocation is not None else "",
+                "sequence": allocation.sequence if allocation is not None else np.nan,
             })
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 _ONE_DAY = pd.Timedelta(days=1).to_pytimedelta()
+
+
+def snapshot_csv(frame: pd.DataFrame) -> str:
+    """The frame as the CSV kept in the database lock (the final analysis reads it back with `from_snapshot`)."""
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def from_snapshot(text: str) -> pd.DataFrame:
+    """The long frame as it was at the database lock (types as long_frame gives them)."""
+    from io import StringIO
+
+    raw = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+    frame = pd.DataFrame(index=raw.index)
+    for column in COLUMNS:
+        values = raw[column] if column in raw.columns else pd.Series([""] * len(raw), index=raw.index)
+        if column in ("week", "shift"):
+            frame[column] = values.astype(int)
+        elif column in ("epds", "baseline_epds", "adherence", "sequence"):
+            frame[column] = pd.to_numeric(values.replace("", np.nan))
+        elif column in ("due_on", "assessed_on", "enrolled_on"):
+            frame[column] = [date.fromisoformat(v) if v else None for v in values]
+        elif column == "received":
+            frame[column] = [{"True": True, "False": False}.get(v) for v in values]
+        else:
+            frame[column] = values
+    return frame

@@ -244,6 +244,10 @@ class Allocation(AppendOnlyModel):
     block_size = models.PositiveSmallIntegerField(null=True)
     allocated_at = models.DateTimeField(default=timezone.now)
     allocated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The safety check shown before randomising: what was open for her, and the decision recorded.
+    open_alerts_seen = models.PositiveSmallIntegerField(default=0)
+    open_follow_ups_seen = models.PositiveSmallIntegerField(default=0)
+    safety_decision = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["allocated_at", "id"]
@@ -276,3 +280,42 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"visit {self.timepoint_id} of participant {self.participant_id}"
+
+
+class DatabaseLock(AppendOnlyModel):
+    """The study's database lock: recorded once, audited, final. The final analysis runs on `snapshot`, the
+    long frame (pseudonymised) as it was at the lock; its SHA-256 is kept to show it was not changed."""
+
+    study = models.OneToOneField(Study, on_delete=models.PROTECT, related_name="database_lock")
+    locked_at = models.DateTimeField(default=timezone.now)
+    locked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300)
+    snapshot = models.TextField()  # CSV of frame.long_frame(study) at the lock
+    snapshot_sha256 = models.CharField(max_length=64)
+    n_participants = models.PositiveIntegerField()
+    n_rows = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"database lock of study {self.study_id}"
+
+
+class ConsentVersion(models.Model):
+    """What one version of a study's consent form allows, e.g. which withdrawal choices it offers."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="consent_versions")
+    version = models.CharField(max_length=20)
+    withdrawal_scopes = models.CharField(
+        max_length=80, default="intervention,follow_up",
+        help_text="Withdrawal choices this consent form offers: intervention, follow_up.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["study", "version"], name="studies_consent_version_once")]
+
+    def __str__(self) -> str:
+        return f"consent {self.version} of study {self.study_id}"
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        return tuple(s.strip() for s in self.withdrawal_scopes.split(",") if s.strip())

@@ -21,6 +21,8 @@ def link_outcomes(study: Study, now: datetime | None = None) -> int:
     them, the one answering the questionnaire the study scheduled for this visit wins, then the one answered
     nearest the due date. Each assessment fills at most one visit. Returns the visits filled.
     """
+    if hasattr(study, "database_lock"):
+        return 0  # the data are frozen at the lock
     today = timezone.localdate(now or timezone.now())
     visits = list(
         Visit.objects.filter(participant__study=study, completed_at__isnull=True, timepoint__week__gt=0,

@@ -14,6 +14,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from bondwell.security.pdf import plain
 from bondwell.stats.trial import TrialReport
 from bondwell.studies.analysis import ARM_LABELS, LIMITS, StudyAnalysis, trajectory_figure
 from bondwell.studies.models import Study
@@ -50,6 +51,14 @@ def trial_tables(report: TrialReport) -> list[ReportTable]:
         [(str(w.week), str(w.n_control), str(w.n_intervention), _num(w.g), f"{_num(w.ci_low)} to {_num(w.ci_high)}")
          for w in report.hedges_g.weeks],
     ))
+    left_out = [(name, s) for name, part in (("ANCOVA", report.ancova), ("mixed model", report.mixed_model),
+                                             ("Hedges' g", report.hedges_g)) if part is not None
+                for s in part.skipped]
+    if left_out:
+        tables.append((
+            f"Weeks not estimated ({report.label})", ("analysis", "week", "reason"),
+            [(name, str(s.week), s.reason) for name, s in left_out],
+        ))
     cutoff = report.below_cutoff.cutoff
     tables.append((
         f"EPDS below {cutoff:g} ({report.label})",
@@ -87,7 +96,7 @@ def render_pdf(study: Study, analysis: StudyAnalysis, consort_png: bytes | None 
     document = SimpleDocTemplate(buffer, pagesize=A4, title=f"{study.title}: analysis report",
                                  author="Bondwell", leftMargin=1.8 * cm, rightMargin=1.8 * cm)
     story: list[object] = [
-        Paragraph(f"{study.title}: analysis report", styles["Title"]),
+        Paragraph(plain(f"{study.title}: analysis report"), styles["Title"]),
         Paragraph(f"Study {study.code} · {study.get_design_display()} · {analysis.n_participants} participants "
                   "analysed · pseudonymised data only", styles["Normal"]),
         Spacer(1, 0.4 * cm),
@@ -99,9 +108,9 @@ def render_pdf(study: Study, analysis: StudyAnalysis, consort_png: bytes | None 
             f"Primary analysis: intention-to-treat. Per-protocol sensitivity analysis: controls and "
             f"{analysis.per_protocol_rule}.", styles["Normal"]))
     for problem in analysis.problems:
-        story.append(Paragraph(problem, styles["Italic"]))
+        story.append(Paragraph(plain(problem), styles["Italic"]))
     for title, header, rows in report_tables(analysis):
-        story += [Paragraph(title, styles["Heading3"]), _table(header, rows), Spacer(1, 0.3 * cm)]
+        story += [Paragraph(plain(title), styles["Heading3"]), _table(header, rows), Spacer(1, 0.3 * cm)]
     if consort_png is not None:
         story += [Paragraph("CONSORT flow", styles["Heading2"]),
                   Image(BytesIO(consort_png), width=15 * cm, height=17 * cm)]

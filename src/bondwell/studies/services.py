@@ -19,6 +19,7 @@ from bondwell.studies import randomisation as rnd
 from bondwell.studies.models import (
     Anchor,
     Arm,
+    ConsentVersion,
     Design,
     Method,
     RandomisationKey,
@@ -97,6 +98,7 @@ class StudyPlan:
     secondary_outcomes: str = ""
     per_protocol_minutes: float | None = None
     shift_dates: bool = True
+    withdrawal_scopes: tuple[str, ...] = ("intervention", "follow_up")  # what this consent version offers
 
 
 def check_plan(plan: StudyPlan) -> tuple[list[int], list[int]]:
@@ -120,6 +122,9 @@ def check_plan(plan: StudyPlan) -> tuple[list[int], list[int]]:
         if len(sizes) < 2:
             raise StudyError("Block sizes: give at least two sizes, so the end of a block cannot be guessed.",
                              "block_sizes")
+    if not plan.withdrawal_scopes or not set(plan.withdrawal_scopes) <= {"intervention", "follow_up"}:
+        raise StudyError("Withdrawal choices: the consent form must offer at least one of 'stop the "
+                         "intervention' and 'no further contact'.", "withdrawal_scopes")
     if not 0.5 <= plan.minimisation_probability <= 1.0:
         raise StudyError("Minimisation probability: choose a value from 0.5 to 1.", "minimisation_probability")
     return weeks, sizes
@@ -137,6 +142,9 @@ def _apply_plan(study: Study, plan: StudyPlan, weeks: list[int]) -> None:
     study.schedule_weeks = ",".join(map(str, weeks))
     study.save()
     study.sites.set(plan.sites)
+    ConsentVersion.objects.update_or_create(
+        study=study, version=plan.consent_version, defaults={"withdrawal_scopes": ",".join(plan.withdrawal_scopes)}
+    )
     study.arms.all().delete()
     for code, label in ARMS_BY_DESIGN[plan.design]:
         Arm.objects.create(study=study, code=code, label=label)
@@ -187,8 +195,16 @@ def do_update_study(request: HttpRequest | None, study: Study, plan: StudyPlan, 
     return study
 
 
+def may_set_status(user: User, study: Study) -> bool:
+    """Recruitment opens and closes by the study's own site leads (a site lead of a site taking part)."""
+    return (user.role == Role.SITE_LEAD and user.site_id is not None
+            and study.sites.filter(pk=user.site_id).exists())
+
+
 def do_set_status(request: HttpRequest | None, study: Study, status: str, *, by: User) -> Study:
     allowed = {StudyStatus.SETUP: StudyStatus.RECRUITING, StudyStatus.RECRUITING: StudyStatus.CLOSED}
+    if not may_set_status(by, study):
+        raise StudyError("Only a site lead of a site taking part opens or closes recruitment.")
     with transaction.atomic():
         study = Study.objects.select_for_update().get(pk=study.pk)
         if allowed.get(StudyStatus(study.status)) != status:
@@ -200,9 +216,10 @@ def do_set_status(request: HttpRequest | None, study: Study, status: str, *, by:
 
 
 def do_add_member(request: HttpRequest | None, study: Study, email: str, *, by: User) -> StudyMember:
-    researcher = User.objects.filter(email__iexact=email.strip(), role=Role.RESEARCHER, is_active=True).first()
+    researcher = User.objects.filter(email__iexact=email.strip(), role__in=(Role.RESEARCHER, Role.STATISTICIAN),
+                                     is_active=True).first()
     if researcher is None:
-        raise StudyError("Email: no active researcher has this email.", "email")
+        raise StudyError("Email: no active researcher or trial statistician has this email.", "email")
     with transaction.atomic():
         member, created = StudyMember.objects.get_or_create(
             study=study, user=researcher, defaults={"added_by": by}
@@ -211,3 +228,12 @@ def do_add_member(request: HttpRequest | None, study: Study, email: str, *, by: 
             raise StudyError("Email: this researcher is already a member.", "email")
         audit(request, "study:add-member", obj=member, actor=by, detail=f"user={researcher.pk}")
     return member
+
+
+def withdrawal_choices(study: Study, consent_version: str) -> list[tuple[str, str]]:
+    """The withdrawal choices the consent version she signed offers (all of them for versions not on file)."""
+    from bondwell.studies.models import WithdrawalScope
+
+    record = ConsentVersion.objects.filter(study=study, version=consent_version).first()
+    allowed = set(record.scopes) if record is not None else set(WithdrawalScope.values)
+    return [(value, label) for value, label in WithdrawalScope.choices if value in allowed]

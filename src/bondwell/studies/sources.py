@@ -116,3 +116,20 @@ def cancel_follow_ups(visits: Iterable[Any], *, by: Any) -> int:
         services.cancel_scheduled(scheduled, by=by)
         cancelled += 1
     return cancelled
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    mother_id: int
+    kind: str  # the screening module's label, e.g. "Self-harm item answered positively"
+    closed: bool
+    raised_at: datetime
+
+
+def risk_alerts(mother_ids: Iterable[int], since: datetime) -> list[AlertRecord]:
+    """Risk alerts raised for these mothers since `since` (the DMC report counts them by arm)."""
+    if not screening_installed():
+        return []
+    model = apps.get_model("screening", "RiskAlert")
+    rows = model.objects.filter(mother_id__in=list(mother_ids), raised_at__gte=since).order_by("raised_at", "id")
+    return [AlertRecord(r.mother_id, r.get_kind_display(), r.status == "closed", r.raised_at) for r in rows]

@@ -24,6 +24,8 @@ urlpatterns = [
     path("<int:study_id>/follow-up/", results.study_followup, name="study-followup"),
     path("<int:study_id>/analysis/", results.study_analysis, name="study-analysis"),
     path("<int:study_id>/report.pdf", results.study_report_pdf, name="study-report-pdf"),
+    path("<int:study_id>/dmc-report.pdf", results.study_dmc_report, name="study-dmc-report"),
+    path("<int:study_id>/lock/", results.study_lock, name="study-lock"),
     path("<int:study_id>/consort.<str:fmt>", results.study_consort, name="study-consort"),
     path("<int:study_id>/export/<str:fmt>/", results.study_export, name="study-export"),
 ]

@@ -17,7 +17,7 @@ from bondwell.accounts.access import access_mother, may, mothers_in_scope, requi
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.studies import sources
 from bondwell.studies.access import SITE_STAFF, access_participant, access_study, signed_in
-from bondwell.studies.allocation import do_randomise
+from bondwell.studies.allocation import do_defer_randomisation, do_randomise
 from bondwell.studies.enrolment import (
     do_enrol,
     do_mark_lost,
@@ -26,9 +26,10 @@ from bondwell.studies.enrolment import (
     do_withdraw,
     youngest_baby_age,
 )
-from bondwell.studies.forms import ConsentForm, LostForm, ScreenForm, WithdrawForm, show_error
+from bondwell.studies.forms import ConsentForm, LostForm, RandomiseForm, ScreenForm, WithdrawForm, show_error
 from bondwell.studies.models import Participant, ScreeningEntry, StudyStatus
-from bondwell.studies.services import StudyError
+from bondwell.studies.safety_check import OpenRisks, open_risks
+from bondwell.studies.services import StudyError, withdrawal_choices
 
 PAGE_SIZE = 50
 SITE_LEAD_ONLY = frozenset({Role.SITE_LEAD})
@@ -149,26 +150,47 @@ def study_participant(request: HttpRequest, study_id: int, participant_id: int) 
     })
 
 
-@require_POST
 @require_role(Role.SITE_LEAD)
 def study_randomise(request: HttpRequest, study_id: int, participant_id: int) -> HttpResponse:
+    """Confirm before randomising: her open risk alerts and follow-ups are shown, the decision is recorded."""
     study = access_study(request, study_id, roles=SITE_LEAD_ONLY)
     participant = access_participant(request, study, participant_id, Purpose.RECORD, action="view:study-randomise")
     user = signed_in(request)
-    try:
-        allocation = do_randomise(request, participant, by=user)
-    except StudyError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"{participant.code} was allocated to: {allocation.arm.label}.")
-    return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
+    if hasattr(participant, "allocation"):
+        return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
+    shown = open_risks(participant.mother)
+    form = RandomiseForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("decision") == "defer":
+        try:
+            do_defer_randomisation(request, participant, by=user, seen=shown, note=request.POST.get("note", ""))
+        except StudyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.info(request, f"{participant.code} was not randomised now; the decision was recorded.")
+        return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
+    if request.method == "POST" and form.is_valid():
+        seen = OpenRisks(alerts=shown.alerts[: int(request.POST.get("alerts_shown", "0") or 0)],
+                         follow_ups=shown.follow_ups[: int(request.POST.get("follow_ups_shown", "0") or 0)],
+                         checked=shown.checked)
+        try:
+            allocation = do_randomise(request, participant, by=user, seen=seen, note=form.cleaned_data["note"])
+        except StudyError as error:
+            show_error(form, error)
+            shown = open_risks(participant.mother)
+        else:
+            messages.success(request, f"{participant.code} was allocated to: {allocation.arm.label}.")
+            return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
+    return render(request, "studies/randomise.html", {
+        "title": f"Randomise {participant.code}", "study": study, "participant": participant, "form": form,
+        "risks": shown,
+    })
 
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)
 def study_withdraw(request: HttpRequest, study_id: int, participant_id: int) -> HttpResponse:
     study = access_study(request, study_id, roles=SITE_STAFF)
     participant = access_participant(request, study, participant_id, Purpose.RECORD, action="view:study-withdraw")
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST or None, choices=withdrawal_choices(study, participant.consent_version))
     if request.method == "POST" and form.is_valid():
         try:
             do_withdraw(request, participant, by=signed_in(request), scope=form.cleaned_data["scope"],

@@ -6,22 +6,34 @@ researchers; every export and report download is audited.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bondwell.accounts.access import mothers_in_scope, require_role
+from bondwell.accounts.access import audit, mothers_in_scope, require_role
 from bondwell.accounts.roles import Role
 from bondwell.stats.trial import sample_size
-from bondwell.studies import consort, exports, sources
-from bondwell.studies.access import SITE_STAFF, access_study, signed_in
+from bondwell.studies import consort, dmc, exports, sources
+from bondwell.studies.access import (
+    SITE_STAFF,
+    UNBLINDED,
+    access_study,
+    is_locked,
+    require_by_arm,
+    sees_by_arm,
+    signed_in,
+)
 from bondwell.studies.analysis import LIMITS, analyse_study, trajectory_figure
 from bondwell.studies.followup import attrition_by_arm, follow_up_table, open_visits
-from bondwell.studies.forms import SampleSizeForm
+from bondwell.studies.forms import LockForm, SampleSizeForm, show_error
+from bondwell.studies.locking import do_lock_database
+from bondwell.studies.models import StudyStatus
 from bondwell.studies.outcomes import link_outcomes
 from bondwell.studies.report import render_pdf, report_tables
+from bondwell.studies.services import StudyError
 
-RESEARCHERS = frozenset({Role.RESEARCHER})
+RESEARCHERS = frozenset({Role.RESEARCHER, Role.STATISTICIAN})
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -31,23 +43,27 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER)
+@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
 def study_followup(request: HttpRequest, study_id: int) -> HttpResponse:
     study = access_study(request, study_id, action="view:study-follow-up")
     user = signed_in(request)
     today = timezone.localdate()
     link_outcomes(study)
+    pooled = not sees_by_arm(user, study)  # blinded: follow-up over all arms together
     own_site = open_visits(study, mothers_in_scope(user), today) if user.role in SITE_STAFF else []
     return render(request, "studies/followup.html", {
-        "title": f"Follow-up of {study.code}", "study": study, "rows": follow_up_table(study, today), "today": today,
-        "attrition": attrition_by_arm(study), "open_visits": own_site,
-        "screening_ready": sources.screening_installed(),
+        "title": f"Follow-up of {study.code}", "study": study, "today": today, "pooled": pooled,
+        "rows": follow_up_table(study, today, pooled=pooled), "attrition": attrition_by_arm(study, pooled=pooled),
+        "open_visits": own_site, "screening_ready": sources.screening_installed(),
+        "by_arm": not pooled, "is_statistician": user.role == Role.STATISTICIAN, "locked": is_locked(study),
     })
 
 
-@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER)
+@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
 def study_analysis(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = access_study(request, study_id, action="view:study-analysis")
+    study = access_study(request, study_id)
+    require_by_arm(request, study)
+    audit(request, "view:study-analysis", obj=study, detail=f"study={study.code}")
     link_outcomes(study)
     analysis = analyse_study(study)
     figure = trajectory_figure(analysis, "svg").decode("utf-8") if analysis.trajectories else ""
@@ -55,19 +71,53 @@ def study_analysis(request: HttpRequest, study_id: int) -> HttpResponse:
         "title": f"Analysis of {study.code}", "study": study, "analysis": analysis,
         "tables": report_tables(analysis), "figure": figure, "limits": LIMITS,
         "is_researcher": signed_in(request).role == Role.RESEARCHER,
+        "is_statistician": signed_in(request).role == Role.STATISTICIAN, "lock": getattr(study, "database_lock", None),
     })
 
 
-@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER)
+@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
 def study_report_pdf(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = access_study(request, study_id, action="export:study-report-pdf")
+    study = access_study(request, study_id)
+    require_by_arm(request, study)
+    audit(request, "export:study-report-pdf", obj=study, detail=f"study={study.code}")
     link_outcomes(study)
     analysis = analyse_study(study)
     pdf = render_pdf(study, analysis, consort.draw(consort.consort_flow(study), "png"))
     return _download(pdf, "application/pdf", f"{study.code.lower()}-analysis-report.pdf")
 
 
-@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER)
+@require_role(Role.STATISTICIAN)
+def study_dmc_report(request: HttpRequest, study_id: int) -> HttpResponse:
+    """The unblinded data-monitoring committee report (PDF): the study's statistician only, audited."""
+    study = access_study(request, study_id, roles=UNBLINDED, action="export:study-dmc-report")
+    link_outcomes(study)
+    pdf = dmc.render_pdf(dmc.build(study))
+    return _download(pdf, "application/pdf", f"{study.code.lower()}-dmc-report.pdf")
+
+
+@require_role(Role.STATISTICIAN)
+def study_lock(request: HttpRequest, study_id: int) -> HttpResponse:
+    """Lock the database: confirm, give the reason, then the data are frozen for the final analysis."""
+    study = access_study(request, study_id, roles=UNBLINDED)
+    if is_locked(study):
+        return redirect("study-analysis", study_id=study.pk)
+    form = LockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lock = do_lock_database(request, study, by=signed_in(request), reason=form.cleaned_data["reason"])
+        except StudyError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"The database of {study.code} is locked ({lock.n_participants} participants, "
+                                      f"{lock.n_rows} rows). The final analysis uses this snapshot.")
+            return redirect("study-analysis", study_id=study.pk)
+    return render(request, "studies/lock.html", {
+        "title": f"Lock the database of {study.code}", "study": study, "form": form,
+        "recruiting": study.status != StudyStatus.CLOSED,
+    })
+
+
+@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
 def study_consort(request: HttpRequest, study_id: int, fmt: str) -> HttpResponse:
     if fmt not in {"svg", "pdf"}:
         raise Http404("Unknown format.")
@@ -78,13 +128,15 @@ def study_consort(request: HttpRequest, study_id: int, fmt: str) -> HttpResponse
     return _download(content, content_type, f"{study.code.lower()}-consort.{fmt}")
 
 
-@require_role(Role.RESEARCHER)
+@require_role(Role.RESEARCHER, Role.STATISTICIAN)
 def study_export(request: HttpRequest, study_id: int, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404("Unknown format.")
     study = access_study(request, study_id, roles=RESEARCHERS, action=f"export:study-{fmt}")
     link_outcomes(study)
-    content, content_type, filename = exports.render(study, fmt)
+    # Blinded researchers get the arm masked until the database is locked.
+    blinded = not sees_by_arm(signed_in(request), study)
+    content, content_type, filename = exports.render(study, fmt, mask_arm=blinded)
     return _download(content, content_type, filename)
 
 

@@ -13,10 +13,17 @@ from bondwell.accounts.roles import Role
 from bondwell.studies.access import MANAGERS, access_study, signed_in, studies_for
 from bondwell.studies.forms import MemberForm, StudyForm, show_error
 from bondwell.studies.models import StudyStatus
-from bondwell.studies.services import StudyError, do_add_member, do_create_study, do_set_status, do_update_study
+from bondwell.studies.services import (
+    StudyError,
+    do_add_member,
+    do_create_study,
+    do_set_status,
+    do_update_study,
+    may_set_status,
+)
 
 
-@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER)
+@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
 def study_list(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     studies = (
@@ -43,14 +50,15 @@ def study_new(request: HttpRequest) -> HttpResponse:
     return render(request, "studies/study_form.html", {"title": "Set up a study", "form": form})
 
 
-@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER)
+@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
 def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
     study = access_study(request, study_id)
     user = signed_in(request)
     return render(request, "studies/study_detail.html", {
         "title": study.title, "study": study, "arms": study.arms.all(), "timepoints": study.timepoints.all(),
         "sites": study.sites.all(), "members": study.members.select_related("user"),
-        "may_manage": user.role in MANAGERS, "is_staff": user.role in {Role.CLINICIAN, Role.SITE_LEAD},
+        "may_manage": user.role in MANAGERS, "may_set_status": may_set_status(user, study),
+        "is_staff": user.role in {Role.CLINICIAN, Role.SITE_LEAD},
         "n_screened": study.screening_entries.count(), "n_enrolled": study.participants.count(),
         "n_randomised": study.allocations.count(),
     })
@@ -77,9 +85,10 @@ def study_edit(request: HttpRequest, study_id: int) -> HttpResponse:
 
 
 @require_POST
-@require_role(Role.SITE_LEAD, Role.RESEARCHER)
+@require_role(Role.SITE_LEAD)
 def study_status(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = access_study(request, study_id, roles=MANAGERS)
+    """Open or close recruitment: the study's own site leads only (a researcher or statistician may not)."""
+    study = access_study(request, study_id, roles=frozenset({Role.SITE_LEAD}))
     try:
         do_set_status(request, study, request.POST.get("status", ""), by=signed_in(request))
     except StudyError as error:
