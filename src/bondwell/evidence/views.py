@@ -29,6 +29,7 @@ from bondwell.evidence.forms import (
 from bondwell.evidence.models import Extraction, Record, ReviewVersion
 from bondwell.evidence.pool import effect_words, fmt, heterogeneity_words, prediction_words
 from bondwell.evidence.review import citations, prisma, rob2, robins_i, screening
+from bondwell.evidence.review.extraction import DESIGNS
 from bondwell.evidence.review.forest import forest_svg, traffic_light_svg
 from bondwell.evidence.review.grade import rate
 from bondwell.evidence.review.report import report_pdf
@@ -42,18 +43,31 @@ def _version_context(version: ReviewVersion) -> dict[str, Any]:
     snap = version.snapshot
     rob = {s["key"]: s.get("rob") or {} for s in snap["studies"]}
     analyses = []
-    for a in snap["analyses"]:
-        analyses.append({**a, "effect": effect_words(a), "heterogeneity": heterogeneity_words(a),
+    main_keys = [s["key"] for s in snap["analyses"][0]["studies"]]
+    for i, a in enumerate(snap["analyses"]):
+        same = i > 0 and [s["key"] for s in a["studies"]] == main_keys
+        analyses.append({**a, "same_as_main": same, "effect": effect_words(a), "heterogeneity": heterogeneity_words(a),
                          "prediction": prediction_words(a), "forest": forest_svg(a, rob),
                          "estimate_text": fmt(a["estimate"]) if a.get("estimate") is not None else ""})  # fmt: skip
     counts = prisma.Counts(**snap["prisma"])
     effects = {s["key"]: s for s in snap["analyses"][0]["studies"]}
     studies = [{**s, "g": fmt(effects[s["key"]]["yi"]) if s["key"] in effects else "",
+                "design_label": DESIGNS.get(s.get("design") or "", ""),
                 "rob_label": JUDGEMENT_LABELS.get((s.get("rob") or {}).get("overall") or "", "not judged")}
                for s in snap["studies"]]  # fmt: skip
     return {"version": version, "snap": snap, "analyses": analyses, "main": analyses[0], "studies": studies,
             "prisma_svg": prisma.svg(counts), "traffic": traffic_light_svg(snap["studies"]),
-            "grade": rate(snap["analyses"][0], snap["studies"])}  # fmt: skip
+            "grade": rate(snap["analyses"][0], snap["studies"]),
+            "sof_effect": _sof_effect(snap["analyses"][0])}  # fmt: skip
+
+
+def _sof_effect(a: dict[str, Any]) -> str:
+    if a["k"] >= 2:
+        return f"{fmt(a['estimate'])} ({fmt(a['ci_low'])} to {fmt(a['ci_high'])}), pooled"
+    if a["k"] == 1:
+        s = a["studies"][0]
+        return f"{fmt(s['yi'])} ({fmt(s['ci_low'])} to {fmt(s['ci_high'])}), one study's own result"
+    return "no estimate"
 
 
 def evidence_page(request: HttpRequest) -> HttpResponse:

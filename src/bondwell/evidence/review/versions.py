@@ -14,6 +14,7 @@ from typing import Any
 
 from bondwell.evidence.pool import analyses, fmt
 from bondwell.evidence.review.extraction import NUMBERS
+from bondwell.security import cells
 
 CSV_COLUMNS = (
     "status", "key", "label", "citation", "link", "year", "design", "country", "pnd_definition", "dose",
@@ -81,12 +82,12 @@ def data_csv(snapshot: Mapping[str, Any]) -> str:
     writer.writeheader()
     for study in snapshot["studies"]:
         rob = study.get("rob") or {}
-        writer.writerow({**study, "status": "included", "rob_tool": rob.get("tool", ""),
+        writer.writerow(cells.mapping({**study, "status": "included", "rob_tool": rob.get("tool", ""),
                          "rob_overall": rob.get("overall", ""),
-                         "site_own_unpublished_data": "yes" if study.get("own_data") else ""})  # fmt: skip
+                         "site_own_unpublished_data": "yes" if study.get("own_data") else ""}))  # fmt: skip
     for item in snapshot["excluded"]:
-        writer.writerow({**item, "status": "excluded", "exclusion_reason": item.get("reason", ""),
-                         "source": item.get("source", "")})  # fmt: skip
+        writer.writerow(cells.mapping({**item, "status": "excluded", "exclusion_reason": item.get("reason", ""),
+                         "source": item.get("source", "")}))  # fmt: skip
     return buffer.getvalue()
 
 
