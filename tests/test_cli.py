@@ -92,6 +92,9 @@ def test_production_settings_pass_the_deploy_check(debug: str, tmp_path: Path) -
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "bondwell.example.org",
         "BONDWELL_VAR_DIR": str(tmp_path),
+        "BONDWELL_BASE_URL": "https://bondwell.example.org",
+        "SMS_URL": "twilio://AC0123:token@api.twilio.com?from=%2B61400000999",
+        "BONDWELL_METRICS_TOKEN": secrets.token_urlsafe(32),
     }
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for in-process browser tests only

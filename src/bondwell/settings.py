@@ -350,6 +350,7 @@ BONDWELL_WORKER_INTERVAL_SECONDS = _env_number("BONDWELL_WORKER_INTERVAL_SECONDS
 # Demo loaders run in order by `bondwell demo`: dotted paths to functions `load(context) -> None`.
 BONDWELL_DEMO_LOADERS: list[str] = [
     "bondwell.demo.accounts.load",
+    "bondwell.notify.demo.load",  # mobiles, on-call rota, fallback phone (after the accounts)
     "bondwell.screening.demo.load",
     "bondwell.programme.demo.load",
     "bondwell.progress.demo.load",  # after screening and programme: adds a year of follow-up

@@ -66,7 +66,7 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     urgent = models.BooleanField(default=False, help_text="Sent first; retried until it goes or is refused.")
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     deliver_by = models.DateTimeField(null=True, blank=True, help_text="Undelivered after this, the site is unsafe.")
