@@ -61,9 +61,13 @@ def test_a_site_lead_runs_a_two_arm_study_and_the_researcher_exports_it(
         page.get_by_label("She has read the consent text above and agrees to take part").check()
         page.get_by_role("button", name="Record consent and enrol").click()
         assert "is enrolled as BT-" in page.content()
-        page.get_by_role("button", name="Randomise").click()
+        page.get_by_role("link", name="Randomise").click()
+        # The confirmation shows what is open for her (a positive screen opens a follow-up) before it is final.
+        assert page.locator("[data-open-risks], [data-no-open-risks]").count() == 1
+        page.get_by_label("I have checked her open risk alerts and follow-ups above").check()
+        page.get_by_role("button", name="Randomise her now").click()
         assert page.locator("[data-allocation]").count() == 1
-        assert page.get_by_role("button", name="Randomise").count() == 0  # final: no second chance
+        assert page.get_by_role("link", name="Randomise").count() == 0  # final: no second chance
     assert Allocation.objects.filter(study__code="BT").count() == 2
 
     page.goto(study_url)

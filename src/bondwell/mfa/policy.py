@@ -12,7 +12,7 @@ from django.urls import Resolver404, resolve
 
 from bondwell.accounts.roles import Role
 
-STAFF_ROLES = frozenset({Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN, Role.ADMIN})
 
 # URL names open to a signed-in user who has not passed the second step yet.
 OPEN_BEFORE_SECOND_STEP = frozenset({

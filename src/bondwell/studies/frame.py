@@ -93,7 +93,7 @@ def from_snapshot(text: str) -> pd.DataFrame:
         if column in ("week", "shift"):
             frame[column] = values.astype(int)
         elif column in ("epds", "baseline_epds", "adherence", "sequence"):
-            frame[column] = pd.to_numeric(values.replace("", np.nan))
+            frame[column] = pd.to_numeric(values, errors="coerce")  # blank cells are missing
         elif column in ("due_on", "assessed_on", "enrolled_on"):
             frame[column] = [date.fromisoformat(v) if v else None for v in values]
         elif column == "received":
