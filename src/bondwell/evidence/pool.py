@@ -66,10 +66,18 @@ def _finite(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
+EMPTY = {
+    "main": "No study has complete EPDS numbers (group sizes, means and SDs) for both arms, so there is no estimate.",
+    "rct": "No randomised trial has complete EPDS numbers for both arms, so there is no estimate.",
+    "low_risk": "No study with complete EPDS numbers has been judged at low risk of bias, so there is no estimate.",
+}
+
+
 def analysis(name: str, title: str, rows: Sequence[PoolRow]) -> dict[str, Any]:
     """One analysis as plain data (stored in the published version, so its numbers never change)."""
     result = fit_pool(rows)
     data: dict[str, Any] = {"name": name, "title": title, "k": len(rows), "method": METHOD, "test": TEST,
+                            "empty": EMPTY.get(name, EMPTY["main"]),
                             "women": sum(r.n_massage + r.n_control for r in rows), "studies": []}  # fmt: skip
     if result is None:
         return data
@@ -119,7 +127,7 @@ def _size_word(g: float) -> str:
 def effect_words(a: Mapping[str, Any]) -> str:
     k = int(a["k"])
     if k == 0:
-        return "No study in this analysis has complete EPDS numbers for both arms, so there is no estimate."
+        return str(a.get("empty") or EMPTY["main"])
     if k == 1:
         s = a["studies"][0]
         return (
