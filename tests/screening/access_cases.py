@@ -7,7 +7,12 @@ def _draft(world, mother):  # type: ignore[no-untyped-def]
 
 
 def _assessment(world, mother):  # type: ignore[no-untyped-def]
-    return {"assessment_id": paper(mother, world.users["clinician"], PHQ9_CALM).pk}
+    from bondwell.pathway.services import release_result
+
+    clinician = world.users["clinician"] if mother.site_id == world.site_a.pk else world.users_b["clinician"]
+    assessment = paper(mother, clinician, PHQ9_CALM)
+    release_result(assessment, by=clinician)  # entered from paper: she sees it once released (tests/pathway)
+    return {"assessment_id": assessment.pk}
 
 
 def _alert(world, mother):  # type: ignore[no-untyped-def]
