@@ -113,12 +113,12 @@ def _redcap(world: Any, mother: Any) -> dict[str, Any]:
     return {"records_csv": f"{header}\n{mother.pseudonym},{date.today()},{items}\n", "dry_run": True}
 
 
-NONE = {"researcher": 404, "admin": 404}  # roles with no mothers in scope
+NONE = {"researcher": 404, "statistician": 404, "admin": 404}  # roles with no mothers in scope
 RECORD = everyone(200, **NONE)
 CLINICAL = everyone(403, mother=200, clinician=200, **NONE)
 ALERTS = everyone(403, clinician=200, site_lead=200, **NONE)
 CLINICIAN_WRITES = everyone(403, clinician=201, **NONE)
-STUDY_EXPORT = everyone(404, clinician=403, site_lead=403, researcher=200)
+STUDY_EXPORT = everyone(404, clinician=403, site_lead=403, researcher=200, statistician=200)
 
 
 def _m(world: Any, mother: Any) -> int:

@@ -146,6 +146,21 @@ def test_valid_records_are_scored_and_alerted_once(world: Any) -> None:
     assert RiskAlert.objects.filter(kind="self_harm").count() == 1
 
 
+def test_researchers_get_the_arm_blank_until_the_database_lock(world: Any, api_as: Any) -> None:
+    from tests.studies.access_cases import enrolled, study_at
+
+    study = study_at(world, world.site_a)
+    from bondwell.studies.allocation import do_randomise
+
+    do_randomise(None, enrolled(world, world.mother_a), by=world.users["site_lead"])
+    path = f"/api/v1/studies/{study.pk}/redcap/records"
+    blinded = _rows(api_as("researcher").get(path).content)
+    unblinded = _rows(api_as("statistician").get(path).content)
+    assert [r["arm"] for r in blinded] == [""]
+    assert [r["arm"] for r in unblinded] in (["0"], ["1"])
+    assert world.mother_a.full_name not in str(blinded)
+
+
 def test_import_and_export_over_the_api(world: Any, api_as: Any) -> None:
     text = _file([_epds(world.mother_a.pseudonym, EPDS_CALM, date.today())])
     client = api_as("clinician", ["redcap:write"])

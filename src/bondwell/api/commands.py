@@ -111,7 +111,8 @@ def export(
     study: Annotated[str, typer.Argument(help="The study's code, e.g. HAPPI.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the four CSV files.")] = Path("."),
 ) -> None:
-    """Write the study's REDCap project: data dictionary, events, form-event mapping and records."""
+    """Write the study's REDCap project: data dictionary, events, form-event mapping and records (with the arm:
+    the operator's copy, e.g. for the unblinded statistician or after the database lock)."""
     _setup()
     from bondwell.api import redcap
     from bondwell.studies.models import Study

@@ -30,6 +30,7 @@ from bondwell.accounts.models import Mother, User
 from bondwell.screening.models import Assessment, Source
 from bondwell.screening.safety import PAPER_INSTRUMENTS, load_for_profile, load_instrument
 from bondwell.screening.services import ScreeningError, record_assessment
+from bondwell.security import cells
 from bondwell.studies.exports import REDCAP_HEADER, STATUS_CODES, site_codes
 from bondwell.studies.models import Participant, ParticipantStatus, Study, Visit
 
@@ -64,7 +65,7 @@ def instrument_variables(name: str) -> list[str]:
 
 def _csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerows(cells.row(r) for r in rows)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -105,7 +106,8 @@ def dictionary(study: Study) -> bytes:
                    **{"Field Note": "No names or contacts are exported."}),
         _blank_row("site", PARTICIPANT_FORM, "radio", "Site", **{CHOICES: sites}),
         _blank_row("arm", PARTICIPANT_FORM, "radio", "Allocated arm",
-                   **{CHOICES: "1, Intervention (infant massage) | 0, Control"}),
+                   **{CHOICES: "1, Intervention (infant massage) | 0, Control",
+                      "Field Note": "Blank in researchers' exports until the database is locked (blinding)."}),
         _blank_row("status", PARTICIPANT_FORM, "radio", "Participant status",
                    **{CHOICES: "1, Active | 2, Withdrawn | 3, Lost to follow-up"}),
         _blank_row("withdrawal_scope", PARTICIPANT_FORM, "radio", "Withdrawal",
@@ -145,9 +147,9 @@ def _assessment_ids(visits: list[Visit]) -> dict[int, int]:
     return ids
 
 
-def records(study: Study) -> bytes:
+def records(study: Study, *, mask_arm: bool = False) -> bytes:
     """One row per participant and event with data: the participant form on the baseline event, the
-    questionnaire's items on every visit it filled."""
+    questionnaire's items on every visit it filled. `mask_arm` leaves the arm blank (blinding)."""
     name = study.primary_outcome
     definition = load_for_profile(name, instruments.DEFAULT_PROFILE)
     columns = ["record_id", "redcap_event_name", "site", "arm", "status", "withdrawal_scope",
@@ -179,7 +181,7 @@ def records(study: Study) -> bytes:
             row.update({"record_id": p.code, "redcap_event_name": event_name(week)})
             if week == 0:
                 row.update({
-                    "site": str(sites[p.site.slug][0]), "arm": str(ARM_CODES[arm]),
+                    "site": str(sites[p.site.slug][0]), "arm": "" if mask_arm else str(ARM_CODES[arm]),
                     "status": str(STATUS_CODES[ParticipantStatus(p.status)]),
                     "withdrawal_scope": str(SCOPE_CODES.get(p.withdrawal_scope, 0)),
                     "received_intervention": (
@@ -199,10 +201,12 @@ def records(study: Study) -> bytes:
     return _csv(rows)
 
 
-def render(study: Study, part: str) -> bytes:
+def render(study: Study, part: str, *, mask_arm: bool = False) -> bytes:
     if part not in PARTS:
         raise ValueError(f"unknown REDCap part {part!r}")
-    return {"dictionary": dictionary, "events": events, "mapping": mapping, "records": records}[part](study)
+    if part == "records":
+        return records(study, mask_arm=mask_arm)
+    return {"dictionary": dictionary, "events": events, "mapping": mapping}[part](study)
 
 
 # ---- in -------------------------------------------------------------------------------------------------

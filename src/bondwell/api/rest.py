@@ -59,7 +59,7 @@ from bondwell.screening import services as screening
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, Source
 from bondwell.screening.safety import answerable_by_mother, load_instrument
 from bondwell.studies import exports
-from bondwell.studies.access import access_study, studies_for
+from bondwell.studies.access import MEMBER_ROLES, access_study, sees_by_arm, studies_for
 from bondwell.studies.outcomes import link_outcomes
 
 api = BondwellApi(
@@ -507,7 +507,6 @@ def cancel_booking(request: HttpRequest, booking_id: int = Id) -> BookingOut:
 # ---- studies: pseudonymised exports and REDCap -------------------------------------------------------------
 
 studies = Router(tags=["studies"])
-RESEARCHERS = frozenset({Role.RESEARCHER})
 CSV_FILE = {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "A CSV file"}
 
 
@@ -535,11 +534,12 @@ def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
              openapi_extra={"responses": {"200": CSV_FILE}})
 def study_export(request: HttpRequest, study_id: int = Id,
                  fmt: str = Path(..., pattern="^(csv|dictionary)$")) -> HttpResponse:
-    """The study's pseudonymised long table (CSV) or its data dictionary: study codes, shifted dates, no names."""
-    need(request, "studies", "read")
-    study = access_study(request, study_id, roles=RESEARCHERS, action=f"api:export:study-{fmt}")
+    """The study's pseudonymised long table (CSV) or its data dictionary: study codes, shifted dates, no names;
+    the arm is blank for blinded researchers until the database is locked, as in the web's export."""
+    user = need(request, "studies", "read")
+    study = access_study(request, study_id, roles=MEMBER_ROLES, action=f"api:export:study-{fmt}")
     link_outcomes(study)
-    return _file(*exports.render(study, fmt))
+    return _file(*exports.render(study, fmt, mask_arm=not sees_by_arm(user, study)))
 
 
 @studies.get("/studies/{study_id}/redcap/{part}", response=ERRORS,
@@ -547,11 +547,12 @@ def study_export(request: HttpRequest, study_id: int = Id,
 def study_redcap(request: HttpRequest, study_id: int = Id,
                  part: str = Path(..., pattern="^(dictionary|events|mapping|records)$")) -> HttpResponse:
     """`dictionary`: the data dictionary; `events` and `mapping`: the longitudinal events (one per visit) and
-    which form each holds; `records`: the records in REDCap's import CSV (study codes, shifted dates)."""
-    need(request, "redcap", "read")
-    study = access_study(request, study_id, roles=RESEARCHERS, action=f"api:export:redcap-{part}")
+    which form each holds; `records`: the records in REDCap's import CSV (study codes, shifted dates; the arm
+    blank for blinded researchers until the database is locked)."""
+    user = need(request, "redcap", "read")
+    study = access_study(request, study_id, roles=MEMBER_ROLES, action=f"api:export:redcap-{part}")
     link_outcomes(study)
-    content = redcap.render(study, part)
+    content = redcap.render(study, part, mask_arm=not sees_by_arm(user, study))
     return _file(content, "text/csv; charset=utf-8", f"{study.code.lower()}-redcap-{part}.csv")
 
 
