@@ -53,26 +53,42 @@ class ExtractionForm(forms.Form):
         return data
 
 
-def _answer_field(question_id: str, text: str, options: tuple[str, ...]) -> forms.ChoiceField:
+def _answer_field(question_id: str, text: str, options: tuple[str, ...], hint: str = "") -> forms.ChoiceField:
     return forms.ChoiceField(
         choices=[("", "Choose")] + [(o, ANSWER_LABELS[o]) for o in options], required=False,
-        label=f"{question_id} {text}",
+        label=f"{question_id} {text}", help_text=hint,
     )  # fmt: skip
 
 
-class Rob2Form(forms.Form):
+class GroupedForm(forms.Form):
+    """A form whose fields are shown in fieldsets, one per risk-of-bias domain."""
+
+    group_titles: dict[str, str]
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        out: dict[str, list[forms.BoundField]] = {}
+        for name in self.fields:
+            domain = name[3:] if name.startswith("own") else "D" + name[1:].split(".")[0]
+            out.setdefault(domain, []).append(self[name])
+        return [(f"{d} {self.group_titles.get(d, '')}", fields) for d, fields in out.items()]
+
+
+class Rob2Form(GroupedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.group_titles = {d.id: d.name for d in rob2.DOMAINS}
         for q in rob2.QUESTIONS.values():
-            self.fields[f"q{q.id}"] = _answer_field(q.id, q.text, q.options)
+            hint = "Only if an earlier answer leads here; otherwise leave it (not applicable)." if q.conditional else ""
+            self.fields[f"q{q.id}"] = _answer_field(q.id, q.text, q.options, hint)
 
     def answers(self) -> dict[str, str]:
         return {k[1:]: v for k, v in self.cleaned_data.items() if v}
 
 
-class RobinsForm(forms.Form):
+class RobinsForm(GroupedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.group_titles = dict(robins_i.DOMAIN_NAMES)
         for qid, text in robins_i.QUESTION_TEXT.items():
             self.fields[f"q{qid}"] = _answer_field(qid, text, robins_i.OPTIONS[qid])
         for domain, name in robins_i.DOMAIN_NAMES.items():
