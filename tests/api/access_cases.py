@@ -15,7 +15,7 @@ from datetime import date
 from itertools import count
 from typing import Any
 
-from tests.access_matrix import everyone
+from tests.access_matrix import Case, RolePage, everyone
 
 # Open to anyone by design: the OpenAPI schemas and docs, the routers' roots and the FHIR CapabilityStatement.
 OPEN = {"api-v1:openapi-json", "api-v1:openapi-view", "api-v1:api-root", "fhir-r4:openapi-json",
@@ -181,3 +181,25 @@ TOKEN_CASES = [
 ]
 
 PUBLIC = OPEN | {case.url_name for case in TOKEN_CASES}
+
+
+
+def _token_of(world: Any, mother: Any) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bondwell.api import tokens
+
+    owner = mother.user or world.users_b["clinician"]  # a mother without a login: someone else's token
+    made = tokens.create_token(owner, ["mothers:read"], timezone.now() + timedelta(days=5), by=None)
+    return {"token_id": made.token.pk}
+
+
+# The token page: every signed-in user manages her own tokens, an administrator everyone's. Revoking one is a
+# POST on that token: its owner and an administrator are sent back to the page (302), anyone else gets 404.
+ROLE_PAGES = [RolePage("api-tokens", everyone(200))]
+CASES = [
+    Case("api-tokens-revoke", _token_of, own=everyone(404, mother=302, admin=302), foreign={"admin": 302},
+         method="post"),
+]
