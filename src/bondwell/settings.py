@@ -400,3 +400,23 @@ INSTALLED_APPS += ["bondwell.rights"]
 BONDWELL_NAV.append((frozenset({"mother"}), "Your data", "rights-mine"))
 BONDWELL_NAV.append((frozenset({"site_lead"}), "Erasure requests", "rights-requests"))
 BONDWELL_WORKER_JOBS.append("bondwell.rights.jobs.run")
+
+# ---- Security (issue 20): headers, the client's address behind a trusted proxy, lock-out, reset limits -------
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "bondwell.security.headers.SecurityHeadersMiddleware",
+)
+SECURE_REFERRER_POLICY = "same-origin"
+# Proxies whose forwarded-for header is believed (e.g. "127.0.0.1" for nginx on the same machine); none: REMOTE_ADDR.
+BONDWELL_TRUSTED_PROXIES = [
+    str(__import__("ipaddress").ip_address(p.strip()))
+    for p in os.environ.get("BONDWELL_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+BONDWELL_CLIENT_IP_META = "HTTP_" + os.environ.get("BONDWELL_CLIENT_IP_HEADER", "X-Forwarded-For").upper().replace(
+    "-", "_"
+)
+AXES_CLIENT_IP_CALLABLE = "bondwell.security.client_ip.client_address"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts during the lock do not restart the hour
+BONDWELL_RESET_LIMIT_PER_EMAIL = 3  # password-reset requests acted on per address per hour
+BONDWELL_RESET_LIMIT_PER_CLIENT = 20  # … and per client address per hour
+BONDWELL_RESET_MIN_SECONDS = 0.5  # every reset request takes at least this long, known email or not

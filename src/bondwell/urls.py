@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from bondwell.security import headers as security_headers
 from bondwell.web import views as web_views
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("notify/", include("bondwell.notify.urls")),
     path("", include("bondwell.accounts.urls")),
     path("", include("bondwell.mfa.urls")),
+    path("", include("bondwell.rights.urls")),
+    path("favicon.ico", security_headers.favicon, name="favicon"),
     path("", include("bondwell.rights.urls")),
     path("", include("bondwell.evidence.urls")),
     path("", include("bondwell.screening.urls")),

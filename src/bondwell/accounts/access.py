@@ -57,7 +57,10 @@ def may(user: User, purpose: Purpose) -> bool:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address (the forwarded one behind a configured trusted proxy): one rule for audit and lock-out."""
+    from bondwell.security.client_ip import client_address as forwarded_or_remote
+
+    return forwarded_or_remote(request)
 
 
 def audit(

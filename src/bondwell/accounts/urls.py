@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from bondwell.accounts import views
+from bondwell.accounts import signin, views
 from bondwell.accounts.forms import EmailLoginForm, OutboxPasswordResetForm
 
 urlpatterns = [
@@ -11,12 +11,12 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
+    path("password/reset/", signin.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
          name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        signin.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),

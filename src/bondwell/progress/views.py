@@ -24,6 +24,7 @@ from bondwell.progress.series import MAX_ROWS
 from bondwell.screening.models import Assessment, ScheduledQuestionnaire
 from bondwell.screening.presenters import risk_open
 from bondwell.screening.safety import load_instrument
+from bondwell.security import cells
 from bondwell.stats.dose_response import OBSERVATIONAL_NOTE
 from bondwell.stats.trial import EPDS_CUTOFF
 
@@ -206,7 +207,8 @@ def mother_export(request: HttpRequest, mother_id: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["date", "kind", "what", "detail", "needs attention"])
     for entry in series.timeline(mother):
-        writer.writerow([entry.when.isoformat(), entry.kind, entry.title, entry.detail, "yes" if entry.urgent else ""])
+        writer.writerow(cells.row([entry.when.isoformat(), entry.kind, entry.title, entry.detail,
+                                   "yes" if entry.urgent else ""]))
     writer.writerow([])
     writer.writerow([f"# Class observations: {checklist.NON_VALIDATED_LABEL}. Not a study outcome."])
     return response

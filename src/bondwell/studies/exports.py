@@ -20,6 +20,7 @@ import pandas as pd
 import pyreadstat
 
 from bondwell.security import cells
+from bondwell.security import cells
 from bondwell.studies.frame import long_frame
 from bondwell.studies.models import ParticipantStatus, Study, WithdrawalScope
 
@@ -214,7 +215,7 @@ def data_dictionary(study: Study) -> bytes:
             v.name, f"{study.code.lower()}_follow_up", "", field_type, v.label, choices, v.note,
             _VALIDATION.get(v.kind, ""), "" if v.minimum is None else f"{v.minimum:g}",
             "" if v.maximum is None else f"{v.maximum:g}", "", "", "", "", "", "", "", "",
-        ]))
+        ])))
     return buffer.getvalue().encode("utf-8")
 
 
