@@ -20,7 +20,6 @@ import pandas as pd
 import pyreadstat
 
 from bondwell.security import cells
-from bondwell.security import cells
 from bondwell.studies.frame import long_frame
 from bondwell.studies.models import ParticipantStatus, Study, WithdrawalScope
 

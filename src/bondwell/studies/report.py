@@ -15,7 +15,6 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from bondwell.security.pdf import plain
-from bondwell.security.pdf import plain
 from bondwell.stats.trial import TrialReport
 from bondwell.studies.analysis import ARM_LABELS, LIMITS, StudyAnalysis, trajectory_figure
 from bondwell.studies.models import Study
