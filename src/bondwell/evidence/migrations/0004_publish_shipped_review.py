@@ -9,7 +9,8 @@ def load(apps: Any, schema_editor: Any) -> None:
     from bondwell.evidence.shipped import load_shipped_review
 
     load_shipped_review(
-        apps.get_model("evidence", "Review"), apps.get_model("evidence", "Record"),
+        apps.get_model("evidence", "Review"),
+        apps.get_model("evidence", "Record"),
         apps.get_model("evidence", "ReviewVersion"),
     )
 
