@@ -17,6 +17,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from bondwell.stats.results import Summary, summary_of
+
 OBSERVATIONAL_NOTE = (
     "Observational: mothers choose how much they practise, so this line shows an association, not an effect "
     "of practice."
@@ -72,7 +74,11 @@ class DoseResponseFit:
         """The band over the observed range of doses, for a chart (never extrapolated)."""
         return self.predict(np.linspace(self.x_min, self.x_max, points), level)
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
+        return summary_of(self, self.summary_text())
+
+    def summary_text(self) -> str:
         low, high = self.conf_int()
         p_text = "< 0.001" if self.slope_p < 0.001 else f"= {self.slope_p:.3f}"
         return (

@@ -196,13 +196,29 @@ def test_subgroups_need_two_levels_and_are_indexable() -> None:
 @pytest.mark.parametrize("suffix", [".svg", ".png"])
 def test_plots_are_written_in_the_format_of_the_extension(tmp_path: Path, suffix: str) -> None:
     res = rma(YI, VI, slab=[f"Trial {i}" for i in range(YI.size)])
+    from matplotlib.figure import Figure
+
     forest = res.forest(tmp_path / f"forest{suffix}", title="Test")
     funnel = res.funnel(tmp_path / f"funnel{suffix}")
-    for path in (forest, funnel):
+    assert isinstance(forest, Figure)
+    assert isinstance(funnel, Figure)
+    for path in (tmp_path / f"forest{suffix}", tmp_path / f"funnel{suffix}"):
         head = path.read_bytes()[:8]
         assert head == b"\x89PNG\r\n\x1a\n" if suffix == ".png" else b"<?xml" in head
     svg_text = (tmp_path / "forest.svg").read_text() if suffix == ".svg" else ""
     assert suffix == ".png" or "Trial 3" in svg_text
+
+
+def test_plots_return_a_figure_without_touching_pyplot_state() -> None:
+    import sys
+
+    res = rma(YI, VI)
+    figure = res.forest(title="In memory")
+    assert figure.axes  # drawn, for the caller to save or render
+    if "matplotlib.pyplot" in sys.modules:  # imported by another test: no figure may be left open in it
+        import matplotlib.pyplot as plt
+
+        assert plt.get_fignums() == []
 
 
 def test_plots_refuse_other_formats_and_moderator_models(tmp_path: Path) -> None:

@@ -96,8 +96,10 @@ def test_model_matches_metafor(name: str, a: int, f: int) -> None:
         # metafor 3.8 returns no PI for FE; with tau² = 0 it is the CI (as metafor >= 4 reports it).
         assert_close([pred.pi_low[0], res.pi_low], [prediction["ci_lb"]] * 2, "FE predict pi.lb = ci.lb")
         assert_close([pred.pi_high[0], res.pi_high], [prediction["ci_ub"]] * 2, "FE predict pi.ub = ci.ub")
-        with pytest.raises(ValueError, match="random-effects"):
-            res.conf_int()
+        interval = res.conf_int()  # FE: no random-effects component, the coefficients' CIs only
+        assert interval.tau2 is None
+        assert interval.coefficients is not None
+        assert_close(interval.coefficients["intrcpt"][1:], [prediction["ci_lb"], prediction["ci_ub"]], "FE confint")
 
 
 @pytest.mark.parametrize(("name", "a", "f"), _cases())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 import math
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from bondwell.stats.meta.csv_input import InputError, read_effects
+from bondwell.stats.results import to_json
 
 if TYPE_CHECKING:
     from bondwell.stats.meta.model import MetaResult
@@ -86,9 +86,9 @@ def meta(
     except (ValueError, ConvergenceError) as error:
         _fail(f"{file}: cannot fit the model: {error}")
     if output_format is FormatChoice.json:
-        sys.stdout.write(json.dumps(json_report(result), indent=2) + "\n")
+        sys.stdout.write(to_json(json_report(result)) + "\n")
     else:
-        sys.stdout.write(result.summary())
+        sys.stdout.write(str(result.summary()))
     for path, draw in ((forest, result.forest), (funnel, result.funnel)):
         if path is not None:
             draw(path)

@@ -54,26 +54,37 @@ def predict(result: MetaResult, newmods: ArrayLike | None = None, transform: boo
     return Prediction(pred, se, ci_low, ci_high, pi_low, pi_high, transformed=transform)
 
 
+Triple = tuple[float, float, float]
+
+
 @dataclass(frozen=True)
 class Tau2Interval:
-    """Q-profile confidence intervals (estimate, lower, upper) for τ², τ, I² (%) and H²."""
+    """metafor's confint(res, level): (estimate, lower, upper) for each coefficient, and the Q-profile intervals
+    for τ², τ, I² (%) and H² (None for a fixed-effect model, which has no random-effects component, or k = 1)."""
 
-    tau2: tuple[float, float, float]
-    tau: tuple[float, float, float]
-    i2: tuple[float, float, float]
-    h2: tuple[float, float, float]
+    tau2: Triple | None
+    tau: Triple | None
+    i2: Triple | None
+    h2: Triple | None
     level: float = 0.95
+    coefficients: dict[str, Triple] | None = None
 
 
-def q_profile(result: MetaResult) -> Tau2Interval:
+def q_profile(result: MetaResult, level: float | None = None) -> Tau2Interval:
     """The τ² values where the generalised Q statistic meets the χ²(k − p) quantiles, as confint(rma)."""
-    if result.method == "FE":
-        raise ValueError("Model does not contain a random-effects component.")
-    if result.k == 1:
-        raise ValueError("Stopped because k = 1.")
+    level = result.level if level is None else level
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), got {level}")
+    crit = result.critical_value(level)
+    coefficients = {
+        name: (float(b), float(b - crit * se), float(b + crit * se))
+        for name, b, se in zip(result.coef_names, result.beta, result.se_beta, strict=True)
+    }
+    if result.method == "FE" or result.k == 1:
+        return Tau2Interval(None, None, None, None, level, coefficients)
     y, v, X = np.asarray(result.yi), np.asarray(result.vi), np.asarray(result.X)
     df = result.k - result.p
-    alpha = 1 - result.level
+    alpha = 1 - level
     tau2_min = min(0.0, result.tau2)
     tau2_max = max(100.0, result.tau2 * 10, tau2_min * 10)
     crit_upper = chi2_isf(alpha / 2, df)
@@ -106,5 +117,6 @@ def q_profile(result: MetaResult) -> Tau2Interval:
         tau=(math.sqrt(result.tau2), math.sqrt(lower), math.sqrt(upper)),
         i2=(result.i2, 100 * lower / (vt + lower), 100 * upper / (vt + upper)),
         h2=(result.h2, lower / vt + 1, upper / vt + 1),
-        level=result.level,
+        level=level,
+        coefficients=coefficients,
     )

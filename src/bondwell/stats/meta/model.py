@@ -15,8 +15,11 @@ from bondwell.stats.effect_sizes import EffectSizes
 from bondwell.stats.meta._distributions import chi2_sf, f_sf, norm_isf, norm_sf, t_isf, t_sf
 from bondwell.stats.meta._projection import FloatArray, Projection
 from bondwell.stats.meta.tau2 import METHODS, estimate_tau2
+from bondwell.stats.results import Summary
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from bondwell.stats.meta.intervals import Prediction, Tau2Interval
 
 Test = Literal["z", "knha", "adhoc"]
@@ -109,9 +112,9 @@ class MetaResult:
     def sei(self) -> FloatArray:
         return _frozen(np.sqrt(self.vi))
 
-    def critical_value(self) -> float:
+    def critical_value(self, level: float | None = None) -> float:
         """The multiplier of the standard error in intervals: normal, or t on k − p df for knha."""
-        alpha = 1 - self.level
+        alpha = 1 - (self.level if level is None else level)
         if self.ddf is None:
             return norm_isf(alpha / 2)
         return t_isf(alpha / 2, self.ddf) if self.ddf > 0 else math.nan
@@ -122,36 +125,40 @@ class MetaResult:
 
         return predict(self, newmods, transform)
 
-    def conf_int(self) -> Tau2Interval:
-        """As metafor's `confint(res)`: Q-profile CIs for τ², τ, I² and H² (random-effects models only)."""
+    def conf_int(self, level: float | None = None) -> Tau2Interval:
+        """As metafor's `confint(res, level)`: the coefficients' CIs and, for random-effects models, Q-profile
+        CIs for τ², τ, I² and H² (None for FE models). Default: the fit's own `level`."""
         from bondwell.stats.meta.intervals import q_profile
 
-        return q_profile(self)
+        return q_profile(self, self.level if level is None else level)
 
-    def summary(self) -> str:
-        """A plain-text report laid out like metafor's print(rma)."""
+    def summary(self) -> Summary:
+        """A report laid out like metafor's print(rma): print it, or `.to_dict()` / `.to_json()` for numbers."""
         from bondwell.stats.meta.report import summary_text
 
-        return summary_text(self)
+        return Summary(summary_text(self), self.to_dict())
 
-    def forest(self, path: str | Path, title: str | None = None) -> Path:
-        """Forest plot (SVG or PNG by extension): studies, weights, pooled diamond and prediction interval."""
+    def forest(self, path: str | Path | None = None, title: str | None = None) -> Figure:
+        """Forest plot: studies, weights, pooled diamond and prediction interval. Returns the matplotlib Figure
+        (no pyplot state); with `path` (.svg or .png) it is also written there."""
         from bondwell.stats.meta.plots import forest_plot
 
-        return forest_plot(self, Path(path), title)
+        figure: Figure = forest_plot(self, Path(path) if path is not None else None, title)
+        return figure
 
-    def funnel(self, path: str | Path, title: str | None = None) -> Path:
-        """Contour-enhanced funnel plot (SVG or PNG by extension)."""
+    def funnel(self, path: str | Path | None = None, title: str | None = None) -> Figure:
+        """Contour-enhanced funnel plot, as a Figure; with `path` (.svg or .png) also written there."""
         from bondwell.stats.meta.plots import funnel_plot
 
-        return funnel_plot(self, Path(path), title)
+        figure: Figure = funnel_plot(self, Path(path) if path is not None else None, title)
+        return figure
 
     def to_dict(self) -> dict[str, object]:
         """The scalar results as plain Python values (JSON-ready)."""
         keys = (
             "k", "p", "method", "test", "measure", "estimate", "se", "statistic", "pval", "ci_low", "ci_high",
             "tau2", "tau2_se", "i2", "h2", "q", "q_df", "q_pvalue", "pi_low", "pi_high", "qm", "qm_pvalue",
-            "ddf",
+            "ddf", "level",
         )  # fmt: skip
         data: dict[str, object] = {key: getattr(self, key) for key in keys}
         data["weights"] = self.weights.tolist()
@@ -202,8 +209,12 @@ def rma(
     slab: Sequence[str] | None = None,
     mod_names: Sequence[str] | None = None,
     measure: str | None = None,
+    level: float = LEVEL,
 ) -> MetaResult:
-    """Fit `rma(yi, vi, method, test, mods)` as metafor does; `yi` may be an EffectSizes (then omit `vi`)."""
+    """Fit `rma(yi, vi, method, test, mods, level)` as metafor does; `yi` may be an EffectSizes (then omit `vi`).
+    `level` (default 0.95) sets every interval: coefficients, prediction interval and `conf_int()`."""
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), got {level}")
     if isinstance(yi, EffectSizes):
         effects = yi
         y, v = np.asarray(effects.yi, dtype=np.float64), np.asarray(effects.vi, dtype=np.float64)
@@ -236,7 +247,7 @@ def rma(
         raise ValueError("Number of parameters to be estimated is larger than the number of observations.")
     if np.linalg.matrix_rank(X) < p:
         raise ValueError("Model matrix not of full rank. Cannot fit model.")
-    result = fit(y, v, X, names, method, test, measure or "GEN", labels)
+    result = fit(y, v, X, names, method, test, measure or "GEN", labels, level)
     return replace(result, omitted=omitted) if omitted else result
 
 
@@ -249,6 +260,7 @@ def fit(
     test: str,
     measure: str,
     slab: tuple[str, ...],
+    level: float = LEVEL,
 ) -> MetaResult:
     """The model fit proper, on validated inputs (metafor's rma.uni from τ² onwards)."""
     k, p = int(X.shape[0]), int(X.shape[1])
@@ -283,11 +295,11 @@ def fit(
         qm /= m
         qm_pvalue = f_sf(qm, m, ddf) if ddf > 0 else math.nan
         pvals = 2 * t_sf(np.abs(stat), ddf) if ddf > 0 else np.full(p, math.nan)
-        crit = t_isf((1 - LEVEL) / 2, ddf) if ddf > 0 else math.nan
+        crit = t_isf((1 - level) / 2, ddf) if ddf > 0 else math.nan
     else:
         qm_pvalue = chi2_sf(qm, m)
         pvals = 2 * norm_sf(np.abs(stat))
-        crit = norm_isf((1 - LEVEL) / 2)
+        crit = norm_isf((1 - level) / 2)
     ci_low, ci_high = beta - crit * se, beta + crit * se
 
     q, q_pvalue, i2, h2, vt = _heterogeneity(y, v, X, tau2, method)
@@ -307,7 +319,7 @@ def fit(
         beta=_frozen(beta), se_beta=_frozen(se), statistic_beta=_frozen(stat), pval_beta=_frozen(pvals),
         ci_low_beta=_frozen(ci_low), ci_high_beta=_frozen(ci_high), vcov=_frozen(vb), coef_names=names,
         qm=qm, qm_df=(m, ddf), qm_pvalue=qm_pvalue, vt=vt, s2w=s2w, ddf=ddf, r2=r2,
-        yi=_frozen(y), vi=_frozen(v), X=_frozen(X), slab=slab, iterations=tau.iterations,
+        yi=_frozen(y), vi=_frozen(v), X=_frozen(X), slab=slab, iterations=tau.iterations, level=level,
     )  # fmt: skip
 
 

@@ -26,13 +26,15 @@ ACCENT = "#1f5f8b"
 MUTED = "#7b8794"
 
 
-def _pyplot() -> Any:
-    import matplotlib
+def _figure(size: tuple[float, float]) -> Any:
+    """A Figure on its own Agg canvas. No pyplot: pyplot keeps global state (current figure, open figures)
+    that is not thread-safe, and the web process serves requests on several threads."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")  # no display: plots are written to files, also from web workers
-    import matplotlib.pyplot as plt
-
-    return plt
+    fig = Figure(figsize=size)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def _format(path: Path) -> str:
@@ -42,11 +44,12 @@ def _format(path: Path) -> str:
         raise ValueError(f"plot files must end in .svg or .png, not {path.suffix or '(none)'}") from None
 
 
-def _save(fig: Any, path: Path) -> Path:
+def save(fig: Any, path: str | Path) -> Path:
+    """Write a figure to an .svg or .png file (format from the extension); reproducible SVG."""
+    path = Path(path)
     fmt = _format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format=fmt, dpi=150 if fmt == "png" else None, metadata=_metadata(fmt))
-    _pyplot().close(fig)
     return path
 
 
@@ -61,12 +64,12 @@ def _interval_text(est: float, low: float, high: float, ratio: bool) -> str:
     return f"{est:.2f} [{low:.2f}, {high:.2f}]"
 
 
-def forest_plot(res: MetaResult, path: Path, title: str | None = None) -> Path:
+def forest_plot(res: MetaResult, path: Path | None = None, title: str | None = None) -> Any:
     """Studies with 95% CIs (squares sized by weight), the weights column, the pooled diamond and the PI."""
     if res.p != 1:
         raise ValueError("forest plots are drawn for models without moderators")
-    _format(path)
-    plt = _pyplot()
+    if path is not None:
+        _format(path)
     from matplotlib.patches import Polygon
     from matplotlib.transforms import blended_transform_factory
 
@@ -79,7 +82,7 @@ def forest_plot(res: MetaResult, path: Path, title: str | None = None) -> Path:
 
     rows = np.arange(k, 0, -1) + 2.0  # studies from the top; pooled row at 1, PI row at 0
     fig_height = 1.6 + 0.28 * (k + 4)
-    fig = plt.figure(figsize=(11, fig_height))
+    fig = _figure((11, fig_height))
     top = 1 - (0.75 if title else 0.35) / fig_height
     bottom = 0.75 / fig_height
     ax = fig.add_axes((0.34, bottom, 0.36, top - bottom))
@@ -135,7 +138,9 @@ def forest_plot(res: MetaResult, path: Path, title: str | None = None) -> Path:
     fig.text(0.02, 0.25 / fig_height, heterogeneity, fontsize=8.5, color=MUTED)
     if title:
         fig.suptitle(title, x=0.02, y=1 - 0.2 / fig_height, ha="left", fontsize=12, fontweight="bold")
-    return _save(fig, path)
+    if path is not None:
+        save(fig, path)
+    return fig
 
 
 def _log_ticks(ax: Any) -> None:
@@ -164,17 +169,18 @@ CONTOURS = ((0.10, "#ffffff"), (0.05, "#e4e7eb"), (0.01, "#c3ccd6"))
 OUTSIDE = "#98a6b5"
 
 
-def funnel_plot(res: MetaResult, path: Path, title: str | None = None) -> Path:
+def funnel_plot(res: MetaResult, path: Path | None = None, title: str | None = None) -> Any:
     """Effects against standard errors (inverted axis), with significance contours around zero and the
     pseudo 95% confidence funnel around the pooled estimate (Peters et al., 2008)."""
     if res.p != 1:
         raise ValueError("funnel plots are drawn for models without moderators")
-    _format(path)
-    plt = _pyplot()
+    if path is not None:
+        _format(path)
     sei = np.sqrt(res.vi)
     se_max = float(sei.max()) * 1.1
     se_grid = np.linspace(0, se_max, 200)
-    fig, ax = plt.subplots(figsize=(7.5, 6.6))
+    fig = _figure((7.5, 6.6))
+    ax = fig.add_subplot()
     z_outer = float(stats.norm.isf(0.01 / 2))
     z95 = float(stats.norm.isf(0.025))
     x_extent = max(
@@ -211,4 +217,6 @@ def funnel_plot(res: MetaResult, path: Path, title: str | None = None) -> Path:
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=3, fontsize=8, frameon=False)
     ax.set_title(title or "Contour-enhanced funnel plot", loc="left", fontsize=12, fontweight="bold")
     fig.tight_layout()
-    return _save(fig, path)
+    if path is not None:
+        save(fig, path)
+    return fig

@@ -51,7 +51,8 @@ def _table(slab: Sequence[str], fits: Sequence[MetaResult | None]) -> StudyTable
 
 def _refit(result: MetaResult, keep: FloatArray) -> MetaResult | None:
     try:
-        return rma(result.yi[keep], result.vi[keep], result.method, result.test, measure=result.measure)
+        return rma(result.yi[keep], result.vi[keep], result.method, result.test, measure=result.measure,
+                   level=result.level)
     except (ValueError, ConvergenceError, np.linalg.LinAlgError):
         return None  # metafor records NA for a refit that fails
 
@@ -76,7 +77,8 @@ def cumulative(result: MetaResult, order: ArrayLike | None = None) -> StudyTable
     for i in range(1, result.k + 1):
         keep = index[:i]
         try:
-            fits.append(rma(result.yi[keep], result.vi[keep], method=result.method, test=result.test))
+            fits.append(rma(result.yi[keep], result.vi[keep], method=result.method, test=result.test,
+                            level=result.level))
         except (ValueError, ConvergenceError, np.linalg.LinAlgError):
             fits.append(None)
     return _table([result.slab[j] for j in index], fits)

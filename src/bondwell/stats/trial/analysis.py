@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bondwell.stats.results import Summary, summary_of
 from bondwell.stats.trial.ancova import AncovaResult, ancova_by_week
 from bondwell.stats.trial.data import TrialData
 from bondwell.stats.trial.mixed import MixedModelResult, NotIdentifiableError, fit_mixed_model
@@ -37,9 +38,13 @@ class TrialReport:
     below_cutoff: BelowCutoffResult
     notes: tuple[str, ...] = ()
 
-    def summary(self) -> str:
-        mixed = self.mixed_model.summary() if self.mixed_model else "Linear mixed model: not fitted"
-        parts = [self.ancova.summary(), mixed, self.hedges_g.summary(), self.below_cutoff.summary()]
+    def summary(self) -> Summary:
+        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
+        return summary_of(self, self.summary_text())
+
+    def summary_text(self) -> str:
+        mixed = self.mixed_model.summary_text() if self.mixed_model else "Linear mixed model: not fitted"
+        parts = [self.ancova.summary_text(), mixed, self.hedges_g.summary_text(), self.below_cutoff.summary_text()]
         return "\n\n".join(parts + [f"Note: {n}" for n in self.notes])
 
     def as_dict(self) -> dict[str, Any]:
@@ -100,12 +105,16 @@ class TrialAnalysis:
     per_protocol: TrialReport | None = None
     per_protocol_min: float | None = None
 
-    def summary(self) -> str:
-        text = self.intention_to_treat.summary()
+    def summary(self) -> Summary:
+        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
+        return summary_of(self, self.summary_text())
+
+    def summary_text(self) -> str:
+        text = self.intention_to_treat.summary_text()
         if self.per_protocol is not None:
             text += (
                 f"\n\nPer-protocol sensitivity analysis: intervention participants with mean adherence "
-                f">= {self.per_protocol_min:g}, all controls\n\n" + self.per_protocol.summary()
+                f">= {self.per_protocol_min:g}, all controls\n\n" + self.per_protocol.summary_text()
             )
         return text
 

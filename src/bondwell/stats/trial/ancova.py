@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from bondwell.stats.results import Summary, summary_of
 from bondwell.stats.trial.data import TrialData
 from bondwell.stats.trial.tables import NotEstimable, SkippedWeek, format_table, skipped_note
 
@@ -35,7 +36,11 @@ class AncovaResult:
     no_baseline: tuple[str, ...] = ()  # participants left out for a blank baseline (R's na.omit)
     level: float = 0.95
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
+        return summary_of(self, self.summary_text())
+
+    def summary_text(self) -> str:
         rows = [
             (f"{e.week}", f"{e.n}", f"{e.estimate:.2f}", f"{e.se:.2f}",
              f"{e.ci_low:.2f} to {e.ci_high:.2f}", _p_text(e.p))

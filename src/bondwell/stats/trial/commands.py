@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -39,19 +37,10 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(BAD_INPUT)
 
 
-def _finite(value: Any) -> Any:
-    """JSON has no NaN: undefined values (e.g. a proportion of nobody) become null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    return value
-
-
 def _print_json(value: dict[str, Any]) -> None:
-    typer.echo(json.dumps(_finite(value), indent=2, allow_nan=False))
+    from bondwell.stats.results import to_json  # the one JSON serialiser of bondwell.stats
+
+    typer.echo(to_json(value))
 
 
 def analyse_trial_command(
@@ -102,7 +91,7 @@ def analyse_trial_command(
     if output_format is OutputFormat.json:
         _print_json(result.as_dict())
     else:
-        typer.echo(result.summary())
+        typer.echo(str(result.summary()))
 
 
 def power_command(
@@ -134,7 +123,7 @@ def power_command(
                      "n_total": result.n_total, "n_exact": result.n_exact,
                      "design_effect": result.design_effect})
     else:
-        typer.echo(result.summary())
+        typer.echo(str(result.summary()))
 
 
 def synth_trial_command(

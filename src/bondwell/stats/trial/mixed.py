@@ -24,6 +24,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize, stats
 
+from bondwell.stats.results import Summary, summary_of
 from bondwell.stats.trial.data import TrialData
 from bondwell.stats.trial.tables import SkippedWeek, format_table, skipped_note
 
@@ -66,7 +67,11 @@ class MixedModelResult:
     dropped_columns: tuple[str, ...] = ()  # columns of a rank-deficient design dropped, as lme4 drops them
     level: float = 0.95
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
+        return summary_of(self, self.summary_text())
+
+    def summary_text(self) -> str:
         rows = [
             (f"{e.week}", f"{e.estimate:.2f}", f"{e.se:.2f}", f"{e.ci_low:.2f} to {e.ci_high:.2f}")
             for e in self.effects

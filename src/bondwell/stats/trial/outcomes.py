@@ -8,6 +8,7 @@ import numpy as np
 from scipy import stats
 
 from bondwell.stats.effect_sizes import smd
+from bondwell.stats.results import Summary, summary_of
 from bondwell.stats.trial.data import TrialData
 from bondwell.stats.trial.reliability import EPDS_CUTOFF
 from bondwell.stats.trial.tables import SkippedWeek, format_table, skipped_note
@@ -40,7 +41,11 @@ class HedgesGResult:
     def no_baseline(self) -> tuple[str, ...]:
         return ()  # unadjusted: everyone measured counts
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
+        return summary_of(self, self.summary_text())
+
+    def summary_text(self) -> str:
         rows = [
             (f"{w.week}", f"{w.n_control}", f"{w.n_intervention}", f"{w.g:.2f}",
              f"{w.ci_low:.2f} to {w.ci_high:.2f}")
@@ -76,7 +81,11 @@ class BelowCutoffResult:
     outcome: str
     label: str = "intention-to-treat"
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
+        return summary_of(self, self.summary_text())
+
+    def summary_text(self) -> str:
         rows = [
             (f"{w.week}", f"{w.control_below}/{w.control_n} ({100 * w.control_proportion:.0f}%)",
              f"{w.intervention_below}/{w.intervention_n} ({100 * w.intervention_proportion:.0f}%)")

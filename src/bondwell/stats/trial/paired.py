@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from bondwell.stats.effect_sizes import small_sample_correction
+from bondwell.stats.results import Summary, summary_of
 from bondwell.stats.trial.tables import format_table
 
 _Z95 = float(stats.norm.ppf(0.975))
@@ -47,7 +48,11 @@ class PairedChange:
         half = _Z95 * float(np.sqrt(self.hedges_g_variance))
         return self.hedges_g - half, self.hedges_g + half
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
+        return summary_of(self, self.summary_text())
+
+    def summary_text(self) -> str:
         g_low, g_high = self.hedges_g_ci
         p_text = "< 0.001" if self.p < 0.001 else f"= {self.p:.3f}"
         rows = [

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from scipy import optimize, stats
 
+from bondwell.stats.results import Summary, summary_of
 from bondwell.stats.trial.tables import format_table
 
 _N_MIN, _N_MAX = 2.0, 1e7  # R's search interval
@@ -52,7 +53,11 @@ class SampleSize:
     def design_effect(self) -> float:
         return 1.0 + (self.cluster_size - 1.0) * self.icc
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
+        return summary_of(self, self.summary_text())
+
+    def summary_text(self) -> str:
         rows = [
             ("standardised difference", f"{self.smd:g}"),
             ("power, two-sided alpha", f"{self.power:g}, {self.alpha:g}"),
