@@ -14,12 +14,12 @@ def pool_shipped() -> None:
     studies = []
     for study in load_evidence().studies:
         if study.key in NOT_PND:
-            typer.echo(f"excluded    {study.short}: {NOT_PND[study.key]}")
+            typer.echo(f"excluded      {study.short}: {NOT_PND[study.key]}")
             continue
         data = {**study_data(study), "key": study.key}
         studies.append(data)
         reason = data["not_poolable_reason"]
-        typer.echo(f"not pooled  {study.short}: {reason}" if reason else f"pooled      {study.short}")
+        typer.echo(f"not analysed  {study.short}: {reason}" if reason else f"analysed      {study.short}")
     for a in analyses(studies):
         typer.echo("")
         typer.echo(f"{a['title']}: {effect_words(a)}")
