@@ -20,11 +20,22 @@ MAX_TOPICS = 500
 STAFF_ROLES = frozenset({"educator", "clinician", "site_lead", "admin"})
 
 
+PLAIN = {
+    "worker_silent": "messages are not being sent: the background worker has stopped",
+    "alert_undelivered": "an alert has not reached anyone in time",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     code: str  # worker_silent, alert_undelivered
-    message: str
+    message: str  # for operators (/healthz, bondwell status)
     site_id: int | None = None
+
+    @property
+    def plain(self) -> str:
+        """For the staff banner, in plain words."""
+        return PLAIN.get(self.code, self.message)
 
 
 def worker_problem(now: datetime) -> Problem | None:
