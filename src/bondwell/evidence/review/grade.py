@@ -61,7 +61,7 @@ def rate(analysis: Mapping[str, Any], studies: Sequence[Mapping[str, Any]]) -> R
     randomised = all(s.get("design") == "rct" for s in pooled)
     start = "high (randomised trials)" if randomised else "low (includes non-randomised studies)"
     level = 3 if randomised else 1
-    domains = (_risk_of_bias(effects, by_key), _inconsistency(analysis), _indirectness(),
+    domains = (_risk_of_bias(effects, by_key), _inconsistency(analysis), _indirectness(pooled),
                _imprecision(analysis, effects), _publication_bias(len(effects)))  # fmt: skip
     level = max(0, level - sum(d.down for d in domains))
     return Rating(start, domains, LEVELS[level])
@@ -95,9 +95,12 @@ def _inconsistency(a: Mapping[str, Any]) -> Domain:
     return Domain("inconsistency", 0, f"I² = {i2:.0f}%.")
 
 
-def _indirectness() -> Domain:
-    return Domain("indirectness", 0, "All studies enrolled mothers with postnatal depression and measured the EPDS; "
-                                     "comparators differ (support group or routine care).")  # fmt: skip
+def _indirectness(pooled: Sequence[Mapping[str, Any]]) -> Domain:
+    comparators = sorted({str(s.get("comparator") or "not stated") for s in pooled})
+    against = (f"comparators differ ({'; '.join(comparators)}), which the review team weighs in words"
+               if len(comparators) > 1 else f"comparator: {comparators[0]}")  # fmt: skip
+    return Domain("indirectness", 0, "Eligibility requires mothers with postnatal depression and the EPDS; "
+                                     f"{against}.")  # fmt: skip
 
 
 def _imprecision(a: Mapping[str, Any], effects: Sequence[Mapping[str, Any]]) -> Domain:
