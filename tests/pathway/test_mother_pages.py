@@ -270,3 +270,16 @@ def test_her_progress_shows_every_instrument_most_recent_first_and_never_praises
     RiskAlert.objects.update(status="closed")
     page = client.get(reverse("progress-mine")).content.decode()
     assert "come down" not in page, "her latest answers are a PHQ-9: an EPDS fall is not hers to be praised for"
+
+
+def test_a_paper_form_posted_again_with_a_changed_answer_says_it_was_saved_as_a_correction(
+    world: Any, client_as: Any
+) -> None:
+    client = client_as(world.users["clinician"])
+    url = reverse("screening-paper", kwargs={"mother_id": world.mother_a.pk, "instrument": "epds"})
+    form = {"key": screening.new_submission_key(), "answered_on": date.today().isoformat()}
+    client.post(url, {**form, **{k: str(v) for k, v in EPDS_CALM.items()}})
+    again = client.post(url, {**form, **{k: str(v) for k, v in {**EPDS_CALM, "q10": 1}.items()}}, follow=True)
+    assert "saved as a correction" in again.content.decode()
+    assert Assessment.objects.count() == 2
+    assert RiskAlert.objects.get().kind == "self_harm"

@@ -176,7 +176,10 @@ def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse
         except services.ScreeningError as problem:
             form.add_error(None, str(problem))
         else:
-            messages.success(request, "Paper form entered.")
+            messages.success(request, "Paper form entered." if assessment.supersedes_id is None else (
+                "This form had already been saved with other answers: the new answers are saved as a correction "
+                "and the earlier version is kept."
+            ))
             return redirect("screening-report", assessment_id=assessment.pk)
     return render(
         request,
