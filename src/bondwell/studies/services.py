@@ -220,6 +220,11 @@ def do_add_member(request: HttpRequest | None, study: Study, email: str, *, by: 
                                      is_active=True).first()
     if researcher is None:
         raise StudyError("Email: no active researcher or trial statistician has this email.", "email")
+    if (by.role == Role.SITE_LEAD and study.created_by_id != by.pk
+            and study.sites.exclude(pk=by.site_id or 0).exists()):
+        # Export access covers every site's mothers: another site's lead may not grant it.
+        raise StudyError("Email: this study includes other sites' mothers, so only the person who set it up "
+                         "can add members.", "email")
     with transaction.atomic():
         member, created = StudyMember.objects.get_or_create(
             study=study, user=researcher, defaults={"added_by": by}
