@@ -82,6 +82,17 @@ def test_a_promise_in_working_hours_says_today_and_until_when(world: Any) -> Non
     assert "A clinician will try to contact you today, before 17:00." in " ".join(steps.lines)
 
 
+def test_late_in_the_working_day_she_is_not_promised_today(world: Any) -> None:
+    late = sydney(2026, 11, 30, 16, 30)  # 30 minutes before closing; a self-harm alert has 60 to be acknowledged
+    assessment = _record(world, PHQ9_SELF_HARM_LOW, now=late)
+    steps = next_steps(world.mother_a, assessment, now=late)
+    text = " ".join(steps.lines)
+    assert not steps.today
+    assert "today" not in text.lower()
+    assert "Their working day ends at 17:00" in text
+    assert "09:00 on Tuesday 1 December" in text
+
+
 def test_the_result_page_at_23_on_a_saturday_never_says_today(
     world: Any, client_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

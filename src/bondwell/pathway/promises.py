@@ -8,16 +8,17 @@ and where to go in the meantime. "Your care team has been told" is said only whe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
 from bondwell.accounts import service_hours
-from bondwell.accounts.models import Mother
+from bondwell.accounts.models import Mother, Site
 from bondwell.pathway.models import FollowUp
 from bondwell.screening.alerts import has_alert_recipient
 from bondwell.screening.models import Assessment, RiskAlert
+from bondwell.screening.safety import safety_settings
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,15 @@ def next_steps(mother: Mother, assessment: Assessment | None = None, *, now: dat
             )
     return NextSteps(
         lines=list(dict.fromkeys(lines)), urgent=immediate, told=recipient and (has_alert or bool(ups)),
-        today=immediate and recipient and open_now,
+        today=immediate and recipient and same_day_route(site, now),
     )
+
+
+def same_day_route(site: Site, now: datetime) -> bool:
+    """Whether a clinician at work can still act today: the site is open and more of its day is left than a
+    clinician has to acknowledge a risk alert."""
+    closes = service_hours.closes_at(site, now)
+    return closes is not None and closes - now >= timedelta(minutes=safety_settings(site).self_harm_ack_minutes)
 
 
 def immediate_lines(mother: Mother, now: datetime | None = None) -> list[str]:
@@ -89,10 +97,18 @@ def _immediate_lines(mother: Mother, now: datetime, *, recipient: bool, open_now
             "We could not pass your answers on to a clinician automatically. Please do not wait: call one of the "
             "numbers below now, or your midwife, nurse or GP.",
         ]
-    if open_now:
-        closes = service_hours.closes_at(site, now)
-        until = f", before {_clock(closes)}" if closes is not None else ""
-        return [f"Your care team has been told. A clinician will try to contact you today{until}."]
+    closes = service_hours.closes_at(site, now) if open_now else None
+    if closes is not None and same_day_route(site, now):
+        return [f"Your care team has been told. A clinician will try to contact you today, before {_clock(closes)}."]
+    if closes is not None:
+        # Less time left today than a clinician has to acknowledge: no promise of today.
+        opens = service_hours.local(site, service_hours.next_opening(site, closes + timedelta(minutes=1)))
+        return [
+            f"Your care team has been told. Their working day ends at {_clock(service_hours.local(site, closes))}; "
+            f"if nobody has called you by then, a clinician will see your answers when they start again at "
+            f"{_clock(opens)} on {_day(opens)}.",
+            "If you feel unsafe before then, call one of the numbers below now.",
+        ]
     opens = service_hours.local(site, service_hours.next_opening(site, now))
     return [
         "Your care team has been told, but they are not at work now. A clinician will see your answers when they "
