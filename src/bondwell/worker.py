@@ -68,6 +68,7 @@ def run_forever(interval: float | None = None) -> None:
     from bondwell.notify import heartbeat
 
     heartbeat.stop_requested.clear()
+    heartbeat.in_worker = True
 
     def stop(signum: int, frame: FrameType | None) -> None:
         nonlocal stopping

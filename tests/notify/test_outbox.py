@@ -216,3 +216,20 @@ def test_three_workers_never_send_the_same_message_twice_on_postgresql(smtp: Any
     assert len(ids) == 60
     assert len(set(ids)) == 60
     assert Message.objects.filter(status="sent").count() == 60
+
+
+def test_a_worker_busy_with_a_slow_mail_server_keeps_beating_so_it_is_not_taken_for_dead(
+    world: Any, smtp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bondwell.notify import heartbeat
+    from bondwell.notify.models import WorkerHeartbeat
+
+    monkeypatch.setattr(heartbeat, "in_worker", True)
+    monkeypatch.setattr(heartbeat, "BEAT_EVERY_SECONDS", 0.2)
+    smtp.delay = 0.3
+    for i in range(3):
+        _queue(world, f"p{i}@a.test", f"busy-{i}")
+    heartbeat.beat(MONDAY_10AM)
+    deliver_due(MONDAY_10AM)
+    row = WorkerHeartbeat.objects.get(worker_id=heartbeat.worker_id())
+    assert row.beat_at >= MONDAY_10AM + timedelta(seconds=0.5), "it beat while sending, not only between cycles"

@@ -12,6 +12,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -29,6 +30,10 @@ def _host() -> str:
 _identity: dict[int, str] = {}
 # Set when the worker is asked to stop (SIGTERM): long jobs check it between items and return early.
 stop_requested = threading.Event()
+# True in a `bondwell worker` process: long jobs then beat between items (see beat_if_due).
+in_worker = False
+BEAT_EVERY_SECONDS = 5.0
+_last_beat: dict[str, float] = {}
 
 
 def worker_id() -> str:
@@ -46,6 +51,7 @@ def stale_after() -> timedelta:
 def beat(now: datetime, *, cycles: int = 1) -> None:
     """Record that this worker is alive (call once per cycle)."""
     name = worker_id()
+    _last_beat[name] = time.monotonic()
     host, pid, _ = name.split(":")
     with transaction.atomic():
         updated = WorkerHeartbeat.objects.filter(worker_id=name).update(
@@ -54,6 +60,15 @@ def beat(now: datetime, *, cycles: int = 1) -> None:
         if not updated:
             WorkerHeartbeat.objects.create(worker_id=name, host=host, pid=int(pid), started_at=now, beat_at=now,
                                            cycles=cycles)
+
+
+def beat_if_due(now: datetime) -> None:
+    """Inside a long job (a slow mail server, many messages): beat every few seconds so this worker is not
+    taken for dead and its claims are not released while it is still sending. Only in a worker process."""
+    if not in_worker:
+        return
+    if time.monotonic() - _last_beat.get(worker_id(), 0.0) >= BEAT_EVERY_SECONDS:
+        beat(now, cycles=0)
 
 
 def stopped(now: datetime) -> None:

@@ -167,6 +167,7 @@ def deliver_due(now: datetime, limit: int = BATCH, *, worker: str | None = None)
     for _ in range(limit):
         if heartbeat.stop_requested.is_set():
             break  # asked to stop: what is left stays queued for the next worker
+        heartbeat.beat_if_due(clock())
         claim = claim_next(clock(), who)
         if claim is None:
             break
