@@ -7,7 +7,7 @@ a week it sets, or, when it sets none, having received the intervention at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 
 import numpy as np
@@ -60,6 +60,8 @@ class StudyAnalysis:
     single_arm: tuple[tuple[int, PairedChange], ...] = ()
     per_protocol_rule: str = ""
     problems: tuple[str, ...] = field(default_factory=tuple)
+    # Secondary outcomes: (instrument, intention-to-treat analysis or None, problems), same models as the EPDS.
+    secondary: tuple[tuple[str, TrialAnalysis | None, tuple[str, ...]], ...] = ()
 
     @property
     def n_participants(self) -> int:
@@ -98,6 +100,28 @@ def analyse_study(study: Study) -> StudyAnalysis:
         return StudyAnalysis(study.code, frame, paths, problems=("No participants to analyse yet.",))
     if not study.is_randomised:
         return _single_arm(study, frame, paths)
+    secondary = tuple(_secondary(frame, name) for name in study.secondary if name in frame.columns)
+    primary = _primary(study, frame, paths)
+    return replace(primary, secondary=secondary) if secondary else primary
+
+
+# Cut-offs for the "below the cut-off" table of secondary outcomes (scores below it): GAD-7 and PHQ-9 at 10
+# (Spitzer et al. 2006; Kroenke et al. 2001). Other instruments get no such table.
+SECONDARY_CUTOFFS = {"gad7": 10.0, "phq9": 10.0}
+
+
+def _secondary(frame: pd.DataFrame, name: str) -> tuple[str, TrialAnalysis | None, tuple[str, ...]]:
+    """Intention-to-treat analysis of a secondary outcome with the primary outcome's models."""
+    try:
+        data = prepare_trial(frame[["participant", "arm", "week", name]], name)
+        return name, analyse_trial(data, cutoff=SECONDARY_CUTOFFS.get(name, float("nan"))), ()
+    except TrialDataError as error:
+        return name, None, tuple(error.problems)
+    except ValueError as error:
+        return name, None, (f"Not analysable yet: {error}",)
+
+
+def _primary(study: Study, frame: pd.DataFrame, paths: tuple[Trajectory, ...]) -> StudyAnalysis:
     pp_frame, threshold, rule = _per_protocol(study, frame)
     try:
         data = prepare_trial(

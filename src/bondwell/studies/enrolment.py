@@ -173,6 +173,9 @@ def _schedule_visits(participant: Participant, entry: ScreeningEntry, by: User) 
             )
             if visit.invited:
                 visit.save(update_fields=["invited"])
+        # Secondary outcomes at every timepoint, the baseline included (screening had only the EPDS).
+        for instrument in participant.study.secondary:
+            sources.schedule_follow_up(participant.mother, instrument, due, by=by, visit=visit)
 
 
 def do_withdraw(

@@ -73,6 +73,15 @@ VARIABLES: tuple[Variable, ...] = (
 )
 
 
+def variables(study: Study) -> tuple[Variable, ...]:
+    """The export's variables: the fixed ones, then one per secondary outcome (`<instrument>_total`)."""
+    extra = tuple(
+        Variable(f"{name}_total", f"{name.upper()} total (secondary outcome)", "number", minimum=0)
+        for name in study.secondary
+    )
+    return VARIABLES + extra
+
+
 def _shift(value: date | None, days: int) -> date | None:
     return value + timedelta(days=days) if isinstance(value, date) else None
 
@@ -105,9 +114,10 @@ def export_frame(study: Study, *, mask_arm: bool = False) -> pd.DataFrame:
             "withdrawal_scope": SCOPE_CODES[r["withdrawal_scope"]],
             "consent_version": r["consent_version"],
             "enrolment_date": _shift(r["enrolled_on"], shift),
+            **{f"{name}_total": None if pd.isna(r[name]) else float(r[name]) for name in study.secondary},
         })
-    table = pd.DataFrame(rows, columns=[v.name for v in VARIABLES])
-    for variable in VARIABLES:
+    table = pd.DataFrame(rows, columns=[v.name for v in variables(study)])
+    for variable in variables(study):
         if variable.kind in {"integer", "category"}:
             table[variable.name] = table[variable.name].astype("Int64")
         elif variable.kind == "number":
@@ -122,20 +132,20 @@ def site_codes(study: Study) -> dict[str, tuple[int, str]]:
 
 def _value_labels(study: Study) -> dict[str, dict[int | float, str]]:
     labels: dict[str, dict[int | float, str]] = {
-        v.name: dict(v.choices.items()) for v in VARIABLES if v.choices
+        v.name: dict(v.choices.items()) for v in variables(study) if v.choices
     }
     labels["site"] = {number: name for number, name in site_codes(study).values()}
     return labels
 
 
-def _column_labels() -> dict[str, str | None]:
-    return {v.name: v.label for v in VARIABLES}
+def _column_labels(study: Study) -> dict[str, str | None]:
+    return {v.name: v.label for v in variables(study)}
 
 
-def _readstat_frame(table: pd.DataFrame) -> pd.DataFrame:
+def _readstat_frame(table: pd.DataFrame, study: Study) -> pd.DataFrame:
     # SPSS and Stata files take float columns with NaN for missing numbers, and datetimes for dates.
     out = table.copy()
-    for variable in VARIABLES:
+    for variable in variables(study):
         if variable.kind in {"integer", "category", "number"}:
             out[variable.name] = out[variable.name].astype("float64")
         elif variable.kind == "date":
@@ -170,10 +180,10 @@ def to_xlsx(table: pd.DataFrame, study: Study) -> bytes:
 
 
 def to_sav(table: pd.DataFrame, study: Study) -> bytes:
-    frame = _readstat_frame(table)
+    frame = _readstat_frame(table, study)
     return _through_file(
         lambda path: pyreadstat.write_sav(
-            frame, path, file_label=f"{study.code} pseudonymised export", column_labels=_column_labels(),
+            frame, path, file_label=f"{study.code} pseudonymised export", column_labels=_column_labels(study),
             variable_value_labels=_value_labels(study),
         ),
         ".sav",
@@ -181,10 +191,10 @@ def to_sav(table: pd.DataFrame, study: Study) -> bytes:
 
 
 def to_dta(table: pd.DataFrame, study: Study) -> bytes:
-    frame = _readstat_frame(table)
+    frame = _readstat_frame(table, study)
     return _through_file(
         lambda path: pyreadstat.write_dta(
-            frame, path, file_label=f"{study.code} pseudonymised export", column_labels=_column_labels(),
+            frame, path, file_label=f"{study.code} pseudonymised export", column_labels=_column_labels(study),
             variable_value_labels=_value_labels(study),
         ),
         ".dta",
@@ -207,14 +217,14 @@ def data_dictionary(study: Study) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(REDCAP_HEADER)
-    for v in VARIABLES:
+    for v in variables(study):
         choices = " | ".join(f"{code}, {text}" for code, text in labels.get(v.name, {}).items())
         field_type = "radio" if v.kind == "category" else "text"
         writer.writerow(cells.row([
             v.name, f"{study.code.lower()}_follow_up", "", field_type, v.label, choices, v.note,
             _VALIDATION.get(v.kind, ""), "" if v.minimum is None else f"{v.minimum:g}",
             "" if v.maximum is None else f"{v.maximum:g}", "", "", "", "", "", "", "", "",
-        ])))
+        ]))
     return buffer.getvalue().encode("utf-8")
 
 

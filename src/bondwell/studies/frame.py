@@ -43,8 +43,9 @@ def long_frame(study: Study) -> pd.DataFrame:
     participants = analysed_participants(study)
     visits = (
         Visit.objects.filter(participant__in=participants).select_related("timepoint")
-        .order_by("participant_id", "timepoint__week")
+        .prefetch_related("secondary").order_by("participant_id", "timepoint__week")
     )
+    secondary = study.secondary
     by_participant: dict[int, list[Visit]] = {}
     for visit in visits:
         by_participant.setdefault(visit.participant_id, []).append(visit)
@@ -70,8 +71,15 @@ def long_frame(study: Study) -> pd.DataFrame:
                 "enrolled_on": enrolled_on, "shift": p.date_shift_days if study.shift_dates else 0,
                 "stratum": allocation.stratum if allocation is not None else "",
                 "sequence": allocation.sequence if allocation is not None else np.nan,
+                **_secondary_values(visit, secondary),
             })
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=[*COLUMNS, *secondary])
+
+
+def _secondary_values(visit: Visit, instruments: tuple[str, ...]) -> dict[str, float]:
+    """One column per secondary outcome (its instrument name), NaN where the visit has no result."""
+    totals = {o.instrument: o.total for o in visit.secondary.all()}
+    return {name: float(totals[name]) if name in totals else np.nan for name in instruments}
 
 
 _ONE_DAY = pd.Timedelta(days=1).to_pytimedelta()
@@ -88,6 +96,9 @@ def from_snapshot(text: str) -> pd.DataFrame:
 
     raw = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
     frame = pd.DataFrame(index=raw.index)
+    secondary = [c for c in raw.columns if c not in COLUMNS]  # secondary outcomes, one column each
+    for column in secondary:
+        frame[column] = pd.to_numeric(raw[column], errors="coerce")
     for column in COLUMNS:
         values = raw[column] if column in raw.columns else pd.Series([""] * len(raw), index=raw.index)
         if column in ("week", "shift"):
@@ -100,4 +111,4 @@ def from_snapshot(text: str) -> pd.DataFrame:
             frame[column] = [{"True": True, "False": False}.get(v) for v in values]
         else:
             frame[column] = values
-    return frame
+    return frame[[*COLUMNS, *secondary]]

@@ -93,6 +93,11 @@ class Study(models.Model):
     def is_randomised(self) -> bool:
         return self.design != Design.SINGLE_ARM
 
+    @property
+    def secondary(self) -> tuple[str, ...]:
+        """The secondary outcome instruments, e.g. ("gad7",)."""
+        return tuple(s.strip() for s in self.secondary_outcomes.split(",") if s.strip())
+
 
 class Arm(models.Model):
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="arms")
@@ -319,3 +324,22 @@ class ConsentVersion(models.Model):
     @property
     def scopes(self) -> tuple[str, ...]:
         return tuple(s.strip() for s in self.withdrawal_scopes.split(",") if s.strip())
+
+
+class VisitOutcome(models.Model):
+    """A secondary outcome (e.g. the GAD-7 total) at one visit, filled like the EPDS from a submitted
+    screening Assessment answered inside the visit's window."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="secondary")
+    instrument = models.CharField(max_length=20)
+    total = models.FloatField()
+    assessed_on = models.DateField()
+    completed_at = models.DateTimeField()
+    source = models.CharField(max_length=60)  # "screening.Assessment:<pk>"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["visit", "instrument"], name="studies_visit_outcome_once")]
+        indexes = [models.Index(fields=["instrument", "visit"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} at visit {self.visit_id}"

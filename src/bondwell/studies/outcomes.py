@@ -11,6 +11,7 @@ from bondwell.studies import sources
 from bondwell.studies.models import (
     Study,
     Visit,
+    VisitOutcome,
 )
 
 
@@ -23,6 +24,43 @@ def link_outcomes(study: Study, now: datetime | None = None) -> int:
     """
     if hasattr(study, "database_lock"):
         return 0  # the data are frozen at the lock
+    return _link_primary(study, now) + sum(_link_secondary(study, name, now) for name in study.secondary)
+
+
+def _link_secondary(study: Study, instrument: str, now: datetime | None) -> int:
+    """Secondary outcomes: the same rule (inside the window; the scheduled answer first, then the nearest)."""
+    today = timezone.localdate(now or timezone.now())
+    visits = list(
+        Visit.objects.filter(participant__study=study, opens_on__lte=today)
+        .exclude(secondary__instrument=instrument).select_related("participant").order_by("due_on", "id")
+    )
+    if not visits:
+        return 0
+    used = set(VisitOutcome.objects.filter(visit__participant__study=study, instrument=instrument)
+               .values_list("source", flat=True))
+    records = sources.scores({v.participant.mother_id for v in visits}, instrument,
+                             since=min(v.opens_on for v in visits))
+    filled = 0
+    with transaction.atomic():
+        for visit in visits:
+            own = f"studies.Visit:{visit.pk}"
+            candidates = [
+                r for r in records
+                if r.mother_id == visit.participant.mother_id and r.reference not in used
+                and visit.opens_on <= r.answered_on <= visit.closes_on
+            ]
+            if not candidates:
+                continue
+            best = min(candidates, key=lambda r: (r.scheduled_for != own, abs((r.answered_on - visit.due_on).days)))
+            VisitOutcome.objects.create(visit=visit, instrument=instrument, total=best.total,
+                                        assessed_on=best.answered_on, completed_at=best.submitted_at,
+                                        source=best.reference)
+            used.add(best.reference)
+            filled += 1
+    return filled
+
+
+def _link_primary(study: Study, now: datetime | None) -> int:
     today = timezone.localdate(now or timezone.now())
     visits = list(
         Visit.objects.filter(participant__study=study, completed_at__isnull=True, timepoint__week__gt=0,

@@ -30,23 +30,23 @@ def _p(value: float) -> str:
     return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
-def trial_tables(report: TrialReport) -> list[ReportTable]:
+def trial_tables(report: TrialReport, name: str = "EPDS") -> list[ReportTable]:
     tables: list[ReportTable] = []
     tables.append((
-        f"ANCOVA, EPDS adjusted for baseline ({report.label}): intervention minus control",
+        f"ANCOVA, {name} adjusted for baseline ({report.label}): intervention minus control",
         ("week", "n", "difference", "95% CI", "p"),
         [(str(e.week), str(e.n), _num(e.estimate), f"{_num(e.ci_low)} to {_num(e.ci_high)}", _p(e.p))
          for e in report.ancova.effects],
     ))
     if report.mixed_model is not None:
         tables.append((
-            f"Random-intercept mixed model ({report.label}): arm effect by week",
+            f"Random-intercept mixed model, {name} ({report.label}): arm effect by week",
             ("week", "estimate", "95% CI"),
             [(str(e.week), _num(e.estimate), f"{_num(e.ci_low)} to {_num(e.ci_high)}")
              for e in report.mixed_model.effects],
         ))
     tables.append((
-        f"Hedges' g by week ({report.label}), unadjusted",
+        f"Hedges' g, {name}, by week ({report.label}), unadjusted",
         ("week", "n control", "n intervention", "g", "95% CI"),
         [(str(w.week), str(w.n_control), str(w.n_intervention), _num(w.g), f"{_num(w.ci_low)} to {_num(w.ci_high)}")
          for w in report.hedges_g.weeks],
@@ -60,8 +60,10 @@ def trial_tables(report: TrialReport) -> list[ReportTable]:
             [(name, str(s.week), s.reason) for name, s in left_out],
         ))
     cutoff = report.below_cutoff.cutoff
+    if math.isnan(cutoff):
+        return tables
     tables.append((
-        f"EPDS below {cutoff:g} ({report.label})",
+        f"{name} below {cutoff:g} ({report.label})",
         ("week", "control", "intervention"),
         [(str(w.week), f"{w.control_below}/{w.control_n}", f"{w.intervention_below}/{w.intervention_n}")
          for w in report.below_cutoff.weeks],
@@ -80,6 +82,12 @@ def report_tables(analysis: StudyAnalysis) -> list[ReportTable]:
         tables += trial_tables(analysis.trial.intention_to_treat)
         if analysis.trial.per_protocol is not None:
             tables += trial_tables(analysis.trial.per_protocol)
+    for name, secondary, problems in analysis.secondary:
+        label = f"{name.upper()} (secondary outcome)"
+        if secondary is not None:
+            tables += trial_tables(secondary.intention_to_treat, label)
+        else:
+            tables.append((label, ("problem",), [(p,) for p in problems]))
     for week, change in analysis.single_arm:
         tables.append((
             f"Week {week}: change from baseline (paired)",
