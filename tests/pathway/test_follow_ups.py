@@ -183,3 +183,23 @@ def test_a_safeguarding_referral_is_among_the_actions_recorded_on_an_infant_harm
     client.post(url, {"step": "action", "action": "safeguarding", "note": "Child protection team"})
     alert.refresh_from_db()
     assert alert.action == "safeguarding"
+
+
+def test_an_overdue_immediate_step_out_of_hours_goes_to_the_clinician_on_call(world: Any) -> None:
+    from bondwell.accounts.models import User
+    from bondwell.notify.models import OnCallShift
+
+    on_call = User.objects.create_user(
+        "oncall@a.test", "a-long-test-password-42", full_name="On Call A", role="clinician", site=world.site_a
+    )
+    saturday = sydney(2026, 11, 28, 22)
+    OnCallShift.objects.create(
+        site=world.site_a, user=on_call, starts_at=saturday, ends_at=saturday + timedelta(hours=12)
+    )
+    assessment = _paper(world, dict(PBQ_CALM, q24=SOMETIMES), instrument="pbq", now=saturday)
+    immediate = FollowUp.objects.get(assessment=assessment, action="immediate")
+    assert services.escalate_overdue(saturday + timedelta(hours=5)) == 1
+    told = set(Message.objects.filter(topic=f"followup:{immediate.pk}").values_list("recipient", flat=True))
+    assert "oncall@a.test" in told
+    assert "clinician@a.test" not in told, "the weekday team is not at work on a Saturday night"
+    assert "site_lead@a.test" in told

@@ -21,14 +21,19 @@ from bondwell.screening.safety import safety_settings
 log = logging.getLogger("bondwell.pathway")
 
 
-def escalation_contacts(follow_up: FollowUp, level: int) -> list[routing.Contact]:
-    """Its owner (or the site's clinicians while nobody owns it); from level 1 the site leads; from level 2 the
-    fallback contact. A level that finds nobody passes to the next, so a follow-up is never addressed to no one."""
+def escalation_contacts(follow_up: FollowUp, level: int, now: datetime) -> list[routing.Contact]:
+    """Its owner; while nobody owns it, the clinicians at work, or for an immediate step out of hours the
+    clinicians on call (all the site's clinicians when neither finds anyone); from level 1 also the site leads;
+    from level 2 also the fallback contact. A level that finds nobody passes to the next, so a follow-up is never
+    addressed to no one."""
     site = follow_up.mother.site
     if follow_up.owner_id is not None:
         first = list(User.objects.filter(pk=follow_up.owner_id, is_active=True))
     else:
-        first = routing.clinicians(site)
+        first = routing.clinicians_at_work(site, now)
+        if follow_up.owner_role == "on_call":
+            first = [*first, *routing.on_call(site, now)]
+        first = list(dict.fromkeys(first)) or routing.clinicians(site)
     fallback_email = safety_settings(site).fallback_contact_email or getattr(
         settings, "BONDWELL_FALLBACK_CONTACT_EMAIL", ""
     )
@@ -57,7 +62,7 @@ def queue_escalation(follow_up: FollowUp, *, level: int, now: datetime) -> int:
     )
     urgent = follow_up.action == FollowUp.Action.IMMEDIATE
     told = 0
-    for contact in escalation_contacts(follow_up, level):
+    for contact in escalation_contacts(follow_up, level, now):
         for channel, recipient in contact.channels(urgent=urgent):
             text = body if channel == Channel.EMAIL else f"Bondwell: a follow-up is overdue. {link}"
             outbox.queue(
