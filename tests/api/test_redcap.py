@@ -161,6 +161,17 @@ def test_researchers_get_the_arm_blank_until_the_database_lock(world: Any, api_a
     assert world.mother_a.full_name not in str(blinded)
 
 
+def test_exported_text_never_runs_as_a_spreadsheet_formula(world: Any) -> None:
+    from tests.studies.access_cases import study_at
+
+    world.site_a.name = '=HYPERLINK("http://example.invalid","x")'
+    world.site_a.save()
+    dictionary = _rows(redcap.render(study_at(world, world.site_a), "dictionary"))
+    site = next(r for r in dictionary if r["Variable / Field Name"] == "site")
+    assert site["Choices, Calculations, OR Slider Labels"].startswith("1, =HYPERLINK")  # inside a cell: inert
+    assert redcap._csv([["=1+1", "-3", "ok"]]).decode().strip().split(",") == ["'=1+1", "-3", "ok"]
+
+
 def test_import_and_export_over_the_api(world: Any, api_as: Any) -> None:
     text = _file([_epds(world.mother_a.pseudonym, EPDS_CALM, date.today())])
     client = api_as("clinician", ["redcap:write"])
@@ -168,4 +179,6 @@ def test_import_and_export_over_the_api(world: Any, api_as: Any) -> None:
     assert response.status_code == 200, response.content
     assert response.json()["imported"] == 1
     assert_problem(client.post("/api/v1/redcap/import", {"records_csv": "no,header\n1,2"}), 422, "records_csv")
+    assert_problem(client.post("/api/v1/redcap/import", {"records_csv": text.replace("BW-", "BW-\x00")}), 422,
+                   "records_csv")
     assert_problem(api_as("site_lead").post("/api/v1/redcap/import", {"records_csv": text}), 403)

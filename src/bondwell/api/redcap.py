@@ -250,6 +250,8 @@ class _Planned:
 
 
 def _rows(text: str) -> Iterator[dict[str, str]]:
+    if "\x00" in text:
+        raise RedcapFileError("Not a text file: it holds NUL characters.")
     try:
         reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
         header = reader.fieldnames
