@@ -104,6 +104,10 @@ def build(study: Study) -> DmcReport:
     if analysis.trial is not None:
         tables += trial_tables(analysis.trial.intention_to_treat)
         notes += list(analysis.trial.intention_to_treat.notes)
+    for name, secondary, problems in analysis.secondary:
+        if secondary is not None:
+            tables += trial_tables(secondary.intention_to_treat, f"{name.upper()} (secondary outcome)")
+        notes += [f"{name.upper()}: {p}" for p in problems]
     return DmcReport(study, today, tables, notes)
 
 
