@@ -294,3 +294,21 @@ def test_a_paper_form_posted_again_with_a_changed_answer_says_it_was_saved_as_a_
     assert "saved as a correction" in again.content.decode()
     assert Assessment.objects.count() == 2
     assert RiskAlert.objects.get().kind == "self_harm"
+
+
+def test_a_clinicians_correction_of_a_result_she_has_seen_stays_visible_to_her(world: Any, client_as: Any) -> None:
+    mine = _record(world, PHQ9_CALM, by_mother=True)
+    corrected = screening.correct_assessment(
+        mine, {**PHQ9_CALM, "q1": 1}, by=world.users["clinician"], reason="She meant several days",
+        idempotency_key=screening.new_submission_key(),
+    )
+    client = client_as(world.users["mother"])
+    old = client.get(reverse("screening-result", kwargs={"assessment_id": mine.pk}))
+    assert old["Location"] == reverse("screening-result", kwargs={"assessment_id": corrected.pk})
+    assert client.get(old["Location"]).status_code == 200
+    unseen = _record(world, PBQ_CALM, instrument="pbq")
+    hidden = screening.correct_assessment(
+        unseen, {**PBQ_CALM, "q1": 1}, by=world.users["clinician"], reason="typo",
+        idempotency_key=screening.new_submission_key(),
+    )
+    assert client.get(reverse("screening-result", kwargs={"assessment_id": hidden.pk})).status_code == 404

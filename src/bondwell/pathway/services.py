@@ -261,6 +261,20 @@ def visible_to_mother(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
     return queryset.exclude(source=Source.PAPER, release__isnull=True)
 
 
+def keep_released_after_correction(assessment: Assessment) -> None:
+    """A correction of a result she could already see stays visible to her (the clinician who corrects it is the
+    one who releases it); a correction of one she could not see waits for its own release. Call inside the
+    transaction that stores the correction."""
+    old = assessment.supersedes
+    if old is None or assessment.source != Source.PAPER:
+        return
+    if old.source == Source.PAPER and not ResultRelease.objects.filter(assessment=old).exists():
+        return
+    ResultRelease.objects.get_or_create(assessment=assessment, defaults={"released_by": assessment.entered_by})
+    audit(None, "release:result", mother=assessment.mother, obj=assessment, actor=assessment.entered_by,
+          detail="a correction of a result she had seen")
+
+
 def release_result(assessment: Assessment, *, by: User, request: HttpRequest | None = None) -> ResultRelease:
     """Let her see a result entered from paper (after the clinician has gone through it with her)."""
     if by.role != Role.CLINICIAN:

@@ -297,6 +297,7 @@ def record_assessment(
             pathway.close_repeats_answered(assessment, now=now)
         # Every positive screen reaches a person: its pathway steps become follow-ups someone owns.
         pathway.start_follow_ups(assessment, instrument, result, flags, now=now, request=request)
+        pathway.keep_released_after_correction(assessment)
         action = "correct:assessment" if supersedes else f"submit:assessment:{source}"
         audit(request, action, mother=mother, obj=assessment, actor=entered_by, detail=correction_reason)
     return assessment
