@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from bondwell import instruments
 from bondwell.accounts.models import Baby, Mother, User
-from bondwell.demo import DemoContext
+from bondwell.accounts.roles import Role
+from bondwell.demo import DEMO_PASSWORD, DemoContext
 from bondwell.demo.accounts import BABY_NAMES, FIRST_NAMES, SURNAMES
 from bondwell.studies.allocation import do_randomise
 from bondwell.studies.enrolment import do_enrol, do_mark_lost, do_record_received, do_screen, do_withdraw
@@ -56,6 +57,25 @@ def record_epds(mother: Mother, total: int, answered_on: date, by: User) -> None
     )
 
 
+def record_gad7(mother: Mother, total: int, answered_on: date, by: User) -> None:
+    """One paper GAD-7 (the demo trial's secondary outcome) through the screening module."""
+    from bondwell.screening.models import Source
+    from bondwell.screening.services import new_submission_key, record_assessment
+
+    gad7 = instruments.load("gad7")
+    answers: dict[str, int] = {}
+    remaining = max(0, min(21, total))
+    for item in gad7.items:
+        target = min(3, remaining)
+        remaining -= target
+        answers[item.key] = next(o.position for o in item.options if o.score == target)
+    record_assessment(
+        mother, "gad7", answers, source=Source.PAPER, entered_by=by, answered_on=answered_on,
+        idempotency_key=new_submission_key(),
+        now=timezone.make_aware(datetime.combine(answered_on, time(10, 30))),
+    )
+
+
 def _plan(context: DemoContext) -> StudyPlan:
     return StudyPlan(
         title="Infant massage for postnatal depression (synthetic demo trial)", code="HAPPI",
@@ -88,6 +108,13 @@ def load(context: DemoContext) -> None:
     lead = context.users["site_lead"]
     study = do_create_study(None, _plan(context), by=lead, synthetic=True)
     do_add_member(None, study, context.users["researcher"].email, by=lead)
+    # The trial's unblinded statistician: by-arm results for the data-monitoring committee, the database lock.
+    statistician = User.objects.create_user(
+        "statistician@demo.bondwell.test", DEMO_PASSWORD, full_name="Sam Statistician", role=Role.STATISTICIAN,
+        site=None, is_synthetic=True,
+    )
+    context.users["statistician"] = statistician
+    do_add_member(None, study, statistician.email, by=lead)
     study = do_set_status(None, study, StudyStatus.RECRUITING, by=lead)
     staff = {
         "harbourside": (lead, context.users["clinician"]),
@@ -116,6 +143,7 @@ def _enrol_one(context: DemoContext, rng: random.Random, study: Study, mother: M
     massage = allocation.arm.code == "intervention"
     if massage:
         do_record_received(None, participant, rng.random() < 0.85, by=lead)
+    record_gad7(mother, rng.randint(6, 16), screened, clinician)
     _follow_up(context, rng, participant, baseline, massage, clinician, lead)
 
 
@@ -133,6 +161,7 @@ def _follow_up(context: DemoContext, rng: random.Random, participant: Participan
         if answered > context.today:
             continue
         record_epds(participant.mother, max(0, min(27, round(score + rng.uniform(-1.5, 1.5)))), answered, clinician)
+        record_gad7(participant.mother, round(score * 0.6 + rng.uniform(-2, 2)), answered, clinician)
     roll = rng.random()
     try:
         if roll < 0.06:
