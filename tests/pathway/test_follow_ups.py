@@ -203,3 +203,11 @@ def test_an_overdue_immediate_step_out_of_hours_goes_to_the_clinician_on_call(wo
     assert "oncall@a.test" in told
     assert "clinician@a.test" not in told, "the weekday team is not at work on a Saturday night"
     assert "site_lead@a.test" in told
+
+
+def test_the_worker_runs_the_overdue_escalation(world: Any, settings: Any) -> None:
+    from django.utils.module_loading import import_string
+
+    assert "bondwell.pathway.jobs.escalate" in settings.BONDWELL_WORKER_JOBS
+    follow_up = FollowUp.objects.get(assessment=_paper(world, EPDS_17))
+    assert import_string("bondwell.pathway.jobs.escalate")(follow_up.due_at + timedelta(minutes=1)) == 1
