@@ -47,38 +47,40 @@ def _candidate(key: int, c: Citation | Record) -> Candidate:
 
 def do_import(request: HttpRequest, review: Review, source: str, filename: str, fmt: str,
               citations: list[Citation]) -> SearchImport:  # fmt: skip
-    """Add a parsed search-results file (already refused whole if malformed); mark duplicates before screening."""
+    """Add a parsed search-results file (already refused whole if malformed); mark duplicates before screening.
+
+    Incoming records are keyed -1, -2, ... for duplicate detection; existing records by their primary key.
+    """
     with transaction.atomic():
         existing = list(Record.objects.filter(review=review).exclude(state=prisma.DUPLICATE))
-        matches = {
-            m.key: m
-            for m in find_duplicates(
-                [_candidate(r.pk, r) for r in existing], [_candidate(-(i + 1), c) for i, c in enumerate(citations)]
-            )
-        }
+        incoming = [_candidate(-(i + 1), c) for i, c in enumerate(citations)]
+        matches = {m.key: m for m in find_duplicates([_candidate(r.pk, r) for r in existing], incoming)}
         search = SearchImport.objects.create(review=review, source=source, filename=filename[:200], file_format=fmt,
                                              records=len(citations), duplicates=len(matches),
                                              imported_by=_user(request))  # fmt: skip
-        created: dict[int, Record] = {}
-        for i, c in enumerate(citations):
-            match = matches.get(-(i + 1))
-            original: Record | None = None
-            if match is not None:
-                original = created.get(match.duplicate_of) if match.duplicate_of < 0 else existing_by(existing, match)
-            record = Record.objects.create(
+        by_pk = {r.pk: r for r in existing}
+        records = Record.objects.bulk_create(
+            Record(
                 review=review, search=search, source=source, key=f"rec-{uuid.uuid4().hex[:12]}", title=c.title,
                 authors=list(c.authors), year=c.year, journal=c.journal[:300], doi=c.doi, pmid=c.pmid,
-                abstract=c.abstract, state=prisma.DUPLICATE if match else prisma.SCREENING,
-                state_reason=match.reason if match else "", duplicate_of=original,
-            )  # fmt: skip
-            created[-(i + 1)] = record
+                abstract=c.abstract, state=prisma.DUPLICATE if -(i + 1) in matches else prisma.SCREENING,
+                state_reason=matches[-(i + 1)].reason if -(i + 1) in matches else "",
+            )
+            for i, c in enumerate(citations)
+        )  # fmt: skip
+        linked = []
+        for i, record in enumerate(records):
+            match = matches.get(-(i + 1))
+            if match is None:
+                continue
+            target = match.duplicate_of
+            record.duplicate_of = records[-target - 1] if target < 0 else by_pk.get(target)
+            linked.append(record)
+        if linked and all(r.pk is not None for r in records):
+            Record.objects.bulk_update(linked, ["duplicate_of"])
         audit(request, "import:evidence-records", obj=search,
               detail=f"{source}: {len(citations)} records, {len(matches)} duplicates")  # fmt: skip
     return search
-
-
-def existing_by(existing: list[Record], match: Any) -> Record | None:
-    return next((r for r in existing if r.pk == match.duplicate_of), None)
 
 
 def _apply(record: Record, stage: str) -> None:

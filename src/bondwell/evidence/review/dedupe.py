@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -38,11 +39,13 @@ class Match:
     reason: str
 
 
+@lru_cache(maxsize=20_000)
 def _plain(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return " ".join(re.sub(r"[^a-z0-9 ]", " ", folded.lower()).split())
 
 
+@lru_cache(maxsize=20_000)
 def surname(author: str) -> str:
     """'O'Higgins, Marguerite' and 'O'Higgins M' both give 'ohiggins'."""
     name = author.split(",")[0] if "," in author else author.split(" ")[0]
@@ -64,15 +67,30 @@ def same_work(a: Candidate, b: Candidate) -> str | None:
 
 
 def find_duplicates(existing: Sequence[Candidate], incoming: Sequence[Candidate]) -> list[Match]:
-    """Each incoming record that duplicates an existing one or an earlier incoming one (first match wins)."""
-    kept: list[Candidate] = list(existing)
-    by_doi = {c.doi.lower(): c for c in kept if c.doi}
+    """Each incoming record that duplicates an existing one or an earlier incoming one (first match wins).
+
+    Records are compared only with records of the same year or without a year (a different year is never a
+    duplicate), so large searches stay quick.
+    """
+    kept: list[Candidate] = []
+    by_doi: dict[str, Candidate] = {}
+    by_year: dict[int | None, list[Candidate]] = {}
+
+    def keep(record: Candidate) -> None:
+        kept.append(record)
+        by_year.setdefault(record.year, []).append(record)
+        if record.doi:
+            by_doi.setdefault(record.doi.lower(), record)
+
+    for record in existing:
+        keep(record)
     matches = []
     for record in incoming:
         original = by_doi.get(record.doi.lower()) if record.doi else None
         reason = "same DOI" if original else None
         if original is None:
-            for other in kept:
+            pool = kept if record.year is None else by_year.get(record.year, []) + by_year.get(None, [])
+            for other in pool:
                 reason = same_work(record, other)
                 if reason:
                     original = other
@@ -80,7 +98,5 @@ def find_duplicates(existing: Sequence[Candidate], incoming: Sequence[Candidate]
         if original is not None and reason:
             matches.append(Match(record.key, original.key, reason))
             continue
-        kept.append(record)
-        if record.doi:
-            by_doi[record.doi.lower()] = record
+        keep(record)
     return matches
