@@ -105,3 +105,18 @@ def test_overall_is_the_most_severe_domain_and_waits_for_the_assessor() -> None:
 def test_a_missing_answer_is_named() -> None:
     with pytest.raises(RobError, match=r"Question 1\.4"):
         r.judge_domain("D1", {"1.1": "SN"})
+
+
+def test_no_branch_tells_yes_from_probably_yes_or_no_from_probably_no() -> None:
+    """Why walking answer classes covers every combination: in every tree, Y and PY (and N and PN) always share a
+    branch, and the table-coded domains (4.1-4.3, 6.x) test them as sets."""
+
+    def visit(tree: r.Tree) -> None:
+        if isinstance(tree, r.Node):
+            for allowed, then in tree.branches:
+                assert (Y in allowed) == (PY in allowed), (tree.question, allowed)
+                assert (N in allowed) == (PN in allowed), (tree.question, allowed)
+                visit(then)
+
+    for tree in (r.D1, r.D2, r.D3_A, r.D3_B, r.D3_CORRECTION, r.D4_MISSING, r.D5):
+        visit(tree)
