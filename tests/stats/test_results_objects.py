@@ -69,3 +69,19 @@ def test_the_serialiser_turns_nan_and_arrays_into_json() -> None:
     assert jsonable(value) == {"a": None, "b": [0, 1, 2], "c": [1.5, None], "d": 4}
     with pytest.raises(TypeError, match="cannot serialise object"):
         to_json(object())
+
+
+def test_trial_results_give_intervals_at_any_level() -> None:
+    report = analyse_trial(load_trial_csv(TRIAL, "epds")).intention_to_treat
+    assert report.ancova.level == 0.95
+    at95 = report.ancova.conf_int()
+    for interval, effect in zip(at95, report.ancova.effects, strict=True):
+        assert interval.ci_low == pytest.approx(effect.ci_low, rel=1e-12)
+        assert interval.ci_high == pytest.approx(effect.ci_high, rel=1e-12)
+    for result in (report.ancova, report.mixed_model, report.hedges_g):
+        narrow, wide = result.conf_int(0.80), result.conf_int(0.99)  # type: ignore[union-attr]
+        for n, w in zip(narrow, wide, strict=True):
+            assert w.ci_low < n.ci_low < n.estimate < n.ci_high < w.ci_high
+            assert n.level == 0.80
+    with pytest.raises(ValueError, match="level must be between 0 and 1"):
+        report.ancova.conf_int(95)

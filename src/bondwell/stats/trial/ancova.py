@@ -9,7 +9,14 @@ from scipy import stats
 
 from bondwell.stats.results import Summary, summary_of
 from bondwell.stats.trial.data import TrialData
-from bondwell.stats.trial.tables import NotEstimable, SkippedWeek, format_table, skipped_note
+from bondwell.stats.trial.tables import (
+    NotEstimable,
+    SkippedWeek,
+    WeekInterval,
+    check_level,
+    format_table,
+    skipped_note,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,15 @@ class AncovaResult:
     skipped: tuple[SkippedWeek, ...] = ()  # weeks whose arm effect cannot be estimated, with the reason
     no_baseline: tuple[str, ...] = ()  # participants left out for a blank baseline (R's na.omit)
     level: float = 0.95
+
+    def conf_int(self, level: float | None = None) -> tuple[WeekInterval, ...]:
+        """Per week, the t interval at `level` (default the fit's), as R's confint(lm, level = ...)."""
+        level = check_level(self.level if level is None else level)
+        out = []
+        for e in self.effects:
+            half = float(stats.t.ppf(0.5 + level / 2, e.n - 3)) * e.se
+            out.append(WeekInterval(e.week, e.estimate, e.estimate - half, e.estimate + half, level))
+        return tuple(out)
 
     def summary(self) -> Summary:
         """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""

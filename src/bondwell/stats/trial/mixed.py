@@ -26,7 +26,7 @@ from scipy import optimize, stats
 
 from bondwell.stats.results import Summary, summary_of
 from bondwell.stats.trial.data import TrialData
-from bondwell.stats.trial.tables import SkippedWeek, format_table, skipped_note
+from bondwell.stats.trial.tables import SkippedWeek, WeekInterval, check_level, format_table, skipped_note
 
 FloatArray = NDArray[np.float64]
 _Z95 = float(stats.norm.ppf(0.975))
@@ -66,6 +66,13 @@ class MixedModelResult:
     no_baseline: tuple[str, ...] = ()  # participants left out for a blank baseline (lme4's na.omit)
     dropped_columns: tuple[str, ...] = ()  # columns of a rank-deficient design dropped, as lme4 drops them
     level: float = 0.95
+
+    def conf_int(self, level: float | None = None) -> tuple[WeekInterval, ...]:
+        """Per week, the Wald interval (normal quantiles) at `level` (default the fit's)."""
+        level = check_level(self.level if level is None else level)
+        z = float(stats.norm.ppf(0.5 + level / 2))
+        return tuple(WeekInterval(e.week, e.estimate, e.estimate - z * e.se, e.estimate + z * e.se, level)
+                     for e in self.effects)
 
     def summary(self) -> Summary:
         """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""

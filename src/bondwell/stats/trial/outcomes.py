@@ -11,7 +11,7 @@ from bondwell.stats.effect_sizes import smd
 from bondwell.stats.results import Summary, summary_of
 from bondwell.stats.trial.data import TrialData
 from bondwell.stats.trial.reliability import EPDS_CUTOFF
-from bondwell.stats.trial.tables import SkippedWeek, format_table, skipped_note
+from bondwell.stats.trial.tables import SkippedWeek, WeekInterval, check_level, format_table, skipped_note
 
 _Z95 = float(stats.norm.ppf(0.975))
 
@@ -40,6 +40,13 @@ class HedgesGResult:
     @property
     def no_baseline(self) -> tuple[str, ...]:
         return ()  # unadjusted: everyone measured counts
+
+    def conf_int(self, level: float | None = None) -> tuple[WeekInterval, ...]:
+        """Per week, g ± z·√v at `level` (default the fit's), as metafor's escalc/summary."""
+        level = check_level(self.level if level is None else level)
+        z = float(stats.norm.ppf(0.5 + level / 2))
+        return tuple(WeekInterval(w.week, w.g, w.g - z * np.sqrt(w.variance), w.g + z * np.sqrt(w.variance), level)
+                     for w in self.weeks)
 
     def summary(self) -> Summary:
         """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""

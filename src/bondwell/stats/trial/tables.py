@@ -55,3 +55,20 @@ def skipped_note(result: _HasSkipped) -> str:
         n = len(result.no_baseline)
         parts.append(f"Left out for a blank baseline: {n} participant{'s' if n != 1 else ''}.")
     return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class WeekInterval:
+    """A confidence interval for one week's arm effect at a chosen level."""
+
+    week: int
+    estimate: float
+    ci_low: float
+    ci_high: float
+    level: float
+
+
+def check_level(level: float) -> float:
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), got {level}")
+    return level
