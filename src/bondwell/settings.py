@@ -318,7 +318,7 @@ BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({"mother"}), "My progress", "progress-mine"),
     (frozenset({"site_lead"}), "Programme dashboard", "progress-dashboard"),
     (frozenset({"educator"}), "Observe a class", "progress-observe"),
-    (frozenset({"clinician", "site_lead", "researcher"}), "Studies", "study-list"),
+    (frozenset({"clinician", "site_lead", "researcher", "statistician"}), "Studies", "study-list"),
     (frozenset({"clinician", "site_lead", "researcher", "admin"}), "Evidence", "evidence"),
 ]
 
