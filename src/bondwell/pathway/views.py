@@ -107,10 +107,8 @@ def mother_pathway(request: HttpRequest, mother_id: int) -> HttpResponse:
     """Her follow-ups, open and closed, and the results entered from paper that she cannot see yet."""
     mother = access_mother(request, mother_id, Purpose.CLINICAL, action="view:pathway")
     if request.method == "POST":
-        assessment = Assessment.objects.filter(
-            pk=request.POST.get("assessment", "0") if request.POST.get("assessment", "").isdigit() else 0,
-            mother=mother,
-        ).first()
+        chosen = request.POST.get("assessment", "")
+        assessment = Assessment.objects.filter(pk=int(chosen), mother=mother).first() if chosen.isdigit() else None
         if assessment is None:
             messages.error(request, "Choose a result to release.")
         else:
