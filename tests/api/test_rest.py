@@ -164,3 +164,15 @@ def test_every_request_is_audited_with_its_token(world: Any, api_as: Any) -> Non
     uses = AuditEvent.objects.filter(action="api:use", actor=world.users["clinician"])
     assert uses.count() == 2
     assert AuditEvent.objects.filter(action="api:view:mother", mother=world.mother_a).count() == 1
+
+
+def test_unknown_paths_and_methods_answer_in_the_apis_terms(world: Any, api_as: Any) -> None:
+    client = api_as("clinician")
+    assert_problem(client.get(f"{URL}/nothing-here"), 404)
+    assert_problem(client.get(f"{URL}/"), 404)
+    refused = assert_problem(client.client.delete(f"{URL}/mothers", headers=client.headers), 405)
+    assert "GET" in refused["detail"]
+    fhir = client.client.put("/fhir/R4/metadata", headers=client.headers)
+    assert fhir.status_code == 405
+    assert fhir.json()["resourceType"] == "OperationOutcome"
+    assert client.get("/fhir/R4/Nothing").json()["resourceType"] == "OperationOutcome"

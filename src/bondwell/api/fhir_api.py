@@ -41,7 +41,7 @@ PSEUDONYM_SYSTEM = "urn:bondwell:mother-id"
 # LOINC codes used only where verified against LOINC's own record: the EPDS total (99046-5) of the EPDS
 # definition. Every other total and subscale gets a local code (LOCAL_CODES).
 VERIFIED_LOINC = {("epds", "total"): "99046-5"}
-ISSUE_CODES = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 409: "duplicate",
+ISSUE_CODES = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported", 409: "duplicate",
                413: "too-costly", 415: "not-supported", 422: "invalid", 429: "throttled"}
 
 

@@ -1,15 +1,64 @@
 """REST under /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs), FHIR R4 under /fhir/R4/, and the
-page where a user manages her API tokens."""
+page where a user manages her API tokens.
 
-from django.urls import path
+Under /api/ and /fhir/ even a path or method that does not exist answers in the API's own terms: a problem
+document (an OperationOutcome under /fhir/), never Django's HTML error page.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, path, re_path
 
 from bondwell.api import views
-from bondwell.api.fhir_api import fhir
+from bondwell.api.fhir_api import fhir, outcome
+from bondwell.api.http import problem
 from bondwell.api.rest import api
 
+Refusal = Callable[..., HttpResponse]
+
+
+def _methods_in_terms(view: Callable[..., HttpResponse], refuse: Refusal) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:  # the routers' root pages
+            return refuse(request, 404, "Nothing here: see the OpenAPI schema or the CapabilityStatement.")
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response.get("Allow", "")
+            return refuse(request, 405, f"{request.method} is not allowed here; use {allowed}.",
+                          headers={"Allow": allowed})
+        return response
+
+    return wrapped
+
+
+def _in_terms(urls: Any, refuse: Refusal) -> Any:
+    patterns, app_name, namespace = urls
+    for entry in patterns:
+        if isinstance(entry, URLPattern):
+            entry.callback = _methods_in_terms(entry.callback, refuse)
+        elif isinstance(entry, URLResolver):  # pragma: no cover - ninja's routers are flat here
+            _in_terms((entry.url_patterns, None, None), refuse)
+    return patterns, app_name, namespace
+
+
+def _api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return problem(request, 404, "No such API resource: see /api/v1/openapi.json.")
+
+
+def _fhir_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return outcome(request, 404, "No such FHIR resource or interaction: see /fhir/R4/metadata.")
+
+
 urlpatterns = [
-    path("api/v1/", api.urls),
-    path("fhir/R4/", fhir.urls),
+    path("api/v1/", _in_terms(api.urls, problem)),
+    path("fhir/R4/", _in_terms(fhir.urls, outcome)),
+    re_path(r"^api/(?P<rest>.*)$", _api_not_found),
+    re_path(r"^fhir/(?P<rest>.*)$", _fhir_not_found),
     path("account/api-tokens/", views.token_list, name="api-tokens"),
     path("account/api-tokens/<int:token_id>/revoke/", views.token_revoke, name="api-tokens-revoke"),
 ]
