@@ -63,8 +63,10 @@ def test_researcher_exports_mask_the_arm_and_carry_stratum_and_sequence(world: A
         "study-export", study, fmt="csv")).content))
     unblinded = pd.read_csv(io.BytesIO(client_as(world.users["statistician"]).get(_url(
         "study-export", study, fmt="csv")).content))
-    assert blinded["arm"].isna().all()
+    for column in ("arm", "adherence_min_week", "received_intervention", "withdrawal_scope"):
+        assert blinded[column].isna().all(), column  # nothing that would tell the arm
     assert set(unblinded["arm"].dropna()) == {0, 1}
+    assert unblinded["received_intervention"].notna().all()
     allocations = {a.participant.code: a for a in Allocation.objects.select_related("participant")}
     for frame in (blinded, unblinded):
         for row in frame.drop_duplicates("study_id").itertuples():

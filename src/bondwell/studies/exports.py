@@ -51,7 +51,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("study_id", "Participant study ID (pseudonym)", "text", note="No names or contacts are exported."),
     Variable("site", "Site", "category"),
     Variable("arm", "Allocated arm", "category", {1: "Intervention (infant massage)", 0: "Control"},
-             note="Blank in researchers' exports until the database is locked (blinding)."),
+             note="Blank in researchers' exports until the database is locked (blinding), with the adherence, "
+                  "receipt and withdrawal-scope variables, which would reveal it."),
     Variable("stratum", "Randomisation stratum (e.g. site=..|severity=..; 'all' with minimisation)", "text"),
     Variable("allocation_sequence", "Allocation sequence number within the stratum (minimisation: the study)",
              "integer", minimum=1),
@@ -108,10 +109,12 @@ def export_frame(study: Study, *, mask_arm: bool = False) -> pd.DataFrame:
             "days_from_enrolment": (assessed - r["enrolled_on"]).days if assessed else None,
             "epds_total": None if pd.isna(r["epds"]) else int(r["epds"]),
             "baseline_epds": None if pd.isna(r["baseline_epds"]) else int(r["baseline_epds"]),
-            "adherence_min_week": None if pd.isna(r["adherence"]) else round(float(r["adherence"]), 1),
-            "received_intervention": {True: 1, False: 0}.get(r["received"], 9),
+            # Blinded: whatever only one arm has (practice minutes, receipt, stopping "the intervention") is
+            # left blank with the arm, or it would tell the arm.
+            "adherence_min_week": None if mask_arm or pd.isna(r["adherence"]) else round(float(r["adherence"]), 1),
+            "received_intervention": None if mask_arm else {True: 1, False: 0}.get(r["received"], 9),
             "status": STATUS_CODES[ParticipantStatus(r["status"])],
-            "withdrawal_scope": SCOPE_CODES[r["withdrawal_scope"]],
+            "withdrawal_scope": None if mask_arm else SCOPE_CODES[r["withdrawal_scope"]],
             "consent_version": r["consent_version"],
             "enrolment_date": _shift(r["enrolled_on"], shift),
             **{f"{name}_total": None if pd.isna(r[name]) else float(r[name]) for name in study.secondary},
