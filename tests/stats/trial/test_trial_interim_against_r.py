@@ -90,3 +90,22 @@ def test_cli_reports_every_estimable_week_and_names_the_rest() -> None:
     assert data["no_baseline"] == R["no_baseline"]
     text = CliRunner().invoke(_app(), ["analyse", "trial", str(HERE / "trial_interim.csv"), "--outcome", "epds"])
     assert "Not estimated: week 5" in text.stdout
+
+
+def test_cli_maps_other_arm_labels_with_arms(tmp_path: Path) -> None:
+    text = (HERE / "trial_interim.csv").read_text()
+    path = tmp_path / "labels.csv"
+    path.write_text(text.replace(",Control,", ",Usual care,").replace(",Intervention,", ",Massage,"))
+    refused = CliRunner().invoke(_app(), ["analyse", "trial", str(path), "--outcome", "epds"])
+    assert refused.exit_code == 2
+    assert "map other labels with --arms" in refused.stderr
+    mapped = CliRunner().invoke(_app(), ["analyse", "trial", str(path), "--outcome", "epds", "--format", "json",
+                                         "--arms", "usual care=control, MASSAGE=intervention"])
+    assert mapped.exit_code == 0, mapped.output
+    original = CliRunner().invoke(_app(), ["analyse", "trial", str(HERE / "trial_interim.csv"), "--outcome", "epds",
+                                           "--format", "json"])
+    assert json.loads(mapped.stdout) == json.loads(original.stdout)
+    bad = CliRunner().invoke(_app(), ["analyse", "trial", str(path), "--outcome", "epds", "--arms", "Massage"])
+    assert bad.exit_code == 2
+    assert "--arms: 'Massage' is not LABEL=control or LABEL=intervention" in bad.stderr
+    assert "Traceback" not in bad.output
