@@ -82,6 +82,21 @@ def test_a_promise_in_working_hours_says_today_and_until_when(world: Any) -> Non
     assert "A clinician will try to contact you today, before 17:00." in " ".join(steps.lines)
 
 
+def test_out_of_hours_with_a_clinician_on_call_she_is_told_the_on_call_clinician_knows(world: Any) -> None:
+    from bondwell.notify.models import OnCallShift
+
+    OnCallShift.objects.create(
+        site=world.site_a, user=world.users["clinician"], starts_at=SATURDAY_11PM - timedelta(hours=2),
+        ends_at=SATURDAY_11PM + timedelta(hours=10),
+    )
+    assessment = _record(world, PHQ9_SELF_HARM_LOW, now=SATURDAY_11PM)
+    text = " ".join(next_steps(world.mother_a, assessment, now=SATURDAY_11PM).lines)
+    assert "the clinician on call for them has been told" in text
+    assert "today" not in text.lower()
+    later = " ".join(next_steps(world.mother_a, assessment, now=SATURDAY_11PM + timedelta(hours=11)).lines)
+    assert "on call" not in later, "the shift has ended"
+
+
 def test_late_in_the_working_day_she_is_not_promised_today(world: Any) -> None:
     late = sydney(2026, 11, 30, 16, 30)  # 30 minutes before closing; a self-harm alert has 60 to be acknowledged
     assessment = _record(world, PHQ9_SELF_HARM_LOW, now=late)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bondwell.accounts import service_hours
 from bondwell.accounts.models import Mother, Site
+from bondwell.notify import routing
 from bondwell.pathway.models import FollowUp
 from bondwell.screening.alerts import has_alert_recipient
 from bondwell.screening.models import Assessment, RiskAlert
@@ -110,6 +111,12 @@ def _immediate_lines(mother: Mother, now: datetime, *, recipient: bool, open_now
             "If you feel unsafe before then, call one of the numbers below now.",
         ]
     opens = service_hours.local(site, service_hours.next_opening(site, now))
+    if routing.on_call(site, now):
+        return [
+            "Your care team is not at work now, so the clinician on call for them has been told about your answers. "
+            f"Your care team will also see them when they start again at {_clock(opens)} on {_day(opens)}.",
+            "If you feel unsafe, do not wait for a call: call one of the numbers below now.",
+        ]
     return [
         "Your care team has been told, but they are not at work now. A clinician will see your answers when they "
         f"start again at {_clock(opens)} on {_day(opens)}.",
