@@ -295,6 +295,16 @@ BONDWELL_WORKER_STALE_SECONDS = int(_env_number("BONDWELL_WORKER_STALE_SECONDS",
 BONDWELL_METRICS_TOKEN = os.environ.get("BONDWELL_METRICS_TOKEN", "").strip()
 # Told when a site has set no fallback contact of its own (an email address, e.g. a regional on-call team).
 BONDWELL_FALLBACK_CONTACT_EMAIL = os.environ.get("BONDWELL_FALLBACK_CONTACT_EMAIL", "").strip()
+if BONDWELL_FALLBACK_CONTACT_EMAIL:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(BONDWELL_FALLBACK_CONTACT_EMAIL)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            f"BONDWELL_FALLBACK_CONTACT_EMAIL={BONDWELL_FALLBACK_CONTACT_EMAIL!r} is not an email address."
+        ) from None
 # Called as hook(message, event, now) when a message is sent or given up ("sent", "failed").
 BONDWELL_NOTIFY_HOOKS: list[str] = ["bondwell.screening.alerts.on_message_event"]
 # What an acknowledgement link does, per topic prefix: handler(topic, request) -> url.

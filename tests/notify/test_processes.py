@@ -208,13 +208,16 @@ def test_with_debug_off_a_missing_base_url_stops_start_up_naming_it(
     assert "BONDWELL_BASE_URL" in done.stdout + done.stderr
 
 
-def test_a_yes_no_setting_refuses_junk_naming_it(site_env: dict[str, str]) -> None:
+def test_a_yes_no_number_or_address_setting_refuses_junk_naming_it(site_env: dict[str, str]) -> None:
     done = bondwell("worker", "--once", env={**site_env, "DEBUG": "maybe"})
     assert done.returncode != 0
     assert "DEBUG='maybe' is not a yes/no value" in done.stdout + done.stderr
     done = bondwell("worker", "--once", env={**site_env, "BONDWELL_WORKER_STALE_SECONDS": "two minutes"})
     assert done.returncode != 0
     assert "BONDWELL_WORKER_STALE_SECONDS" in done.stdout + done.stderr
+    done = bondwell("worker", "--once", env={**site_env, "BONDWELL_FALLBACK_CONTACT_EMAIL": "oncall@a.test\n x"})
+    assert done.returncode != 0
+    assert "BONDWELL_FALLBACK_CONTACT_EMAIL" in done.stdout + done.stderr
 
 
 def test_with_the_base_url_set_links_in_messages_point_to_it(site_env: dict[str, str]) -> None:

@@ -13,7 +13,7 @@ from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
 from bondwell.notify import links, mobile, rota
 from bondwell.notify.forms import CodeForm, MobileForm, PreferencesForm, ShiftForm
-from bondwell.notify.models import Message, OnCallShift
+from bondwell.notify.models import OnCallShift
 from bondwell.notify.outbox import failed_for_site
 
 
@@ -121,7 +121,4 @@ def undelivered(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     rows = failed_for_site(user.site if user.role == Role.SITE_LEAD else None)
     audit(request, "view:undelivered-messages")
-    return render(request, "notify/undelivered.html", {
-        "title": "Messages that could not be sent", "rows": rows, "purposes": dict(Message._meta.get_field(
-            "purpose").choices or []),
-    })
+    return render(request, "notify/undelivered.html", {"title": "Messages that could not be sent", "rows": rows})
