@@ -205,17 +205,23 @@ def _independent_columns(design: FloatArray, tol: float = 1e-7) -> NDArray[np.bo
     """Columns kept by R's qr(X, tol = 1e-7, LAPACK = FALSE), which lme4 uses to drop a rank-deficient design's
     columns: in order, a column whose part not explained by the columns kept before it is below `tol` of its
     own norm is dropped (LINPACK dqrdc2's limited pivoting moves exactly those to the end)."""
-    keep = np.zeros(design.shape[1], dtype=bool)
-    basis = np.zeros((design.shape[0], 0))
-    for j in range(design.shape[1]):
-        column = design[:, j]
-        norm = float(np.linalg.norm(column))
-        residual = column - basis @ (basis.T @ column)
-        residual -= basis @ (basis.T @ residual)  # re-orthogonalise once (classical Gram-Schmidt twice)
-        rest = float(np.linalg.norm(residual))
+    # einsum rather than BLAS: for one tall column at a time it is as fast and does not wake BLAS's threads.
+    n, p = design.shape
+    keep = np.zeros(p, dtype=bool)
+    basis = np.zeros((p, n))  # orthonormal rows
+    rank = 0
+    for j in range(p):
+        column = np.ascontiguousarray(design[:, j])
+        norm = float(np.sqrt(np.einsum("i,i->", column, column)))
+        residual = column
+        for _ in range(2):  # classical Gram-Schmidt, re-orthogonalised once
+            coefs = np.einsum("ki,i->k", basis[:rank], residual)
+            residual = residual - np.einsum("ki,k->i", basis[:rank], coefs)
+        rest = float(np.sqrt(np.einsum("i,i->", residual, residual)))
         if norm > 0 and rest > tol * norm:
             keep[j] = True
-            basis = np.column_stack([basis, residual / rest])
+            basis[rank] = residual / rest
+            rank += 1
     return keep
 
 
