@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from io import BytesIO
 
+import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -27,6 +27,10 @@ from bondwell.stats.trial import (
 )
 from bondwell.studies.frame import from_snapshot, long_frame
 from bondwell.studies.models import DatabaseLock, Study
+
+# Fixed SVG element ids: the same data draws the same file (matplotlib salts them randomly otherwise). One
+# process-wide constant set at import (never toggled per drawing, which threads could observe half-way).
+matplotlib.rcParams["svg.hashsalt"] = "bondwell"
 
 ARM_LABELS = {"intervention": "Infant massage", "control": "Control"}
 
@@ -181,7 +185,5 @@ def trajectory_figure(analysis: StudyAnalysis, fmt: str) -> bytes:
     figure.tight_layout()
     buffer = BytesIO()
     # No creation date in the SVG: the same data gives the same page.
-    # Fixed SVG element ids (svg.hashsalt), set for this drawing only: the same data draws the same file.
-    with rc_context({"svg.hashsalt": "bondwell"}):
-        figure.savefig(buffer, format=fmt, dpi=150, metadata={"Date": None} if fmt == "svg" else None)
+    figure.savefig(buffer, format=fmt, dpi=150, metadata={"Date": None} if fmt == "svg" else None)
     return buffer.getvalue()
