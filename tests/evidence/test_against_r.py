@@ -31,6 +31,8 @@ def test_the_pool_equals_metafor(name: str) -> None:
     assert [s["yi"] for s in a["studies"]] == pytest.approx(ref["yi"], abs=TOL)
     assert [s["vi"] for s in a["studies"]] == pytest.approx(ref["vi"], abs=TOL)
     assert [s["weight"] for s in a["studies"]] == pytest.approx(ref["weights"], abs=TOL)
+    assert [s["ci_low"] for s in a["studies"]] == pytest.approx(ref["study_ci_lb"], abs=TOL)
+    assert [s["ci_high"] for s in a["studies"]] == pytest.approx(ref["study_ci_ub"], abs=TOL)
     pairs = [("estimate", "estimate"), ("ci_low", "ci_lb"), ("ci_high", "ci_ub"), ("pi_low", "pi_lb"),
              ("pi_high", "pi_ub"), ("tau2", "tau2"), ("i2", "I2"), ("q", "QE"), ("q_pvalue", "QEp")]  # fmt: skip
     for ours, theirs in pairs:
@@ -42,5 +44,7 @@ def test_one_study_is_its_own_effect_with_no_pooled_estimate() -> None:
     a = analysis("main", "All", _rows(ref))
     assert a["studies"][0]["yi"] == pytest.approx(ref["yi"], abs=TOL)
     assert a["studies"][0]["vi"] == pytest.approx(ref["vi"], abs=TOL)
+    assert a["studies"][0]["ci_low"] == pytest.approx(ref["study_ci_lb"], abs=TOL)
+    assert a["studies"][0]["ci_high"] == pytest.approx(ref["study_ci_ub"], abs=TOL)
     assert "estimate" not in a
     assert "pi_low" not in a

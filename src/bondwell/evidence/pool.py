@@ -19,7 +19,6 @@ from bondwell.stats.meta import MetaResult, escalc, rma
 METHOD = "REML"
 TEST = "adhoc"
 MIN_POOLED = 2
-Z95 = 1.959963984540054  # the 97.5% normal quantile, for each study's own 95% interval (metafor's forest)
 
 
 @dataclass(frozen=True)
@@ -82,10 +81,9 @@ def analysis(name: str, title: str, rows: Sequence[PoolRow]) -> dict[str, Any]:
     if result is None:
         return data
     for row, y, v, w in zip(rows, result.yi, result.vi, result.weights, strict=True):
-        se = math.sqrt(float(v))
+        own = rma([float(y)], [float(v)], method="FE")  # the study's own 95% interval, as metafor's forest draws it
         data["studies"].append({"key": row.key, "label": row.label, "yi": float(y), "vi": float(v),
-                                "ci_low": float(y) - Z95 * se, "ci_high": float(y) + Z95 * se,
-                                "weight": float(w)})  # fmt: skip
+                                "ci_low": own.ci_low, "ci_high": own.ci_high, "weight": float(w)})  # fmt: skip
     if len(rows) >= MIN_POOLED:
         data.update(
             estimate=result.estimate, ci_low=result.ci_low, ci_high=result.ci_high, pi_low=_finite(result.pi_low),
