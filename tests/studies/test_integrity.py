@@ -201,3 +201,18 @@ def test_withdrawal_choices_follow_the_consent_version(world: Any, client_as: An
     with pytest.raises(StudyError, match="does not offer"):
         do_withdraw(None, participant, by=world.users["clinician"], scope="follow_up", reason="")
     do_withdraw(None, participant, by=world.users["clinician"], scope="intervention", reason="")
+
+
+def test_no_pyplot_anywhere_in_the_web_process() -> None:
+    """pyplot keeps global figure state, not thread-safe under granian's threads: charts draw on their own
+    Figure and Agg canvas instead."""
+    from pathlib import Path
+
+    import bondwell
+
+    root = Path(bondwell.__file__).parent
+    offenders = [
+        str(path.relative_to(root)) for path in root.rglob("*.py")
+        if re.search(r"^\s*(import matplotlib\.pyplot|from matplotlib import pyplot)", path.read_text(), re.M)
+    ]
+    assert offenders == []
