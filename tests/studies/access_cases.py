@@ -121,5 +121,5 @@ CASES = [
 ROLE_PAGES = [
     RolePage("study-list", everyone(403, clinician=200, site_lead=200, researcher=200, statistician=200)),
     RolePage("study-new", everyone(403, site_lead=200, researcher=200)),
-    RolePage("study-sample-size", everyone(403, clinician=200, site_lead=200, researcher=200)),
+    RolePage("study-sample-size", everyone(403, clinician=200, site_lead=200, researcher=200, statistician=200)),
 ]

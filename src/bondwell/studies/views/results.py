@@ -140,7 +140,7 @@ def study_export(request: HttpRequest, study_id: int, fmt: str) -> HttpResponse:
     return _download(content, content_type, filename)
 
 
-@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER)
+@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
 def study_sample_size(request: HttpRequest) -> HttpResponse:
     form = SampleSizeForm(request.GET or None)
     result = None
