@@ -61,7 +61,7 @@ def start(request: HttpRequest, instrument: str) -> HttpResponse:
     """Open her unfinished draft of this questionnaire, or start one (for a scheduled one when given)."""
     mother = own_mother_record(request)
     scheduled = None
-    if request.GET.get("scheduled", "").isdigit():
+    if request.GET.get("scheduled", "").isascii() and request.GET.get("scheduled", "").isdigit():
         scheduled = get_object_or_404(
             ScheduledQuestionnaire, pk=int(request.GET["scheduled"]), mother=mother,
             status=ScheduledQuestionnaire.Status.SCHEDULED,
@@ -127,7 +127,7 @@ def answer(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 
 def _number(raw: str | None, count: int, draft: Draft) -> int:
-    if raw and raw.isdigit():
+    if raw and raw.isascii() and raw.isdigit() and len(raw) <= 4:  # "²".isdigit() is True, int("²") fails
         return min(max(1, int(raw)), count)
     # Resume where she stopped: the first question she has not answered yet.
     for number in range(1, count + 1):
