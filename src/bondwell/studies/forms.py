@@ -140,7 +140,8 @@ class LostForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    email = forms.EmailField(label="Researcher's email")
+    email = forms.EmailField(label="Researcher's email",
+                             help_text="A researcher or the trial statistician, as registered in Bondwell.")
 
 
 class SampleSizeForm(forms.Form):
