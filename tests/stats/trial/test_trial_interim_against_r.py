@@ -88,6 +88,7 @@ def test_cli_reports_every_estimable_week_and_names_the_rest() -> None:
     assert [e["week"] for e in data["ancova"]] == [r["week"] for r in R["ancova"] if r["estimable"]]
     assert data["weeks_left_out"]["ancova"][0]["week"] == 5
     assert data["no_baseline"] == R["no_baseline"]
+    assert data["mixed_model"]["dropped_columns"] == R["mixed_model"]["dropped_columns"]
     text = CliRunner().invoke(_app(), ["analyse", "trial", str(HERE / "trial_interim.csv"), "--outcome", "epds"])
     assert "Not estimated: week 5" in text.stdout
 

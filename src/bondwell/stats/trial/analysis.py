@@ -62,6 +62,7 @@ class TrialReport:
                 "tau2": m.tau2,
                 "n_participants": m.n_participants,
                 "n_observations": m.n_observations,
+                "dropped_columns": list(m.dropped_columns),
             }
         return {
             "analysis": self.label,
