@@ -37,7 +37,7 @@ def test_analyse_trial_json_has_the_documented_shape_and_r_values(app: typer.Typ
         {"week", "estimate", "se", "ci_low", "ci_high", "p", "n"}] * len(expected["ancova"])
     assert result["ancova"][0]["estimate"] == pytest.approx(expected["ancova"][0]["estimate"], abs=1e-6)
     mixed = result["mixed_model"]
-    assert set(mixed) == {"effects", "sigma2", "tau2", "n_participants", "n_observations"}
+    assert set(mixed) == {"effects", "sigma2", "tau2", "n_participants", "n_observations", "dropped_columns"}
     assert set(mixed["effects"][0]) == {"week", "estimate", "se", "ci_low", "ci_high"}
     assert mixed["tau2"] == pytest.approx(expected["mixed_model"]["tau2"], abs=1e-4)
     assert result["analysis"] == "intention-to-treat"
