@@ -143,18 +143,30 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def new_page(chromium: Any) -> Iterator[Callable[..., Any]]:
-    """Open a fresh browser context (own cookies) with a viewport, default a 390×844 phone."""
+    """Open a fresh browser context (own cookies) with a viewport, default a 390×844 phone.
+
+    Every page fails its test if the browser reports a Content-Security-Policy violation (an inline script or
+    handler, or a resource from elsewhere, that the policy refused).
+    """
     contexts: list[Any] = []
+    violations: list[str] = []
+
+    def watch(message: Any) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            violations.append(message.text)
 
     def open_page(width: int = 390, height: int = 844) -> Any:
         context = chromium.new_context(viewport={"width": width, "height": height})
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", watch)
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not violations, f"Content-Security-Policy violations in the browser: {violations}"
 
 
 def browser_login(page: Any, base_url: str, email: str, password: str = PASSWORD) -> None:
