@@ -61,7 +61,7 @@ def test_two_reviewers_take_a_study_from_search_results_to_the_public_page(
     before = _main_text(public)
     assert "Testwell" not in before
 
-    ann, ben = new_page(1280, 900), new_page(1280, 900)
+    ann, ben = new_page(1280, 900), new_page(360, 800)  # Ben screens and extracts on a phone
     browser_login(ann, url, "ann@review.test")
     browser_login(ben, url, "ben@review.test")
     ann.goto(f"{url}/evidence/review/")
@@ -75,6 +75,8 @@ def test_two_reviewers_take_a_study_from_search_results_to_the_public_page(
     _screen(ann, url, "title_abstract", SLEEP, include=False, reason="No maternal depression outcome")
     _screen(ben, url, "title_abstract", TRIAL, include=True)
     _screen(ben, url, "title_abstract", SLEEP, include=True)
+    ben.goto(f"{url}/evidence/review/screen/title_abstract/")
+    assert ben.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     ann.goto(f"{url}/evidence/review/conflicts/")
     conflict = ann.get_by_test_id("conflict").filter(has_text=SLEEP)
     assert "exclude (No maternal depression outcome)" in conflict.inner_text()
@@ -90,6 +92,7 @@ def test_two_reviewers_take_a_study_from_search_results_to_the_public_page(
     _extract(ann, url, trial.pk)
     _extract(ben, url, trial.pk)
     ben.get_by_test_id("agreed").wait_for()
+    assert ben.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     ann.goto(f"{url}/evidence/review/records/{trial.pk}/rob/")
     assert "RoB 2" in _main_text(ann)
