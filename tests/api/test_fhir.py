@@ -81,6 +81,8 @@ def test_bad_responses_are_operation_outcomes_and_nothing_is_stored(world: Any, 
         ({**_response(world.mother_a, PHQ9_CALM), "shoeSize": 7}, 422, "shoeSize"),
         (_response(world.mother_a, {**PHQ9_CALM, "q3": 9}), 422, "answers.q3"),
         ({"resourceType": "Patient"}, 422, "resourceType"),
+        ({**_response(world.mother_a, PHQ9_CALM), "subject": {"reference": "Patient/²"}}, 422, "subject.reference"),
+        (_response(world.mother_a, {**PHQ9_CALM, "q3": "²"}), 422, "item[2].answer"),
         ("{not json", 422, "body"),
     ]
     for body, status, field in cases:
@@ -112,6 +114,7 @@ def test_read_and_search_responses_observations_questionnaires_and_patient(world
     total = Observation.model_validate(client.get(f"{FHIR}/Observation/{epds.pk}-total").json())
     assert total.valueInteger == epds.total
     assert client.get(f"{FHIR}/QuestionnaireResponse", patient=world.mother_b.pk).status_code == 404
+    assert client.get(f"{FHIR}/Observation", patient="Patient/²").status_code == 422
     questionnaires = Bundle.model_validate(client.get(f"{FHIR}/Questionnaire").json())
     assert {e.resource.id for e in questionnaires.entry} == {"epds", "phq9", "gad7", "pbq"}
     Questionnaire.model_validate(client.get(f"{FHIR}/Questionnaire/phq9").json())

@@ -156,8 +156,9 @@ def test_researchers_get_the_arm_blank_until_the_database_lock(world: Any, api_a
     path = f"/api/v1/studies/{study.pk}/redcap/records"
     blinded = _rows(api_as("researcher").get(path).content)
     unblinded = _rows(api_as("statistician").get(path).content)
-    assert [r["arm"] for r in blinded] == [""]
+    assert [(r["arm"], r["received_intervention"], r["withdrawal_scope"]) for r in blinded] == [("", "", "")]
     assert [r["arm"] for r in unblinded] in (["0"], ["1"])
+    assert unblinded[0]["received_intervention"] != ""
     assert world.mother_a.full_name not in str(blinded)
 
 
@@ -181,4 +182,7 @@ def test_import_and_export_over_the_api(world: Any, api_as: Any) -> None:
     assert_problem(client.post("/api/v1/redcap/import", {"records_csv": "no,header\n1,2"}), 422, "records_csv")
     assert_problem(client.post("/api/v1/redcap/import", {"records_csv": text.replace("BW-", "BW-\x00")}), 422,
                    "records_csv")
+    superscript = text.replace(",0,", ",²,", 1)  # "²".isdigit() is true, int("²") is not a number
+    report = client.post("/api/v1/redcap/import", {"records_csv": superscript}).json()
+    assert report["refused"] == 1
     assert_problem(api_as("site_lead").post("/api/v1/redcap/import", {"records_csv": text}), 403)

@@ -99,7 +99,8 @@ def revoke(token: Annotated[str, typer.Argument(help="The token's id or prefix (
     from bondwell.api.models import ApiToken
 
     text = token.strip().rstrip("…")
-    found = list(ApiToken.objects.filter(pk=int(text)) if text.isdigit() else ApiToken.objects.filter(prefix=text))
+    by_id = text.isascii() and text.isdigit() and len(text) < 12
+    found = list(ApiToken.objects.filter(pk=int(text)) if by_id else ApiToken.objects.filter(prefix=text[:16]))
     if len(found) != 1:
         raise typer.BadParameter("no such token (or the prefix matches several: give the id)")
     revoked = tokens.revoke_token(found[0], by=None)

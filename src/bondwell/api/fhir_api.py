@@ -29,7 +29,7 @@ from bondwell import __version__, instruments
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Purpose
-from bondwell.api.http import MAX_ID, BondwellApi, TokenAuth, Unprocessable, check_body_size, need
+from bondwell.api.http import MAX_ID, BondwellApi, TokenAuth, Unprocessable, check_body_size, need, whole_number
 from bondwell.api.rest import idempotency_key, submit_assessment
 from bondwell.instruments.fhir import LOINC, canonical_url, option_system, to_questionnaire
 from bondwell.screening.models import Assessment
@@ -248,7 +248,7 @@ def response_resource(assessment: Assessment) -> Any:
 def _patient_id(reference: str | None) -> int:
     text = (reference or "").strip()
     kind, _, pk = text.rpartition("/")
-    if not kind.endswith("Patient") or not pk.isdigit() or not 1 <= int(pk) <= MAX_ID:
+    if not kind.endswith("Patient") or not whole_number(pk) or not 1 <= int(pk) <= MAX_ID:
         raise Unprocessable("The subject must be a Patient of this server.",
                             [("subject.reference", "must be Patient/<id> (see GET /fhir/R4/Patient/<id>)")])
     return int(pk)
@@ -265,7 +265,7 @@ def _answers(instrument_name: str, response: Any) -> dict[str, Any]:
             continue  # calculated items (total, band, flags) are recomputed, never trusted
         coding = item.answer[0].valueCoding if item.answer else None
         code = str(coding.code) if coding is not None and coding.code is not None else ""
-        if coding is None or coding.system != option_system(instrument) or not code.isdigit() or len(code) > 3:
+        if coding is None or coding.system != option_system(instrument) or not whole_number(code) or len(code) > 3:
             problems.append((f"item[{index}].answer", f"{link}: give a valueCoding of {option_system(instrument)}"))
             continue
         answers[link] = int(code)
@@ -370,7 +370,7 @@ def _searched(
 
 def _search_patient(value: str) -> int:
     text = value.rpartition("/")[2]
-    if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+    if not whole_number(text) or not 1 <= int(text) <= MAX_ID:
         raise Unprocessable("patient is a Patient id.", [("patient", "must be <id> or Patient/<id>")])
     return int(text)
 

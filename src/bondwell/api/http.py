@@ -72,6 +72,11 @@ class Unprocessable(Exception):
         self.status = status
 
 
+def whole_number(text: str) -> bool:
+    """0-9 only: `str.isdigit` also admits ² and other digits `int()` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def problem(
     request: HttpRequest | None, status: int, detail: str, errors: Iterable[tuple[str, str]] = (),
     *, title: str | None = None, headers: dict[str, str] | None = None,

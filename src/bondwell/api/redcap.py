@@ -27,6 +27,7 @@ from django.utils import timezone
 from bondwell import instruments
 from bondwell.accounts.access import audit, mothers_in_scope
 from bondwell.accounts.models import Mother, User
+from bondwell.api.http import whole_number
 from bondwell.screening.models import Assessment, Source
 from bondwell.screening.safety import PAPER_INSTRUMENTS, load_for_profile, load_instrument
 from bondwell.screening.services import ScreeningError, record_assessment
@@ -142,14 +143,15 @@ def _assessment_ids(visits: list[Visit]) -> dict[int, int]:
     ids = {}
     for visit in visits:
         kind, _, pk = visit.source.partition(":")
-        if kind == "screening.Assessment" and pk.isdigit():
+        if kind == "screening.Assessment" and whole_number(pk):
             ids[visit.pk] = int(pk)
     return ids
 
 
 def records(study: Study, *, mask_arm: bool = False) -> bytes:
     """One row per participant and event with data: the participant form on the baseline event, the
-    questionnaire's items on every visit it filled. `mask_arm` leaves the arm blank (blinding)."""
+    questionnaire's items on every visit it filled. `mask_arm` leaves the arm blank, and with it what would
+    tell it (receipt of the intervention, withdrawal from it): blinding."""
     name = study.primary_outcome
     definition = load_for_profile(name, instruments.DEFAULT_PROFILE)
     columns = ["record_id", "redcap_event_name", "site", "arm", "status", "withdrawal_scope",
@@ -183,8 +185,9 @@ def records(study: Study, *, mask_arm: bool = False) -> bytes:
                 row.update({
                     "site": str(sites[p.site.slug][0]), "arm": "" if mask_arm else str(ARM_CODES[arm]),
                     "status": str(STATUS_CODES[ParticipantStatus(p.status)]),
-                    "withdrawal_scope": str(SCOPE_CODES.get(p.withdrawal_scope, 0)),
-                    "received_intervention": (
+                    # Receipt and withdrawal from the intervention would tell the arm: blank with it.
+                    "withdrawal_scope": "" if mask_arm else str(SCOPE_CODES.get(p.withdrawal_scope, 0)),
+                    "received_intervention": "" if mask_arm else (
                         "9" if p.received_intervention is None else str(int(p.received_intervention))
                     ),
                     "enrolment_date": (timezone.localdate(p.enrolled_at) + timedelta(days=shift)).isoformat(),
@@ -319,7 +322,7 @@ def _plan_response(row: dict[str, str], name: str, by: User, study: Study | None
         variable = item_variable(name, key)
         if text == "":
             answers[key] = None
-        elif text.isdigit() and len(text) < 4:
+        elif whole_number(text) and len(text) < 4:
             answers[key] = int(text)
         else:
             problems.append(f"{variable}: {text[:20]!r} is not a choice code")
@@ -342,7 +345,7 @@ def _plan_response(row: dict[str, str], name: str, by: User, study: Study | None
         if not problems and total_text:
             complete = not item_problems
             expected = instruments.score(instrument, answers).total if complete else None
-            if expected is None or not total_text.isdigit() or int(total_text) != expected:
+            if expected is None or not whole_number(total_text) or int(total_text) != expected:
                 problems.append(f"{name}_total: {total_text!r} differs from the total of the items "
                                 f"({expected if expected is not None else 'incomplete'})")
     if not problems and mother is not None and answered is not None:

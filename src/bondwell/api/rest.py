@@ -23,7 +23,7 @@ from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own
 from bondwell.accounts.models import Baby, Mother, User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.api import redcap
-from bondwell.api.http import ERRORS, MAX_ID, BondwellApi, TokenAuth, Unprocessable, need
+from bondwell.api.http import ERRORS, MAX_ID, BondwellApi, TokenAuth, Unprocessable, need, whole_number
 from bondwell.api.schemas import (
     AlertBrief,
     AlertOut,
@@ -517,7 +517,7 @@ def list_studies(request: HttpRequest, limit: int = Limit, offset: int = Offset)
     count, page = _page(rows, limit, offset)
     return StudyPage(count=count, limit=limit, offset=offset, items=[
         StudyOut(id=s.pk, code=s.code, title=s.title, design=s.design, status=s.status,
-                 schedule_weeks=[int(w) for w in s.schedule_weeks.split(",") if w.strip().isdigit()],
+                 schedule_weeks=[int(w) for w in s.schedule_weeks.split(",") if whole_number(w.strip())],
                  participants=s.n)
         for s in page
     ])
