@@ -3,8 +3,10 @@
 Sterne JAC et al. ROBINS-I. BMJ 2016;355:i4919; ROBINS-I V2 (riskofbias.info, which adds algorithms mapping
 signalling answers to domain judgements); Cochrane Handbook chapter 25. V2 is still marked as a draft by its
 authors, and we could not read its official algorithm document: the trees follow a public transcription of the
-V2 diagrams (the open-source appraisal tool CoRATES) and must be checked against the official one. Each domain below is the V2 decision diagram written as a tree: a node asks
-one question and each set of answers leads to another node or a judgement. Where the diagram leaves a
+V2 diagrams (the open-source appraisal tool CoRATES) and must be checked against the official one.
+
+Each domain below is the V2 decision diagram written as a tree: a node asks one question and each set of
+answers leads to another node or a judgement. Where the diagram leaves a
 combination to the assessor, the tree has no branch and `judge_domain` returns None: the page then asks the
 reviewer for their own judgement instead of inventing one. Questions are paraphrased.
 
