@@ -17,7 +17,8 @@ from bondwell.notify import heartbeat
 from bondwell.notify.models import Message
 
 MAX_TOPICS = 500
-STAFF_ROLES = frozenset({"educator", "clinician", "site_lead", "admin"})
+# Those who receive or manage alerts (educators never see alerts or their state).
+STAFF_ROLES = frozenset({"clinician", "site_lead", "admin"})
 
 
 PLAIN = {
