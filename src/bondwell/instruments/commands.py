@@ -62,10 +62,18 @@ def score_file(
     definition = _load_or_exit(instrument, profile, with_text=False)
     if not file.is_file():
         _fail(f"{file}: no such file")
+    if out is not None and out.is_dir():
+        _fail(f"--out: {out} is a folder; give a file name")
     try:
         responses = _read_with_progress(file, definition)
     except csvio.InputFileError as error:
         _fail(f"{file}: {error}")
+    seen: dict[str, int] = {}
+    for row_number, identifier in enumerate(responses.ids.tolist(), start=2):
+        if identifier and identifier in seen:
+            _fail(f"{file}: row {row_number}, column id: {identifier!r} is also on row {seen[identifier]}; "
+                  "each response needs its own id")
+        seen[str(identifier)] = row_number
     bulk = score_many(definition, responses.positions)
     invalid = np.flatnonzero(~bulk.valid)
     if invalid.size:
@@ -74,8 +82,11 @@ def score_file(
             _fail(f"{invalid.size} invalid row(s); nothing written (--skip-invalid scores the rest).")
     rows = np.flatnonzero(bulk.valid)
     text = csvio.render(responses, bulk, rows, output_format.value)
-    with _output(out) as stream:
-        stream.write(text)
+    try:
+        with _output(out) as stream:
+            stream.write(text)
+    except OSError as error:
+        _fail(f"--out: cannot write {out} ({error.strerror or error})")
     flagged = {flag: int(raised[rows].sum()) for flag, raised in bulk.flags.items()}
     summary = ", ".join(f"{count} flagged {flag}" for flag, count in flagged.items() if count)
     stderr.print(f"scored {rows.size} response(s)" + (f"; {summary}" if summary else ""))

@@ -85,13 +85,20 @@ def meta(
         result = rma(effects, method=method.value, test=test.value)
     except (ValueError, ConvergenceError) as error:
         _fail(f"{file}: cannot fit the model: {error}")
+    except ArithmeticError as error:  # e.g. effects or variances near 1e308 overflow the weights
+        _fail(f"{file}: cannot fit the model: the values are too large or too small to pool ({error})")
     if output_format is FormatChoice.json:
         sys.stdout.write(to_json(json_report(result)) + "\n")
     else:
         sys.stdout.write(str(result.summary()))
     for path, draw in ((forest, result.forest), (funnel, result.funnel)):
         if path is not None:
-            draw(path)
+            if path.is_dir():
+                _fail(f"{path}: is a folder; give a file name ending in .svg or .png")
+            try:
+                draw(path)
+            except OSError as error:
+                _fail(f"{path}: cannot write the plot ({error.strerror or error})")
             typer.echo(f"wrote {path}", err=True)
 
 

@@ -23,6 +23,9 @@ class InputError(ValueError):
     """The file cannot be analysed; the message names the row and column."""
 
 
+MAX_COUNT = 10_000_000  # participants per group: beyond any trial, and far below where the arithmetic fails
+
+
 def read_effects(path: Path, measure: str) -> EffectSizes:
     """Parse and check `path`, then compute the effect sizes for `measure`."""
     needed = COLUMNS[measure]
@@ -43,9 +46,14 @@ def read_effects(path: Path, measure: str) -> EffectSizes:
         raise InputError("no studies (the file has a header but no rows)")
     columns: dict[str, list[float]] = {name: [] for name in needed}
     labels: list[str] = []
+    seen: dict[tuple[str, ...], int] = {}
     for row_number, record in enumerate(records, start=1):
         label = (record.get(LABEL_COLUMN) or "").strip() or f"Study {row_number}"
         labels.append(label)
+        key = (label, *((record.get(name) or "").strip() for name in needed))
+        if key in seen:
+            raise InputError(f"row {row_number}: repeats row {seen[key]} ({label}); a study is pooled once")
+        seen[key] = row_number
         for name in needed:
             value = _number(record.get(name), row_number, name)
             _check_value(measure, name, value, row_number)
@@ -79,6 +87,10 @@ def _check_value(measure: str, column: str, value: float, row: int) -> None:
         raise InputError(f"{where}: negative standard deviation ({value:g})")
     if column in ("n1i", "n2i") and value < 2:
         raise InputError(f"{where}: group size must be at least 2 (got {value:g})")
+    if column in ("n1i", "n2i", *BINARY_COLUMNS) and value > MAX_COUNT:
+        raise InputError(f"{where}: {value:g} people is more than any study enrols (at most {MAX_COUNT:,})")
+    if column in ("n1i", "n2i") and value != int(value):
+        raise InputError(f"{where}: group size must be a whole number (got {value:g})")
     if column in BINARY_COLUMNS and (value < 0 or value != int(value)):
         raise InputError(f"{where}: counts must be whole numbers ≥ 0 (got {value:g})")
     if column == "vi" and value <= 0:

@@ -111,12 +111,14 @@ def power_command(
     """Sample size per arm for a two-arm trial (R's power.t.test, then adjusted)."""
     if (icc is None) != (cluster_size is None):
         raise _fail("--icc and --cluster-size go together")
+    if cluster_size is not None and not 1 <= cluster_size <= 10_000:
+        raise _fail(f"--cluster-size: {cluster_size:g} mothers per group; give a number from 1 to 10000")
     try:
         from bondwell.stats.trial.power import sample_size
 
         result = sample_size(smd, power, alpha, baseline_correlation, attrition,
                              icc or 0.0, cluster_size or 1.0)
-    except ValueError as error:
+    except (ValueError, ArithmeticError) as error:
         raise _fail(str(error)) from None
     if output_format is OutputFormat.json:
         _print_json({"n_per_arm": result.n_per_arm, "n_per_arm_adjusted": result.n_per_arm_adjusted,
