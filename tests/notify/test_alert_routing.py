@@ -225,3 +225,19 @@ def test_the_escalate_job_runs_in_the_worker(settings: Any) -> None:
     assert "bondwell.notify.jobs.deliver" in settings.BONDWELL_WORKER_JOBS
     assert "bondwell.screening.jobs.escalate" in settings.BONDWELL_WORKER_JOBS
     assert jobs.escalate.__module__ == "bondwell.screening.jobs"
+
+
+def test_an_alert_nobody_could_be_told_of_makes_the_site_degraded_once_past_its_window(
+    world: Any, settings: Any
+) -> None:
+    from bondwell.accounts.models import User
+
+    settings.BONDWELL_FALLBACK_CONTACT_EMAIL = ""
+    User.objects.filter(site=world.site_a).exclude(role="mother").update(is_active=False)
+    alert = _self_harm(world, MONDAY_10AM)
+    assert not Message.objects.filter(topic=f"alert:{alert.pk}").exists()
+    assert "unaddressed" in set(alert.events.values_list("step", flat=True))
+    assert [p.code for p in health.problems(MONDAY_10AM + timedelta(minutes=59), world.site_a.pk)
+            if p.site_id] == []
+    late = [p for p in health.problems(MONDAY_10AM + timedelta(minutes=60), world.site_a.pk) if p.site_id]
+    assert [(p.code, p.site_id) for p in late] == [("alert_unaddressed", world.site_a.pk)]

@@ -6,12 +6,15 @@ or when an urgent message's topic (an alert) is past its window and none of its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from bondwell.notify import heartbeat
 from bondwell.notify.models import Message
@@ -24,6 +27,7 @@ STAFF_ROLES = frozenset({"clinician", "site_lead", "admin"})
 PLAIN = {
     "worker_silent": "messages are not being sent: the background worker has stopped",
     "alert_undelivered": "an alert has not reached anyone in time",
+    "alert_unaddressed": "an alert had nobody to go to",
 }
 
 
@@ -71,9 +75,17 @@ def undelivered_problems(now: datetime, site_id: int | None = None) -> list[Prob
 
 
 def problems(now: datetime, site_id: int | None = None) -> list[Problem]:
-    """Every current problem (for one site and the service as a whole when `site_id` is given)."""
+    """Every current problem (for one site and the service as a whole when `site_id` is given).
+
+    Capabilities add their own checks through settings.BONDWELL_HEALTH_HOOKS: `f(now, site_id) -> list[Problem]`
+    (screening: an open alert past its window that was never addressed to anyone).
+    """
     found = [p for p in [worker_problem(now)] if p is not None]
-    return found + undelivered_problems(now, site_id)
+    found += undelivered_problems(now, site_id)
+    for path in getattr(settings, "BONDWELL_HEALTH_HOOKS", []):
+        hook: Callable[[datetime, int | None], list[Problem]] = import_string(path)
+        found += hook(now, site_id)
+    return found
 
 
 def report(now: datetime) -> dict[str, Any]:

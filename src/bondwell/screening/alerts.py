@@ -31,6 +31,7 @@ from bondwell.accounts.access import access_mother
 from bondwell.accounts.models import Mother, Site, User
 from bondwell.accounts.roles import Purpose
 from bondwell.notify import links, outbox, routing
+from bondwell.notify.health import Problem
 from bondwell.notify.models import Message
 from bondwell.notify.models import Purpose as MessagePurpose
 from bondwell.notify.routing import Contact
@@ -233,6 +234,30 @@ def acknowledge_from_link(topic: str, request: HttpRequest) -> str:
     assert isinstance(user, User)
     acknowledge_alert(alert, by=user, request=request)
     return reverse("screening-alert", kwargs={"alert_id": alert.pk})
+
+
+def health_problems(now: datetime, site_id: int | None) -> list[Problem]:
+    """Open alerts past their window for which not one message was ever queued (nobody to tell)."""
+    overdue = RiskAlert.objects.filter(status=RiskAlert.Status.OPEN, ack_due_at__lte=now)
+    if site_id is not None:
+        overdue = overdue.filter(mother__site_id=site_id)
+    late = dict(overdue.values_list("pk", "mother__site_id")[:500])
+    if not late:
+        return []
+    addressed = {
+        int(topic.partition(":")[2])
+        for topic in Message.objects.filter(topic__in=[TOPIC.format(pk) for pk in late]).values_list(
+            "topic", flat=True
+        ).distinct()
+    }
+    per_site: dict[int, int] = {}
+    for pk, site in late.items():
+        if pk not in addressed:
+            per_site[site] = per_site.get(site, 0) + 1
+    return [
+        Problem("alert_unaddressed", f"{count} open alert(s) past their window that nobody could be told of", site)
+        for site, count in sorted(per_site.items())
+    ]
 
 
 def metrics(now: datetime) -> list[str]:
