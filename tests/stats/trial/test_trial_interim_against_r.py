@@ -8,11 +8,15 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bondwell.stats.trial import analyse_trial, load_trial_csv
+from bondwell.stats.results import to_json
+from bondwell.stats.trial import analyse_trial, load_trial_csv, prepare_trial
 from bondwell.stats.trial.commands import register
 
 HERE = Path(__file__).resolve().parents[2] / "fixtures" / "trial"
@@ -110,3 +114,29 @@ def test_cli_maps_other_arm_labels_with_arms(tmp_path: Path) -> None:
     assert bad.exit_code == 2
     assert "--arms: 'Massage' is not LABEL=control or LABEL=intervention" in bad.stderr
     assert "Traceback" not in bad.output
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.data())
+def test_tiny_and_degenerate_trials_never_divide_by_zero(data: st.DataObject) -> None:
+    """Any small data set is analysed (weeks left out with reasons) or refused with a message; never a crash."""
+    n = data.draw(st.integers(1, 6))
+    weeks = data.draw(st.lists(st.sampled_from([0, 5, 6, 13]), min_size=1, max_size=3, unique=True))
+    rows = []
+    for i in range(n):
+        arm = data.draw(st.sampled_from(["control", "Intervention"]))
+        for week in sorted({0, *weeks}):
+            value = data.draw(st.one_of(st.none(), st.integers(0, 30)))
+            rows.append({"participant": f"P{i}", "arm": arm, "week": str(week),
+                         "epds": "" if value is None else str(value)})
+    frame = pd.DataFrame(rows)
+    try:
+        result = analyse_trial(prepare_trial(frame, "epds"))
+    except ZeroDivisionError:  # never
+        raise
+    except ValueError as error:
+        assert str(error)
+        return
+    report = result.intention_to_treat
+    assert json.loads(to_json(report.as_dict())) is not None
+    assert str(report.summary())
