@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+run: export DEBUG ?= 1
 run: install
 	$(BIN)/bondwell migrate
 	$(BIN)/bondwell demo --if-empty

@@ -9,6 +9,8 @@ naming the variable.
 from __future__ import annotations
 
 import os
+import secrets
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -53,10 +55,33 @@ def _env_number(name: str, default: float, *, minimum: float = 0) -> float:
     return number
 
 
-DEBUG = _env_bool("DEBUG", True)
+DEBUG = _env_bool("DEBUG", False)  # production unless asked: `make run` and the tests set DEBUG=1
 
-_DEV_SECRET = "dev-only-insecure-key-never-use-in-production-7f1c2b9e4d6a8f0e3c5b7a9d1e2f4a6c8b0d2e4f6"
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
+
+
+def _local_secret_key() -> str:
+    """With DEBUG on and no SECRET_KEY: a random key made once under var/ (never a key committed to the code)."""
+    path = VAR_DIR / "local-secret-key"
+    for _ in range(50):
+        try:
+            key = path.read_text().strip()
+        except FileNotFoundError:
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            try:
+                handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue  # another process is writing it
+            key = secrets.token_urlsafe(50)
+            with os.fdopen(handle, "w") as stream:
+                stream.write(key)
+            return key
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path}: empty; delete it and start again.")
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or (_local_secret_key() if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off (see docs/deployment.md).")
 
