@@ -274,12 +274,19 @@ def _answers(instrument_name: str, response: Any) -> dict[str, Any]:
     return answers
 
 
-def _answered_on(authored: date | datetime | None) -> date:
+def _answered_on(authored: Any) -> date:
+    """The day she answered, from `authored`: a full date or a date-time (a year or month alone will not do)."""
     if authored is None:
         return timezone.localdate()
-    if isinstance(authored, datetime):
-        return timezone.localdate(authored) if timezone.is_aware(authored) else authored.date()
-    return authored
+    try:
+        if isinstance(authored, datetime):
+            return timezone.localdate(authored) if timezone.is_aware(authored) else authored.date()
+        if isinstance(authored, date):
+            return authored
+    except (OverflowError, ValueError):
+        pass
+    raise Unprocessable("Give the day the questionnaire was answered.",
+                        [("authored", "must be a full date (YYYY-MM-DD) or date-time")])
 
 
 RESOURCE_BODY = {
@@ -317,7 +324,8 @@ def create_response(request: HttpRequest) -> HttpResponse:
     answers = _answers(name, response)
     answered_on = _answered_on(response.authored)
     key = idempotency_key(user, f"fhir:{identifier.system or ''}|{identifier.value}")
-    assessment, created = submit_assessment(request, user, mother, name, answers, answered_on, key)
+    assessment, created = submit_assessment(request, user, mother, name, answers, answered_on, key,
+                                            date_field="authored")
     resource = response_resource(assessment)
     resource.identifier = identifier
     location = f"{_base(request)}/QuestionnaireResponse/{assessment.pk}"

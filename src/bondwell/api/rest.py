@@ -207,7 +207,7 @@ def item_problems(
 
 def submit_assessment(
     request: HttpRequest, user: User, mother: Mother, instrument: str, answers: dict[str, Any],
-    answered_on: Any, key: str, scheduled_id: int | None = None,
+    answered_on: Any, key: str, scheduled_id: int | None = None, *, date_field: str = "answered_on",
 ) -> tuple[Assessment, bool]:
     """Record one response through `record_assessment`, as the web's paper form (clinicians) or her own
     questionnaire (mothers) does. Returns (assessment, created)."""
@@ -242,7 +242,7 @@ def submit_assessment(
         message = str(error)
         if "another record" in message:
             raise Unprocessable(message, [("client_key", "already used for another mother")], status=409) from error
-        field = "answered_on" if "date" in message else "answers"
+        field = date_field if "date" in message else "answers"
         raise Unprocessable(message, [(field, message)]) from error
     return assessment, not existed
 
