@@ -83,7 +83,8 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "") or (_local_secret_key() if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off (see docs/deployment.md).")
+    raise RuntimeError("SECRET_KEY must be set when DEBUG is off, as it is by default (production). For local use "
+                       "set DEBUG=1, as `make run` does; see docs/deployment.md.")
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
