@@ -28,12 +28,14 @@ class Contact:
     by_email: bool = True
     by_sms: bool = True
 
-    def channels(self, *, urgent: bool) -> list[tuple[str, str]]:
+    def channels(self, *, urgent: bool, texts_possible: bool | None = None) -> list[tuple[str, str]]:
         """(channel, recipient) pairs: urgent alerts by SMS and email as she prefers, others by email.
 
         Never empty for a contact with any reachable address: a preference never silences an alert.
+        `texts_possible`: whether SMS is set up (asked of the settings when not given).
         """
-        texts = bool(self.mobile) and sms_available()
+        possible = sms_available() if texts_possible is None else texts_possible
+        texts = bool(self.mobile) and possible
         chosen: list[tuple[str, str]] = []
         if urgent:
             if self.email and self.by_email:
@@ -46,6 +48,36 @@ class Contact:
             elif texts:
                 chosen.append((Channel.SMS, self.mobile))
         return chosen
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One link of an escalation chain: a name for the record and the people in it."""
+
+    name: str
+    contacts: list[Contact]
+
+
+def escalation_chain(tiers: list[Tier], *, urgent: bool, texts_possible: bool) -> list[Tier]:
+    """The chain as it will be walked: each link keeps its reachable people; a link that adds nobody new is left
+    out. Pure: the same links give the same chain."""
+    kept: list[Tier] = []
+    seen: set[str] = set()
+    for tier in tiers:
+        reachable = [c for c in tier.contacts if c.channels(urgent=urgent, texts_possible=texts_possible)]
+        if any(c.key not in seen for c in reachable):
+            kept.append(Tier(tier.name, reachable))
+            seen.update(c.key for c in reachable)
+    return kept
+
+
+def told_at(chain: list[Tier], level: int) -> list[Contact]:
+    """Everyone told at escalation `level`: the people of every link up to it (the whole chain beyond its end)."""
+    told: dict[str, Contact] = {}
+    for tier in chain[: level + 1]:
+        for contact in tier.contacts:
+            told.setdefault(contact.key, contact)
+    return list(told.values())
 
 
 def contact_of(user: User) -> Contact:

@@ -17,7 +17,6 @@ alert, a link to it and a signed single-use acknowledgement link; signing in is 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -31,10 +30,11 @@ from bondwell.accounts.access import access_mother
 from bondwell.accounts.models import Mother, Site, User
 from bondwell.accounts.roles import Purpose
 from bondwell.notify import links, outbox, routing
+from bondwell.notify.channels import sms_available
 from bondwell.notify.health import Problem
 from bondwell.notify.models import Message
 from bondwell.notify.models import Purpose as MessagePurpose
-from bondwell.notify.routing import Contact
+from bondwell.notify.routing import Contact, Tier
 from bondwell.screening.models import AlertEvent, AlertKind, Assessment, Draft, RiskAlert
 from bondwell.screening.safety import URGENT_RISK_KINDS, acknowledge_window, safety_settings
 
@@ -88,12 +88,6 @@ def raise_alert(
     return alert
 
 
-@dataclass(frozen=True)
-class Tier:
-    name: str
-    contacts: list[Contact]
-
-
 def fallback_contact(site: Site) -> Contact | None:
     rules = safety_settings(site)
     email = rules.fallback_contact_email or settings.BONDWELL_FALLBACK_CONTACT_EMAIL
@@ -115,26 +109,12 @@ def chain(site: Site, kind: str, now: datetime) -> list[Tier]:
     else:
         tiers = [Tier("clinicians", [routing.contact_of(u) for u in routing.clinicians(site)]),
                  Tier("site lead", leads), last]
-    urgent = kind in URGENT_RISK_KINDS
-    kept: list[Tier] = []
-    seen: set[str] = set()
-    for tier in tiers:
-        reachable = [c for c in tier.contacts if c.channels(urgent=urgent)]
-        new = [c for c in reachable if c.key not in seen]
-        if new:
-            kept.append(Tier(tier.name, reachable))
-            seen.update(c.key for c in reachable)
-    return kept
+    return routing.escalation_chain(tiers, urgent=kind in URGENT_RISK_KINDS, texts_possible=sms_available())
 
 
 def recipients(alert: RiskAlert, level: int, now: datetime | None = None) -> list[Contact]:
     """Everyone told at this level: the people of every link of the chain up to it (the whole chain beyond)."""
-    tiers = chain(alert.mother.site, alert.kind, now or timezone.now())
-    told: dict[str, Contact] = {}
-    for tier in tiers[: level + 1]:
-        for contact in tier.contacts:
-            told.setdefault(contact.key, contact)
-    return list(told.values())
+    return routing.told_at(chain(alert.mother.site, alert.kind, now or timezone.now()), level)
 
 
 def _queue(alert: RiskAlert, *, level: int, now: datetime) -> int:
