@@ -90,6 +90,8 @@ def test_bad_input_is_a_problem_document_naming_the_field(world: Any, api_as: An
     assert_problem(client.post(path, "x" * (3 * 1024 * 1024), content_type="text/plain"), 413)
     assert_problem(client.get(f"{URL}/mothers/99999999999999"), 422, "mother_id")
     assert_problem(client.get(f"{URL}/mothers", limit=1000), 422, "limit")
+    assert_problem(client.get(f"{URL}/mothers", colour="blue"), 422, "colour")
+    assert client.get(f"{URL}/mothers", limit=5).status_code == 200
     assert not Assessment.objects.exists()
 
 
