@@ -233,3 +233,13 @@ def test_a_worker_busy_with_a_slow_mail_server_keeps_beating_so_it_is_not_taken_
     deliver_due(MONDAY_10AM)
     row = WorkerHeartbeat.objects.get(worker_id=heartbeat.worker_id())
     assert row.beat_at >= MONDAY_10AM + timedelta(seconds=0.5), "it beat while sending, not only between cycles"
+
+
+def test_a_claim_outlasts_the_longest_a_send_may_take(settings: Any) -> None:
+    from bondwell.notify.outbox import claim_length
+
+    settings.EMAIL_TIMEOUT = 10
+    settings.SMS_BACKEND = {}
+    assert claim_length() == timedelta(seconds=CLAIM_SECONDS)
+    settings.EMAIL_TIMEOUT = 300
+    assert claim_length() == timedelta(seconds=630)

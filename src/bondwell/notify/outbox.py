@@ -107,6 +107,14 @@ def retry_delay(attempts: int, *, urgent: bool = False) -> timedelta:
     return timedelta(seconds=min(seconds, MAX_URGENT_RETRY_SECONDS if urgent else MAX_RETRY_SECONDS))
 
 
+def claim_length() -> timedelta:
+    """How long a claim lasts: CLAIM_SECONDS, or longer where a send may take longer (long transport timeouts)."""
+    from bondwell.notify.channels import sms_config
+
+    longest = max(float(getattr(settings, "EMAIL_TIMEOUT", None) or 10), sms_config().timeout)
+    return timedelta(seconds=max(CLAIM_SECONDS, 2 * longest + 30))
+
+
 @dataclass(frozen=True)
 class Claim:
     message_id: int
@@ -145,9 +153,7 @@ def claim_next(now: datetime, worker: str) -> Claim | None:
         )
         if due is None:
             return None
-        Message.objects.filter(pk=due.pk).update(
-            claimed_until=now + timedelta(seconds=CLAIM_SECONDS), claimed_by=worker
-        )
+        Message.objects.filter(pk=due.pk).update(claimed_until=now + claim_length(), claimed_by=worker)
     return Claim(due.pk, worker)
 
 
