@@ -186,3 +186,34 @@ def test_import_and_export_over_the_api(world: Any, api_as: Any) -> None:
     report = client.post("/api/v1/redcap/import", {"records_csv": superscript}).json()
     assert report["refused"] == 1
     assert_problem(api_as("site_lead").post("/api/v1/redcap/import", {"records_csv": text}), 403)
+
+
+def test_the_command_line_exports_a_study_and_imports_all_or_nothing(world: Any, tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from bondwell.cli import app
+    from tests.studies.access_cases import study_at
+
+    runner = CliRunner()
+    study = study_at(world, world.site_a)
+    exported = runner.invoke(app, ["redcap", "export", study.code, "--out", str(tmp_path)])
+    assert exported.exit_code == 0, exported.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{study.code.lower()}-redcap-{part}.csv" for part in redcap.PARTS)
+    good = tmp_path / "good.csv"
+    good.write_text(_file([_epds(world.mother_a.pseudonym, EPDS_CALM, date.today())]))
+    dry = runner.invoke(app, ["redcap", "import", str(good), "--as", "clinician@a.test", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "\tvalid" in dry.stdout
+    assert not Assessment.objects.exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(_file([_epds(world.mother_a.pseudonym, EPDS_CALM, date.today()),
+                          _epds(world.mother_b.pseudonym, EPDS_CALM, date.today())]))
+    refused = runner.invoke(app, ["redcap", "import", str(bad), "--as", "clinician@a.test"])
+    assert refused.exit_code == 1
+    assert "refused" in refused.stdout
+    assert not Assessment.objects.exists()
+    done = runner.invoke(app, ["redcap", "import", str(good), "--as", "clinician@a.test"])
+    assert done.exit_code == 0, done.output
+    assert Assessment.objects.filter(mother=world.mother_a).count() == 1
+    assert runner.invoke(app, ["redcap", "import", str(good), "--as", "site_lead@a.test"]).exit_code != 0
