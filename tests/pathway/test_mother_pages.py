@@ -327,3 +327,17 @@ def test_a_clinicians_correction_of_a_result_she_has_seen_stays_visible_to_her(w
         idempotency_key=screening.new_submission_key(),
     )
     assert client.get(reverse("screening-result", kwargs={"assessment_id": hidden.pk})).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 30, "-1", "x"])
+def test_a_hand_made_answer_or_result_id_is_refused_plainly_never_a_server_error(
+    world: Any, client_as: Any, value: str
+) -> None:
+    client = client_as(world.users["mother"])
+    url = str(client.get(reverse("screening-start", kwargs={"instrument": "phq9"}))["Location"])
+    response = client.post(url, {"q": "1", "q1": value, "go": "next"})
+    assert response.status_code == 200
+    assert "q1" in response.content.decode()
+    clinician = client_as(world.users["clinician"])
+    page = clinician.post(reverse("pathway-mother", kwargs={"mother_id": world.mother_a.pk}), {"assessment": value})
+    assert page.status_code == 302

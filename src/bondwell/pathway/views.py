@@ -108,7 +108,8 @@ def mother_pathway(request: HttpRequest, mother_id: int) -> HttpResponse:
     mother = access_mother(request, mother_id, Purpose.CLINICAL, action="view:pathway")
     if request.method == "POST":
         chosen = request.POST.get("assessment", "")
-        assessment = Assessment.objects.filter(pk=int(chosen), mother=mother).first() if chosen.isdigit() else None
+        valid = chosen.isascii() and chosen.isdigit() and len(chosen) <= 18
+        assessment = Assessment.objects.filter(pk=int(chosen), mother=mother).first() if valid else None
         if assessment is None:
             messages.error(request, "Choose a result to release.")
         else:

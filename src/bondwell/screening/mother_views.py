@@ -145,7 +145,7 @@ def _posted_answers(
         raw = request.POST.get(key, "")
         if raw == "":
             continue
-        given[key] = int(raw) if raw.isdigit() else raw
+        given[key] = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else raw
     return given
 
 
