@@ -86,7 +86,7 @@ def test_a_site_lead_puts_a_clinician_on_call_and_deactivates_another(
     assert OnCallShift.objects.filter(user=world.users["clinician"]).count() == 1
 
     page.get_by_role("link", name="Staff").first.click()
-    page.get_by_role("link", name="Leaving Clinician").click()
+    page.get_by_role("link", name="Leaving Clinician", exact=True).click()
     page.get_by_role("button", name="Deactivate Leaving Clinician").click()
     page.wait_for_load_state()
     assert "was deactivated" in page.content()
