@@ -40,7 +40,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: Any, db: None) -> None:
 
 def test_each_role_gets_its_own_home_and_menu(world: Any, client_as: Any) -> None:
     titles = {"mother": "Your space", "educator": "Your classes", "clinician": "Clinic", "site_lead": "Your site",
-              "researcher": "Research", "admin": "Administration"}
+              "researcher": "Research", "statistician": "Trial statistics", "admin": "Administration"}
     for role in ROLES:
         page = client_as(world.users[role]).get(reverse("home")).content.decode()
         assert f"<h1>{titles[role]}</h1>" in page

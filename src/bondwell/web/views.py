@@ -22,6 +22,7 @@ HOME_TITLES: dict[str, str] = {
     Role.CLINICIAN: "Clinic",
     Role.SITE_LEAD: "Your site",
     Role.RESEARCHER: "Research",
+    Role.STATISTICIAN: "Trial statistics",
     Role.ADMIN: "Administration",
 }
 
