@@ -157,6 +157,7 @@ def test_an_administrator_resets_a_lost_factor_with_a_reason_and_it_is_audited(w
     _enrol(_signed_in("clinician@a.test"), clinician)
     admin = client_as(world.users["admin"])
     url = reverse("mfa-reset", args=[clinician.pk])
+    assert url in admin.get(reverse("staff-list")).content.decode()  # linked from the staff list
     missing = admin.post(url, {"reason": ""})
     assert missing.status_code == 200
     assert "Enter why the second factor is being reset." in missing.content.decode()
