@@ -102,6 +102,7 @@ def test_the_site_lead_adds_an_on_call_shift_in_site_time_with_errors_at_each_fi
     good = client.post(reverse("notify-rota"), {"part": "add", "user": world.users["clinician"].pk,
                                                 "starts_at": "2030-01-02T17:00", "ends_at": "2030-01-03T09:00"})
     assert good.status_code == 302
+    assert "email only: no confirmed mobile" in client.get(reverse("notify-rota")).content.decode()
     shift = OnCallShift.objects.get()
     assert shift.starts_at.astimezone(timezone.get_fixed_timezone(0)).hour == 6  # 17:00 in Sydney (UTC+11)
     assert AuditEvent.objects.filter(action="add:on-call-shift").exists()
