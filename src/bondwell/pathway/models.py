@@ -44,7 +44,7 @@ class FollowUp(models.Model):
     )
     instrument = models.CharField(max_length=20)
     profile = models.CharField(max_length=4)
-    trigger = models.CharField(max_length=60, help_text='e.g. "band:likely", "flag:self_harm"')
+    trigger = models.CharField(max_length=300, help_text='e.g. "band:likely", "flag:self_harm"')
     action = models.CharField(max_length=16, choices=Action.choices)
     what = models.CharField(max_length=300)
     owner_role = models.CharField(max_length=40)
@@ -64,7 +64,7 @@ class FollowUp(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # What raised it (the assessment's key and the trigger): one follow-up per signal, never two.
+    # What raised it (the assessment's key and the action): one follow-up per result and action, never two.
     dedupe_key = models.CharField(max_length=140, unique=True)
     is_synthetic = models.BooleanField(default=False)
 

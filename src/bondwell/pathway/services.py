@@ -104,7 +104,7 @@ def start_follow_ups(
             alert = RiskAlert.objects.filter(source_key=assessment.idempotency_key).order_by("priority").first()
         follow_up = FollowUp.objects.create(
             mother=mother, assessment=assessment, alert=alert, scheduled=scheduled, instrument=assessment.instrument,
-            profile=assessment.profile, trigger=", ".join(step.trigger for step in steps)[:60], action=action,
+            profile=assessment.profile, trigger=", ".join(step.trigger for step in steps)[:300], action=action,
             what=" ".join(step.what for step in steps)[:300], owner_role=steps[0].owner,
             source="; ".join(dict.fromkeys(step.source for step in steps))[:300], created_at=now, due_at=due,
             next_escalation_at=due, dedupe_key=dedupe, is_synthetic=mother.is_synthetic,
