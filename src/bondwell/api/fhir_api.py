@@ -193,7 +193,7 @@ def read_patient(request: HttpRequest, patient_id: int = Path(..., ge=1, le=MAX_
     need(request, "fhir", "read")
     mother = access_mother(request, patient_id, Purpose.RECORD, action="fhir:read:patient")
     patient = Patient.model_validate({
-        "resourceType": "Patient", "id": str(mother.pk), "active": True, "gender": "female",
+        "resourceType": "Patient", "id": str(mother.pk), "active": True,
         "identifier": [{"system": PSEUDONYM_SYSTEM, "value": mother.pseudonym}],
         "name": [{"text": mother.full_name}],
         "managingOrganization": {"display": mother.site.name},
