@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -52,7 +53,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if verified_method(request.session, user) is not None:
         return HttpResponseRedirect(_next(request))
     if not services.has_second_factor(user):
-        return redirect(f"{reverse('mfa-setup')}?next={_next(request)}")
+        return redirect(f"{reverse('mfa-setup')}?{urlencode({'next': _next(request)})}")
     days = settings.BONDWELL_MFA_REMEMBER_DAYS
     form = CodeForm(request.POST or None, remember_days=days)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +87,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if services.has_second_factor(user) and verified_method(request.session, user) is None:
         # Adding a factor needs the second step first, or a stolen password could add its own.
-        return redirect(f"{reverse('mfa-verify')}?next={reverse('mfa-setup')}")
+        return redirect(f"{reverse('mfa-verify')}?{urlencode({'next': reverse('mfa-setup')})}")
     device = services.pending_totp(user)
     form = CodeForm(request.POST or None, setup=True)
     if request.method == "POST" and form.is_valid():
