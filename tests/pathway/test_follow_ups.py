@@ -211,3 +211,16 @@ def test_the_worker_runs_the_overdue_escalation(world: Any, settings: Any) -> No
     assert "bondwell.pathway.jobs.escalate" in settings.BONDWELL_WORKER_JOBS
     follow_up = FollowUp.objects.get(assessment=_paper(world, EPDS_17))
     assert import_string("bondwell.pathway.jobs.escalate")(follow_up.due_at + timedelta(minutes=1)) == 1
+
+
+def test_a_follow_up_merging_several_steps_keeps_each_one_whole(world: Any) -> None:
+    from bondwell import instruments
+
+    pbq = dict(PBQ_CALM, q2=0, q5=0, q13=0, q15=0, q17=0, q23=0, q3=0, q14=0, q19=0, q20=0)
+    assessment = _paper(world, pbq, instrument="pbq")
+    follow_up = FollowUp.objects.get(assessment=assessment, action="follow_up")
+    steps = [instruments.load("pbq").step(trigger) for trigger in follow_up.trigger.split(", ")]
+    assert len(steps) >= 3
+    for step in steps:
+        assert step.what in follow_up.what
+        assert step.source in follow_up.source

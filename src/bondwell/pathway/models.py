@@ -46,12 +46,12 @@ class FollowUp(models.Model):
     profile = models.CharField(max_length=4)
     trigger = models.CharField(max_length=300, help_text='e.g. "band:likely", "flag:self_harm"')
     action = models.CharField(max_length=16, choices=Action.choices)
-    what = models.CharField(max_length=300)
+    what = models.TextField()
     owner_role = models.CharField(max_length=40)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    source = models.CharField(max_length=300)
+    source = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)

@@ -105,8 +105,8 @@ def start_follow_ups(
         follow_up = FollowUp.objects.create(
             mother=mother, assessment=assessment, alert=alert, scheduled=scheduled, instrument=assessment.instrument,
             profile=assessment.profile, trigger=", ".join(step.trigger for step in steps)[:300], action=action,
-            what=" ".join(step.what for step in steps)[:300], owner_role=steps[0].owner,
-            source="; ".join(dict.fromkeys(step.source for step in steps))[:300], created_at=now, due_at=due,
+            what=" ".join(step.what for step in steps), owner_role=steps[0].owner,
+            source="; ".join(dict.fromkeys(step.source for step in steps)), created_at=now, due_at=due,
             next_escalation_at=due, dedupe_key=dedupe, is_synthetic=mother.is_synthetic,
         )
         FollowUpEvent.objects.create(follow_up=follow_up, at=now, step="created", detail=follow_up.what[:300])
