@@ -96,6 +96,8 @@ def test_the_database_lock_is_recorded_audited_final_and_the_analysis_uses_its_s
     statistician = world.users["statistician"]
     with pytest.raises(StudyError, match="Close recruitment"):
         do_lock_database(None, study, by=statistician, reason="interim")
+    with pytest.raises(StudyError, match="trial statistician"):
+        do_lock_database(None, study, by=world.users["researcher"], reason="interim")
     do_set_status(None, study, "closed", by=world.users["site_lead"])
     with pytest.raises(StudyError, match="why"):
         do_lock_database(None, study, by=statistician, reason="  ")
@@ -177,6 +179,7 @@ def test_randomising_shows_her_open_risks_and_records_the_decision(world: Any, c
                     source_key="test:2", now=timezone.now())
     refused = lead.post(url, {"confirm": "on", "decision": "proceed", **shown})
     assert refused.status_code == 200
+    assert lead.post(url, {"confirm": "on", "decision": "proceed", "alerts_shown": "two"}).status_code == 200
     assert "check again" in refused.content.decode()
     assert not Allocation.objects.exists()
 

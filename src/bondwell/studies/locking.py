@@ -14,6 +14,7 @@ from django.http import HttpRequest
 
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
+from bondwell.accounts.roles import Role
 from bondwell.studies.frame import long_frame, snapshot_csv
 from bondwell.studies.models import DatabaseLock, Study, StudyStatus
 from bondwell.studies.outcomes import link_outcomes
@@ -22,6 +23,8 @@ from bondwell.studies.services import StudyError
 
 def do_lock_database(request: HttpRequest | None, study: Study, *, by: User, reason: str) -> DatabaseLock:
     """Freeze the study's data for the final analysis. Final: a second lock is refused."""
+    if by.role != Role.STATISTICIAN or not study.members.filter(user=by).exists():
+        raise StudyError("Only the study's trial statistician locks its database.")
     reason = reason.strip()
     if not reason:
         raise StudyError("Say why the database is being locked (e.g. 'last follow-up window closed').", "reason")

@@ -150,6 +150,11 @@ def study_participant(request: HttpRequest, study_id: int, participant_id: int) 
     })
 
 
+def _count(raw: str | None) -> int:
+    """How many items the confirmation page showed (0 when missing or not a number: she is asked again)."""
+    return int(raw) if raw is not None and raw.isdigit() else 0
+
+
 @require_role(Role.SITE_LEAD)
 def study_randomise(request: HttpRequest, study_id: int, participant_id: int) -> HttpResponse:
     """Confirm before randomising: her open risk alerts and follow-ups are shown, the decision is recorded."""
@@ -169,8 +174,8 @@ def study_randomise(request: HttpRequest, study_id: int, participant_id: int) ->
             messages.info(request, f"{participant.code} was not randomised now; the decision was recorded.")
         return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
     if request.method == "POST" and form.is_valid():
-        seen = OpenRisks(alerts=shown.alerts[: int(request.POST.get("alerts_shown", "0") or 0)],
-                         follow_ups=shown.follow_ups[: int(request.POST.get("follow_ups_shown", "0") or 0)],
+        seen = OpenRisks(alerts=shown.alerts[: _count(request.POST.get("alerts_shown"))],
+                         follow_ups=shown.follow_ups[: _count(request.POST.get("follow_ups_shown"))],
                          checked=shown.checked)
         try:
             allocation = do_randomise(request, participant, by=user, seen=seen, note=form.cleaned_data["note"])
