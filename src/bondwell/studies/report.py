@@ -51,6 +51,8 @@ def trial_tables(report: TrialReport, name: str = "EPDS") -> list[ReportTable]:
         [(str(w.week), str(w.n_control), str(w.n_intervention), _num(w.g), f"{_num(w.ci_low)} to {_num(w.ci_high)}")
          for w in report.hedges_g.weeks],
     ))
+    if report.notes:
+        tables.append((f"Notes ({name}, {report.label})", ("note",), [(note,) for note in report.notes]))
     left_out = [(name, s) for name, part in (("ANCOVA", report.ancova), ("mixed model", report.mixed_model),
                                              ("Hedges' g", report.hedges_g)) if part is not None
                 for s in part.skipped]
