@@ -155,13 +155,17 @@ class Mother(models.Model):
     full_name = models.CharField(max_length=120)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    preferred_contact_times = models.CharField(
+        max_length=120, blank=True, help_text="When she would like to be phoned, e.g. 'mornings, not 12–2'."
+    )
     pseudonym = models.CharField(max_length=16, unique=True, default=new_pseudonym, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     is_synthetic = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["full_name"]
-        indexes = [models.Index(fields=["site", "full_name"])]
+        indexes = [models.Index(fields=["site", "full_name"]), models.Index(fields=["site", "date_of_birth"])]
 
     def __str__(self) -> str:
         return self.full_name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from bondwell.accounts.models import Baby, Country, Mother, Site, User
@@ -26,11 +27,22 @@ def _user(context: DemoContext, key: str, email: str, name: str, role: Role, sit
     return user
 
 
+# Numbers set aside for drama and fiction (ACMA: 0491 570 xxx; Ofcom: 07700 900 xxx): they ring no one.
+FICTIONAL_MOBILES = {"AU": "0491 570 {:03d}", "UK": "07700 900 {:03d}", "US": "(201) 555-0{:03d}"}
+CONTACT_TIMES = ["Mornings before 11", "Afternoons, not 12–2 (baby sleeps)", "Any time on weekdays",
+                 "After 4 pm", "Text first, then call", ""]
+
+
 def _mother(context: DemoContext, site: Site, user: User | None, name: str) -> Mother:
     rng = context.rng
+    # Contact details come from their own seeded generator, so the shared one's sequence stays as it was.
+    own = random.Random(f"{site.slug}:{name}:{len(context.mothers)}")
     mother = Mother.objects.create(
         site=site, user=user, full_name=name, email=user.email if user else "", is_synthetic=True,
         created_at=context.now - timedelta(days=rng.randint(20, 380)),
+        date_of_birth=context.today - timedelta(days=own.randint(19 * 365, 42 * 365)),
+        phone=FICTIONAL_MOBILES.get(site.country, FICTIONAL_MOBILES["AU"]).format(own.randint(100, 199)),
+        preferred_contact_times=own.choice(CONTACT_TIMES),
     )
     age_days = rng.randint(21, 200)
     Baby.objects.create(
