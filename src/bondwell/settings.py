@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "bondwell.studies",
     "bondwell.progress",
     "bondwell.pathway",
+    "bondwell.workspace",
     "ninja",
     "bondwell.api",
 ]
