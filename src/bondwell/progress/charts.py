@@ -127,3 +127,57 @@ def dose_response_chart(fit: DoseResponseFit | None, bins: Sequence[DoseBin], *,
     axes.set_ylabel("EPDS change (after − before)")
     axes.legend(loc="upper right", fontsize=7, frameon=False)
     return _svg(figure, title)
+
+
+# ---- the mother's phone: chart data drawn in her browser ---------------------------------------------------
+# Her pages send the numbers as JSON (json_script) and progress/phone-charts.js draws them at the width of her
+# screen, so the text stays at real CSS pixels (13 px) and the request costs no rendering at all. The same
+# numbers are always in a table, shown first on small screens; without JavaScript the table is all she sees.
+
+PHONE_BAND_WORDS = (
+    ("Score in the usual range", "Usual range"),
+    ("Score suggests symptoms worth talking about", "Worth talking about"),
+    ("Score suggests a further conversation with a health professional", "Worth a conversation with a professional"),
+)
+
+
+def plain_band_label(label: str) -> str:
+    """A band's label short enough for a chart key on a phone (the table keeps the full wording)."""
+    for long, short in PHONE_BAND_WORDS:
+        if label == long:
+            return short
+    return label.removeprefix("Score ").capitalize() if label.startswith("Score ") else label
+
+
+def score_chart_data(
+    points: Sequence[ScorePoint],
+    bands: Sequence[Band],
+    *,
+    title: str,
+    description: str,
+    y_max: int,
+    courses: Sequence[CourseSpan] = (),
+    cutoff: float | None = None,
+) -> dict[str, Any]:
+    """One series (her scores) over plain-language bands; courses as spans and a cut-off as a line, never a
+    second series of data. Dates go as ISO strings and as the label shown in the table."""
+    return {
+        "kind": "scores", "title": title, "description": description, "y_max": y_max,
+        "bands": [{"min": b.minimum, "max": min(b.maximum, y_max), "label": plain_band_label(b.label)}
+                  for b in bands if b.minimum <= y_max],
+        "points": [{"x": p.answered_on.isoformat(), "y": p.total} for p in points],
+        "courses": [{"from": c.starts_on.isoformat(), "to": c.ends_on.isoformat(), "label": c.title}
+                    for c in courses],
+        "cutoff": cutoff,
+    }
+
+
+def practice_chart_data(
+    weeks: Sequence[PracticeWeek], *, title: str, description: str, target: int | None = None
+) -> dict[str, Any]:
+    """Minutes per week as bars (one series) and the suggested weekly minutes as a line."""
+    return {
+        "kind": "bars", "title": title, "description": description, "target": target,
+        "y_max": max([w.minutes for w in weeks] + [target or 0, 10]),
+        "points": [{"x": w.week.isoformat(), "y": w.minutes} for w in weeks],
+    }

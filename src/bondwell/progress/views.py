@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record, require_role
 from bondwell.accounts.models import Mother, User
@@ -46,8 +47,9 @@ def _weekly_target(mother: Mother) -> int | None:
     return booking.course.minutes_per_session * booking.course.sessions_per_week if booking else None
 
 
-def _progress_context(mother: Mother, *, for_mother: bool) -> dict[str, Any]:
-    """Her scores, courses and practice with their charts; the same numbers feed the tables."""
+def _progress_context(mother: Mother, *, for_mother: bool, svg: bool = True) -> dict[str, Any]:
+    """Her scores, courses and practice with their charts; the same numbers feed the tables. With `svg` off (her
+    own pages) no chart is rendered here: her browser draws them from the numbers (`_phone_charts`)."""
     epds_definition = load_instrument("epds", mother.site)
     pbq_definition = load_instrument("pbq", mother.site)
     epds = series.scores(mother, "epds")
@@ -56,6 +58,12 @@ def _progress_context(mother: Mother, *, for_mother: bool) -> dict[str, Any]:
     weeks = series.practice_weeks(mother)
     target = _weekly_target(mother)
     who = "Your" if for_mother else f"{mother.full_name}'s"
+    if not svg:
+        return {
+            "mother": mother, "epds": epds, "pbq": pbq, "courses": courses, "weeks": weeks, "target": target,
+            "epds_bands": epds_definition.bands, "pbq_bands": pbq_definition.bands,
+            "pbq_wording_installed": pbq_definition.wording_installed,
+        }
     return {
         "mother": mother, "epds": epds, "pbq": pbq, "courses": courses, "weeks": weeks, "target": target,
         "epds_bands": epds_definition.bands,
@@ -99,23 +107,13 @@ MY_RESULTS = 50
 def _mother_context(mother: Mother) -> dict[str, Any]:
     """Her page: only results she may see (paper ones once released), every questionnaire she answered, most
     recent first, and kind words that never praise a fall across questionnaires or while a risk is open."""
-    context = _progress_context(mother, for_mother=True)
+    context = _progress_context(mother, for_mother=True, svg=False)
     visible = visible_to_mother(Assessment.objects.current().filter(mother=mother))
     visible_ids = set(visible.values_list("id", flat=True)[:MAX_ROWS])
-    epds = [p for p in context["epds"] if p.assessment_id in visible_ids]
-    pbq = [p for p in context["pbq"] if p.assessment_id in visible_ids]
-    if len(epds) != len(context["epds"]):
-        context["epds"] = epds
-        context["epds_chart"] = charts.score_chart(
-            epds, context["epds_bands"], courses=context["courses"], y_max=30, title="Your EPDS scores over time"
-        ) if epds else ""
-    if len(pbq) != len(context["pbq"]):
-        # Results entered from paper reach her only once her clinician has released them.
-        context["pbq"] = pbq
-        context["pbq_chart"] = charts.score_chart(
-            pbq, load_instrument("pbq", mother.site).bands, y_max=60, cutoff=PBQ_CUTOFF,
-            title="Your bonding questionnaire (PBQ) over time",
-        ) if pbq else ""
+    # Results entered from paper reach her only once her clinician has released them.
+    context["epds"] = [p for p in context["epds"] if p.assessment_id in visible_ids]
+    context["pbq"] = [p for p in context["pbq"] if p.assessment_id in visible_ids]
+    context.update(_phone_charts(context))
     results = list(visible.order_by("-answered_on", "-submitted_at", "-id")[:MY_RESULTS])
     context["results"] = [_result_row(a) for a in results]
     latest = results[0] if results else None
@@ -131,6 +129,27 @@ def _mother_context(mother: Mother) -> dict[str, Any]:
             "numbers on your questionnaire result page, or call your local emergency number.",
         )
     return context
+
+
+def _phone_charts(context: dict[str, Any]) -> dict[str, Any]:
+    """The numbers her browser draws (progress/phone-charts.js); the tables on the page carry the same ones."""
+    return {
+        "epds_data": charts.score_chart_data(
+            context["epds"], context["epds_bands"], courses=context["courses"], y_max=30,
+            title=_("Your EPDS scores over time"),
+            description=_("Each dot is one of your EPDS scores; lower scores mean fewer low feelings. The shaded "
+                          "bands show what a score usually means; striped spans are your courses."),
+        ) if context["epds"] else None,
+        "pbq_data": charts.score_chart_data(
+            context["pbq"], context["pbq_bands"], y_max=60, cutoff=PBQ_CUTOFF,
+            title=_("Your bonding questionnaire (PBQ) over time"),
+            description=_("Each dot is one of your PBQ scores; lower scores mean fewer difficulties."),
+        ) if context["pbq"] else None,
+        "practice_data": charts.practice_chart_data(
+            context["weeks"], target=context["target"], title=_("Your practice per week"),
+            description=_("Minutes of massage you logged each week."),
+        ) if context["weeks"] else None,
+    }
 
 
 def _result_row(assessment: Assessment) -> dict[str, Any]:
