@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from bondwell.accounts import signin, views
 from bondwell.accounts.forms import EmailLoginForm, OutboxPasswordResetForm
@@ -23,8 +23,7 @@ urlpatterns = [
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("me/", views.my_record, name="my-record"),
-    path("mothers/", views.mother_list, name="mother-list"),
-    path("mothers/<int:mother_id>/", views.mother_record, name="mother-record"),
+    path("", include("bondwell.workspace.urls")),  # the mothers list, her record (the hub) and concerns
     path("mothers/<int:mother_id>/audit/", views.mother_audit, name="mother-audit"),
     path("staff/", views.staff_list, name="staff-list"),
     path("staff/new/", views.staff_new, name="staff-new"),

@@ -16,7 +16,6 @@ from bondwell.accounts import staff
 from bondwell.accounts.access import (
     access_mother,
     audit,
-    mothers_in_scope,
     own_mother_record,
     require_role,
 )
@@ -27,24 +26,7 @@ from bondwell.accounts.roles import Purpose, Role
 PAGE_SIZE = 50
 
 
-@require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
-def mother_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:80]
-    mothers = mothers_in_scope(request.user).select_related("site")  # type: ignore[arg-type]
-    if query:
-        mothers = mothers.filter(full_name__icontains=query)
-    page = Paginator(mothers.order_by("full_name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accounts/mother_list.html", {"title": "Mothers", "page": page, "q": query})
-
-
-@require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
-def mother_record(request: HttpRequest, mother_id: int) -> HttpResponse:
-    mother = access_mother(request, mother_id, Purpose.RECORD)
-    return render(
-        request,
-        "accounts/mother_record.html",
-        {"title": mother.full_name, "mother": mother, "babies": mother.babies.all()},
-    )
+# The mothers list and her record (the hub) are in bondwell.workspace.views.
 
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)
