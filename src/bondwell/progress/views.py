@@ -115,7 +115,11 @@ def _mother_context(mother: Mother) -> dict[str, Any]:
     context["pbq"] = [p for p in context["pbq"] if p.assessment_id in visible_ids]
     context.update(_phone_charts(context))
     results = list(visible.order_by("-answered_on", "-submitted_at", "-id")[:MY_RESULTS])
-    context["results"] = [_result_row(a) for a in results]
+    definitions: dict[str, Any] = {}  # her site's wording, loaded once per questionnaire (no query per row)
+    for assessment in results:
+        if assessment.instrument not in definitions:
+            definitions[assessment.instrument] = load_instrument(assessment.instrument, mother.site)
+    context["results"] = [_result_row(a, definitions[a.instrument]) for a in results]
     latest = results[0] if results else None
     held_back = risk_open(mother) or bool(latest and latest.flags)
     praise_ok = (
@@ -152,8 +156,7 @@ def _phone_charts(context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _result_row(assessment: Assessment) -> dict[str, Any]:
-    definition = load_instrument(assessment.instrument, assessment.mother.site)
+def _result_row(assessment: Assessment, definition: Any) -> dict[str, Any]:
     label = next((b.label for b in definition.bands if b.key == assessment.band_key), "No overall score")
     return {"assessment": assessment, "title": definition.title, "label": label}
 
