@@ -60,6 +60,20 @@ def test_submission_scores_and_alerts_as_the_web_path_and_is_idempotent(world: A
     assert_problem(_submit(client, world.mother_a2, PHQ9_CALM), 409, "client_key")
 
 
+def test_a_retry_of_an_answer_to_a_scheduled_questionnaire_returns_the_first(world: Any, api_as: Any) -> None:
+    from bondwell.screening.services import schedule_questionnaire
+
+    scheduled = schedule_questionnaire(world.mother_a, "phq9", date.today(), by=world.users["clinician"])
+    client = api_as("clinician")
+    first = _submit(client, world.mother_a, PHQ9_CALM, scheduled_id=scheduled.pk)
+    assert first.status_code == 201, first.content
+    scheduled.refresh_from_db()
+    assert scheduled.status == "completed"
+    again = _submit(client, world.mother_a, PHQ9_CALM, scheduled_id=scheduled.pk)
+    assert again.status_code == 200, again.content
+    assert again.json()["id"] == first.json()["id"]
+
+
 def test_a_mother_submits_her_own_and_only_her_own(world: Any, api_as: Any) -> None:
     client = api_as("mother")
     response = _submit(client, world.mother_a, PHQ9_CALM)

@@ -220,6 +220,13 @@ def submit_assessment(
                                 [("instrument", "not offered to mothers online at this site")])
     else:
         raise PermissionDenied("Only clinicians and the mother herself submit questionnaires.")
+    # A retry of a submission already stored returns it, whatever has happened since (its schedule completed…).
+    existing = Assessment.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        if existing.mother_id != mother.pk:
+            raise Unprocessable("This key was used for another mother's submission.",
+                                [("client_key", "already used for another mother")], status=409)
+        return existing, False
     problems = item_problems(instrument, mother, answers, paper=source == Source.PAPER)
     if problems:
         raise Unprocessable("Some answers are not valid.", problems)
@@ -231,7 +238,6 @@ def submit_assessment(
         if scheduled is None:
             raise Unprocessable("No such questionnaire waiting for her answers.",
                                 [("scheduled_id", "not a scheduled questionnaire of hers for this instrument")])
-    existed = Assessment.objects.filter(idempotency_key=key).exists()
     try:
         assessment = screening.record_assessment(
             mother, instrument, answers, source=source, entered_by=user,
@@ -244,7 +250,7 @@ def submit_assessment(
             raise Unprocessable(message, [("client_key", "already used for another mother")], status=409) from error
         field = date_field if "date" in message else "answers"
         raise Unprocessable(message, [(field, message)]) from error
-    return assessment, not existed
+    return assessment, True
 
 
 @assessments.post("/mothers/{mother_id}/assessments", response={**_out(201, AssessmentOut), 200: AssessmentOut},
