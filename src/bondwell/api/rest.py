@@ -228,6 +228,8 @@ def submit_assessment(
                                 [("client_key", "already used for another mother")], status=409)
         return existing, False
     problems = item_problems(instrument, mother, answers, paper=source == Source.PAPER)
+    if answered_on is not None and answered_on > timezone.localdate():
+        problems.append((date_field, "the day answered cannot be in the future"))
     if problems:
         raise Unprocessable("Some answers are not valid.", problems)
     scheduled = None
