@@ -3,6 +3,7 @@ sources; every file names its sources; a broken edit is refused with a message n
 
 from __future__ import annotations
 
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -136,3 +137,30 @@ def test_a_repeated_step_key_is_refused(content_copy: Path) -> None:
     _edit_first_step(content_copy, key="hands-and-oil")
     with pytest.raises(ContentError, match="used twice"):
         load_content(content_copy)
+
+
+STROKE = re.compile(r'<path[^>]*stroke="#c2410c"[^>]*>')
+
+
+def test_every_stroke_in_every_diagram_shows_its_direction_with_an_arrowhead() -> None:
+    content = load_content()
+    strokes = 0
+    for step in content.routine.steps:
+        svg = content.diagram_svg(step)
+        for path in STROKE.findall(svg):
+            strokes += 1
+            assert f'marker-end="url(#a-{step.key})"' in path or f'marker-start="url(#a-{step.key})"' in path, (
+                f"{step.diagram}: a stroke without an arrowhead"
+            )
+        if STROKE.search(svg):
+            assert f'<marker id="a-{step.key}"' in svg
+    assert strokes >= 30
+
+
+def test_a_page_of_every_diagram_repeats_no_id() -> None:
+    content = load_content()
+    page = "".join(content.diagram_svg(step) for step in content.routine.steps)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    for step in content.routine.steps:
+        assert f'aria-labelledby="t-{step.key}"' in content.diagram_svg(step)

@@ -7,6 +7,8 @@ and sources that are listed in sources.yaml), so a bad edit fails the tests inst
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -100,7 +102,10 @@ class Content:
     sources: dict[str, Source]
 
     def diagram_svg(self, step: Step) -> str:
-        return (CONTENT_DIR / "diagrams" / step.diagram).read_text(encoding="utf-8")
+        """The step's SVG with its ids made unique to the step: a page showing every step (the routine, the
+        guided session) then has one title and one arrowhead marker per diagram, never a repeated id."""
+        svg = (CONTENT_DIR / "diagrams" / step.diagram).read_text(encoding="utf-8")
+        return re.sub(r'(id="|url\(#|aria-labelledby=")([a-z]+)([")])', rf"\g<1>\g<2>-{step.key}\g<3>", svg)
 
     def cited(self, keys: tuple[str, ...]) -> list[Source]:
         return [self.sources[key] for key in keys]
