@@ -25,7 +25,8 @@ from tests.notify.conftest import (
     MONDAY_10AM,
     ON_CALL_MOBILE,
 )
-from tests.screening.helpers import PHQ9_SELF_HARM, PHQ9_SEVERE, paper
+from tests.notify.helpers import mother_answers
+from tests.screening.helpers import PHQ9_SELF_HARM, PHQ9_SEVERE
 
 CLINICIAN = "clinician@a.test"
 LEAD = "site_lead@a.test"
@@ -33,7 +34,7 @@ ON_CALL = "oncall@a.test"
 
 
 def _self_harm(world: Any, now: Any) -> RiskAlert:
-    assessment = paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=now)
+    assessment = mother_answers(world, PHQ9_SELF_HARM, now=now)
     return RiskAlert.objects.get(assessment=assessment, kind="self_harm")
 
 
@@ -188,7 +189,7 @@ def test_a_deactivated_clinician_receives_nothing(staffed: Any, sms: Any, smtp: 
 
 
 def test_urgent_band_alerts_go_by_email_to_the_clinicians(staffed: Any, sms: Any) -> None:
-    assessment = paper(staffed.mother_a, staffed.users["clinician"], PHQ9_SEVERE, now=CHRISTMAS_2AM)
+    assessment = mother_answers(staffed, PHQ9_SEVERE, now=CHRISTMAS_2AM)
     alert = RiskAlert.objects.get(assessment=assessment)
     assert _addressed(alert) == {("email", CLINICIAN), ("email", ON_CALL)}
 

@@ -16,7 +16,8 @@ from bondwell.notify.outbox import deliver_due
 from bondwell.screening.models import RiskAlert
 from tests.conftest import browser_login, make_world
 from tests.notify.conftest import CLINICIAN_MOBILE, verify_mobile
-from tests.screening.helpers import PHQ9_SELF_HARM, paper
+from tests.notify.helpers import mother_answers
+from tests.screening.helpers import PHQ9_SELF_HARM
 
 
 def _fits(page: Any) -> None:
@@ -33,7 +34,7 @@ def test_the_clinician_on_call_acknowledges_from_the_link_in_her_text(
     now = timezone.now()
     OnCallShift.objects.create(site=world.site_a, user=clinician, starts_at=now - timedelta(hours=1),
                                ends_at=now + timedelta(hours=8))
-    paper(world.mother_a, clinician, PHQ9_SELF_HARM, now=now)
+    mother_answers(world, PHQ9_SELF_HARM, now=now)
     deliver_due(timezone.now())
     (text,) = sms.to(CLINICIAN_MOBILE)
     link = re.search(r"(http://\S+/notify/ack/\S+/)", text.body)

@@ -18,7 +18,8 @@ from bondwell.notify.channels import LocmemSms
 from bondwell.notify.models import AckLink, Message, OnCallShift
 from bondwell.notify.outbox import deliver_due
 from bondwell.screening.models import RiskAlert
-from tests.screening.helpers import PHQ9_SELF_HARM, paper
+from tests.notify.helpers import mother_answers
+from tests.screening.helpers import PHQ9_SELF_HARM
 
 
 def _on_call_now(world: Any) -> None:
@@ -31,7 +32,7 @@ def _on_call_now(world: Any) -> None:
 def _alert_link(world: Any, sms: Any) -> tuple[RiskAlert, str]:
     _on_call_now(world)
     now = timezone.now()
-    assessment = paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=now)
+    assessment = mother_answers(world, PHQ9_SELF_HARM, now=now)
     alert = RiskAlert.objects.get(assessment=assessment)
     message = Message.objects.filter(topic=f"alert:{alert.pk}", user=world.users["clinician"]).first()
     assert message is not None
@@ -219,7 +220,7 @@ def test_metrics_need_the_token_and_expose_the_queue_latency_and_time_to_acknowl
     assert client.get(reverse("metrics")).status_code == 401
     assert client.get(reverse("metrics"), HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
     _on_call_now(world)
-    assessment = paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=timezone.now())
+    assessment = mother_answers(world, PHQ9_SELF_HARM, now=timezone.now())
     deliver_due(timezone.now())
     alert = RiskAlert.objects.get(assessment=assessment)
     acknowledge_alert(alert, by=world.users["clinician"])

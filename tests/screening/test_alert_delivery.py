@@ -15,7 +15,8 @@ from bondwell.notify.models import Attempt, Message
 from bondwell.notify.outbox import retry_delay
 from bondwell.screening import jobs
 from bondwell.screening.models import RiskAlert, SiteSafetySettings
-from tests.screening.helpers import PHQ9_SELF_HARM, PHQ9_SEVERE, paper
+from tests.notify.helpers import mother_answers
+from tests.screening.helpers import PHQ9_SELF_HARM, PHQ9_SEVERE
 
 # A Monday at 10:00 in Sydney (site A's working hours): the clinicians at work are told first.
 MONDAY_10AM = timezone.make_aware(timezone.datetime(2026, 11, 23, 10, 0))
@@ -44,7 +45,7 @@ def test_with_mail_down_a_self_harm_alert_waits_is_retried_escalates_on_time_and
 ) -> None:
     t0 = MONDAY_10AM
     smtp.stop()  # the mail server is down before the mother even answers
-    assessment = paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=t0)
+    assessment = mother_answers(world, PHQ9_SELF_HARM, now=t0)
     alert = RiskAlert.objects.get(assessment=assessment)
     assert alert.kind == "self_harm"
     assert alert.ack_due_at == t0 + timedelta(hours=1)
@@ -107,7 +108,7 @@ def test_an_acknowledged_alert_does_not_escalate(world: Any, smtp: Any, fallback
     from bondwell.screening.services import acknowledge_alert
 
     t0 = MONDAY_10AM
-    alert = RiskAlert.objects.get(assessment=paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=t0))
+    alert = RiskAlert.objects.get(assessment=mother_answers(world, PHQ9_SELF_HARM, now=t0))
     run_worker(t0)
     acknowledge_alert(alert, by=world.users["clinician"])
     run_worker(t0 + timedelta(hours=5))
@@ -119,7 +120,7 @@ def test_an_acknowledged_alert_does_not_escalate(world: Any, smtp: Any, fallback
 
 def test_the_message_names_no_answers_and_links_to_the_alert(world: Any, smtp: Any) -> None:
     t0 = MONDAY_10AM
-    alert = RiskAlert.objects.get(assessment=paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=t0))
+    alert = RiskAlert.objects.get(assessment=mother_answers(world, PHQ9_SELF_HARM, now=t0))
     deliver(t0)
     (message,) = smtp.to(CLINICIAN)
     body = message.get_payload()
@@ -131,7 +132,7 @@ def test_the_message_names_no_answers_and_links_to_the_alert(world: Any, smtp: A
 
 def test_an_urgent_band_escalates_after_one_working_day(world: Any, smtp: Any) -> None:
     friday_noon = timezone.make_aware(timezone.datetime(2026, 11, 20, 12, 0))
-    assessment = paper(world.mother_a, world.users["clinician"], PHQ9_SEVERE, now=friday_noon)
+    assessment = mother_answers(world, PHQ9_SEVERE, now=friday_noon)
     alert = RiskAlert.objects.get(assessment=assessment)
     assert alert.kind == "urgent_band"
     assert alert.priority == 1
@@ -149,7 +150,7 @@ def test_a_site_without_clinicians_tells_its_lead_at_once(world: Any, smtp: Any)
     world.users["clinician"].is_active = False
     world.users["clinician"].save()
     t0 = MONDAY_10AM
-    paper(world.mother_a, world.users["site_lead"], PHQ9_SELF_HARM, now=t0)
+    mother_answers(world, PHQ9_SELF_HARM, now=t0)
     deliver(t0)
     assert [str(m["To"]) for m in smtp.messages] == [LEAD]
 
@@ -163,7 +164,7 @@ def test_the_worker_runs_the_screening_jobs_and_the_outbox(world: Any, smtp: Any
     assert set(ours) <= set(settings.BONDWELL_WORKER_JOBS), "`bondwell worker` must run the screening jobs"
     settings.BONDWELL_WORKER_JOBS = ours  # without the other capabilities' jobs
     t0 = MONDAY_10AM
-    paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=t0)
+    mother_answers(world, PHQ9_SELF_HARM, now=t0)
     handled = worker.run_once(t0)
     assert handled["bondwell.notify.jobs.deliver"] == 1
     assert [str(m["To"]) for m in smtp.messages] == [CLINICIAN]

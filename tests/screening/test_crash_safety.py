@@ -12,13 +12,14 @@ from django.utils import timezone
 from bondwell.notify.jobs import deliver
 from bondwell.notify.models import Message
 from bondwell.screening.models import Assessment, RiskAlert
-from tests.screening.helpers import PHQ9_SELF_HARM, paper
+from tests.notify.helpers import mother_answers
+from tests.screening.helpers import PHQ9_SELF_HARM
 
 MONDAY_10AM = timezone.make_aware(timezone.datetime(2026, 11, 23, 10, 0))
 
 
 def test_nothing_is_sent_inside_the_request_and_the_worker_sends_it_after_commit(world: Any, smtp: Any) -> None:
-    paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=MONDAY_10AM)
+    mother_answers(world, PHQ9_SELF_HARM, now=MONDAY_10AM)
     # The web process could die right here: the answers, the alert and its message are all committed.
     assert smtp.messages == []
     pending = Message.objects.get(status="pending")
@@ -36,6 +37,6 @@ def test_if_writing_the_message_fails_the_answers_and_the_alert_roll_back_too(
 
     monkeypatch.setattr(Message.objects, "get_or_create", broken)
     with pytest.raises(RuntimeError):
-        paper(world.mother_a, world.users["clinician"], PHQ9_SELF_HARM, now=MONDAY_10AM)
+        mother_answers(world, PHQ9_SELF_HARM, now=MONDAY_10AM)
     assert not Assessment.objects.exists()
     assert not RiskAlert.objects.exists()
