@@ -99,7 +99,8 @@ def test_a_paper_epds_with_a_positive_item_10_raises_the_alert(world: Any, clien
     client = client_as(world.users["clinician"])
     url = reverse("screening-paper", kwargs={"mother_id": world.mother_a.pk, "instrument": "epds"})
     form = client.get(url).context["form"]
-    data = {"key": form.initial["key"], "answered_on": timezone.localdate().isoformat(), "q10": "1"}
+    blanks = {f"q{n}": "blank" for n in range(1, 10)}  # left blank on paper, said so item by item
+    data = {"key": form.initial["key"], "answered_on": timezone.localdate().isoformat(), "q10": "1", **blanks}
     response = client.post(url, data)
     assessment = Assessment.objects.get()
     assert response["Location"] == reverse("screening-report", kwargs={"assessment_id": assessment.pk})

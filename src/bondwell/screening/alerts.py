@@ -56,10 +56,14 @@ def raise_alert(
     assessment: Assessment | None = None,
     draft: Draft | None = None,
     synthetic: bool = False,
+    acknowledged_by: User | None = None,
 ) -> RiskAlert:
     """The one alert for this signal (created with its care-team messages, or the one already raised).
 
     Call inside the transaction that records the signal, so the alert exists exactly when the signal does.
+    `acknowledged_by`: the clinician who entered the signal herself (a paper form): the alert is born
+    acknowledged by her, so nobody is sent a message to acknowledge it (her least of all); it stays in the queue
+    for its action and closing, and never escalates.
     """
     existing = RiskAlert.objects.filter(source_key=source_key, kind=kind).first()
     if existing is not None:
@@ -76,16 +80,27 @@ def raise_alert(
                 priority=PRIORITY[AlertKind(kind)], raised_at=now,
                 ack_due_at=acknowledge_window(kind, mother.site, now),
                 assessment=assessment, draft=draft, is_synthetic=synthetic,
+                **_born_acknowledged(acknowledged_by, now),
             )
     except IntegrityError:
         # Raised at the same moment by a concurrent request for the same signal: that one stands.
         return raise_alert(
             mother=mother, kind=kind, instrument=instrument, reason=reason, source_key=source_key, now=now,
-            assessment=assessment, draft=draft, synthetic=synthetic,
+            assessment=assessment, draft=draft, synthetic=synthetic, acknowledged_by=acknowledged_by,
         )
     AlertEvent.objects.create(alert=alert, at=now, step="raised", detail=reason[:300])
+    if acknowledged_by is not None:
+        AlertEvent.objects.create(alert=alert, at=now, step="acknowledged", actor=acknowledged_by,
+                                  detail="by her own paper entry: no message sent")
+        return alert
     _queue(alert, level=0, now=now)
     return alert
+
+
+def _born_acknowledged(by: User | None, now: datetime) -> dict[str, object]:
+    if by is None:
+        return {}
+    return {"status": RiskAlert.Status.ACKNOWLEDGED, "acknowledged_at": now, "acknowledged_by": by}
 
 
 def fallback_contact(site: Site) -> Contact | None:

@@ -4,7 +4,8 @@ questionnaires and time-to-acknowledge. Site leads see alerts but never answers 
 from __future__ import annotations
 
 import statistics
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,11 +18,27 @@ from bondwell.accounts.access import access_mother, audit, mothers_in_scope, req
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.screening import services
-from bondwell.screening.forms import ActionForm, CrisisContactForm, PaperForm, SafetySettingsForm, ScheduleForm
+from bondwell.screening.forms import (
+    BLANK,
+    ActionForm,
+    CancelForm,
+    CrisisContactForm,
+    PaperForm,
+    SafetySettingsForm,
+    ScheduleForm,
+)
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, SiteCrisisContact, new_key
-from bondwell.screening.presenters import history, read
+from bondwell.screening.presenters import history, option_label, question_text, read
 from bondwell.screening.report_pdf import render_pdf
-from bondwell.screening.safety import PAPER_INSTRUMENTS, crisis_contacts, load_instrument, safety_settings
+from bondwell.screening.safety import (
+    FLAG_ALERTS,
+    PAPER_INSTRUMENTS,
+    answerable_by_mother,
+    crisis_contacts,
+    load_for_profile,
+    load_instrument,
+    safety_settings,
+)
 
 PAGE_SIZE = 50
 ACTIVE = (RiskAlert.Status.OPEN, RiskAlert.Status.ACKNOWLEDGED)
@@ -33,27 +50,84 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    alert: RiskAlert
+    trigger: str  # the answer or score that raised it, in words (clinicians only: site leads never read answers)
+    time_left: str
+    overdue: bool
+
+
+def time_left(due: datetime, now: datetime) -> tuple[str, bool]:
+    """'35 min left' / '2 h 10 min left' / 'overdue by 20 min': plain words for the acknowledgement deadline."""
+    seconds = int((due - now).total_seconds())
+    minutes = abs(seconds) // 60
+    text = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+    if minutes >= 48 * 60:
+        text = f"{minutes // (24 * 60)} days"
+    return (f"overdue by {text}", True) if seconds < 0 else (f"{text} left", False)
+
+
+def trigger_words(alert: RiskAlert) -> str:
+    """What raised the alert, in words: the item and the answer ticked, or the total and its band."""
+    answers: dict[str, int] = {}
+    profile = ""
+    if alert.assessment is not None:
+        answers, profile = alert.assessment.answers, alert.assessment.profile
+    elif alert.draft is not None:
+        answers, profile = alert.draft.answers, alert.draft.profile
+    if not profile:
+        return alert.reason
+    instrument = load_for_profile(alert.instrument, profile)
+    if alert.kind == "urgent_band":
+        assessment = alert.assessment
+        band = next((b for b in instrument.bands if assessment and b.key == assessment.band_key), None)
+        total = assessment.total if assessment else None
+        return f"Total {total}: {band.label}" if band and total is not None else alert.reason
+    flags = {flag for flag, kind in FLAG_ALERTS.items() if kind == alert.kind}
+    items = {rule.item for rule in instrument.rules if rule.flag in flags and rule.item}
+    words = []
+    for item in instrument.items:
+        if item.key in items and answers.get(item.key) is not None:
+            option = item.options[int(answers[item.key])]
+            words.append(f"Item {item.number} ({question_text(item)}): “{option_label(option)}”")
+    return "; ".join(words) or alert.reason
+
+
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)
 def queue(request: HttpRequest) -> HttpResponse:
-    """Open alerts first, most urgent then newest; HTMX refreshes the table every 15 seconds."""
+    """Alerts past their deadline first, then open ones by deadline, then acknowledged ones; educators' concerns
+    beside them. HTMX refreshes the table every 15 seconds."""
+    from bondwell.workspace.views import concerns_in_scope
+
+    user = _user(request)
     show_closed = request.GET.get("show") == "closed"
-    alerts = RiskAlert.objects.filter(mother__in=mothers_in_scope(_user(request))).select_related("mother")
+    now = timezone.now()
+    alerts = RiskAlert.objects.filter(mother__in=mothers_in_scope(user)).select_related(
+        "mother", "assessment", "draft", "acknowledged_by")
     if show_closed:
         alerts = alerts.filter(status=RiskAlert.Status.CLOSED).order_by("-closed_at", "-id")
     else:
         alerts = alerts.filter(status__in=ACTIVE).annotate(
-            open_first=Case(When(status=RiskAlert.Status.OPEN, then=Value(0)), default=Value(1),
-                            output_field=IntegerField())
-        ).order_by("open_first", "priority", "-raised_at", "-id")
+            urgency=Case(
+                When(status=RiskAlert.Status.OPEN, ack_due_at__lte=now, then=Value(0)),
+                When(status=RiskAlert.Status.OPEN, then=Value(1)), default=Value(2), output_field=IntegerField(),
+            )
+        ).order_by("urgency", "ack_due_at", "priority", "-raised_at", "-id")
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"title": "Alerts", "page": page, "show_closed": show_closed, "now": timezone.now()}
+    reads_answers = user.role == Role.CLINICIAN
+    rows = [QueueRow(a, trigger_words(a) if reads_answers else a.get_kind_display(), *time_left(a.ack_due_at, now))
+            for a in page]
+    context = {"title": "Alerts and concerns", "page": page, "rows": rows, "show_closed": show_closed, "now": now,
+               "concerns": list(concerns_in_scope(user)[:PAGE_SIZE]) if not show_closed else []}
+    audit(request, "view:alert-queue")
     if request.headers.get("HX-Request"):
         return render(request, "screening/queue_rows.html", context)
     return render(request, "screening/queue.html", context)
 
 
 def _alert(request: HttpRequest, alert_id: int) -> RiskAlert:
-    alert = RiskAlert.objects.filter(pk=alert_id).select_related("mother", "assessment").first()
+    alert = RiskAlert.objects.filter(pk=alert_id).select_related("mother__site", "assessment", "draft").first()
     if alert is None:
         raise Http404("No such alert.")
     access_mother(request, alert.mother_id, Purpose.ALERTS, action="view:alert")
@@ -95,6 +169,8 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
             "events": alert.events.select_related("actor")[:100],
             "reading": reading, "may_read_answers": user.role == Role.CLINICIAN,
             "contacts": crisis_contacts(alert.mother.site),
+            "trigger": trigger_words(alert) if user.role == Role.CLINICIAN else "",
+            "time_left": time_left(alert.ack_due_at, timezone.now()),
         },
     )
 
@@ -136,15 +212,12 @@ def report_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @require_role(Role.CLINICIAN)
 def mother_screening(request: HttpRequest, mother_id: int) -> HttpResponse:
     mother = access_mother(request, mother_id, Purpose.CLINICAL, action="view:screening")
-    form = ScheduleForm(request.POST or None)
+    form = ScheduleForm(request.POST or None, site=mother.site)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["instrument"]
-        if not load_instrument(chosen, mother.site).wording_installed:
-            form.add_error("instrument", "Its licensed wording is not installed here: use the paper form.")
-        else:
-            services.schedule_questionnaire(mother, chosen, form.cleaned_data["due_on"], by=_user(request))
-            messages.success(request, "Scheduled. She will be invited by email when it comes due.")
-            return redirect("screening-mother", mother_id=mother.pk)
+        services.schedule_questionnaire(mother, chosen, form.cleaned_data["due_on"], by=_user(request))
+        messages.success(request, "Scheduled. She will be invited by email when it comes due.")
+        return redirect("screening-mother", mother_id=mother.pk)
     return render(
         request,
         "screening/mother.html",
@@ -154,6 +227,8 @@ def mother_screening(request: HttpRequest, mother_id: int) -> HttpResponse:
             "scheduled": mother.scheduled_questionnaires.order_by("-due_on")[:20],
             "alerts": mother.risk_alerts.order_by("-raised_at")[:20],
             "paper_instruments": PAPER_INSTRUMENTS, "today": timezone.localdate(),
+            "forms": [form] if form.errors else [],
+            "paper_only": [n for n in PAPER_INSTRUMENTS if n not in form.offered],
         },
     )
 
@@ -166,17 +241,21 @@ def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse
         raise Http404("Unknown questionnaire.")
     definition = load_instrument(instrument, mother.site)
     form = PaperForm(definition, request.POST or None, initial={"key": new_key()})
+    scheduled = services.matching_schedule(mother, instrument)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.record_assessment(
                 mother, instrument, form.answers(), source="paper", entered_by=_user(request),
                 answered_on=form.cleaned_data["answered_on"], idempotency_key=form.cleaned_data["key"],
-                request=request,
+                request=request, scheduled=scheduled, acknowledge_own_alerts=True,
             )
         except services.ScreeningError as problem:
             form.add_error(None, str(problem))
         else:
-            messages.success(request, "Paper form entered." if assessment.supersedes_id is None else (
+            messages.success(request, ("Paper form entered." + (
+                f" It answers the {instrument.upper()} due {scheduled.due_on:%-d %b %Y}, now completed."
+                if scheduled and assessment.scheduled_id == scheduled.pk else "")) if assessment.supersedes_id is None
+                else (
                 "This form had already been saved with other answers: the new answers are saved as a correction "
                 "and the earlier version is kept."
             ))
@@ -186,7 +265,7 @@ def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse
         "screening/paper.html",
         {
             "title": f"Enter a paper {definition.title}", "form": form, "mother": mother,
-            "instrument": definition,
+            "instrument": definition, "scheduled": scheduled, "forms": [form] if form.errors else [],
         },
     )
 
@@ -195,7 +274,9 @@ def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse
 def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = _assessment(request, assessment_id, "open:correction")
     definition = load_instrument(assessment.instrument, assessment.mother.site)
-    initial = {"key": new_key(), "answered_on": assessment.answered_on, **assessment.answers}
+    initial = {"key": new_key(), "answered_on": assessment.answered_on,
+               **{item.key: BLANK for item in definition.items},
+               **{key: str(value) for key, value in assessment.answers.items()}}
     form = PaperForm(definition, request.POST or None, initial=initial, correcting=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,20 +295,41 @@ def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "screening/paper.html",
         {
             "title": f"Correct the {definition.title}", "form": form, "mother": assessment.mother,
-            "instrument": definition, "correcting": assessment,
+            "instrument": definition, "correcting": assessment, "forms": [form] if form.errors else [],
         },
     )
 
 
 @require_role(Role.CLINICIAN)
 def overdue(request: HttpRequest) -> HttpResponse:
+    """Questionnaires past their date, oldest first, each with whether she could answer it online and a cancel
+    with a reason (a questionnaire answered on paper closes itself)."""
+    user = _user(request)
+    cancel = CancelForm(request.POST or None)
+    if request.method == "POST" and cancel.is_valid():
+        chosen = ScheduledQuestionnaire.objects.filter(pk=cancel.cleaned_data["scheduled"]).first()
+        if chosen is None:
+            raise Http404("No such questionnaire.")
+        access_mother(request, chosen.mother_id, Purpose.CLINICAL, action="open:cancel-questionnaire")
+        try:
+            services.cancel_scheduled(chosen, by=user, request=request, reason=cancel.cleaned_data["reason"])
+        except services.ScreeningError as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(request, f"The {chosen.instrument.upper()} for {chosen.mother.full_name} is cancelled.")
+        return redirect("screening-overdue")
     waiting = ScheduledQuestionnaire.objects.filter(
-        mother__in=mothers_in_scope(_user(request)),
+        mother__in=mothers_in_scope(user),
         status=ScheduledQuestionnaire.Status.SCHEDULED,
         due_on__lt=timezone.localdate(),
-    ).select_related("mother").order_by("due_on", "id")
+    ).select_related("mother__site").order_by("due_on", "id")
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "screening/overdue.html", {"title": "Overdue questionnaires", "page": page})
+    rows = [(s, answerable_by_mother(s.instrument, s.mother.site)) for s in page]
+    audit(request, "view:overdue-questionnaires")
+    return render(request, "screening/overdue.html", {
+        "title": "Overdue questionnaires", "page": page, "rows": rows, "cancel_error": cancel.errors.get("reason"),
+        "cancel_for": request.POST.get("scheduled", "") if cancel.errors else "",
+    })
 
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)

@@ -18,8 +18,12 @@ from bondwell.screening.safety import MOTHER_INSTRUMENTS, PAPER_INSTRUMENTS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+BLANK = "blank"
+
+
 class PaperForm(forms.Form):
-    """Every item of a paper form; an item the mother left blank is entered as blank."""
+    """Every item of a paper form as a row of choices, none chosen to begin with: each item is entered as ticked
+    on paper or, explicitly, as left blank on paper (a Save that skips an item is refused, never stored)."""
 
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     answered_on = forms.DateField(
@@ -32,10 +36,11 @@ class PaperForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         for item in instrument.items:
-            choices = [("", "Left blank")] + [(str(o.position), option_label(o)) for o in item.options]
-            self.fields[item.key] = forms.TypedChoiceField(
-                label=f"{item.number}. {question_text(item)}", choices=choices, coerce=int, required=False,
-                empty_value=None, widget=forms.RadioSelect,
+            choices = [(str(o.position), option_label(o)) for o in item.options] + [(BLANK, "Left blank on paper")]
+            self.fields[item.key] = forms.ChoiceField(
+                label=f"{item.number}. {question_text(item)}", choices=choices, widget=forms.RadioSelect,
+                error_messages={"required": f"Item {item.number}: choose the answer ticked, or “Left blank on "
+                                            "paper”."},
             )
         if correcting:
             self.fields["reason"] = forms.CharField(
@@ -51,20 +56,48 @@ class PaperForm(forms.Form):
 
     def answers(self) -> dict[str, int]:
         return {
-            item.key: self.cleaned_data[item.key]
+            item.key: int(self.cleaned_data[item.key])
             for item in self.instrument.items
-            if self.cleaned_data.get(item.key) is not None
+            if self.cleaned_data.get(item.key) not in (None, "", BLANK)
         }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The grid: each item with its options (digit, position, label, score) and its bound field."""
+        return [
+            {"item": item, "field": self[item.key], "chosen": str(self[item.key].value() or ""),
+             "options": [{"digit": o.position + 1, "value": str(o.position), "label": option_label(o),
+                          "score": o.score} for o in item.options]}
+            for item in self.instrument.items
+        ]
 
 
 TITLES = {"epds": "EPDS", "phq9": "PHQ-9", "gad7": "GAD-7", "pbq": "PBQ"}
 
 
 class ScheduleForm(forms.Form):
-    instrument = forms.ChoiceField(
-        label="Questionnaire", choices=[(name, TITLES[name]) for name in MOTHER_INSTRUMENTS]
-    )
+    """Only the questionnaires she can answer on her phone at this site (licensed wording installed) are offered;
+    the others are entered from paper."""
+
+    instrument = forms.ChoiceField(label="Questionnaire", choices=[])
     due_on = forms.DateField(label="Answer by", widget=DATE_INPUT)
+
+    def __init__(self, *args: Any, site: Any = None, **kwargs: Any) -> None:
+        from bondwell.screening.safety import answerable_by_mother
+
+        super().__init__(*args, **kwargs)
+        offered = [n for n in MOTHER_INSTRUMENTS if site is None or answerable_by_mother(n, site)]
+        field = self.fields["instrument"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(name, TITLES[name]) for name in offered]
+        self.offered = offered
+
+
+class CancelForm(forms.Form):
+    scheduled = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why cancel it?", max_length=200,
+        error_messages={"required": "Say why the questionnaire is being cancelled."},
+    )
 
     def clean_due_on(self) -> date:
         due: date = self.cleaned_data["due_on"]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from bondwell import instruments
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Mother, Site, User
+from bondwell.accounts.roles import Role
 from bondwell.pathway import services as pathway
 from bondwell.screening import alerts
 from bondwell.screening.alerts import raise_alert
@@ -79,15 +80,24 @@ def schedule_questionnaire(
 
 
 def cancel_scheduled(
-    scheduled: ScheduledQuestionnaire, *, by: User, request: HttpRequest | None = None
+    scheduled: ScheduledQuestionnaire, *, by: User, request: HttpRequest | None = None, reason: str = ""
 ) -> None:
+    """Cancel a questionnaire still waiting for answers; the reason (when given) is kept in the audit."""
     with transaction.atomic():
         updated = ScheduledQuestionnaire.objects.filter(
             pk=scheduled.pk, status=ScheduledQuestionnaire.Status.SCHEDULED
         ).update(status=ScheduledQuestionnaire.Status.CANCELLED)
         if not updated:
             raise ScreeningError("Only a questionnaire still waiting for answers can be cancelled.")
-        audit(request, "cancel:questionnaire", mother=scheduled.mother, obj=scheduled, actor=by)
+        audit(request, "cancel:questionnaire", mother=scheduled.mother, obj=scheduled, actor=by,
+              detail=reason.strip())
+
+
+def matching_schedule(mother: Mother, instrument: str) -> ScheduledQuestionnaire | None:
+    """The questionnaire of hers a paper form of `instrument` answers: the earliest still waiting."""
+    return ScheduledQuestionnaire.objects.filter(
+        mother=mother, instrument=instrument, status=ScheduledQuestionnaire.Status.SCHEDULED
+    ).order_by("due_on", "id").first()
 
 
 # ---- the mother's draft ------------------------------------------------------------------------------------
@@ -235,11 +245,14 @@ def record_assessment(
     request: HttpRequest | None = None,
     draft: Draft | None = None,
     now: datetime | None = None,
+    acknowledge_own_alerts: bool = False,
 ) -> Assessment:
     """Store one response with its score and raise its alerts, all in one transaction; idempotent on the key.
 
     Missing items are allowed only on a paper form (the mother left them blank): the response is then stored
     as incomplete, without a total, and its risk flags still raise alerts. Invalid values are refused.
+    `acknowledge_own_alerts`: a clinician is typing the paper form in herself (the paper-entry page): the alerts
+    it raises are acknowledged by her entry and no message asks anyone to acknowledge them.
     """
     if instrument_name not in PAPER_INSTRUMENTS:
         raise ScreeningError(f"Unknown questionnaire {instrument_name!r}.")
@@ -267,6 +280,7 @@ def record_assessment(
                 mother, instrument_name, clean, source=source, entered_by=entered_by, answered_on=answered_on,
                 idempotency_key=_changed_key(idempotency_key, head, clean), supersedes=head,
                 correction_reason=correction_reason or RESENT_REASON, request=request, now=now,
+                acknowledge_own_alerts=acknowledge_own_alerts,
             )
         if supersedes is not None:
             locked_head = Assessment.objects.select_for_update().get(pk=supersedes.pk)
@@ -289,7 +303,8 @@ def record_assessment(
         except IntegrityError:
             # The same submission, racing in from a second request: the first one stands.
             return _same_request(Assessment.objects.get(idempotency_key=idempotency_key), mother)
-        _raise_alerts(assessment, instrument, result, flags, draft=draft, now=now)
+        _raise_alerts(assessment, instrument, result, flags, draft=draft, now=now,
+                      acknowledge_own=acknowledge_own_alerts)
         if scheduled is not None:
             ScheduledQuestionnaire.objects.filter(pk=scheduled.pk).update(
                 status=ScheduledQuestionnaire.Status.COMPLETED, completed_at=now
@@ -344,21 +359,28 @@ def _raise_alerts(
     *,
     draft: Draft | None,
     now: datetime,
+    acknowledge_own: bool = False,
 ) -> None:
     synthetic = assessment.is_synthetic
+    # A clinician typing a paper form in herself sees the risk answer as she enters it: her entry acknowledges
+    # the alert and nobody is messaged to acknowledge it (issue 16).
+    entered_by = assessment.entered_by
+    own = entered_by if (acknowledge_own and assessment.source == Source.PAPER
+                         and entered_by.role == Role.CLINICIAN) else None
     # Every flag the offered instruments (PAPER_INSTRUMENTS) can raise has its alert; a test holds that.
     for flag in sorted(flags):
         raise_alert(
             mother=assessment.mother, kind=FLAG_ALERTS[flag],
             instrument=assessment.instrument, reason=_reason(instrument, flag),
             source_key=assessment.idempotency_key, now=now, assessment=assessment,
-            draft=draft if flag == "self_harm" else None, synthetic=synthetic,
+            draft=draft if flag == "self_harm" else None, synthetic=synthetic, acknowledged_by=own,
         )
     if result is not None and result.band.urgent:
         raise_alert(
             mother=assessment.mother, kind=AlertKind.URGENT_BAND, instrument=assessment.instrument,
             reason=f"{result.band.label}. {result.band.clinician_action}",
             source_key=assessment.idempotency_key, now=now, assessment=assessment, synthetic=synthetic,
+            acknowledged_by=own,
         )
 
 
