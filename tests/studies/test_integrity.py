@@ -219,3 +219,12 @@ def test_no_pyplot_anywhere_in_the_web_process() -> None:
         if re.search(r"^\s*(import matplotlib\.pyplot|from matplotlib import pyplot)", path.read_text(), re.M)
     ]
     assert offenders == []
+
+
+def test_the_dmc_report_prints_user_text_as_text(world: Any) -> None:
+    from bondwell.studies import dmc
+
+    study = _trial(world, n=2)
+    study.title = "Trial <para><unclosed & co"
+    study.save(update_fields=["title"])
+    assert dmc.render_pdf(dmc.build(study)).startswith(b"%PDF")

@@ -16,6 +16,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from bondwell.security.pdf import plain
 from bondwell.studies import sources
 from bondwell.studies.analysis import ARM_LABELS, analyse_study
 from bondwell.studies.followup import attrition_by_arm, follow_up_table
@@ -119,7 +120,7 @@ def render_pdf(report: DmcReport) -> bytes:
                                  leftMargin=1.8 * cm, rightMargin=1.8 * cm)
     locked = hasattr(study, "database_lock")
     story: list[object] = [
-        Paragraph(f"{study.title}: data-monitoring committee report", styles["Title"]),
+        Paragraph(plain(f"{study.title}: data-monitoring committee report"), styles["Title"]),
         Paragraph(f"Study {study.code} · {study.get_status_display()}"
                   f"{' · database locked' if locked else ''} · made {report.made_on:%Y-%m-%d}", styles["Normal"]),
         Paragraph("Closed report: results by arm. For the trial statistician and the data-monitoring committee "
@@ -127,8 +128,8 @@ def render_pdf(report: DmcReport) -> bytes:
         Spacer(1, 0.4 * cm),
     ]
     for title, header, rows in report.tables:
-        story += [Paragraph(title, styles["Heading3"]), _table(header, rows), Spacer(1, 0.3 * cm)]
+        story += [Paragraph(plain(title), styles["Heading3"]), _table(header, rows), Spacer(1, 0.3 * cm)]
     for note in report.notes:
-        story.append(Paragraph(note, styles["Italic"]))
+        story.append(Paragraph(plain(note), styles["Italic"]))
     document.build(story)
     return buffer.getvalue()
