@@ -212,6 +212,7 @@ def support(request: HttpRequest, draft_id: int) -> HttpResponse:
 def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
     mother = own_mother_record(request)
     found = get_object_or_404(Assessment, pk=assessment_id, mother=mother)
+    found.mother = mother  # her record and site are already loaded: the result reads them without new queries
     if not visible_to_mother(Assessment.objects.filter(pk=found.pk)).exists():
         # Entered from paper: she sees it once her clinician has gone through it with her and released it.
         raise Http404("No such result.")

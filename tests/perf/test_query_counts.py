@@ -1,0 +1,133 @@
+"""Query counts of every main page, pinned: a page costs the same number of queries with one record as with
+many (no N+1), and a change that adds a query to a page shows here first (issue 18; docs/performance.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bondwell.accounts.models import Mother
+from bondwell.screening.models import Assessment
+from tests.pathway.helpers import PHQ9_14
+from tests.screening.helpers import PHQ9_CALM, PHQ9_SELF_HARM, paper
+
+# Queries per page on SQLite. PostgreSQL adds one per audit event (the audit chain's advisory lock) and, on the
+# dashboard, two SET LOCAL statements (no JIT, no parallel workers for its one big query).
+PINNED = {
+    "mother home": 14,
+    "questionnaire answer": 4,
+    "questionnaire submit": 26,
+    "result": 19,
+    "progress": 17,
+    "clinician home": 16,
+    "alert queue": 12,
+    "alert queue (live partial)": 12,
+    "follow-up worklist": 12,
+    "mother record": 28,
+    "mother progress": 23,
+    "site-lead home": 17,
+    "dashboard": 17,
+}
+AUDITED = {
+    "alert queue", "alert queue (live partial)", "questionnaire submit", "result", "progress", "follow-up worklist",
+    "mother record", "mother progress", "dashboard",
+}
+POSTGRES_EXTRA = {"dashboard": 2}
+
+
+def pinned(page: str) -> int:
+    if connection.vendor != "postgresql":
+        return PINNED[page]
+    return PINNED[page] + (page in AUDITED) + POSTGRES_EXTRA.get(page, 0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Cached figures (dashboard, a site's baseline SD) would make a page's count depend on the test before."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def grow(world: Any, n: int) -> None:
+    """`n` more mothers at the clinician's site, each with an open alert and a follow-up; `n` results of her own."""
+    clinician = world.users["clinician"]
+    for i in range(n):
+        mother = Mother.objects.create(site=world.site_a, full_name=f"Mother {i}")
+        paper(mother, clinician, PHQ9_SELF_HARM)
+        paper(mother, clinician, PHQ9_14)
+    for k in range(n):
+        paper(world.mother_a, clinician, PHQ9_CALM, on=date.today() - timedelta(days=30 * (k + 1)))
+
+
+def counted(client: Any, method: str, url: str, data: dict[str, str] | None = None,
+            **headers: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, data or {}, headers=headers)
+    return response.status_code, len(queries)
+
+
+def mother_pages(world: Any, client: Any) -> dict[str, tuple[int, int]]:
+    seen = {"mother home": counted(client, "get", reverse("home"))}
+    start = client.get(reverse("screening-start", kwargs={"instrument": "phq9"}))
+    assert start.status_code == 302
+    url = start["Location"]
+    seen["questionnaire answer"] = counted(client, "get", url)
+    answers = {key: str(value) for key, value in PHQ9_CALM.items()}
+    seen["questionnaire submit"] = counted(client, "post", url, {"view": "all", "go": "submit", **answers})
+    latest = Assessment.objects.filter(mother=world.mother_a).latest("id")
+    seen["result"] = counted(client, "get", reverse("screening-result", args=[latest.pk]))
+    seen["progress"] = counted(client, "get", reverse("progress-mine"))
+    return seen
+
+
+def staff_pages(world: Any, client_as: Any) -> dict[str, tuple[int, int]]:
+    client = client_as(world.users["clinician"])
+    seen = {
+        "clinician home": counted(client, "get", reverse("home")),
+        "alert queue": counted(client, "get", reverse("screening-queue")),
+        "alert queue (live partial)": counted(client, "get", reverse("screening-queue"), HX_Request="true"),
+        "follow-up worklist": counted(client, "get", reverse("pathway-worklist")),
+        "mother record": counted(client, "get", reverse("mother-record", args=[world.mother_a.pk])),
+        "mother progress": counted(client, "get", reverse("progress-mother", args=[world.mother_a.pk])),
+    }
+    client.logout()
+    cache.clear()
+    client = client_as(world.users["site_lead"])
+    seen["site-lead home"] = counted(client, "get", reverse("home"))
+    seen["dashboard"] = counted(client, "get", reverse("progress-dashboard"))
+    return seen
+
+
+@pytest.mark.parametrize("records", [1, 6])
+def test_every_main_page_costs_its_pinned_queries_whatever_the_number_of_records(
+    world: Any, client_as: Any, records: int
+) -> None:
+    grow(world, records)
+    seen = mother_pages(world, client_as(world.users["mother"]))
+    seen.update(staff_pages(world, client_as))
+    expected_status = {"questionnaire submit": 302}
+    assert {page: status for page, (status, _) in seen.items()} == {
+        page: expected_status.get(page, 200) for page in seen
+    }
+    counts = {page: count for page, (_, count) in seen.items()}
+    assert counts == {page: pinned(page) for page in seen}, repr(counts)
+
+
+def test_the_queue_asks_the_same_with_many_alerts_as_with_one(
+    world: Any, client_as: Any, django_assert_num_queries: Any
+) -> None:
+    grow(world, 12)
+    client = client_as(world.users["clinician"])
+    client.get(reverse("home"))  # the first page after signing in also renews the session
+    with django_assert_num_queries(pinned("alert queue")):
+        assert client.get(reverse("screening-queue")).status_code == 200
+    with django_assert_num_queries(pinned("follow-up worklist")):
+        assert client.get(reverse("pathway-worklist")).status_code == 200
