@@ -65,4 +65,9 @@ ROLE_PAGES = [
     RolePage("programme-course-new", PLANNERS),
     RolePage("programme-book", everyone(403, mother=405)),
     RolePage("programme-cancel", everyone(403, mother=405, educator=405, clinician=405, site_lead=405)),
+    RolePage("programme-guided-offline", everyone(403, mother=200)),
+    RolePage("programme-practice-log", everyone(403, mother=405)),
 ]
+
+# The installable app's files and the page shown without a connection: no one's data in them.
+PUBLIC = {"service-worker", "web-manifest", "offline"}

@@ -45,8 +45,12 @@ def test_a_demo_mother_does_a_full_guided_session_and_a_stopped_one(
     _tap(page, "before", "Low")
     page.get_by_role("button", name="Start").click()
     assert page.get_by_role("heading", name="A warm, quiet place").is_visible()
-    stop = page.get_by_role("button", name="Baby is not enjoying this — stop for now")
+    stop = page.get_by_role("button", name="Baby isn't enjoying this")
     assert stop.bounding_box()["height"] >= 44
+    assert page.get_by_role("button", name="Stop", exact=True).bounding_box()["height"] >= 44
+    spoken = page.get_by_role("button", name="Spoken guidance")
+    assert spoken.get_attribute("aria-pressed") == "true"  # on by default
+    assert page.locator('[data-phase="step"]:not([hidden]) [data-say]').count() >= 2  # title and instructions
     page.get_by_role("button", name="Pause").click()
     page.clock.run_for(120_000)  # a paused timer stays put
     assert page.get_by_role("heading", name="A warm, quiet place").is_visible()
@@ -79,7 +83,7 @@ def test_a_demo_mother_does_a_full_guided_session_and_a_stopped_one(
     page.get_by_role("button", name="Start").click()
     page.clock.run_for(65_000)  # the first step (60 s) is done, the second has begun
     assert page.get_by_role("heading", name="Your hands, and oil if you use it").is_visible()
-    page.get_by_role("button", name="Baby is not enjoying this — stop for now").click()
+    page.get_by_role("button", name="Baby isn't enjoying this").click()
     assert page.get_by_role("heading", name="Thank you for listening to your baby.").is_visible()
     page.get_by_text("Unsettled").click()
     page.get_by_role("button", name="Save this session").click()
@@ -89,3 +93,14 @@ def test_a_demo_mother_does_a_full_guided_session_and_a_stopped_one(
     assert stopped is not None
     assert (stopped.outcome, stopped.steps_completed, stopped.baby_response) == ("stopped_early", 1, "unsettled")
     assert 60 <= stopped.duration_seconds <= 70
+
+    # A neutral stop: no reason given, no thanks for listening to the baby, the part she did is saved.
+    _pass_the_safety_check(page, live_server.url)
+    page.get_by_role("button", name="Start").click()
+    page.clock.run_for(10_000)
+    page.get_by_role("button", name="Stop", exact=True).click()
+    assert page.get_by_role("heading", name="Stopped for now.").is_visible()
+    assert not page.get_by_role("heading", name="Thank you for listening to your baby.").is_visible()
+    page.get_by_role("button", name="Save this session").click()
+    page.wait_for_url("**/practice/")
+    assert PracticeLog.objects.filter(mother=maya).count() == 3

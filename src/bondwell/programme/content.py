@@ -8,7 +8,6 @@ and sources that are listed in sources.yaml), so a bad edit fails the tests inst
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from bondwell.programme import views
+from bondwell.programme import offline, views
 
 urlpatterns = [
     path("programme/routine/", views.routine, name="programme-routine"),
     path("practice/", views.practice_home, name="programme-practice"),
     path("practice/guided/", views.guided, name="programme-guided"),
     path("practice/guided/save/", views.guided_save, name="programme-practice-save"),
+    path("practice/guided/offline/", offline.guided_offline, name="programme-guided-offline"),
+    path("practice/log/", offline.offline_log, name="programme-practice-log"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.manifest, name="web-manifest"),
+    path("offline/", offline.offline, name="offline"),
     path("practice/new/", views.practice_new, name="programme-practice-new"),
     path("practice/reminders/", views.reminders, name="programme-reminders"),
     path("programme/courses/", views.courses, name="programme-courses"),
