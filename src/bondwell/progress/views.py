@@ -18,7 +18,7 @@ from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.pathway.services import visible_to_mother
 from bondwell.programme.models import Booking, ClassSession, Course
-from bondwell.progress import charts, checklist, dashboard, series, services
+from bondwell.progress import charts, checklist, dashboard, presented, series, services, small_numbers
 from bondwell.progress.forms import DashboardFilterForm, ObservationForm, SchedulePbqForm
 from bondwell.progress.models import Observation
 from bondwell.progress.series import MAX_ROWS
@@ -314,6 +314,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         slope10 = (10 * fit.slope, 10 * low, 10 * high)
     return render(request, "progress/dashboard.html", {
         "title": "Programme dashboard", "site": site, "form": form, "board": board, "f": board.overall,
+        "col": presented.present(board.overall), "reason": small_numbers.REASON,
+        "site_cols": [(name, presented.present(figures)) for name, figures in board.by_site],
         "slope10": slope10, "no_control": dashboard.NO_CONTROL_NOTE, "observational": OBSERVATIONAL_NOTE,
         "min_cell": dashboard.MIN_CELL, "cutoff": EPDS_CUTOFF,
         "severity": dashboard.SEVERITY_LABELS[board.filters.severity], "query": request.GET.urlencode(),
