@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bondwell.notify.outbox import MAX_RETRY_SECONDS, MAX_URGENT_RETRY_SECONDS, retry_delay
@@ -28,6 +28,7 @@ def _reachable(links: list[Tier], urgent: bool, texts: bool) -> set[str]:
     return {c.key for t in links for c in t.contacts if c.channels(urgent=urgent, texts_possible=texts)}
 
 
+@settings(deadline=None)  # pure and fast; no deadline on a machine shared with other test runs
 @given(tiers, st.booleans(), st.booleans())
 def test_the_chain_keeps_everyone_reachable_and_levels_only_grow(links: list[Tier], urgent: bool,
                                                                  texts: bool) -> None:
@@ -44,6 +45,7 @@ def test_the_chain_keeps_everyone_reachable_and_levels_only_grow(links: list[Tie
     assert bool(told_at(chain, 0)) == bool(reachable), "addressed to someone whenever anyone is reachable"
 
 
+@settings(deadline=None)
 @given(contacts, st.booleans(), st.booleans())
 def test_a_preference_never_silences_an_alert(contact: Contact, urgent: bool, texts: bool) -> None:
     chosen = contact.channels(urgent=urgent, texts_possible=texts)
@@ -53,6 +55,7 @@ def test_a_preference_never_silences_an_alert(contact: Contact, urgent: bool, te
         assert all(channel != "sms" for channel, _ in chosen)
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=1, max_value=200), st.booleans())
 def test_retries_back_off_and_are_capped(attempts: int, urgent: bool) -> None:
     delay = retry_delay(attempts, urgent=urgent)
