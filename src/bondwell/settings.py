@@ -454,6 +454,8 @@ BONDWELL_TRUSTED_PROXIES = [
 BONDWELL_CLIENT_IP_META = "HTTP_" + os.environ.get("BONDWELL_CLIENT_IP_HEADER", "X-Forwarded-For").upper().replace(
     "-", "_"
 )
+MIDDLEWARE.insert(MIDDLEWARE.index("bondwell.security.headers.SecurityHeadersMiddleware") + 1,
+                  "bondwell.security.nul.RefuseNulMiddleware")  # PostgreSQL text cannot hold NUL
 AXES_CLIENT_IP_CALLABLE = "bondwell.security.client_ip.client_address"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts during the lock do not restart the hour
 BONDWELL_RESET_LIMIT_PER_EMAIL = 3  # password-reset requests acted on per address per hour

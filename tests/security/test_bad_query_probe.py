@@ -17,6 +17,14 @@ QUERIES = [
 ]
 
 
+def test_a_nul_character_is_refused_naming_the_field(world: Any, client_as: Any) -> None:
+    response = client_as(world.users["clinician"]).get("/mothers/", {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert "'q' contains a NUL character" in response.content.decode()
+    form = client_as(world.users["clinician"]).post("/login/", {"username": "x\x00@a.test", "password": "p"})
+    assert form.status_code == 400
+
+
 def test_no_hand_made_query_gives_a_server_error(world: Any) -> None:
     client = Client(raise_request_exception=False)
     failures: list[str] = []

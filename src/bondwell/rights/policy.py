@@ -72,6 +72,8 @@ RECORD_TYPES: list[RecordType] = [
     RecordType("pathway.FollowUpAttempt", "anonymise", CLINICAL + " Notes removed.", clear={"note": ""}),
     RecordType("pathway.FollowUpEvent", "anonymise", CLINICAL, clear={"detail": ""}),
     RecordType("pathway.ResultRelease", "anonymise", CLINICAL),
+    RecordType("workspace.Concern", "anonymise", CLINICAL + " The educator's note and its outcome are replaced.",
+               clear={"note": "[erased]", "outcome": "[erased]"}),
     RecordType("rights.ErasureRequest", "anonymise", "Proof that the request was met."),
     RecordType("mfa.Passkey", "delete", "Sign-in factor of a closed account."),
     RecordType("mfa.RecoveryCode", "delete", "Sign-in factor of a closed account."),
