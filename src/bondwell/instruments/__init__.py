@@ -1,12 +1,18 @@
-"""Exact scoring of validated questionnaires: one engine for the web app, the API, the importer and the CLI.
+"""Exact scoring of validated questionnaires: one engine for every way answers arrive.
 
-Pure Python and numpy; no Django import. Definitions are YAML files in `definitions/`, guideline profiles in
+Pure Python and numpy; no Django import. Who calls it: the web pages and the REST API through
+`bondwell.screening.services.record_assessment` (which calls `score`), the REDCap import in
+`bondwell.api.redcap` (through the same service, and `score` to check a file's totals), the FHIR export
+(`fhir.to_questionnaire_response`) and the CLI's `bondwell score` (the vectorised `score_many`, which must agree
+with `score` on every response). Definitions are YAML files in `definitions/`, guideline profiles in
 `profiles.yaml`, and licensed wording is installed as text packs (see `textpacks`).
 
     >>> from bondwell import instruments
-    >>> epds = instruments.load("epds")              # Australian (COPE 2023) bands by default
-    >>> result = instruments.score(epds, {"q1": 0, ..., "q10": 0})
-    >>> result.total, result.band.label, result.flags
+    >>> epds = instruments.load("epds")  # the default guideline profile: Australian (COPE 2023) bands
+    >>> answers = {f"q{i}": 0 for i in range(1, 11)}  # the printed position of each answer, 0 = top option
+    >>> result = instruments.score(epds, answers)
+    >>> result.total, result.band.key, sorted(result.flags)
+    (21, 'likely', ['self_harm'])
 """
 
 from bondwell.instruments.bulk import BulkScores, score_many

@@ -1,4 +1,4 @@
-"""Scoring many responses at once with numpy: the path the importer and the CLI use.
+"""Scoring many responses at once with numpy: the path of the CLI's `bondwell score` (commands.py).
 
 It must agree with `scoring.score` on every response (tests compare the two on every EPDS answer pattern). The
 answers arrive as an integer matrix of printed option positions, one row per response and one column per item

@@ -1,7 +1,7 @@
 """The vocabulary of the instruments package: definitions, scores and the errors they raise.
 
-Everything here is immutable: a loaded `Instrument` is shared by the web app, the API, the importer and the
-CLI, and none of them may change how another one scores.
+Everything here is immutable: a loaded `Instrument` is shared by the web app, the API (REST, FHIR, REDCap
+import) and the CLI, and none of them may change how another one scores.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Scoring one response: the function the web app, the API and the importer call (the CLI uses bulk.py).
+"""Scoring one response: the function behind every stored assessment (web, REST API and REDCap import all go
+through `bondwell.screening.services.record_assessment`) and the FHIR export; the CLI uses bulk.py.
 
 Answers map item keys ("q1".."qN") to the position of the chosen option as printed, 0 being the top option.
 Positions, not scores, are stored and exchanged, because reverse-scored items make a "score" ambiguous to
@@ -26,7 +27,7 @@ def check_answers(
         if value is None:
             problems.append(ItemProblem(item.key, None, allowed, "missing"))
         elif isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            # numbers.Integral admits numpy integers (importers hand those over); bool is never an answer.
+            # numbers.Integral admits numpy integers (parsed files hand those over); bool is never an answer.
             problems.append(ItemProblem(item.key, value, allowed, "not a whole number"))
         elif not 0 <= int(value) < len(item.options):
             problems.append(ItemProblem(item.key, value, allowed, "out of range"))
