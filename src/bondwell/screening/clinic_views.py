@@ -29,7 +29,7 @@ from bondwell.screening.forms import (
 )
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, SiteCrisisContact, new_key
 from bondwell.screening.presenters import history, option_label, question_text, read
-from bondwell.screening.report_pdf import render_pdf
+from bondwell.screening.report_pdf import AlertHandling, ReportContext, local, render_pdf
 from bondwell.screening.safety import (
     FLAG_ALERTS,
     PAPER_INSTRUMENTS,
@@ -202,11 +202,31 @@ def report(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @require_role(Role.CLINICIAN)
 def report_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = _assessment(request, assessment_id, "download:assessment-pdf")
-    pdf = render_pdf(read(assessment), history(assessment))
+    pdf = render_pdf(read(assessment), history(assessment), _report_context(assessment, _user(request)))
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{assessment.mother.pseudonym}-{assessment.instrument}-{assessment.answered_on}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _report_context(assessment: Assessment, user: User) -> ReportContext:
+    """What the printed report says beyond the result: the service, her identifiers, the times in the site's
+    zone, who entered and who printed it, and each alert's handling step by step."""
+    mother = assessment.mother
+    zone = mother.site.zone_name
+    alerts = [
+        AlertHandling(
+            kind=alert.get_kind_display(), raised=local(alert.raised_at, zone), status=alert.get_status_display(),
+            steps=[f"{local(e.at, zone)}: {e.step}" + (f" by {e.actor.full_name}" if e.actor else "")
+                   + (f": {e.detail}" if e.detail else "") for e in alert.events.select_related("actor")[:40]],
+        )
+        for alert in assessment.risk_alerts.order_by("raised_at", "id")
+    ]
+    return ReportContext(
+        service=mother.site.name, date_of_birth=mother.date_of_birth, submitted=local(assessment.submitted_at, zone),
+        entered_by=assessment.entered_by.full_name, printed_by=f"{user.full_name} ({user.get_role_display()})",
+        printed_at=local(timezone.now(), zone), alerts=alerts,
+    )
 
 
 @require_role(Role.CLINICIAN)
