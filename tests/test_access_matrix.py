@@ -95,3 +95,49 @@ def test_role_pages_answer_each_role_as_declared(page: RolePage, world: Any, cli
         client.logout()
     assert answers == page.expect
     assert client.get(url).status_code == 302, f"{page.url_name} must send an anonymous visitor to sign in"
+
+
+# ---- the scoping layer's audit: every opening and every denial of a record in scope leaves an event -------------
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_every_opening_and_every_denial_is_audited(role: str, world: Any, rf: Any) -> None:
+    """Each role × purpose on a record in its scope: allowed opens and writes `view:<purpose>`; refused is 403
+    and writes `denied` with the purpose; out of scope is 404 and writes nothing (its existence is not revealed)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from bondwell.accounts.access import access_mother, may, mothers_in_scope
+    from bondwell.accounts.models import AuditEvent
+    from bondwell.accounts.roles import Purpose
+
+    user = world.users[role]
+    mother = world.own_mother_for(role)
+    in_scope = mothers_in_scope(user).filter(pk=mother.pk).exists()
+    for purpose in Purpose:
+        request = rf.get("/", REMOTE_ADDR="192.0.2.9")
+        request.user = user
+        events = AuditEvent.objects.filter(actor=user, mother=mother)
+        before = set(events.values_list("pk", flat=True))
+        if not in_scope:
+            with pytest.raises(Http404):
+                access_mother(request, mother.pk, purpose)
+            assert events.count() == len(before), f"{role}: a record out of scope was audited (revealing it)"
+            continue
+        if may(user, purpose):
+            assert access_mother(request, mother.pk, purpose) == mother
+            expected = (f"view:{purpose.value}", "")
+        else:
+            with pytest.raises(PermissionDenied):
+                access_mother(request, mother.pk, purpose)
+            expected = ("denied", f"purpose={purpose.value}")
+        new = list(events.exclude(pk__in=before).values_list("action", "detail", "ip_address"))
+        assert new == [(*expected, "192.0.2.9")], f"{role} opening for {purpose.value}: audited {new}"
+
+
+def test_the_matrix_meets_denials_as_well_as_openings() -> None:
+    """The walk above would not notice a silent denial unless some role is refused a purpose on its own record."""
+    from bondwell.accounts.roles import ALLOWED_PURPOSES, Purpose, Role
+
+    scoped = (Role.MOTHER, Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
+    assert any(set(Purpose) - ALLOWED_PURPOSES[role] for role in scoped)

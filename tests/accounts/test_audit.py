@@ -25,9 +25,12 @@ def test_a_denied_opening_is_audited_too(world: Any, client_as: Any) -> None:
     client = client_as(world.users["clinician"])
     client.get(reverse("mother-record", args=[world.mother_b.pk]))
     assert not AuditEvent.objects.filter(mother=world.mother_b).exists()  # out of scope: not even revealed
-    client = client_as(world.users["site_lead"])
-    client.get(reverse("mother-audit", args=[world.mother_a.pk]))
-    assert AuditEvent.objects.filter(mother=world.mother_a, action="view:audit").exists()
+    # The educator teaches mother_a (in her scope) but may not read her questionnaire results: refused, audited.
+    educator = world.users["educator"]
+    response = client_as(educator).get(reverse("progress-mother", args=[world.mother_a.pk]))
+    assert response.status_code == 403
+    denied = AuditEvent.objects.get(mother=world.mother_a, actor=educator)
+    assert (denied.action, denied.detail) == ("denied", "purpose=clinical")
 
 
 def test_a_mother_reading_her_own_record_is_audited(world: Any, client_as: Any) -> None:
