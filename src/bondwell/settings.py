@@ -461,3 +461,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts during the loc
 BONDWELL_RESET_LIMIT_PER_EMAIL = 3  # password-reset requests acted on per address per hour
 BONDWELL_RESET_LIMIT_PER_CLIENT = 20  # … and per client address per hour
 BONDWELL_RESET_MIN_SECONDS = 0.5  # every reset request takes at least this long, known email or not
+
+# ---- Performance and scale (issue 18; docs/scaling.md) ------------------------------------------------------
+# The dashboard's per-booking summaries are brought up to date every cycle (bondwell.progress.summary); after
+# the outbox's delivery, so no alert waits for it.
+BONDWELL_WORKER_JOBS.append("bondwell.progress.summary.run")

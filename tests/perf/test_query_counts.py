@@ -12,14 +12,16 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from bondwell.accounts.models import Mother
+from bondwell.progress import summary
 from bondwell.screening.models import Assessment
 from tests.pathway.helpers import PHQ9_14
 from tests.screening.helpers import PHQ9_CALM, PHQ9_SELF_HARM, paper
 
-# Queries per page on SQLite. PostgreSQL adds one per audit event (the audit chain's advisory lock) and, on the
-# dashboard, two SET LOCAL statements (no JIT, no parallel workers for its one big query).
+# Queries per page on SQLite; PostgreSQL adds one per audit event (the audit chain's advisory lock). The
+# dashboard's include five for its summaries' catch-up (the state row and four primary-key range scans).
 PINNED = {
     "mother home": 14,
     "questionnaire answer": 4,
@@ -31,21 +33,20 @@ PINNED = {
     "alert queue (live partial)": 12,
     "follow-up worklist": 12,
     "mother record": 28,
-    "mother progress": 23,
+    "mother progress": 29,
     "site-lead home": 17,
-    "dashboard": 17,
+    "dashboard": 20,
 }
 AUDITED = {
     "alert queue", "alert queue (live partial)", "questionnaire submit", "result", "progress", "follow-up worklist",
     "mother record", "mother progress", "dashboard",
 }
-POSTGRES_EXTRA = {"dashboard": 2}
 
 
 def pinned(page: str) -> int:
     if connection.vendor != "postgresql":
         return PINNED[page]
-    return PINNED[page] + (page in AUDITED) + POSTGRES_EXTRA.get(page, 0)
+    return PINNED[page] + (page in AUDITED)
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +101,7 @@ def staff_pages(world: Any, client_as: Any) -> dict[str, tuple[int, int]]:
     }
     client.logout()
     cache.clear()
+    summary.run(timezone.now())  # the worker has brought the dashboard's summaries up to date
     client = client_as(world.users["site_lead"])
     seen["site-lead home"] = counted(client, "get", reverse("home"))
     seen["dashboard"] = counted(client, "get", reverse("progress-dashboard"))

@@ -1,8 +1,8 @@
 """The programme lead's dashboard: aggregates of the mothers in her scope, per site and across her sites.
 
-One query reads one row per booking, each column a correlated subquery the database answers from an index
-(baseline and later EPDS, classes, attendance, practice minutes in the dose window); a second aggregates alert
-response. Python then only adds up at most `MAX_BOOKINGS` rows and hands the pairs to `bondwell.stats`.
+One query reads one row per booking joined to its materialised summary (`bondwell.progress.summary`: baseline
+and later EPDS, attendance, practice minutes in the dose window, kept up to date incrementally); a second
+aggregates alert response. Python then only adds up at most `MAX_BOOKINGS` rows and hands the pairs to `bondwell.stats`.
 
 Definitions (also in docs/progress.md), all in days from the course's first day (`Course.starts_on`):
 - baseline EPDS: the last one answered from 42 days before to 7 days after the start;
@@ -26,21 +26,21 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from bondwell.accounts.models import Mother
-from bondwell.programme.models import Attendance, Booking, ClassSession, PracticeLog
+from bondwell.programme.models import Booking, ClassSession
+from bondwell.progress import summary
 from bondwell.progress.small_numbers import THRESHOLD
 from bondwell.progress.sql import AddDays
-from bondwell.screening.models import Assessment, RiskAlert
+from bondwell.screening.models import RiskAlert
 from bondwell.stats.dose_response import DoseResponseFit, fit_dose_response
 from bondwell.stats.trial import EPDS_CUTOFF, PairedChange, ReliableChangeResult, paired_change, reliable_change
 
-BASELINE_WINDOW = (-42, 7)
-END_WINDOW = (28, 84)
-FOLLOW_UP_WINDOWS = {"6 months": (150, 240), "12 months": (330, 420)}
+BASELINE_WINDOW = summary.BASELINE_WINDOW
+END_WINDOW = summary.END_WINDOW
+FOLLOW_UP_WINDOWS = summary.FOLLOW_UP_WINDOWS
 ADHERENCE_TARGET = 0.8
 MIN_CELL = THRESHOLD  # the one small-number rule (bondwell.progress.small_numbers) applies where figures are shown
 MAX_BOOKINGS = 20_000
@@ -180,29 +180,6 @@ class Dashboard:
 # ---- the queries ------------------------------------------------------------------------------------------
 
 
-def _epds_between(lo: int, hi: int, *, last: bool) -> Subquery:
-    start = OuterRef("course__starts_on")
-    found = Assessment.objects.filter(
-        mother=OuterRef("mother_id"), instrument="epds", complete=True, superseded_by__isnull=True,
-        answered_on__gte=AddDays(start, Value(lo)), answered_on__lte=AddDays(start, Value(hi)),
-    )
-    order = ("-answered_on", "-id") if last else ("answered_on", "id")
-    return Subquery(found.order_by(*order).values("total")[:1])
-
-
-def _epds_exists(lo: int, hi: int) -> Exists:
-    """Any EPDS in the window (a corrected one counts too: she answered)."""
-    start = OuterRef("course__starts_on")
-    return Exists(Assessment.objects.filter(
-        mother=OuterRef("mother_id"), instrument="epds", answered_on__gte=AddDays(start, Value(lo)),
-        answered_on__lte=AddDays(start, Value(hi)),
-    ))
-
-
-def _count(queryset: QuerySet[Any], group: str) -> Subquery:
-    return Subquery(queryset.values(group).annotate(c=Count("id")).values("c")[:1])
-
-
 def cohort(mothers: QuerySet[Mother], filters: Filters, today: date) -> QuerySet[Booking]:
     """The bookings behind the dashboard: mothers in the viewer's scope, booked on a course in the filters."""
     start, end = filters.period(today)
@@ -215,51 +192,38 @@ def cohort(mothers: QuerySet[Mother], filters: Filters, today: date) -> QuerySet
     return bookings
 
 
-def _plain_plan() -> None:
-    """On PostgreSQL, run this transaction's queries without JIT compilation and parallel workers: the query has
-    a high estimated cost (thousands of index probes) but runs in tens of milliseconds, and compiling it or
-    starting workers took longer than running it (bench/dashboard.py)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-
-
 def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def booking_rows(bookings: QuerySet[Booking], now: datetime) -> tuple[list[BookingRow], bool]:
-    """One row per booking, in order of course start (so a mother's first course comes first)."""
+    """One row per booking, in order of course start (so a mother's first course comes first).
+
+    The per-booking integers come from the materialised summaries (`bondwell.progress.summary`); the booking's
+    status, course and dates are the live rows. A booking with no summary yet counts as no EPDS, no attendance."""
     today = timezone.localdate(now)
     start = F("course__starts_on")
-    attendance = Attendance.objects.filter(mother=OuterRef("mother_id"), session__course=OuterRef("course_id"))
-    practice = PracticeLog.objects.filter(
-        mother=OuterRef("mother_id"), started_at__gte=OuterRef("course__starts_on"),
-        started_at__lt=AddDays(OuterRef("course__starts_on"), OuterRef("course__dose_weeks") * 7),
-    )
     windows = list(FOLLOW_UP_WINDOWS.values())
     annotated = bookings.annotate(
         dose_end=AddDays(start, F("course__dose_weeks") * 7),
         **{f"fu_end_{i}": AddDays(start, Value(hi)) for i, (_lo, hi) in enumerate(windows)},
     ).annotate(
         site_id=F("mother__site_id"),
-        baseline=_epds_between(*BASELINE_WINDOW, last=True),
-        present=_count(attendance.filter(status=Attendance.Status.PRESENT), "mother"),
-        post=_epds_between(*END_WINDOW, last=False),
-        practice_seconds=Subquery(practice.values("mother").annotate(s=Sum("duration_seconds")).values("s")[:1]),
+        baseline=F("progress_summary__baseline"),
+        present=F("progress_summary__present"),
+        post=F("progress_summary__post"),
+        practice_seconds=F("progress_summary__practice_seconds"),
         prescribed=F("course__minutes_per_session") * F("course__sessions_per_week") * F("course__dose_weeks"),
         dose_weeks=F("course__dose_weeks"),
         dose_over=_flag(Q(dose_end__lte=today)),
-        **{f"fu_{i}": _flag(Q(_epds_exists(lo, hi))) for i, (lo, hi) in enumerate(windows)},
+        fu_0=_flag(Q(progress_summary__follow_up_6=True)),
+        fu_1=_flag(Q(progress_summary__follow_up_12=True)),
         **{f"closed_{i}": _flag(Q(**{f"fu_end_{i}__lt": today})) for i in range(len(windows))},
     ).order_by("course__starts_on", "course_id", "id")
     names = ["site_id", "mother_id", "course_id", "present", "baseline", "post",
              "practice_seconds", "prescribed", "dose_weeks", "dose_over",
              *(f"fu_{i}" for i in range(len(windows))), *(f"closed_{i}" for i in range(len(windows)))]
-    with transaction.atomic():
-        _plain_plan()
-        raw = list(annotated.values_list(*names)[: MAX_BOOKINGS + 1])
+    raw = list(annotated.values_list(*names)[: MAX_BOOKINGS + 1])
     # Classes held per course in one grouped query over the courses already found (at most MAX_BOOKINGS ids).
     classes = {
         course_id: (total, held)
@@ -390,12 +354,15 @@ CACHE_SECONDS = 120
 
 
 def build_cached(mothers: QuerySet[Mother], site_names: dict[int, str], filters: Filters, *, scope: str) -> Dashboard:
-    """`build`, kept for two minutes per scope and filters: the chart request that follows the page reuses it."""
-    key = "progress-dashboard:" + hashlib.sha256(repr((scope, sorted(site_names), filters)).encode()).hexdigest()
+    """`build`, kept for two minutes per scope, filters and version of the summaries (the chart request that
+    follows the page reuses it; a new result changes the version, so cached figures are never behind it)."""
+    version = summary.catch_up(timezone.now())  # new results since the last look show at once
+    fresh = (scope, sorted(site_names), filters, version)
+    key = "progress-dashboard:" + hashlib.sha256(repr(fresh).encode()).hexdigest()
     found = cache.get(key)
     if isinstance(found, Dashboard):
         return found
-    board = build(mothers, site_names, filters)
+    board = _compose(mothers, site_names, filters, timezone.now())
     cache.set(key, board, CACHE_SECONDS)
     return board
 
@@ -404,6 +371,11 @@ def build(mothers: QuerySet[Mother], site_names: dict[int, str], filters: Filter
           *, now: datetime | None = None) -> Dashboard:
     """The dashboard over `mothers` (the viewer's scope), overall and for each of `site_names`."""
     now = now or timezone.now()
+    summary.catch_up(now)
+    return _compose(mothers, site_names, filters, now)
+
+
+def _compose(mothers: QuerySet[Mother], site_names: dict[int, str], filters: Filters, now: datetime) -> Dashboard:
     today = timezone.localdate(now)
     period = filters.period(today)
     rows, truncated = booking_rows(cohort(mothers, filters, today), now)

@@ -43,3 +43,40 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"observation of mother {self.mother_id} in class {self.session_id}"
+
+
+class BookingSummary(models.Model):
+    """One booking's dashboard integers, materialised (`bondwell.progress.summary`): the EPDS in the baseline and
+    end-of-course windows, classes attended, practice seconds in the dose weeks, an EPDS in each follow-up window.
+    Computed with the course's start and dose weeks it stores; the dashboard joins the live booking and course."""
+
+    booking = models.OneToOneField(
+        "programme.Booking", on_delete=models.CASCADE, primary_key=True, related_name="progress_summary"
+    )
+    starts_on = models.DateField()
+    dose_weeks = models.PositiveSmallIntegerField()
+    baseline = models.SmallIntegerField(null=True)
+    post = models.SmallIntegerField(null=True)
+    present = models.PositiveIntegerField(default=0)
+    practice_seconds = models.PositiveIntegerField(default=0)
+    follow_up_6 = models.BooleanField(default=False)
+    follow_up_12 = models.BooleanField(default=False)
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"dashboard summary of booking {self.booking_id}"
+
+
+class SummaryState(models.Model):
+    """The one row saying how far the summaries have read: the highest ids seen of each source table, when the
+    worker last swept for changed rows, and a version that changes whenever a summary does (cache keys)."""
+
+    assessment_id = models.BigIntegerField(default=0)
+    attendance_id = models.BigIntegerField(default=0)
+    practice_id = models.BigIntegerField(default=0)
+    booking_id = models.BigIntegerField(default=0)
+    swept_at = models.DateTimeField(null=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"dashboard summaries at version {self.version}"
