@@ -192,3 +192,12 @@ def test_unknown_paths_and_methods_answer_in_the_apis_terms(world: Any, api_as: 
     assert fhir.status_code == 405
     assert fhir.json()["resourceType"] == "OperationOutcome"
     assert client.get("/fhir/R4/Nothing").json()["resourceType"] == "OperationOutcome"
+
+
+def test_a_nul_character_is_refused_in_the_apis_own_terms(world: Any, api_as: Any) -> None:
+    client = api_as("clinician")
+    assert_problem(client.get(f"{URL}/alerts", status="op\x00en"), 422, "status")
+    assert_problem(client.get(f"{URL}/mothers", **{"q\x00": "1"}), 422)
+    fhir = client.get("/fhir/R4/QuestionnaireResponse", patient="1\x00")
+    assert fhir.status_code == 422
+    assert fhir.json()["resourceType"] == "OperationOutcome"
