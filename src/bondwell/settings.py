@@ -466,3 +466,34 @@ BONDWELL_RESET_MIN_SECONDS = 0.5  # every reset request takes at least this long
 # The dashboard's per-booking summaries are brought up to date every cycle (bondwell.progress.summary); after
 # the outbox's delivery, so no alert waits for it.
 BONDWELL_WORKER_JOBS.append("bondwell.progress.summary.run")
+# Several web processes or hosts share one cache and one session store (the web tier keeps no state of its own):
+# BONDWELL_CACHE_URL = redis://HOST:6379/0 (Redis), db:// (the database's bondwell_cache table, made by
+# `bondwell manage createcachetable`) or locmem:// (one process only: the default, for a single server).
+# BONDWELL_SESSION_STORE = db (default: the database), cache (the shared cache, e.g. Redis) or cached_db.
+_cache_url = os.environ.get("BONDWELL_CACHE_URL", "locmem://").strip() or "locmem://"
+if _cache_url.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
+elif _cache_url == "db://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bondwell_cache"}}
+elif _cache_url == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"BONDWELL_CACHE_URL={_cache_url!r}: use redis://HOST:PORT/DB, rediss://…, db:// or locmem://."
+    )
+_session_stores = {"db": "db", "cache": "cache", "cached_db": "cached_db"}
+_session_store = os.environ.get("BONDWELL_SESSION_STORE", "db").strip() or "db"
+if _session_store not in _session_stores:
+    raise ImproperlyConfigured(f"BONDWELL_SESSION_STORE={_session_store!r}: use db, cache or cached_db.")
+if _session_store == "cache" and _cache_url == "locmem://":
+    raise ImproperlyConfigured("BONDWELL_SESSION_STORE=cache needs a shared BONDWELL_CACHE_URL (redis:// or db://).")
+SESSION_ENGINE = f"django.contrib.sessions.backends.{_session_stores[_session_store]}"
+# Read-heavy reporting (dashboard figures, study analyses) on a PostgreSQL read replica when DATABASE_REPLICA_URL
+# is set (bondwell.db_routers); tests mirror it onto the default database.
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"].strip(),
+                                conn_max_age=int(_env_number("DB_CONN_MAX_AGE", 60)), conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["bondwell.db_routers.ReportingReplicaRouter"]

@@ -30,6 +30,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from bondwell.accounts.models import Mother
+from bondwell.db_routers import reporting
 from bondwell.programme.models import Booking, ClassSession
 from bondwell.progress import summary
 from bondwell.progress.small_numbers import THRESHOLD
@@ -376,6 +377,11 @@ def build(mothers: QuerySet[Mother], site_names: dict[int, str], filters: Filter
 
 
 def _compose(mothers: QuerySet[Mother], site_names: dict[int, str], filters: Filters, now: datetime) -> Dashboard:
+    with reporting():  # read-only: served by the read replica when one is configured (bondwell.db_routers)
+        return _figures_of(mothers, site_names, filters, now)
+
+
+def _figures_of(mothers: QuerySet[Mother], site_names: dict[int, str], filters: Filters, now: datetime) -> Dashboard:
     today = timezone.localdate(now)
     period = filters.period(today)
     rows, truncated = booking_rows(cohort(mothers, filters, today), now)
