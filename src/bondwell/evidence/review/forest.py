@@ -27,7 +27,7 @@ def dot(judgement: str | None, cx: float, cy: float) -> str:
     colour, sign = COLOURS.get(judgement or "", ("#b1b4b6", "·"))
     name = (judgement or "not assessed").replace("_", " ")
     return (f'<g><title>{escape(name)}</title><circle cx="{cx}" cy="{cy}" r="8" fill="{colour}" stroke="#0b0c0c" '
-            f'stroke-width="0.5"/><text x="{cx}" y="{cy + 4}" text-anchor="middle" font-size="11">{sign}</text>'
+            f'stroke-width="0.5"/><text x="{cx}" y="{cy + 4}" text-anchor="middle" font-size="12">{sign}</text>'
             "</g>")  # fmt: skip
 
 
@@ -57,7 +57,7 @@ def forest_svg(a: Mapping[str, Any], rob: Mapping[str, Mapping[str, Any]]) -> st
         '<text x="600" y="42" font-weight="bold" text-anchor="end">g [95% CI]</text>',
     ]
     for i, domain in enumerate((*ROB2_DOMAINS, "All")):
-        out.append(f'<text x="{620 + i * 22}" y="42" text-anchor="middle" font-size="10">{domain}</text>')
+        out.append(f'<text x="{620 + i * 22}" y="42" text-anchor="middle" font-size="12">{domain}</text>')
     for i, s in enumerate(studies):
         y = top + i * row_h + 10
         size = 4 + 8 * (float(s["weight"]) / 100) ** 0.5
@@ -90,10 +90,10 @@ def forest_svg(a: Mapping[str, Any], rob: Mapping[str, Mapping[str, Any]]) -> st
                'stroke-dasharray="4 3"/>')  # fmt: skip
     out.append(f'<line x1="{plot_x}" y1="{axis_y}" x2="{plot_x + plot_w}" y2="{axis_y}" stroke="#0b0c0c"/>')
     for tick in (lo, 0.0, hi):
-        out.append(f'<text x="{x(tick):.1f}" y="{axis_y + 14}" text-anchor="middle" font-size="10">{_fmt(tick)}</text>')
+        out.append(f'<text x="{x(tick):.1f}" y="{axis_y + 14}" text-anchor="middle" font-size="12">{_fmt(tick)}</text>')
     out.append(f'<text x="{x(0) - 6:.1f}" y="{axis_y + 30}" text-anchor="end">← Favours massage</text>')
     out.append(f'<text x="{x(0) + 6:.1f}" y="{axis_y + 30}">Favours comparator →</text>')
-    out.append(f'<text x="{plot_x + plot_w / 2}" y="{axis_y + 46}" text-anchor="middle" font-size="10">'
+    out.append(f'<text x="{plot_x + plot_w / 2}" y="{axis_y + 46}" text-anchor="middle" font-size="12">'
                "Hedges' g on the EPDS (massage minus comparator)</text>")  # fmt: skip
     out.append("</svg>")
     return "\n".join(out)
@@ -110,7 +110,7 @@ def traffic_light_svg(studies: Sequence[Mapping[str, Any]]) -> str:
            '<text x="10" y="20" font-weight="bold">Risk of bias</text>']  # fmt: skip
     columns = ("D1", "D2", "D3", "D4", "D5", "D6", "Overall")
     for i, c in enumerate(columns):
-        out.append(f'<text x="{250 + i * 42}" y="42" text-anchor="middle" font-size="11">{c}</text>')
+        out.append(f'<text x="{250 + i * 42}" y="42" text-anchor="middle" font-size="12">{c}</text>')
     for r, s in enumerate(assessed):
         y = 62 + r * 26
         rob = s["rob"]
@@ -120,7 +120,7 @@ def traffic_light_svg(studies: Sequence[Mapping[str, Any]]) -> str:
             if c in rob.get("domains", {}):
                 out.append(dot(rob["domains"][c], 250 + i * 42, y))
         out.append(dot(rob.get("overall"), 250 + 6 * 42, y))
-    out.append(f'<text x="10" y="{height - 10}" font-size="10">+ low · ? some concerns / moderate · − high / serious · '
+    out.append(f'<text x="10" y="{height - 10}" font-size="12">+ low · ? some concerns / moderate · − high / serious · '
                "× critical · grey: no judgement</text>")  # fmt: skip
     out.append("</svg>")
     return "\n".join(out)
