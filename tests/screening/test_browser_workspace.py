@@ -125,3 +125,23 @@ def test_an_educators_concern_appears_in_the_clinicians_queue(
     clinician.wait_for_load_state()
     assert "Concern closed." in clinician.content()
     assert "not sleeping" not in clinician.content()  # closed: off the queue
+
+
+@pytest.mark.browser
+def test_the_other_workspace_pages_have_no_serious_accessibility_violation_and_fit_360_px(
+    live_server: Any, new_page: Any, transactional_db: None
+) -> None:
+    world = make_world()
+    _with_contact(world.mother_a)
+    services.schedule_questionnaire(world.mother_a, "phq9", timezone.localdate() - timedelta(days=5))
+    page = new_page(360, 780)
+    browser_login(page, live_server.url, "clinician@a.test")
+    for path in ("/mothers/", "/mothers/?q=14/03/1991", "/screening/overdue/",
+                 f"/screening/mothers/{world.mother_a.pk}/", f"/mothers/{world.mother_a.pk}/audit/"):
+        page.goto(live_server.url + path)
+        assert serious_violations(page) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    lead = new_page(360, 780)
+    browser_login(lead, live_server.url, "site_lead@a.test")
+    lead.goto(live_server.url + "/progress/dashboard/")
+    assert serious_violations(lead) == []
