@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -182,14 +183,45 @@ def courses(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"title": "Classes", "today": today}
     if user.role == Role.MOTHER:
         mother = own_mother_record(request)
-        bookings = Booking.objects.filter(mother=mother).exclude(status=Booking.Status.CANCELLED)
-        booked = {b.course_id: b for b in bookings.select_related("course")}
-        open_courses = visible.filter(starts_on__gte=today - timedelta(days=7)).prefetch_related("sessions")[:20]
-        context.update(bookings=list(booked.values()), open_courses=[(c, booked.get(c.pk)) for c in open_courses])
+        context.update(_mother_bookings(mother, visible, today))
         return render(request, "programme/courses_mother.html", context)
     page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(page=page, may_create=user.role in services.PLANNING_ROLES)
     return render(request, "programme/courses_staff.html", context)
+
+
+def _mother_bookings(mother: Any, visible: Any, today: Any) -> dict[str, Any]:
+    """Her bookings now (with her place on a waiting list), her past courses class by class (attended or
+    missed), and the courses open to book with the places left (full: a clear waiting-list choice)."""
+    bookings = list(
+        Booking.objects.filter(mother=mother).exclude(status=Booking.Status.CANCELLED)
+        .select_related("course").prefetch_related("course__sessions").order_by("-course__starts_on")[:20]
+    )
+    present = set(
+        Attendance.objects.filter(mother=mother, status=Attendance.Status.PRESENT).values_list("session_id", flat=True)
+    )
+    current, past = [], []
+    for booking in bookings:
+        sessions = list(booking.course.sessions.all())
+        last = max((timezone.localdate(s.starts_at) for s in sessions), default=booking.course.starts_on)
+        if last < today and booking.status == Booking.Status.BOOKED:
+            held = [(s, s.pk in present) for s in sessions if timezone.localdate(s.starts_at) <= today]
+            past.append({"booking": booking, "classes": held, "attended": sum(1 for _, here in held if here)})
+        elif last >= today:
+            position = None
+            if booking.status == Booking.Status.WAITING:
+                ahead = Booking.objects.filter(course=booking.course, status=Booking.Status.WAITING).filter(
+                    Q(requested_at__lt=booking.requested_at) | Q(requested_at=booking.requested_at, id__lt=booking.pk)
+                ).count()
+                position = ahead + 1
+            current.append({"booking": booking, "position": position})
+    mine = {b.course_id: b for b in bookings}
+    open_courses = list(visible.filter(starts_on__gte=today - timedelta(days=7)).prefetch_related("sessions")
+                        .annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)))[:20])
+    return {
+        "current": current, "past": past, "bookings": bookings,
+        "open_courses": [(c, mine.get(c.pk), max(0, c.capacity - c.booked)) for c in open_courses],
+    }
 
 
 @require_role(Role.MOTHER)
@@ -203,8 +235,11 @@ def book(request: HttpRequest) -> HttpResponse:
     if booking.status == Booking.Status.BOOKED:
         messages.success(request, f"You have a place on {booking.course.title}.")
     else:
-        messages.success(request, f"{booking.course.title} is full: you are on the waiting list, and will get the "
-                                  "first place that frees up.")
+        ahead = Booking.objects.filter(course=booking.course, status=Booking.Status.WAITING).filter(
+            Q(requested_at__lt=booking.requested_at) | Q(requested_at=booking.requested_at, id__lt=booking.pk)
+        ).count()
+        messages.success(request, f"{booking.course.title} is full: you are on the waiting list (number {ahead + 1}), "
+                                  "and will get the first place that frees up.")
     return redirect("programme-courses")
 
 
