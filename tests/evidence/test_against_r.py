@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from bondwell.evidence.pool import PoolRow, analysis
+from tests.tolerances import CLOSED_FORM
 
 REFERENCE = json.loads((Path(__file__).parents[1] / "fixtures" / "evidence" / "pool.json").read_text("utf-8"))
-TOL = 1e-6
+TOL = CLOSED_FORM
 
 
 def _rows(scenario: dict[str, Any]) -> list[PoolRow]:

@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.tolerances import CLOSED_FORM
 
 from bondwell.stats.dose_response import OBSERVATIONAL_NOTE, fit_dose_response
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dose_response" / "reference.json"
-TOL = 1e-6
+TOL = CLOSED_FORM
 CASES: list[dict[str, Any]] = json.loads(FIXTURE.read_text())["cases"]
 
 

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tests.tolerances import CLOSED_FORM_ATOL, CLOSED_FORM_RTOL
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "metafor"
 DATASETS = ("bcg", "nielweise2007", "normand1999", "bangertdrowns2004", "sim_k3", "sim_k8", "sim_k40")
 
-# The one place where the agreement with R is set: 1e-6, relative for large numbers, absolute near zero.
-RTOL = 1e-6
-ATOL = 1e-6
+# The agreement with R: tests/tolerances.py (1e-6, relative for large numbers, absolute near zero).
+RTOL = CLOSED_FORM_RTOL
+ATOL = CLOSED_FORM_ATOL
 
 
 @cache

@@ -13,6 +13,7 @@ import pytest
 import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.tolerances import ITERATIVE
 from typer.testing import CliRunner
 
 from bondwell.stats.results import to_json
@@ -21,7 +22,7 @@ from bondwell.stats.trial.commands import register
 
 HERE = Path(__file__).resolve().parents[2] / "fixtures" / "trial"
 R = json.loads((HERE / "interim_reference.json").read_text())
-TOL = 1e-4
+TOL = ITERATIVE
 
 
 def _close(ours: float, theirs: float, what: str) -> None:
