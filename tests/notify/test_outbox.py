@@ -3,7 +3,6 @@ times stamped when each message went, claims of a dead worker released, nothing 
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +14,7 @@ from bondwell.notify import outbox
 from bondwell.notify.models import Attempt, Channel, Message, Purpose
 from bondwell.notify.outbox import CLAIM_SECONDS, MAX_ROUTINE_ATTEMPTS, claim_next, deliver_due
 from tests.notify.conftest import MONDAY_10AM
+from tests.threads import run_together
 
 
 def _queue(world: Any, recipient: str, key: str, channel: str = Channel.EMAIL, **extra: Any) -> Message:
@@ -186,32 +186,18 @@ def test_an_unexpected_error_in_one_transport_does_not_stop_the_batch(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_three_workers_never_send_the_same_message_twice_on_postgresql(smtp: Any) -> None:
-    from django.db import connection
 
     Message.objects.bulk_create(
         Message(channel="email", recipient=f"p{i}@a.test", subject="s", body="b", purpose="reminder",
                 dedupe_key=f"n{i}", created_at=MONDAY_10AM, next_attempt_at=MONDAY_10AM)
         for i in range(60)
     )
-    barrier = threading.Barrier(3)
-    errors: list[BaseException] = []
 
     def worker(name: str) -> None:
-        try:
-            barrier.wait()
-            while deliver_due(MONDAY_10AM, limit=5, worker=name):
-                pass
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
+        while deliver_due(MONDAY_10AM, limit=5, worker=name):
+            pass
 
-    threads = [threading.Thread(target=worker, args=(f"host:{i}:w",)) for i in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    run_together([lambda i=i: worker(f"host:{i}:w") for i in range(3)])
     ids = smtp.ids()
     assert len(ids) == 60
     assert len(set(ids)) == 60

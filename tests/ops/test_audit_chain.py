@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import itertools
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from typer.testing import CliRunner
 
 from bondwell.accounts import audit_chain
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import AuditEvent
 from bondwell.cli import app
+from tests.threads import run_together
 
 
 def _events(world: Any, n: int = 5) -> list[AuditEvent]:
@@ -69,25 +69,12 @@ def test_concurrent_writers_on_postgresql_keep_one_unbroken_chain() -> None:
 
     world = make_world()
     writers, per_writer = 6, 15
-    barrier = threading.Barrier(writers)
-    failures: list[BaseException] = []
 
     def write() -> None:
-        try:
-            barrier.wait()
-            for i in range(per_writer):
-                audit(None, f"concurrent:{i}", mother=world.mother_a)
-        except BaseException as error:  # reported below
-            failures.append(error)
-        finally:
-            connections.close_all()
+        for i in range(per_writer):
+            audit(None, f"concurrent:{i}", mother=world.mother_a)
 
-    threads = [threading.Thread(target=write) for _ in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not failures
+    run_together([write] * writers)
     report = audit_chain.verify()
     assert report.ok, report.problem
     assert AuditEvent.objects.filter(action__startswith="concurrent:").count() == writers * per_writer

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -10,13 +9,12 @@ import pytest
 from bondwell.pathway import services
 from bondwell.pathway.models import FollowUp, FollowUpEvent
 from tests.pathway.helpers import EPDS_17, sydney
+from tests.threads import run_together
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_workers_escalate_each_overdue_follow_up_once_on_postgresql() -> None:
-    from django.db import connection
-
     from bondwell.screening.services import new_submission_key, record_assessment
     from tests.conftest import make_world
 
@@ -28,25 +26,7 @@ def test_concurrent_workers_escalate_each_overdue_follow_up_once_on_postgresql()
             answered_on=date(2026, 11, 30), idempotency_key=new_submission_key(), now=start,
         )
     later = start + timedelta(days=8)
-    barrier = threading.Barrier(4)
-    counts: list[int] = []
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            barrier.wait()
-            counts.append(services.escalate_overdue(later))
-        except BaseException as error:  # report every failure to the main thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    counts = run_together([lambda: services.escalate_overdue(later)] * 4)
     assert sum(counts) == 12
     assert set(FollowUp.objects.values_list("escalation_level", flat=True)) == {1}
     assert FollowUpEvent.objects.filter(step="escalated").count() == 12

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from bondwell.programme import services
 from bondwell.programme.models import Booking
 from tests.programme.helpers import course, mother_user
+from tests.threads import run_together
 
 
 @pytest.mark.postgres
@@ -21,26 +21,10 @@ def test_two_concurrent_bookings_for_the_last_place_give_one_place_and_one_wait(
     world: Any = make_world()
     last_place = course(world, capacity=1)
     users = [mother_user(world.site_a, f"race{i}@a.test")[0] for i in range(2)]
-    barrier = threading.Barrier(2)
-    results: list[str] = []
-    errors: list[BaseException] = []
-
-    def book(user: Any) -> None:
-        try:
-            barrier.wait(timeout=10)  # both threads hold their own connection and start together
-            results.append(services.book_own_place(None, user, last_place.pk).status)
-        except BaseException as error:  # surfaced by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=book, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = run_together(
+        [lambda u=u: services.book_own_place(None, u, last_place.pk).status for u in users]
+    )
     assert connection.vendor == "postgresql"
-    assert not errors, errors
     assert sorted(results) == ["booked", "waiting"]
     assert Booking.objects.filter(course=last_place, status="booked").count() == 1
 
@@ -66,21 +50,7 @@ def test_two_workers_sending_reminders_at_once_send_each_exactly_once(settings: 
         ReminderPreference.objects.create(mother=mother, enabled=True, times=["12:00"], quiet_start=now.time(),
                                           quiet_end=now.time())  # start == end: no quiet hours
         PracticeReminder.objects.create(mother=mother, due_at=now - timedelta(minutes=1))
-    barrier = threading.Barrier(2)
-    handled: list[int] = []
-
-    def work() -> None:
-        try:
-            barrier.wait(timeout=10)
-            handled.append(reminders.send_due(now))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    handled = run_together([lambda: reminders.send_due(now)] * 2)
     assert sum(handled) == 12
     from bondwell.notify.outbox import deliver_due
 

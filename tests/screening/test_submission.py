@@ -50,33 +50,12 @@ def test_a_key_reused_for_another_mother_is_refused(world: Any) -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_of_one_draft_make_one_assessment_on_postgresql() -> None:
-    import threading
-
-    from django.db import connection
-
     from tests.conftest import make_world
+    from tests.threads import run_together
 
     world = make_world()
     draft = answered_draft(world, PHQ9_SELF_HARM)
-    barrier = threading.Barrier(4)
-    results: list[int] = []
-    errors: list[BaseException] = []
-
-    def submit() -> None:
-        try:
-            barrier.wait()
-            results.append(services.submit_draft(Draft.objects.get(pk=draft.pk)).pk)
-        except BaseException as error:  # report every failure to the main thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    results = run_together([lambda: services.submit_draft(Draft.objects.get(pk=draft.pk)).pk] * 4)
     assert len(set(results)) == 1
     assert Assessment.objects.count() == 1
     assert RiskAlert.objects.count() == 1
