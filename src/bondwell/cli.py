@@ -7,20 +7,37 @@ touch the database set Django up first, lazily, through `django_setup()`.
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from bondwell import __version__
+from bondwell.errors import BondwellError
+
+console = Console(stderr=True)
+
+
+class _Commands(TyperGroup):
+    """Every command's refusal (bondwell.errors.BondwellError) ends the same way: its message, exit status 2."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer 0.29 vendors its own click: its Context type is private
+        try:
+            return super().invoke(ctx)
+        except BondwellError as error:
+            where = f"{error.field}: " if error.field else ""
+            console.print(f"{where}{error.message}", style="red", soft_wrap=True, highlight=False, markup=False)
+            raise typer.Exit(2) from None
+
 
 app = typer.Typer(
+    cls=_Commands,
     name="bondwell",
     help="Bondwell: infant-massage programme, perinatal screening, outcomes and evidence.",
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
-console = Console(stderr=True)
 
 
 def django_setup() -> None:

@@ -11,12 +11,14 @@ import re
 import phonenumbers
 from phonenumbers import shortnumberinfo
 
+from bondwell.errors import BondwellError
+
 # Bondwell's country codes as libphonenumber names the regions.
 PHONE_REGION = {"AU": "AU", "UK": "GB", "US": "US"}
 _DIALABLE_CHARACTERS = re.compile(r"^\+?[\d\s().-]+$")
 
 
-class PhoneNumberError(ValueError):
+class PhoneNumberError(BondwellError):
     """The text is not a number that can be dialled; the message says why, in plain words."""
 
 

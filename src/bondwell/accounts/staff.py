@@ -16,11 +16,12 @@ from django.http import HttpRequest
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
+from bondwell.errors import BondwellError
 
 LEAD_MAY_GIVE = (Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
 
 
-class StaffError(ValueError):
+class StaffError(BondwellError):
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.field = field

@@ -19,6 +19,7 @@ from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
 from bondwell.api import tokens
 from bondwell.api.models import ApiToken
+from bondwell.errors import BondwellError, field_errors
 
 PROBLEM_TYPE = "application/problem+json"
 MAX_ID = 2**31 - 1
@@ -219,6 +220,10 @@ class BondwellApi(NinjaAPI):
         def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             return self.refuse(request, exc.status_code, str(exc))
 
+        def on_refused(request: HttpRequest, exc: BondwellError) -> HttpResponse:
+            # A service's refusal (bondwell.errors): its message, and its field when it names one.
+            return self.refuse(request, 422, exc.message, field_errors(exc))
+
         self.add_exception_handler(NinjaValidationError, on_validation)  # type: ignore[arg-type]
         self.add_exception_handler(AuthenticationError, on_auth)  # type: ignore[arg-type]
         self.add_exception_handler(Http404, on_404)  # type: ignore[arg-type]
@@ -229,6 +234,7 @@ class BondwellApi(NinjaAPI):
         self.add_exception_handler(RequestDataTooBig, on_too_big)  # type: ignore[arg-type]
         self.add_exception_handler(SuspiciousOperation, on_suspicious)  # type: ignore[arg-type]
         self.add_exception_handler(HttpError, on_http_error)  # type: ignore[arg-type]
+        self.add_exception_handler(BondwellError, on_refused)  # type: ignore[arg-type]
 
 
 def check_body_size(request: HttpRequest) -> None:

@@ -28,6 +28,7 @@ from bondwell import instruments
 from bondwell.accounts.access import audit, mothers_in_scope
 from bondwell.accounts.models import Mother, User
 from bondwell.api.http import whole_number
+from bondwell.errors import BondwellError
 from bondwell.screening.models import Assessment, Source
 from bondwell.screening.safety import PAPER_INSTRUMENTS, load_for_profile, load_instrument
 from bondwell.screening.services import ScreeningError, record_assessment
@@ -43,7 +44,7 @@ SCOPE_CODES = {"": 0, "intervention": 1, "follow_up": 2}
 COMPLETE = "2"  # REDCap's form status: 0 incomplete, 1 unverified, 2 complete
 
 
-class RedcapFileError(ValueError):
+class RedcapFileError(BondwellError):
     """The file as a whole cannot be read as a REDCap records export."""
 
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
+from bondwell.errors import BondwellError
 from bondwell.evidence import publishing
 from bondwell.evidence.models import Decision, Extraction, Record, Resolution, Review, ReviewVersion, SearchImport
 from bondwell.evidence.review import prisma, rob2, robins_i, screening
@@ -22,7 +23,7 @@ from bondwell.evidence.shipped import SLUG
 STAGE_STATE = {screening.TITLE_ABSTRACT: prisma.SCREENING, screening.FULL_TEXT: prisma.FULL_TEXT}
 
 
-class ReviewError(ValueError):
+class ReviewError(BondwellError):
     """A change the review's rules do not allow; the message says why in plain words."""
 
 

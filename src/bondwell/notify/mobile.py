@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
 from bondwell.accounts.phones import PhoneNumberError, mobile_e164
+from bondwell.errors import BondwellError
 from bondwell.notify import outbox
 from bondwell.notify.channels import sms_available
 from bondwell.notify.models import Channel, MobileCheck, Purpose
@@ -22,7 +23,7 @@ CODE_VALID = timedelta(minutes=15)
 MAX_TRIES = 5
 
 
-class MobileError(ValueError):
+class MobileError(BondwellError):
     def __init__(self, message: str, field: str) -> None:
         super().__init__(message)
         self.field = field

@@ -10,12 +10,13 @@ from django.http import HttpRequest
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Site, User
 from bondwell.accounts.roles import Role
+from bondwell.errors import BondwellError
 from bondwell.notify.models import OnCallShift
 
 MAX_SHIFT = timedelta(days=7)
 
 
-class RotaError(ValueError):
+class RotaError(BondwellError):
     """A shift that cannot be saved; `field` names the form field at fault."""
 
     def __init__(self, message: str, field: str) -> None:

@@ -18,12 +18,13 @@ from bondwell.accounts import service_hours
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Mother, Site, User
 from bondwell.accounts.roles import Role
+from bondwell.errors import BondwellError
 from bondwell.instruments.pathway import PathwayStep, steps_for
 from bondwell.pathway.models import UNABLE_TO_CONTACT_AFTER, FollowUp, FollowUpAttempt, FollowUpEvent, ResultRelease
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, Source
 
 
-class PathwayError(ValueError):
+class PathwayError(BondwellError):
     """A request the pathway refuses (the message names the field and the problem, fit to show)."""
 
     def __init__(self, message: str, field: str = "") -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
+from bondwell.errors import BondwellError
 from bondwell.programme.models import Booking, ClassSession
 from bondwell.progress import checklist
 from bondwell.progress.models import Observation
@@ -21,7 +22,7 @@ from bondwell.screening.services import schedule_questionnaire
 PBQ = "pbq"
 
 
-class ProgressError(ValueError):
+class ProgressError(BondwellError):
     """A request the rules refuse (the message is fit to show to the person who made it)."""
 
 

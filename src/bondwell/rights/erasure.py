@@ -21,6 +21,7 @@ from django.utils import timezone
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Mother, User
 from bondwell.append_only import AppendOnlyModel
+from bondwell.errors import BondwellError
 from bondwell.rights import policy
 from bondwell.rights.graph import reachable
 from bondwell.rights.models import ErasureRequest
@@ -28,7 +29,7 @@ from bondwell.rights.models import ErasureRequest
 ERASED = "[erased]"
 
 
-class ErasureError(ValueError):
+class ErasureError(BondwellError):
     pass
 
 

@@ -21,6 +21,7 @@ from bondwell import instruments
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Mother, Site, User
 from bondwell.accounts.roles import Role
+from bondwell.errors import BondwellError
 from bondwell.pathway import services as pathway
 from bondwell.screening import alerts
 from bondwell.screening.alerts import raise_alert
@@ -46,7 +47,7 @@ from bondwell.screening.safety import (
 )
 
 
-class ScreeningError(ValueError):
+class ScreeningError(BondwellError):
     """A request the rules refuse (the message is fit to show to the person who made it)."""
 
 

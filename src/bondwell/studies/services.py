@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Site, User
 from bondwell.accounts.roles import Role
+from bondwell.errors import BondwellError
 from bondwell.studies import randomisation as rnd
 from bondwell.studies.models import (
     Anchor,
@@ -30,7 +31,7 @@ from bondwell.studies.models import (
 )
 
 
-class StudyError(ValueError):
+class StudyError(BondwellError):
     """A request the study cannot carry out; the message says why in words a user can act on.
 
     `field` names the form field the message belongs next to, when there is one.

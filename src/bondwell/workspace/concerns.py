@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Mother, User
+from bondwell.errors import BondwellError
 from bondwell.workspace.models import Concern
 
 
-class ConcernError(ValueError):
+class ConcernError(BondwellError):
     """A request the rules refuse (the message is fit to show to the person who made it)."""
 
 
