@@ -11,6 +11,7 @@ from django.utils import timezone
 from bondwell.accounts.access import audit, require_role
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
+from bondwell.errors import add_to_form
 from bondwell.notify import links, mobile, rota
 from bondwell.notify.forms import CodeForm, MobileForm, PreferencesForm, ShiftForm
 from bondwell.notify.models import OnCallShift
@@ -63,7 +64,7 @@ def rota_page(request: HttpRequest) -> HttpResponse:
                 rota.add_shift(site, form.cleaned_data["user"], form.cleaned_data["starts_at"],
                                form.cleaned_data["ends_at"], by=user, now=now, request=request)
             except rota.RotaError as problem:
-                form.add_error(problem.field, str(problem))
+                add_to_form(form, problem)
             else:
                 messages.success(request, "Shift added to the on-call rota.")
                 return redirect("notify-rota")

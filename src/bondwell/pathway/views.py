@@ -14,6 +14,7 @@ from django.utils import timezone
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope, require_role
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.errors import add_to_form
 from bondwell.pathway import services
 from bondwell.pathway.forms import AttemptForm, CloseForm
 from bondwell.pathway.models import UNABLE_TO_CONTACT_AFTER, FollowUp
@@ -89,7 +90,7 @@ def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
                 return redirect("pathway-worklist")
         except services.PathwayError as problem:
             target = close_form if step == "close" else attempt_form
-            target.add_error(problem.field or None, str(problem))
+            add_to_form(target, problem)
     item.refresh_from_db()
     return render(
         request, "pathway/follow_up.html",
