@@ -497,3 +497,12 @@ if os.environ.get("DATABASE_REPLICA_URL", "").strip():
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["bondwell.db_routers.ReportingReplicaRouter"]
+
+# ---- Languages (issue 15, the mother's pages) -------------------------------------------------------------------
+# Every string a mother sees is marked for translation; a language is offered here once its catalogue (and, for
+# questionnaires, a validated text pack) is installed, so no mother gets English text in a layout set for another
+# language. The tests add Arabic to check right-to-left pages, and a pseudo-locale to prove no string was missed.
+LANGUAGES = [("en-au", "English")]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+                  "django.middleware.locale.LocaleMiddleware")

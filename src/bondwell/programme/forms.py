@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
@@ -49,18 +50,18 @@ class FaceChoice(forms.RadioSelect):
 class PracticeForm(forms.Form):
     """A session logged afterwards, without the guide."""
 
-    started_at = forms.DateTimeField(label="When did you start?",
+    started_at = forms.DateTimeField(label=_("When did you start?"),
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    minutes = forms.IntegerField(min_value=1, max_value=180, initial=15, label="About how many minutes?")
+    minutes = forms.IntegerField(min_value=1, max_value=180, initial=15, label=_("About how many minutes?"))
     completed = forms.TypedChoiceField(
-        label="How did it end?", coerce=lambda v: v == "yes", widget=forms.RadioSelect,
-        choices=[("yes", "We finished the routine"), ("no", "We stopped early")], initial="yes",
+        label=_("How did it end?"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
+        choices=[("yes", _("We finished the routine")), ("no", _("We stopped early"))], initial="yes",
     )
-    mood_before = forms.TypedChoiceField(label="Your mood before", required=False, coerce=int, empty_value=None,
+    mood_before = forms.TypedChoiceField(label=_("Your mood before"), required=False, coerce=int, empty_value=None,
                                          choices=MOOD_CHOICES, widget=FaceChoice)
-    mood_after = forms.TypedChoiceField(label="Your mood after", required=False, coerce=int, empty_value=None,
+    mood_after = forms.TypedChoiceField(label=_("Your mood after"), required=False, coerce=int, empty_value=None,
                                         choices=MOOD_CHOICES, widget=FaceChoice)
-    baby_response = forms.ChoiceField(label="How did your baby respond?", required=False,
+    baby_response = forms.ChoiceField(label=_("How did your baby respond?"), required=False,
                                       choices=BabyResponse.choices, widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -97,17 +98,17 @@ class DoseForm(forms.Form):
     weeks = forms.IntegerField(min_value=1, max_value=26, initial=6)
 
 
-def _time_field(label: str, initial: time | None = None, required: bool = False) -> forms.TimeField:
+def _time_field(label: Any, initial: time | None = None, required: bool = False) -> forms.TimeField:
     return forms.TimeField(label=label, required=required, initial=initial,
                            widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
 
 class ReminderForm(forms.Form):
-    enabled = forms.BooleanField(required=False, label="Send me reminders by email")
-    time_1 = _time_field("Reminder time")
-    time_2 = _time_field("Second time (optional)")
-    quiet_start = _time_field("Quiet hours start", time(21, 0), required=True)
-    quiet_end = _time_field("Quiet hours end", time(8, 0), required=True)
+    enabled = forms.BooleanField(required=False, label=_("Send me reminders by email"))
+    time_1 = _time_field(_("Reminder time"))
+    time_2 = _time_field(_("Second time (optional)"))
+    quiet_start = _time_field(_("Quiet hours start"), time(21, 0), required=True)
+    quiet_end = _time_field(_("Quiet hours end"), time(8, 0), required=True)
 
     def times(self) -> list[time]:
         return [t for t in (self.cleaned_data.get("time_1"), self.cleaned_data.get("time_2")) if t is not None]

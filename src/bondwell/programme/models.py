@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bondwell.accounts.models import Baby, Mother, Site
 
@@ -146,18 +147,18 @@ class Attendance(models.Model):
 class Mood(models.IntegerChoices):
     """Her own mood, one tap on five faces (1 = very low … 5 = very good)."""
 
-    VERY_LOW = 1, "Very low"
-    LOW = 2, "Low"
-    OKAY = 3, "Okay"
-    GOOD = 4, "Good"
-    VERY_GOOD = 5, "Very good"
+    VERY_LOW = 1, _("Very low")
+    LOW = 2, _("Low")
+    OKAY = 3, _("Okay")
+    GOOD = 4, _("Good")
+    VERY_GOOD = 5, _("Very good")
 
 
 class BabyResponse(models.TextChoices):
-    ENJOYED = "enjoyed", "Enjoyed it"
-    CALM = "calm", "Calm or sleepy"
-    MIXED = "mixed", "Mixed"
-    UNSETTLED = "unsettled", "Unsettled"
+    ENJOYED = "enjoyed", _("Enjoyed it")
+    CALM = "calm", _("Calm or sleepy")
+    MIXED = "mixed", _("Mixed")
+    UNSETTLED = "unsettled", _("Unsettled")
 
 
 class PracticeLog(models.Model):

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record, require_role
@@ -86,16 +87,17 @@ def _encouragement(
     """
     words = []
     if praise and len(epds) >= 2 and epds[-1].total < epds[0].total:
-        words.append(f"Your score has come down from {epds[0].total} to {epds[-1].total} since "
-                     f"{epds[0].answered_on:%-d %B %Y}. That is worth noticing.")
+        words.append(_("Your score has come down from %(first)s to %(last)s since %(day)s. That is worth noticing.")
+                     % {"first": epds[0].total, "last": epds[-1].total, "day": date_format(epds[0].answered_on)})
     elif len(epds) >= 2:
-        words.append("Scores go up and down, and every week is different. Whatever your score, you can talk to "
-                     "your midwife, nurse or GP about how you feel at any time.")
+        words.append(_("Scores go up and down, and every week is different. Whatever your score, you can talk to "
+                       "your midwife, nurse or GP about how you feel at any time."))
     if weeks:
         total = sum(w.minutes for w in weeks)
-        words.append(f"You have spent {total} minutes massaging your baby. Every session counts, short ones too.")
+        words.append(_("You have spent %(total)s minutes massaging your baby. Every session counts, short ones too.")
+                     % {"total": number_format(total)})
     if not words:
-        words.append("When you answer questionnaires and log your practice, your progress will show here.")
+        words.append(_("When you answer questionnaires and log your practice, your progress will show here."))
     return words
 
 
@@ -129,8 +131,8 @@ def _mother_context(mother: Mother) -> dict[str, Any]:
     context["encouragement"] = _encouragement(context["epds"], context["weeks"], praise=praise_ok)
     if held_back:
         context["encouragement"].insert(
-            0, "Your care team is following up on your recent answers. If you feel unsafe at any time, use the "
-            "numbers on your questionnaire result page, or call your local emergency number.",
+            0, _("Your care team is following up on your recent answers. If you feel unsafe at any time, use the "
+                 "numbers on your questionnaire result page, or call your local emergency number."),
         )
     return context
 

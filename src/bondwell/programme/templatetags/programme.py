@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
 from bondwell.programme.content import Content, Source, Step, shipped_content
 from bondwell.programme.models import Mood
@@ -40,9 +41,11 @@ def face(value: object) -> SafeString | str:
 @register.filter
 def duration(seconds: int) -> str:
     if seconds < 60:
-        return f"{seconds} seconds"
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
     minutes, rest = divmod(seconds, 60)
-    return f"{minutes} min" + (f" {rest} s" if rest else "")
+    if rest:
+        return gettext("%(m)d min %(s)d s") % {"m": minutes, "s": rest}
+    return gettext("%(m)d min") % {"m": minutes}
 
 
 @register.filter
