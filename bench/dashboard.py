@@ -139,7 +139,9 @@ def load(rng: random.Random) -> dict[str, Any]:
     stamp = loader.dt(now - timedelta(days=1))  # rows written yesterday: a worker cycle today sees only new ones
     today = timezone.localdate(now)
     sites = [Site.objects.create(name=f"Bench site {i}", slug=f"bench-{i}", is_synthetic=True) for i in range(SITES)]
-    leads, clinicians, educators = {}, {}, {}
+    leads: dict[int, Any] = {}
+    clinicians: dict[int, Any] = {}
+    educators: dict[int, Any] = {}
     for site in sites:
         for role, store in (("site_lead", leads), ("clinician", clinicians), ("educator", educators)):
             store[site.pk] = User.objects.create(email=f"{role}-{site.pk}@bench.test", full_name=f"{role} {site.pk}",

@@ -117,7 +117,7 @@ def refresh_mothers(mother_ids: Iterable[int], now: datetime) -> int:
     mothers = sorted(set(mother_ids))
     written = 0
     for start in range(0, len(mothers), CHUNK):
-        ids = Booking.objects.filter(mother_id__in=mothers[start:start + CHUNK]).values_list("id", flat=True)
+        ids = Booking.objects.filter(mother_id__in=mothers[start:start + CHUNK]).order_by().values_list("id", flat=True)
         written += refresh(list(ids), now)
     return written
 
@@ -126,7 +126,9 @@ def _new_rows(model: Any, above: int) -> tuple[set[int], int]:
     """Mothers of the rows with an id above `above`, and the highest id seen."""
     mothers: set[int] = set()
     top = above
-    for pk, mother_id in model.objects.filter(pk__gt=above).values_list("pk", "mother_id").iterator(chunk_size=5000):
+    # No ordering: the models' default order would turn this primary-key range scan into a sort (or a join).
+    newer = model.objects.filter(pk__gt=above).order_by().values_list("pk", "mother_id")
+    for pk, mother_id in newer.iterator(chunk_size=5000):
         mothers.add(mother_id)
         top = max(top, pk)
     return mothers, top
@@ -186,15 +188,15 @@ def sweep(now: datetime) -> int:
     current = state()
     since = (current.swept_at or now - timedelta(days=1)) - SWEEP_MARGIN
     mothers: set[int] = set()
-    mothers |= set(Assessment.objects.filter(submitted_at__gte=since).values_list("mother_id", flat=True))
-    mothers |= set(Attendance.objects.filter(recorded_at__gte=since).values_list("mother_id", flat=True))
-    mothers |= set(PracticeLog.objects.filter(created_at__gte=since).values_list("mother_id", flat=True))
+    mothers |= set(Assessment.objects.filter(submitted_at__gte=since).order_by().values_list("mother_id", flat=True))
+    mothers |= set(Attendance.objects.filter(recorded_at__gte=since).order_by().values_list("mother_id", flat=True))
+    mothers |= set(PracticeLog.objects.filter(created_at__gte=since).order_by().values_list("mother_id", flat=True))
     written = refresh_mothers(mothers, now)
     stale = Booking.objects.filter(
         Q(progress_summary__isnull=True)
         | ~Q(progress_summary__starts_on=F("course__starts_on"))
         | ~Q(progress_summary__dose_weeks=F("course__dose_weeks"))
-    ).values_list("id", flat=True)
+    ).order_by().values_list("id", flat=True)
     written += refresh(list(stale), now)
     _advance({}, changed=written > 0, swept_at=now)
     return written
