@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.notify.servers import FakeSmsProvider, Inbox
+from tests.notify.servers import FakeSmsProvider, Inbox, serve_smtp
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 # Site A (AU, no region: national holidays; Mon–Fri 09:00–17:00 Sydney time).
@@ -39,18 +39,7 @@ def sms(settings: Any) -> Iterator[FakeSmsProvider]:
 
 @pytest.fixture
 def smtp(settings: Any) -> Iterator[Inbox]:
-    inbox = Inbox()
-    inbox.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = inbox.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    yield inbox
-    inbox.stop()
+    yield from serve_smtp(settings)
 
 
 def verify_mobile(user: Any, number: str, at: datetime = MONDAY_10AM) -> Any:

@@ -10,6 +10,7 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message
@@ -156,3 +157,19 @@ class Inbox:
     def ids(self) -> list[str]:
         with self.lock:
             return [str(m["X-Bondwell-Notification"]) for m in self.messages]
+
+
+def serve_smtp(settings: Any) -> Iterator[Inbox]:
+    """For an `smtp` fixture: Django sends through a real SMTP server on loopback (`stop()` simulates an outage)."""
+    inbox = Inbox()
+    inbox.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = inbox.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield inbox
+    inbox.stop()
