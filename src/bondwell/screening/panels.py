@@ -26,11 +26,15 @@ def panel(request: HttpRequest) -> Panel | None:
         open_alerts = RiskAlert.objects.filter(
             mother__in=mothers_in_scope(user), status=RiskAlert.Status.OPEN
         )
+        from bondwell.workspace.models import Concern
+
         return Panel(
             "screening/panels/alerts.html",
             {
                 "open": open_alerts.count(),
                 "overdue": open_alerts.filter(ack_due_at__lt=timezone.now()).count(),
+                "concerns": Concern.objects.filter(mother__in=mothers_in_scope(user),
+                                                   status=Concern.Status.OPEN).count(),
             },
             order=5,
         )
