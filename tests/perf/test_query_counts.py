@@ -28,13 +28,13 @@ PINNED = {
     "questionnaire submit": 26,
     "result": 19,
     "progress": 17,
-    "clinician home": 16,
+    "clinician home": 17,
     "alert queue": 12,
     "alert queue (live partial)": 12,
     "follow-up worklist": 12,
     "mother record": 28,
     "mother progress": 29,
-    "site-lead home": 17,
+    "site-lead home": 18,
     "dashboard": 20,
 }
 AUDITED = {
