@@ -95,8 +95,8 @@ def bare_text(page: str, allowed: set[str]) -> list[str]:
     return words
 
 
-# Not yet: the practice home page (programme-practice), home panels, questionnaires and results, my record.
-PAGES = ["programme-courses", "programme-guided", "programme-guided-offline", "offline",
+# Not yet: home panels, questionnaires and results, my record.
+PAGES = ["programme-courses", "programme-practice", "programme-guided", "programme-guided-offline", "offline",
          "progress-mine", "programme-routine", "programme-practice-new", "programme-reminders"]
 
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext
+
 
 @dataclass(frozen=True)
 class Dose:
@@ -28,10 +30,15 @@ class Dose:
         return self.starts_on + timedelta(weeks=self.weeks)
 
     def describe(self) -> str:
-        times = "once a day" if self.sessions_per_week == 7 else f"{self.sessions_per_week} times a week"
-        if self.sessions_per_week == 14:
-            times = "twice a day"
-        return f"about {self.minutes_per_session} minutes, {times}, for {self.weeks} weeks"
+        if self.sessions_per_week == 7:
+            times = gettext("once a day")
+        elif self.sessions_per_week == 14:
+            times = gettext("twice a day")
+        else:
+            times = gettext("%(n)d times a week") % {"n": self.sessions_per_week}
+        return gettext("about %(minutes)d minutes, %(times)s, for %(weeks)d weeks") % {
+            "minutes": self.minutes_per_session, "times": times, "weeks": self.weeks,
+        }
 
 
 @dataclass(frozen=True)

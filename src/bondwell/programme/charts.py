@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from bondwell.accounts.models import Mother
 from bondwell.programme.models import PracticeLog
@@ -41,8 +42,9 @@ class Chart:
 
     @property
     def summary(self) -> str:
-        plural = "" if self.sessions == 1 else "s"
-        return f"{self.sessions} session{plural}, {self.minutes} minutes in the last {DAYS} days"
+        return ngettext("%(n)d session, %(minutes)d minutes in the last %(days)d days",
+                        "%(n)d sessions, %(minutes)d minutes in the last %(days)d days", self.sessions) % {
+            "n": self.sessions, "minutes": self.minutes, "days": DAYS}
 
 
 def practice_chart(mother: Mother, today: date, days: int = DAYS) -> Chart:

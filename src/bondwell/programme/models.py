@@ -165,8 +165,8 @@ class PracticeLog(models.Model):
     """One massage session at home, guided by the app or logged afterwards."""
 
     class Outcome(models.TextChoices):
-        COMPLETED = "completed", "Completed"
-        STOPPED_EARLY = "stopped_early", "Stopped early"
+        COMPLETED = "completed", _("Completed")
+        STOPPED_EARLY = "stopped_early", _("Stopped early")
 
     mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="practice_logs")
     baby = models.ForeignKey(
