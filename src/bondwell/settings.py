@@ -394,6 +394,7 @@ BONDWELL_DEMO_LOADERS: list[str] = [
     "bondwell.programme.demo.load",
     "bondwell.progress.demo.load",  # after screening and programme: adds a year of follow-up
     "bondwell.studies.demo.load",
+    "bondwell.workspace.demo.load",  # educators' concerns (after the programme's bookings)
 ]
 
 if not DEBUG:

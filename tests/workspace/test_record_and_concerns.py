@@ -128,3 +128,13 @@ def test_a_concern_cannot_be_closed_without_saying_what_was_done(world: Any) -> 
     concern = concerns.raise_concern(world.mother_a, "Worried", by=world.users["educator"])
     with pytest.raises(concerns.ConcernError):
         concerns.close_concern(concern, "", by=world.users["clinician"])
+
+
+def test_the_demo_has_an_open_and_a_closed_concern_from_the_educator(db: Any) -> None:
+    from typer.testing import CliRunner
+
+    from bondwell.cli import app
+
+    assert CliRunner().invoke(app, ["demo", "--if-empty"]).exit_code == 0
+    found = list(Concern.objects.order_by("raised_at").values_list("status", "is_synthetic"))
+    assert sorted(found) == [("closed", True), ("open", True)]
