@@ -43,21 +43,28 @@ def _link_secondary(study: Study, instrument: str, now: datetime | None) -> int:
     filled = 0
     with transaction.atomic():
         for visit in visits:
-            own = f"studies.Visit:{visit.pk}"
-            candidates = [
-                r for r in records
-                if r.mother_id == visit.participant.mother_id and r.reference not in used
-                and visit.opens_on <= r.answered_on <= visit.closes_on
-            ]
-            if not candidates:
+            best = _best_record(visit, records, used)
+            if best is None:
                 continue
-            best = min(candidates, key=lambda r: (r.scheduled_for != own, abs((r.answered_on - visit.due_on).days)))
             VisitOutcome.objects.create(visit=visit, instrument=instrument, total=best.total,
                                         assessed_on=best.answered_on, completed_at=best.submitted_at,
                                         source=best.reference)
             used.add(best.reference)
             filled += 1
     return filled
+
+
+def _best_record(visit: Visit, records: list[sources.ScoreRecord], used: set[str]) -> sources.ScoreRecord | None:
+    """The unused result of her own in the visit's window: the one this visit asked for, else the nearest its day."""
+    own = f"studies.Visit:{visit.pk}"
+    candidates = [
+        r for r in records
+        if r.mother_id == visit.participant.mother_id and r.reference not in used
+        and visit.opens_on <= r.answered_on <= visit.closes_on
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda r: (r.scheduled_for != own, abs((r.answered_on - visit.due_on).days)))
 
 
 def _link_primary(study: Study, now: datetime | None) -> int:
@@ -75,15 +82,9 @@ def _link_primary(study: Study, now: datetime | None) -> int:
     filled = 0
     with transaction.atomic():
         for visit in visits:
-            own = f"studies.Visit:{visit.pk}"
-            candidates = [
-                r for r in records
-                if r.mother_id == visit.participant.mother_id and r.reference not in used
-                and visit.opens_on <= r.answered_on <= visit.closes_on
-            ]
-            if not candidates:
+            best = _best_record(visit, records, used)
+            if best is None:
                 continue
-            best = min(candidates, key=lambda r: (r.scheduled_for != own, abs((r.answered_on - visit.due_on).days)))
             visit.epds_total, visit.completed_at, visit.source = best.total, best.submitted_at, best.reference
             visit.assessed_on = best.answered_on
             visit.save(update_fields=["epds_total", "completed_at", "assessed_on", "source"])
