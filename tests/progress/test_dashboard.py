@@ -114,12 +114,13 @@ def test_the_page_shows_n_and_the_caveats_and_suppresses_small_cells(cohort: Any
     client = client_as(cohort.world.users["site_lead"])
     page = client.get(reverse("progress-dashboard")).content.decode()
     assert "not proof" in page
-    # 7 enrolled, 5 with an EPDS before and after: showing both would reveal the 2 without; the change (and every
-    # figure resting on those 5) is held back with the one sentence that says why (tests/progress/test_small_numbers).
-    assert ">7<" in page
-    assert "n = 5" not in page
-    assert "-4.60" not in page
-    assert "would let a group of fewer than 5 be worked out" in page
+    # 5 with an EPDS before and after, 7 enrolled: showing both would reveal the 2 without. The outcome comes first,
+    # so the change is shown and the enrolment count held back with the sentence that says why
+    # (tests/progress/test_small_numbers.py).
+    assert "n = 5" in page
+    assert "-4.60 (-11.21 to 2.01)" in page
+    assert ">7<" not in page
+    assert "would let a group of fewer than 5 be worked out" in page  # e.g. 4 of 5 below the cut-off
     assert "Observational" in page
     chart = client.get(reverse("progress-dashboard-chart"))
     assert chart["Content-Type"] == "image/svg+xml"

@@ -99,3 +99,17 @@ def test_the_before_after_chart_is_drawn_only_when_the_change_is_shown() -> None
     assert column.before_after.startswith("<svg")
     assert "Mean EPDS before the course" in column.before_after
     assert presented.present(dashboard.figures(rows[:4], AlertResponse(0, 0, 0, None))).before_after == ""
+
+
+def test_the_demo_dashboard_still_shows_its_change_under_the_rule(db: Any) -> None:
+    from bondwell.accounts.access import mothers_in_scope
+    from tests.progress.test_demo import load_demo
+
+    context = load_demo()
+    lead = context.users["site_lead"]
+    board = dashboard.build(mothers_in_scope(lead), {lead.site_id: lead.site.name}, dashboard.Filters())
+    column = presented.present(board.overall)
+    for unit, counts in column.counts_shown.items():
+        assert reveals_small(counts) == [], unit
+    assert column.change_shown, column.change_detail
+    assert column.before_after.startswith("<svg")

@@ -94,6 +94,8 @@ def test_a_clinicians_paper_epds_with_a_positive_item_10_raises_the_alert(
     page = new_page(390, 844)
     browser_login(page, live_server.url, "clinician@a.test")
     page.goto(f"{live_server.url}/screening/mothers/{world.mother_a2.pk}/paper/epds/")
+    for item in range(1, 10):  # nothing is chosen for her: items she left blank are entered as blank
+        page.locator(f'input[name="q{item}"][value="blank"]').check()
     page.get_by_label("Option B as printed (scores 2)").last.check()  # item 10, second option from the top
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()

@@ -42,12 +42,12 @@ def _counts(f: Figures) -> list[Count]:
     fu = [(label, share) for label, share in f.follow_up.items() if label != "end of course"]
     baseline_n = f.follow_up["end of course"].n if "end of course" in f.follow_up else 0
     return [
-        Count("enrolled", f.enrolled), Count("ended", f.finished.n), Count("finished", f.finished.count),
-        Count("pairs", f.pairs), Count("with_baseline", baseline_n),
-        Count("below", f.below_cutoff_end.count), Count("improved", f.improved.count),
-        Count("deteriorated", f.deteriorated.count),
-        Count("dosed", f.adherence.n), Count("adherent", f.adherence.count),
+        # The outcome first (what a lead most needs), then what it rests on, then participation.
+        Count("pairs", f.pairs), Count("below", f.below_cutoff_end.count), Count("improved", f.improved.count),
+        Count("deteriorated", f.deteriorated.count), Count("with_baseline", baseline_n),
         *(c for label, share in fu for c in (Count(f"due:{label}", share.n), Count(f"fu:{label}", share.count))),
+        Count("enrolled", f.enrolled), Count("ended", f.finished.n), Count("finished", f.finished.count),
+        Count("dosed", f.adherence.n), Count("adherent", f.adherence.count),
         Count("held", f.attendance.n, "classes"), Count("present", f.attendance.count, "classes"),
         Count("raised", f.alerts.raised, "alerts"), Count("acknowledged", f.alerts.acknowledged, "alerts"),
         Count("within", f.alerts.within_target, "alerts"),
