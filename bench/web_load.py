@@ -43,6 +43,13 @@ PASSWORD = "bench-password-not-secret-42"
 CALM = {f"q{n}": "0" for n in range(1, 10)} | {"q1": "1", "q3": "2"}
 SELF_HARM = {**CALM, "q9": "1"}
 MAX_REQUESTS_PER_PHASE = 60_000
+TOTP_KEY = [""]  # the demo authenticator key the seeded clinicians are enrolled with (read from the app)
+KEY = """
+import django
+django.setup()
+from bondwell.mfa.demo import DEMO_TOTP_KEY
+print(DEMO_TOTP_KEY)
+"""
 
 
 @dataclass
@@ -115,15 +122,13 @@ class Client:
     def pass_second_step(self, email: str) -> None:
         import pyotp
 
-        from bondwell.mfa.demo import DEMO_TOTP_KEY
-
         status, _, page = self.request("GET", "/mfa/verify/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if status != 200 or token is None:
             raise SystemExit(f"the second-step page answered {status}")
         status, _, _ = self.request(
             "POST", "/mfa/verify/",
-            {"code": pyotp.TOTP(DEMO_TOTP_KEY).now(), "csrfmiddlewaretoken": token.group(1).decode()},
+            {"code": pyotp.TOTP(TOTP_KEY[0]).now(), "csrfmiddlewaretoken": token.group(1).decode()},
         )
         if status != 302:
             raise SystemExit(f"second step of {email} failed ({status})")
@@ -368,6 +373,7 @@ def one_database(options: argparse.Namespace, postgres: str) -> dict[str, float]
         label = "PostgreSQL" if postgres else "SQLite"
         print(f"== {label}: seeding a throwaway database ({mothers} mothers, {clinicians} clinicians)")
         run_python(SEED.format(clinicians=clinicians, mothers=mothers, password=PASSWORD), env)
+        TOTP_KEY[0] = run_python(KEY, env).strip()
         port = free_port()
         server = start_server(port, env, options.server_workers, options.server_threads)
         try:
