@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from bondwell.accounts.models import Mother, User
 from bondwell.demo import DemoContext
-from bondwell.screening import services
 from bondwell.notify.models import Message
+from bondwell.screening import services
 from bondwell.screening.models import AlertAction, AlertEvent, RiskAlert, Source
 from bondwell.screening.safety import load_instrument
 
