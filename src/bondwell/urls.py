@@ -14,7 +14,6 @@ urlpatterns = [
     path("", include("bondwell.mfa.urls")),
     path("", include("bondwell.rights.urls")),
     path("favicon.ico", security_headers.favicon, name="favicon"),
-    path("", include("bondwell.rights.urls")),
     path("", include("bondwell.evidence.urls")),
     path("", include("bondwell.screening.urls")),
     path("", include("bondwell.programme.urls")),
