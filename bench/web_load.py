@@ -376,6 +376,10 @@ def one_database(options: argparse.Namespace, postgres: str) -> dict[str, float]
         TOTP_KEY[0] = run_python(KEY, env).strip()
         port = free_port()
         server = start_server(port, env, options.server_workers, options.server_threads)
+        # A worker beside the server, as in production: /healthz answers 503 without one, and it sends the
+        # alerts' messages while the mothers submit.
+        worker = subprocess.Popen([str(Path(sys.executable).parent / "bondwell"), "worker"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             mother_clients = [Client(port) for _ in range(mothers)]
             clinician_clients = [Client(port) for _ in range(clinicians)]
@@ -416,8 +420,9 @@ def one_database(options: argparse.Namespace, postgres: str) -> dict[str, float]
             elapsed = run_phase(threads)
             describe("paced", paced, elapsed)
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            for process in (worker, server):
+                process.terminate()
+                process.wait(timeout=20)
         assessments, alerts, submitted_drafts = (int(x) for x in run_python(COUNT, env).split())
         submitted = ours.submitted + paced.submitted
         print(
