@@ -11,6 +11,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bondwell.stats.meta.csv_input import MAX_COUNT
+
 EPDS_MAX = 30
 DESIGNS = {
     "rct": "Randomised controlled trial",
@@ -89,10 +91,15 @@ def clean(raw: Mapping[str, object]) -> tuple[dict[str, object], dict[str, str]]
         n, mean, sd = data.get(f"n_{arm}"), data.get(f"mean_{arm}"), data.get(f"sd_{arm}")
         if isinstance(n, int) and n < 2:
             errors[f"n_{arm}"] = "A group needs at least 2 women."
+        elif isinstance(n, int) and n > MAX_COUNT:
+            errors[f"n_{arm}"] = f"No trial group has more than {MAX_COUNT:,} women: check the number."
         if isinstance(mean, int | float) and not 0 <= mean <= EPDS_MAX:
             errors[f"mean_{arm}"] = f"An EPDS mean lies between 0 and {EPDS_MAX}."
         if isinstance(sd, int | float) and sd <= 0:
             errors[f"sd_{arm}"] = "A standard deviation must be greater than 0."
+        elif isinstance(sd, int | float) and sd > EPDS_MAX / 2:
+            # A score bounded by 0 and EPDS_MAX cannot spread more than half its range.
+            errors[f"sd_{arm}"] = f"An EPDS standard deviation cannot be more than {EPDS_MAX / 2:g}."
     given = [n for n in NUMBERS if data.get(n) is not None]
     if given and not data.get("source"):
         errors.setdefault("source", "Say where these numbers come from (table, page or abstract).")
