@@ -120,3 +120,14 @@ def test_sample_size_known_textbook_value_and_adjustments() -> None:
     expected = plain.n_exact * (1 - 0.36) * (1 + 8 * 0.05) / 0.8
     assert adjusted.n_per_arm_adjusted == int(np.ceil(expected))
     assert "n total" in adjusted.summary()
+
+
+def test_an_outcome_fitted_exactly_by_baseline_and_arm_is_named_not_divided_by_zero() -> None:
+    import numpy as np
+
+    from bondwell.stats.trial.ancova import NotEstimable, ancova_week
+
+    baseline = np.array([11.0, 12, 13, 14, 10, 11, 12, 13])
+    arm = np.array([1.0, 0, 1, 1, 0, 1, 0, 0])
+    with pytest.raises(NotEstimable, match="fit every outcome exactly"):
+        ancova_week(baseline, arm, baseline - 1 - 3 * arm, week=6)

@@ -92,6 +92,10 @@ def ancova_week(baseline: np.ndarray, arm: np.ndarray, y: np.ndarray, week: int)
     _, r = np.linalg.qr(design)
     r_inv = np.linalg.inv(r)
     se = float(np.sqrt(sigma2 * (r_inv[2] @ r_inv[2])))
+    fitted = design @ coef
+    # summary.lm's own test for an "essentially perfect fit", whose standard errors are rounding noise.
+    if not se > 0 or sigma2 < (float(np.mean(fitted)) ** 2 + float(np.var(fitted, ddof=1))) * 1e-30:
+        raise NotEstimable(week, f"baseline and arm fit every outcome exactly, so there is no standard error (n = {n})")
     estimate = float(coef[2])
     t_crit = float(stats.t.ppf(0.975, df))
     p = float(2 * stats.t.sf(abs(estimate / se), df))
