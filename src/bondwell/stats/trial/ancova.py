@@ -92,13 +92,11 @@ def ancova_week(baseline: np.ndarray, arm: np.ndarray, y: np.ndarray, week: int)
     _, r = np.linalg.qr(design)
     r_inv = np.linalg.inv(r)
     se = float(np.sqrt(sigma2 * (r_inv[2] @ r_inv[2])))
-    fitted = design @ coef
-    # summary.lm's own test for an "essentially perfect fit", whose standard errors are rounding noise.
-    if not se > 0 or sigma2 < (float(np.mean(fitted)) ** 2 + float(np.var(fitted, ddof=1))) * 1e-30:
-        raise NotEstimable(week, f"baseline and arm fit every outcome exactly, so there is no standard error (n = {n})")
     estimate = float(coef[2])
     t_crit = float(stats.t.ppf(0.975, df))
-    p = float(2 * stats.t.sf(abs(estimate / se), df))
+    # An exact fit leaves se = 0: R's summary.lm then reports t = ±Inf (p = 0), or NaN when the estimate is 0 too.
+    t_value = estimate / se if se > 0 else (np.inf if estimate != 0 else np.nan)
+    p = float(2 * stats.t.sf(abs(t_value), df))
     return WeekEffect(week, estimate, se, estimate - t_crit * se, estimate + t_crit * se, p, n)
 
 
