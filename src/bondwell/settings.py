@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop  # menu labels: marked here, translated when shown
 
 # Lets generic Django classes (ModelForm[User], QuerySet[Mother]) be subscripted at run time for mypy.
 django_stubs_ext.monkeypatch()
@@ -343,22 +344,22 @@ BONDWELL_HEALTH_HOOKS: list[str] = ["bondwell.screening.alerts.health_problems"]
 
 # Navigation per role: (roles, label, url name). Capabilities append their own entries.
 BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
-    (frozenset({"mother", "educator", "clinician", "site_lead", "researcher", "admin"}), "Home", "home"),
-    (frozenset({"mother"}), "My details", "my-record"),
-    (frozenset({"educator", "clinician", "site_lead"}), "Mothers", "mother-list"),
-    (frozenset({"mother"}), "Questionnaires", "screening-my"),
-    (frozenset({"clinician", "site_lead"}), "Alerts", "screening-queue"),
-    (frozenset({"clinician", "site_lead"}), "Follow-ups", "pathway-worklist"),
-    (frozenset({"site_lead", "admin"}), "Staff", "staff-list"),
-    (frozenset({"site_lead"}), "On-call rota", "notify-rota"),
-    (frozenset({"clinician", "site_lead"}), "My alert contact", "notify-contact"),
-    (frozenset({"mother"}), "Practice", "programme-practice"),
-    (frozenset({"mother", "educator", "clinician", "site_lead"}), "Classes", "programme-courses"),
-    (frozenset({"mother"}), "My progress", "progress-mine"),
-    (frozenset({"site_lead"}), "Programme dashboard", "progress-dashboard"),
-    (frozenset({"educator"}), "Observe a class", "progress-observe"),
-    (frozenset({"clinician", "site_lead", "researcher", "statistician"}), "Studies", "study-list"),
-    (frozenset({"clinician", "site_lead", "researcher", "admin"}), "Evidence", "evidence"),
+    (frozenset({"mother", "educator", "clinician", "site_lead", "researcher", "admin"}), gettext_noop("Home"), "home"),
+    (frozenset({"mother"}), gettext_noop("My details"), "my-record"),
+    (frozenset({"educator", "clinician", "site_lead"}), gettext_noop("Mothers"), "mother-list"),
+    (frozenset({"mother"}), gettext_noop("Questionnaires"), "screening-my"),
+    (frozenset({"clinician", "site_lead"}), gettext_noop("Alerts"), "screening-queue"),
+    (frozenset({"clinician", "site_lead"}), gettext_noop("Follow-ups"), "pathway-worklist"),
+    (frozenset({"site_lead", "admin"}), gettext_noop("Staff"), "staff-list"),
+    (frozenset({"site_lead"}), gettext_noop("On-call rota"), "notify-rota"),
+    (frozenset({"clinician", "site_lead"}), gettext_noop("My alert contact"), "notify-contact"),
+    (frozenset({"mother"}), gettext_noop("Practice"), "programme-practice"),
+    (frozenset({"mother", "educator", "clinician", "site_lead"}), gettext_noop("Classes"), "programme-courses"),
+    (frozenset({"mother"}), gettext_noop("My progress"), "progress-mine"),
+    (frozenset({"site_lead"}), gettext_noop("Programme dashboard"), "progress-dashboard"),
+    (frozenset({"educator"}), gettext_noop("Observe a class"), "progress-observe"),
+    (frozenset({"clinician", "site_lead", "researcher", "statistician"}), gettext_noop("Studies"), "study-list"),
+    (frozenset({"clinician", "site_lead", "researcher", "admin"}), gettext_noop("Evidence"), "evidence"),
 ]
 
 # Home-page panels: dotted paths to functions `panel(request) -> Panel | None`.
@@ -428,8 +429,8 @@ MIDDLEWARE.insert(
 BONDWELL_MFA_REMEMBER_DAYS = int(os.environ.get("BONDWELL_MFA_REMEMBER_DAYS", "30"))
 OTP_TOTP_ISSUER = "Bondwell"
 BONDWELL_NAV.append(
-    (frozenset({"mother", "educator", "clinician", "site_lead", "researcher", "admin"}), "Sign-in security",
-     "mfa-security")
+    (frozenset({"mother", "educator", "clinician", "site_lead", "researcher", "admin"}),
+     gettext_noop("Sign-in security"), "mfa-security")
 )
 # Backups (`bondwell backup` / `restore`): a 32-byte base64 key from `bondwell backup-key`, kept apart from them.
 BONDWELL_BACKUP_KEY = os.environ.get("BONDWELL_BACKUP_KEY", "")
@@ -437,8 +438,8 @@ BONDWELL_DEMO_LOADERS.append("bondwell.mfa.demo.load")  # after every loader tha
 
 # ---- Data rights (issue 20): download, erasure on request, retention per record type (bondwell.rights.policy) --
 INSTALLED_APPS += ["bondwell.rights"]
-BONDWELL_NAV.append((frozenset({"mother"}), "Your data", "rights-mine"))
-BONDWELL_NAV.append((frozenset({"site_lead"}), "Erasure requests", "rights-requests"))
+BONDWELL_NAV.append((frozenset({"mother"}), gettext_noop("Your data"), "rights-mine"))
+BONDWELL_NAV.append((frozenset({"site_lead"}), gettext_noop("Erasure requests"), "rights-requests"))
 BONDWELL_WORKER_JOBS.append("bondwell.rights.jobs.run")
 
 # ---- Security (issue 20): headers, the client's address behind a trusted proxy, lock-out, reset limits -------

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from bondwell.accounts.models import SITE_BOUND_ROLES, Site, User
 from bondwell.accounts.roles import Role
@@ -16,11 +17,11 @@ class EmailLoginForm(AuthenticationForm):
     """Sign-in by email. A failure never says whether the email or the password was wrong."""
 
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
     error_messages = {
-        "invalid_login": "That email and password do not match an account. Check both and try again.",
-        "inactive": "That email and password do not match an account. Check both and try again.",
+        "invalid_login": _("That email and password do not match an account. Check both and try again."),
+        "inactive": _("That email and password do not match an account. Check both and try again."),
     }
 
 

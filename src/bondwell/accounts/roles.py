@@ -5,18 +5,19 @@ from __future__ import annotations
 import enum
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    MOTHER = "mother", "Mother"
-    EDUCATOR = "educator", "Infant-massage educator"
-    CLINICIAN = "clinician", "Clinician"
-    SITE_LEAD = "site_lead", "Site lead"
-    RESEARCHER = "researcher", "Researcher"
+    MOTHER = "mother", _("Mother")
+    EDUCATOR = "educator", _("Infant-massage educator")
+    CLINICIAN = "clinician", _("Clinician")
+    SITE_LEAD = "site_lead", _("Site lead")
+    RESEARCHER = "researcher", _("Researcher")
     # Unblinded trial statistician: by-arm results of the studies she is a member of while they run (for the
     # data-monitoring committee) and the database lock. Never a mother's record.
-    STATISTICIAN = "statistician", "Trial statistician (unblinded)"
-    ADMIN = "admin", "Administrator"
+    STATISTICIAN = "statistician", _("Trial statistician (unblinded)")
+    ADMIN = "admin", _("Administrator")
 
 
 class Purpose(enum.Enum):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bondwell.accounts import staff
 from bondwell.accounts.access import (
@@ -45,7 +46,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
     mother = own_mother_record(request)
     audit(request, "view:own-record", mother=mother)
     return render(
-        request, "accounts/my_record.html", {"title": "My details", "mother": mother, "babies": mother.babies.all()}
+        request, "accounts/my_record.html", {"title": _("My details"), "mother": mother, "babies": mother.babies.all()}
     )
 
 

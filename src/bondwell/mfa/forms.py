@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code", max_length=24,
-        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        label=_("Code"), max_length=24,
+        help_text=_("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
-        error_messages={"required": "Enter the code from your authenticator app.",
-                        "max_length": "That code is too long: enter 6 digits or a recovery code."},
+        error_messages={"required": _("Enter the code from your authenticator app."),
+                        "max_length": _("That code is too long: enter 6 digits or a recovery code.")},
     )
-    remember = forms.BooleanField(label="Remember this browser", required=False)
+    remember = forms.BooleanField(label=_("Remember this browser"), required=False)
 
     def __init__(self, *args: object, remember_days: int = 0, setup: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if setup:
             del self.fields["remember"]
-            self.fields["code"].help_text = "The 6-digit code your authenticator app shows for Bondwell."
+            self.fields["code"].help_text = _("The 6-digit code your authenticator app shows for Bondwell.")
         else:
-            self.fields["remember"].label = f"Do not ask again on this browser for {remember_days} days"
+            self.fields["remember"].label = ngettext(
+                "Do not ask again on this browser for %(days)d day",
+                "Do not ask again on this browser for %(days)d days", remember_days,
+            ) % {"days": remember_days}
 
 
 class ResetForm(forms.Form):

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -72,9 +73,9 @@ def _parse(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(body or b"{}")
     except (ValueError, UnicodeDecodeError) as error:
-        raise PasskeyError("The passkey answer could not be read. Try again.") from error
+        raise PasskeyError(gettext("The passkey answer could not be read. Try again.")) from error
     if not isinstance(data, dict):
-        raise PasskeyError("The passkey answer could not be read. Try again.")
+        raise PasskeyError(gettext("The passkey answer could not be read. Try again."))
     return data
 
 
@@ -82,7 +83,7 @@ def register(request: HttpRequest, user: User, body: bytes) -> Passkey:
     data = _parse(body)
     challenge = request.session.pop(REGISTER_CHALLENGE, None)
     if not challenge:
-        raise PasskeyError("This passkey set-up has expired. Start again.")
+        raise PasskeyError(gettext("This passkey set-up has expired. Start again."))
     name = str(data.pop("name", "") or "Passkey").strip()[:60] or "Passkey"
     try:
         verified = verify_registration_response(
@@ -90,7 +91,7 @@ def register(request: HttpRequest, user: User, body: bytes) -> Passkey:
             expected_rp_id=_rp_id(request), expected_origin=_origin(request),
         )
     except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as error:
-        raise PasskeyError("Your passkey could not be checked. Try again.") from error
+        raise PasskeyError(gettext("Your passkey could not be checked. Try again.")) from error
     with transaction.atomic():
         passkey = Passkey.objects.create(
             user=user, name=name, credential_id=verified.credential_id,
@@ -117,11 +118,11 @@ def authenticate(request: HttpRequest, user: User, body: bytes) -> Passkey:
     data = _parse(body)
     challenge = request.session.pop(LOGIN_CHALLENGE, None)
     if not challenge:
-        raise PasskeyError("This passkey check has expired. Start again.")
+        raise PasskeyError(gettext("This passkey check has expired. Start again."))
     passkey = Passkey.objects.filter(user=user, credential_id_b64=str(data.get("id", ""))).first()
     if passkey is None:
         audit(request, "mfa:failed", obj=user, actor=user, detail="method=passkey, unknown credential")
-        raise PasskeyError("That passkey is not registered to your account.")
+        raise PasskeyError(gettext("That passkey is not registered to your account."))
     try:
         verified = verify_authentication_response(
             credential=data, expected_challenge=base64url_to_bytes(challenge), expected_rp_id=_rp_id(request),
@@ -130,7 +131,7 @@ def authenticate(request: HttpRequest, user: User, body: bytes) -> Passkey:
         )
     except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as error:
         audit(request, "mfa:failed", obj=user, actor=user, detail="method=passkey")
-        raise PasskeyError("Your passkey could not be checked. Try again.") from error
+        raise PasskeyError(gettext("Your passkey could not be checked. Try again.")) from error
     with transaction.atomic():
         Passkey.objects.filter(pk=passkey.pk).update(sign_count=verified.new_sign_count, last_used_at=timezone.now())
         audit(request, "mfa:verified", obj=user, actor=user, detail="method=passkey")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bondwell.accounts.access import audit
@@ -97,7 +98,7 @@ def verify_code(request: HttpRequest, user: User, code: str) -> Verification:
                 allowed, _ = device.verify_is_allowed()
                 if not allowed:
                     audit(request, "mfa:throttled", obj=user, actor=user)
-                    return Verification(False, message="Too many wrong codes. Wait a minute, then try again.")
+                    return Verification(False, message=gettext("Too many wrong codes. Wait a minute, then try again."))
                 if device.verify_token(cleaned):
                     audit(request, "mfa:verified", obj=user, actor=user, detail="method=totp")
                     return Verification(True, "totp")
@@ -113,8 +114,8 @@ def verify_code(request: HttpRequest, user: User, code: str) -> Verification:
                 audit(request, "mfa:verified", obj=user, actor=user, detail="method=recovery-code")
                 return Verification(True, "recovery-code")
         audit(request, "mfa:failed", obj=user, actor=user)
-    return Verification(False, message="That code is not right. Enter the 6-digit code your app shows now, "
-                                       "or one of your recovery codes.")
+    return Verification(False, message=gettext("That code is not right. Enter the 6-digit code your app shows now, "
+                                               "or one of your recovery codes."))
 
 
 def remember_device(request: HttpRequest, user: User) -> str:

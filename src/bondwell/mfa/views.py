@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -69,7 +71,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             return response
         form.add_error("code", result.message)
     return render(request, "mfa/verify.html", {
-        "title": "Check it is you", "form": form, "next": _next(request),
+        "title": _("Check it is you"), "form": form, "next": _next(request),
         "has_totp": services.totp_device(user) is not None,
         "has_passkey": Passkey.objects.filter(user=user).exists(),
     })
@@ -95,11 +97,11 @@ def setup(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             _passed(request, user, "totp")
             return render(request, "mfa/recovery_codes.html",
-                          {"title": "Your recovery codes", "codes": codes, "next": _next(request)})
-        form.add_error("code", "That code does not match. Check the key was entered correctly and try the code "
-                               "your app shows now.")
+                          {"title": _("Your recovery codes"), "codes": codes, "next": _next(request)})
+        form.add_error("code", _("That code does not match. Check the key was entered correctly and try the code "
+                                 "your app shows now."))
     return render(request, "mfa/setup.html", {
-        "title": "Set up your authenticator app", "form": form, "key": _key_text(device.key),
+        "title": _("Set up your authenticator app"), "form": form, "key": _key_text(device.key),
         "config_url": device.config_url, "next": _next(request), "first_time": not services.has_second_factor(user),
         "staff": user.role in STAFF_ROLES,
     })
@@ -110,7 +112,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 def security(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     return render(request, "mfa/security.html", {
-        "title": "Sign-in security",
+        "title": _("Sign-in security"),
         "totp": services.totp_device(user),
         "passkeys": Passkey.objects.filter(user=user),
         "codes_left": RecoveryCode.objects.filter(user=user, used_at__isnull=True).count(),
@@ -126,14 +128,15 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         return redirect("mfa-setup")
     codes = services.new_recovery_codes(request, user)
     return render(request, "mfa/recovery_codes.html",
-                  {"title": "Your recovery codes", "codes": codes, "next": reverse("mfa-security")})
+                  {"title": _("Your recovery codes"), "codes": codes, "next": reverse("mfa-security")})
 
 
 @login_required
 @require_POST
 def forget_devices(request: HttpRequest) -> HttpResponse:
     count = services.forget_devices(request, _user(request))
-    messages.success(request, f"Forgot {count} remembered browser{'s' if count != 1 else ''}.")
+    messages.success(request, ngettext(
+        "Forgot %(count)d remembered browser.", "Forgot %(count)d remembered browsers.", count) % {"count": count})
     response = redirect("mfa-security")
     response.delete_cookie(REMEMBER_COOKIE)
     return response
@@ -167,7 +170,7 @@ def passkey_add(request: HttpRequest) -> HttpResponse:
 def passkey_login_options(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not Passkey.objects.filter(user=user).exists():
-        return _json_error("You have no passkey yet. Use the code from your authenticator app.")
+        return _json_error(_("You have no passkey yet. Use the code from your authenticator app."))
     return HttpResponse(passkeys.login_options(request, user), content_type="application/json")
 
 

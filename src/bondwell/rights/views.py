@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,7 @@ from bondwell.rights.models import ErasureRequest
 def mine(request: HttpRequest) -> HttpResponse:
     mother = own_mother_record(request)
     pending = ErasureRequest.objects.filter(mother=mother, status=ErasureRequest.Status.PENDING).first()
-    return render(request, "rights/mine.html", {"title": "Your data", "mother": mother, "pending": pending})
+    return render(request, "rights/mine.html", {"title": _("Your data"), "mother": mother, "pending": pending})
 
 
 def _download(request: HttpRequest, kind: str) -> tuple[dict[str, object], str]:
@@ -55,7 +56,7 @@ def mine_pdf(request: HttpRequest) -> HttpResponse:
 @require_POST
 def ask_erasure(request: HttpRequest) -> HttpResponse:
     erasure.request_erasure(request, own_mother_record(request))
-    messages.success(request, "Your request was sent to your service's lead. They will contact you within a month.")
+    messages.success(request, _("Your request was sent to your service's lead. They will contact you within a month."))
     return redirect("rights-mine")
 
 

@@ -10,20 +10,22 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from bondwell.accounts.roles import Role
 from bondwell.web.navigation import home_panels
 
-HOME_TITLES: dict[str, str] = {
-    Role.MOTHER: "Your space",
-    Role.EDUCATOR: "Your classes",
-    Role.CLINICIAN: "Clinic",
-    Role.SITE_LEAD: "Your site",
-    Role.RESEARCHER: "Research",
-    Role.STATISTICIAN: "Trial statistics",
-    Role.ADMIN: "Administration",
+HOME_TITLES: dict[str, str | Promise] = {
+    Role.MOTHER: _("Your space"),
+    Role.EDUCATOR: _("Your classes"),
+    Role.CLINICIAN: _("Clinic"),
+    Role.SITE_LEAD: _("Your site"),
+    Role.RESEARCHER: _("Research"),
+    Role.STATISTICIAN: _("Trial statistics"),
+    Role.ADMIN: _("Administration"),
 }
 
 
@@ -33,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"title": HOME_TITLES.get(role, "Home"), "role": role, "panels": home_panels(request)},
+        {"title": HOME_TITLES.get(role, _("Home")), "role": role, "panels": home_panels(request)},
     )
 
 
