@@ -80,11 +80,11 @@ def _instrument_strings(site: Any) -> set[str]:
     found: set[str] = set()
     for name in ("phq9", "epds"):
         instrument = load_instrument(name, site)
-        found |= {instrument.title, instrument.recall_period, instrument.instructions or ""}
+        found |= {instrument.title, instrument.recall_period, instrument.instructions or "", name.upper()}
         for item in instrument.items:
             found.add(question_text(item))
             found |= {option_label(option) for option in item.options}
-        found |= {band.mother_message for band in instrument.bands}
+        found |= {band.mother_message for band in instrument.bands} | {band.label for band in instrument.bands}
     for contact in contacts_for(site).all:  # national lines (reviewed data) and the site's own
         found |= {contact.name, contact.phone, contact.description, contact.hours_note}
     return {s for s in found if s}
@@ -236,6 +236,19 @@ def _courses(world: Any, client: Any) -> Any:
     return client.get(reverse("programme-courses"))
 
 
+def _progress(name: str) -> Show:
+    def show(world: Any, client: Any) -> Any:
+        _send(client, "epds", EPDS_CALM)
+        _send(client, "phq9", PHQ9_CALM)
+        _bookings(world)
+        return client.get(reverse(name))
+    return show
+
+
+def _erasure_asked(world: Any, client: Any) -> Any:
+    return client.post(reverse("rights-ask-erasure"), follow=True)
+
+
 def _errors(name: str, data: dict[str, str] | None = None) -> Show:
     return lambda world, client: client.post(reverse(name), data or {})
 
@@ -258,6 +271,9 @@ SHOWN: dict[str, Show] = {
     "result: the urgent band (phq9)": _result("phq9", PHQ9_SEVERE),
     "result: few signs (epds)": _result("epds", EPDS_CALM),
     "result: a self-harm answer (epds)": _result("epds", EPDS_SELF_HARM),
+    "progress with results, courses and practice": _progress("progress-mine"),
+    "progress summary with results, courses and practice": _progress("progress-summary"),
+    "your data after asking for erasure": _erasure_asked,
     "courses: booked, waiting second in line, a past course attended and missed": _courses,
     "practice: a new session with errors": _errors("programme-practice-new"),
     "reminders with errors": _errors("programme-reminders", {"enabled": "on", "time": "25:99"}),
@@ -281,7 +297,8 @@ SIGNED_OUT_SHOWN: dict[str, Show] = {
 def _allowed(world: Any) -> set[str]:
     user = world.users["mother"]
     allowed = _content_strings() | _instrument_strings(world.site_a) | {
-        "Bondwell", world.mother_a.full_name, user.full_name, user.email, str(world.site_a), "Legs and feet",
+        "Bondwell", world.mother_a.full_name, world.mother_a.pseudonym, user.full_name, user.email, str(world.site_a),
+        "Legs and feet",
         *(baby.name for baby in world.mother_a.babies.all()),
     }
     for found in Course.objects.select_related("educator"):

@@ -8,10 +8,11 @@ and where to go in the meantime. "Your care team has been told" is said only whe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bondwell.accounts import service_hours
 from bondwell.accounts.models import Mother, Site
@@ -20,6 +21,7 @@ from bondwell.pathway.models import FollowUp
 from bondwell.screening.alerts import has_alert_recipient
 from bondwell.screening.models import Assessment, RiskAlert
 from bondwell.screening.safety import safety_settings
+from bondwell.web.dates import day_in_words
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ class NextSteps:
         return bool(self.lines)
 
 
-def _day(moment: datetime) -> str:
-    return f"{moment:%A} {moment.day} {moment:%B}"
+def _day(moment: datetime | date) -> str:
+    return day_in_words(moment)
 
 
 def _clock(moment: datetime) -> str:
@@ -66,10 +68,9 @@ def next_steps(mother: Mother, assessment: Assessment | None = None, *, now: dat
         if up.action == FollowUp.Action.FOLLOW_UP:
             lines.append(_follow_up_line(up, now, recipient=recipient))
         elif up.action == FollowUp.Action.REPEAT_SCREEN and up.scheduled is not None:
-            due = up.scheduled.due_on
             lines.append(
-                f"We will ask you to answer this questionnaire again on {due:%A} {due.day} {due:%B}. If things get "
-                "harder before then, tell your care team or call one of the lines below."
+                _("We will ask you to answer this questionnaire again on %(day)s. If things get harder before then, "
+                  "tell your care team or call one of the lines below.") % {"day": _day(up.scheduled.due_on)}
             )
     return NextSteps(
         lines=list(dict.fromkeys(lines)), urgent=immediate, told=recipient and (has_alert or bool(ups)),
@@ -95,40 +96,46 @@ def _immediate_lines(mother: Mother, now: datetime, *, recipient: bool, open_now
     site = mother.site
     if not recipient:
         return [
-            "We could not pass your answers on to a clinician automatically. Please do not wait: call one of the "
-            "numbers below now, or your midwife, nurse or GP.",
+            _("We could not pass your answers on to a clinician automatically. Please do not wait: call one of the "
+              "numbers below now, or your midwife, nurse or GP."),
         ]
     closes = service_hours.closes_at(site, now) if open_now else None
     if closes is not None and same_day_route(site, now):
-        return [f"Your care team has been told. A clinician will try to contact you today, before {_clock(closes)}."]
+        return [
+            _("Your care team has been told. A clinician will try to contact you today, before %(time)s.")
+            % {"time": _clock(closes)}
+        ]
     if closes is not None:
         # Less time left today than a clinician has to acknowledge: no promise of today.
         opens = service_hours.local(site, service_hours.next_opening(site, closes + timedelta(minutes=1)))
         return [
-            f"Your care team has been told. Their working day ends at {_clock(service_hours.local(site, closes))}; "
-            f"if nobody has called you by then, a clinician will see your answers when they start again at "
-            f"{_clock(opens)} on {_day(opens)}.",
-            "If you feel unsafe before then, call one of the numbers below now.",
+            _("Your care team has been told. Their working day ends at %(ends)s; if nobody has called you by then, a "
+              "clinician will see your answers when they start again at %(time)s on %(day)s.")
+            % {"ends": _clock(service_hours.local(site, closes)), "time": _clock(opens), "day": _day(opens)},
+            _("If you feel unsafe before then, call one of the numbers below now."),
         ]
     opens = service_hours.local(site, service_hours.next_opening(site, now))
     if routing.on_call(site, now):
         return [
-            "Your care team is not at work now, so the clinician on call for them has been told about your answers. "
-            f"Your care team will also see them when they start again at {_clock(opens)} on {_day(opens)}.",
-            "If you feel unsafe, do not wait for a call: call one of the numbers below now.",
+            _("Your care team is not at work now, so the clinician on call for them has been told about your answers. "
+              "Your care team will also see them when they start again at %(time)s on %(day)s.")
+            % {"time": _clock(opens), "day": _day(opens)},
+            _("If you feel unsafe, do not wait for a call: call one of the numbers below now."),
         ]
     return [
-        "Your care team has been told, but they are not at work now. A clinician will see your answers when they "
-        f"start again at {_clock(opens)} on {_day(opens)}.",
-        "If you feel unsafe before then, call one of the numbers below now.",
+        _("Your care team has been told, but they are not at work now. A clinician will see your answers when they "
+          "start again at %(time)s on %(day)s.") % {"time": _clock(opens), "day": _day(opens)},
+        _("If you feel unsafe before then, call one of the numbers below now."),
     ]
 
 
 def _follow_up_line(up: FollowUp, now: datetime, *, recipient: bool) -> str:
     if not recipient:
-        return (
+        return _(
             "Your answers are saved, but we cannot be sure a clinician will see them soon. Please tell your midwife, "
             "nurse or GP how you are feeling."
         )
     due = service_hours.local(up.mother.site, up.due_at)
-    return f"Someone from your care team will contact you by {_day(due)} to talk about how you are feeling."
+    return _("Someone from your care team will contact you by %(day)s to talk about how you are feeling.") % {
+        "day": _day(due)
+    }

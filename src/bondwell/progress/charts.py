@@ -11,6 +11,7 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
+from django.utils.translation import gettext, gettext_noop
 from matplotlib import rcParams
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
@@ -135,9 +136,10 @@ def dose_response_chart(fit: DoseResponseFit | None, bins: Sequence[DoseBin], *,
 # numbers are always in a table, shown first on small screens; without JavaScript the table is all she sees.
 
 PHONE_BAND_WORDS = (
-    ("Score in the usual range", "Usual range"),
-    ("Score suggests symptoms worth talking about", "Worth talking about"),
-    ("Score suggests a further conversation with a health professional", "Worth a conversation with a professional"),
+    ("Score in the usual range", gettext_noop("Usual range")),
+    ("Score suggests symptoms worth talking about", gettext_noop("Worth talking about")),
+    ("Score suggests a further conversation with a health professional",
+     gettext_noop("Worth a conversation with a professional")),
 )
 
 
@@ -145,7 +147,7 @@ def plain_band_label(label: str) -> str:
     """A band's label short enough for a chart key on a phone (the table keeps the full wording)."""
     for long, short in PHONE_BAND_WORDS:
         if label == long:
-            return short
+            return gettext(short)
     return label.removeprefix("Score ").capitalize() if label.startswith("Score ") else label
 
 

@@ -159,7 +159,7 @@ def _phone_charts(context: dict[str, Any]) -> dict[str, Any]:
 
 
 def _result_row(assessment: Assessment, definition: Any) -> dict[str, Any]:
-    label = next((b.label for b in definition.bands if b.key == assessment.band_key), "No overall score")
+    label = next((b.label for b in definition.bands if b.key == assessment.band_key), _("No overall score"))
     return {"assessment": assessment, "title": definition.title, "label": label}
 
 
@@ -168,7 +168,7 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     mother = own_mother_record(request)
     audit(request, "view:own-progress", mother=mother)
     context = _mother_context(mother)
-    context.update(title="My progress")
+    context.update(title=_("My progress"))
     return render(request, "progress/mine.html", context)
 
 
@@ -177,7 +177,7 @@ def my_summary(request: HttpRequest) -> HttpResponse:
     mother = own_mother_record(request)
     audit(request, "view:own-progress-summary", mother=mother)
     context = _mother_context(mother)
-    context.update(title="My progress summary", today=timezone.localdate())
+    context.update(title=_("My progress summary"), today=timezone.localdate())
     return render(request, "progress/summary.html", context)
 
 

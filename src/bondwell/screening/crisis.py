@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext, pgettext
 
 from bondwell.accounts.models import Site
 from bondwell.accounts.phones import tel_link
-
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,9 @@ class Opening:
         return str(here.weekday()) in self.days and self.opens <= here.time() < self.closes
 
     def describe(self) -> str:
-        return f"{_days_text(self.days)} {_clock(self.opens)} to {_clock(self.closes)}"
+        return gettext("%(days)s %(opens)s to %(closes)s") % {
+            "days": _days_text(self.days), "opens": _clock(self.opens), "closes": _clock(self.closes),
+        }
 
 
 @dataclass(frozen=True)
@@ -62,14 +64,14 @@ class CrisisContact:
     def when(self) -> str:
         """Its hours in plain words."""
         if self.always_open:
-            text = "24 hours, 7 days"
+            text = gettext("24 hours, 7 days")
         elif self.call_back:
-            text = "Leave a message at any time; someone calls you back"
+            text = gettext("Leave a message at any time; someone calls you back")
         elif self.openings:
-            text = "; ".join(opening.describe() for opening in self.openings)
+            text = pgettext("between opening hours", "; ").join(opening.describe() for opening in self.openings)
         else:
-            text = "Hours not given: call to check"
-        return f"{text} ({self.hours_note})" if self.hours_note else text
+            text = gettext("Hours not given: call to check")
+        return gettext("%(hours)s (%(note)s)") % {"hours": text, "note": self.hours_note} if self.hours_note else text
 
     def open_at(self, moment: datetime) -> bool:
         if self.always_open:
@@ -98,11 +100,11 @@ def _clock(moment: time) -> str:
 def _days_text(days: str) -> str:
     ordered = sorted(set(days))
     if ordered == list("0123456"):
-        return "Every day"
+        return gettext("Every day")
     numbers = [int(d) for d in ordered]
     if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
-        return f"{DAY_NAMES[numbers[0]]} to {DAY_NAMES[numbers[-1]]}"
-    return ", ".join(DAY_NAMES[n] for n in numbers)
+        return gettext("%(first)s to %(last)s") % {"first": WEEKDAYS[numbers[0]], "last": WEEKDAYS[numbers[-1]]}
+    return pgettext("between weekdays", ", ").join(str(WEEKDAYS[n]) for n in numbers)
 
 
 def _parse_time(raw: object) -> time:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bondwell.accounts.access import audit, own_mother_record, require_role
 from bondwell.accounts.models import Mother
@@ -50,7 +51,7 @@ def my_questionnaires(request: HttpRequest) -> HttpResponse:
         request,
         "screening/my_questionnaires.html",
         {
-            "title": "Questionnaires", "due": due, "drafts": drafts, "results": results,
+            "title": _("Questionnaires"), "due": due, "drafts": drafts, "results": results,
             "offered": mother_instrument(mother.site), "today": timezone.localdate(),
         },
     )
@@ -102,7 +103,7 @@ def answer(request: HttpRequest, draft_id: int) -> HttpResponse:
             if "self_harm" in state.new_flags:
                 return redirect(reverse("screening-support", kwargs={"draft_id": draft.pk}) + f"?next={go}")
             if whole:
-                messages.success(request, "Your answers are saved. You can come back to them at any time.")
+                messages.success(request, _("Your answers are saved. You can come back to them at any time."))
                 return redirect(reverse("screening-answer", kwargs={"draft_id": draft.pk}) + "?view=all")
             target = number - 1 if go == "back" else number + 1
             if target > count:
@@ -169,12 +170,12 @@ def _after_sending(request: HttpRequest, draft: Draft, given: dict[str, object])
     try:
         now = services.resubmit_answers(draft, given, request=request)
     except services.ScreeningError as problem:
-        messages.error(request, f"Your new answer could not be saved: {problem}")
+        messages.error(request, _("Your new answer could not be saved: %(problem)s") % {"problem": problem})
         return redirect("screening-result", assessment_id=before.pk)
     if now.pk != before.pk:
         messages.info(
-            request, "You changed your answers after sending them. We have saved your new answers; the earlier "
-            "ones stay on your record.",
+            request, _("You changed your answers after sending them. We have saved your new answers; the earlier "
+                       "ones stay on your record."),
         )
     return redirect("screening-result", assessment_id=now.pk)
 
@@ -202,7 +203,7 @@ def support(request: HttpRequest, draft_id: int) -> HttpResponse:
         request,
         "screening/support.html",
         {
-            "title": "Support is here for you", "crisis": contacts_for(mother.site, now), "onward": onward,
+            "title": _("Support is here for you"), "crisis": contacts_for(mother.site, now), "onward": onward,
             "told": immediate_lines(mother, now),
         },
     )
@@ -225,7 +226,7 @@ def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
         request,
         "screening/result.html",
         {
-            "title": "Thank you", "shown": shown, "reading": shown.reading, "crisis": shown.contacts,
+            "title": _("Thank you"), "shown": shown, "reading": shown.reading, "crisis": shown.contacts,
             "assessment": assessment,
         },
     )

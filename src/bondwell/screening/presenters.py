@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bondwell import instruments
 from bondwell.accounts.models import Mother
@@ -54,11 +55,15 @@ class Reading:
 
 def option_label(option: instruments.Option) -> str:
     letter = "ABCDEFGH"[option.position]
-    return option.label or f"Option {letter} as printed (scores {option.score})"
+    return option.label or gettext("Option %(letter)s as printed (scores %(score)s)") % {
+        "letter": letter, "score": option.score,
+    }
 
 
 def question_text(item: instruments.Item) -> str:
-    return item.text or f"{item.theme} (item {item.number}; wording as on the printed form)"
+    return item.text or gettext("%(theme)s (item %(number)s; wording as on the printed form)") % {
+        "theme": item.theme, "number": item.number,
+    }
 
 
 def read(assessment: Assessment) -> Reading:
@@ -135,9 +140,9 @@ def mother_result(assessment: Assessment, *, now: datetime | None = None) -> Mot
     steps = next_steps(mother, assessment, now=now)
     misleading = band is not None and band.reassuring and (flagged or risk_open(mother) or band_rose(assessment))
     if band is None:
-        message = "Some questions were left blank, so there is no overall score this time."
+        message = gettext("Some questions were left blank, so there is no overall score this time.")
     elif misleading:
-        message = "Thank you for your answers."
+        message = gettext("Thank you for your answers.")
     else:
         message = band.mother_message
     return MotherResult(

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bondwell import instruments
 from bondwell.accounts.access import audit
@@ -142,7 +143,7 @@ def save_answers(
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
-            raise ScreeningError("These answers were already sent.")
+            raise ScreeningError(gettext("These answers were already sent."))
         before = instruments.risk_flags(instrument, locked.answers)
         answers = {**locked.answers, **{k: int(v) for k, v in given.items() if isinstance(v, int)}}
         Draft.objects.filter(pk=draft.pk).update(answers=answers, updated_at=now)
@@ -190,7 +191,7 @@ def resubmit_answers(
         return head
     user = draft.mother.user
     if user is None:
-        raise ScreeningError("Only a mother with a sign-in can answer online.")
+        raise ScreeningError(gettext("Only a mother with a sign-in can answer online."))
     return record_assessment(
         draft.mother, draft.instrument, answers, source=Source.MOTHER, entered_by=user,
         answered_on=timezone.localdate(), idempotency_key=draft.key,
@@ -211,10 +212,11 @@ def submit_draft(draft: Draft, *, request: HttpRequest | None = None) -> Assessm
         _scores, problems = instruments.check_answers(instrument, locked.answers)
         if problems:
             missing = ", ".join(p.item.removeprefix("q") for p in problems)
-            raise ScreeningError(f"Please answer every question before sending (still to do: {missing}).")
+            message = gettext("Please answer every question before sending (still to do: %(missing)s).")
+            raise ScreeningError(message % {"missing": missing})
         user = locked.mother.user
         if user is None:
-            raise ScreeningError("Only a mother with a sign-in can answer online.")
+            raise ScreeningError(gettext("Only a mother with a sign-in can answer online."))
         assessment = record_assessment(
             locked.mother, locked.instrument, locked.answers, source=Source.MOTHER, entered_by=user,
             answered_on=timezone.localdate(), idempotency_key=locked.key, scheduled=locked.scheduled,
