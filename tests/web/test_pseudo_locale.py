@@ -249,6 +249,29 @@ def _erasure_asked(world: Any, client: Any) -> Any:
     return client.post(reverse("rights-ask-erasure"), follow=True)
 
 
+def _booked(full: bool) -> Show:
+    def show(world: Any, client: Any) -> Any:
+        place = course(world, capacity=1, starts_on=date.today() + timedelta(days=7))
+        if full:
+            Booking.objects.create(course=place, mother=mothers(world.site_a, 1)[0], status=Booking.Status.BOOKED)
+        return client.post(reverse("programme-book"), {"course_id": str(place.pk)}, follow=True)
+    return show
+
+
+def _cancelled(world: Any, client: Any) -> Any:
+    _bookings(world)
+    booking = Booking.objects.filter(mother=world.mother_a, status=Booking.Status.WAITING).get()
+    return client.post(reverse("programme-cancel"), {"booking_id": str(booking.pk)}, follow=True)
+
+
+def _saved(name: str, data: dict[str, str]) -> Show:
+    def show(world: Any, client: Any) -> Any:
+        response = client.post(reverse(name), data, follow=True)
+        assert response.redirect_chain, f"{name} was not saved"  # the page after saving, with its message
+        return response
+    return show
+
+
 def _errors(name: str, data: dict[str, str] | None = None) -> Show:
     return lambda world, client: client.post(reverse(name), data or {})
 
@@ -275,7 +298,16 @@ SHOWN: dict[str, Show] = {
     "progress summary with results, courses and practice": _progress("progress-summary"),
     "your data after asking for erasure": _erasure_asked,
     "courses: booked, waiting second in line, a past course attended and missed": _courses,
+    "courses: she books a place": _booked(full=False),
+    "courses: she joins the waiting list": _booked(full=True),
+    "courses: she leaves the waiting list": _cancelled,
     "practice: a new session with errors": _errors("programme-practice-new"),
+    "practice: a session saved": _saved("programme-practice-new", {
+        "started_at": f"{date.today():%Y-%m-%d}T07:00", "minutes": "12", "completed": "no", "baby_response": "",
+    }),
+    "reminders saved": _saved("programme-reminders", {
+        "enabled": "on", "time_1": "10:00", "quiet_start": "21:00", "quiet_end": "08:00",
+    }),
     "reminders with errors": _errors("programme-reminders", {"enabled": "on", "time": "25:99"}),
     "password change with errors": _errors("password_change", {"old_password": "wrong"}),
     "authenticator set-up with errors": _errors("mfa-setup", {"code": "12"}),

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record, require_role
@@ -98,7 +99,7 @@ def guided_save(request: HttpRequest) -> HttpResponse:
     own_mother_record(request)
     form = GuidedSaveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Sorry, that session could not be saved. You can add it by hand below.")
+        messages.error(request, _("Sorry, that session could not be saved. You can add it by hand below."))
         return redirect("programme-practice-new")
     data = form.cleaned_data
     now = timezone.now()
@@ -115,12 +116,14 @@ def guided_save(request: HttpRequest) -> HttpResponse:
     try:
         services.log_practice(request, _user(request), entry)
     except ValidationError:
-        messages.error(request, "Sorry, that session could not be saved. You can add it by hand below.")
+        messages.error(request, _("Sorry, that session could not be saved. You can add it by hand below."))
         return redirect("programme-practice-new")
     if completed:
-        messages.success(request, "Saved. Thank you for this time together.")
+        messages.success(request, _("Saved. Thank you for this time together."))
     else:
-        messages.success(request, "Saved. Stopping when your baby has had enough is part of the massage: well done.")
+        messages.success(
+            request, _("Saved. Stopping when your baby has had enough is part of the massage: well done.")
+        )
     return redirect("programme-practice")
 
 
@@ -140,9 +143,9 @@ def practice_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, "Saved. Every session counts.")
+            messages.success(request, _("Saved. Every session counts."))
             return redirect("programme-practice")
-    return render(request, "programme/practice_new.html", {"title": "Add a session", "form": form})
+    return render(request, "programme/practice_new.html", {"title": _("Add a session"), "form": form})
 
 
 @require_role(Role.MOTHER)
@@ -167,9 +170,9 @@ def reminders(request: HttpRequest) -> HttpResponse:
             else:
                 _apply_errors(form, error)
         else:
-            messages.success(request, "Your reminder times are saved.")
+            messages.success(request, _("Your reminder times are saved."))
             return redirect("programme-practice")
-    return render(request, "programme/reminders.html", {"title": "Reminders", "form": form})
+    return render(request, "programme/reminders.html", {"title": _("Reminders"), "form": form})
 
 
 # ---- courses and bookings -----------------------------------------------------------------------------------
@@ -233,13 +236,15 @@ def book(request: HttpRequest) -> HttpResponse:
     except (ValueError, ValidationError):
         raise Http404("No such course.") from None
     if booking.status == Booking.Status.BOOKED:
-        messages.success(request, f"You have a place on {booking.course.title}.")
+        messages.success(request, _("You have a place on %(course)s.") % {"course": booking.course.title})
     else:
         ahead = Booking.objects.filter(course=booking.course, status=Booking.Status.WAITING).filter(
             Q(requested_at__lt=booking.requested_at) | Q(requested_at=booking.requested_at, id__lt=booking.pk)
         ).count()
-        messages.success(request, f"{booking.course.title} is full: you are on the waiting list (number {ahead + 1}), "
-                                  "and will get the first place that frees up.")
+        messages.success(request, _(
+            "%(course)s is full: you are on the waiting list (number %(position)d), and will get the first place "
+            "that frees up."
+        ) % {"course": booking.course.title, "position": ahead + 1})
     return redirect("programme-courses")
 
 
@@ -253,7 +258,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
         services.cancel_booking(request, user, booking_id)
     except (ValueError, Booking.DoesNotExist, PermissionDenied):
         raise Http404("No such booking.") from None
-    messages.success(request, "The booking is cancelled.")
+    messages.success(request, _("The booking is cancelled."))
     if user.role == Role.MOTHER:
         return redirect("programme-courses")
     return redirect("programme-course", course_id=booking.course_id)
