@@ -275,7 +275,7 @@ def observe_mother(request: HttpRequest, session_id: int, mother_id: int) -> Htt
     if request.method == "POST" and existing is None and form.is_valid():
         try:
             services.record_observation(session, mother, form.values(), by=_user(request),
-                                        note=form.cleaned_data["note"], request=request)
+                                        note=form.cleaned_data["note"])
         except services.ProgressError as error:
             form.add_error(None, str(error))
         else:

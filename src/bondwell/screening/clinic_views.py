@@ -143,17 +143,17 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
         step = request.POST.get("step")
         try:
             if step == "acknowledge":
-                services.acknowledge_alert(alert, by=user, request=request)
+                services.acknowledge_alert(alert, by=user)
                 messages.success(request, "Acknowledged. Record what you do next.")
                 return redirect("screening-alert", alert_id=alert.pk)
             if step == "action" and form.is_valid():
                 services.record_alert_action(
-                    alert, form.cleaned_data["action"], form.cleaned_data["note"], by=user, request=request
+                    alert, form.cleaned_data["action"], form.cleaned_data["note"], by=user
                 )
                 messages.success(request, "Action recorded.")
                 return redirect("screening-alert", alert_id=alert.pk)
             if step == "close":
-                services.close_alert(alert, by=user, request=request)
+                services.close_alert(alert, by=user)
                 messages.success(request, "Alert closed.")
                 return redirect("screening-queue")
         except services.ScreeningError as problem:
@@ -267,7 +267,7 @@ def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse
             assessment = services.record_assessment(
                 mother, instrument, form.answers(), source="paper", entered_by=_user(request),
                 answered_on=form.cleaned_data["answered_on"], idempotency_key=form.cleaned_data["key"],
-                request=request, scheduled=scheduled, acknowledge_own_alerts=True,
+                scheduled=scheduled, acknowledge_own_alerts=True,
             )
         except services.ScreeningError as problem:
             form.add_error(None, str(problem))
@@ -303,7 +303,6 @@ def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
             new_version = services.correct_assessment(
                 assessment, form.answers(), by=_user(request), reason=form.cleaned_data["reason"],
                 idempotency_key=form.cleaned_data["key"], answered_on=form.cleaned_data["answered_on"],
-                request=request,
             )
         except services.ScreeningError as problem:
             form.add_error(None, str(problem))
@@ -332,7 +331,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
             raise Http404("No such questionnaire.")
         access_mother(request, chosen.mother_id, Purpose.CLINICAL, action="open:cancel-questionnaire")
         try:
-            services.cancel_scheduled(chosen, by=user, request=request, reason=cancel.cleaned_data["reason"])
+            services.cancel_scheduled(chosen, by=user, reason=cancel.cleaned_data["reason"])
         except services.ScreeningError as problem:
             messages.error(request, str(problem))
         else:
@@ -403,18 +402,18 @@ def site_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         part = request.POST.get("part")
         if part == "rules" and form.is_valid():
-            services.update_safety_settings(site, form.cleaned_data, by=user, request=request)
+            services.update_safety_settings(site, form.cleaned_data, by=user)
             messages.success(request, "Alert settings saved.")
             return redirect("screening-settings")
         if part == "contact" and contact_form.is_valid():
-            services.add_crisis_contact(site, contact_form.cleaned_data, by=user, request=request)
+            services.add_crisis_contact(site, contact_form.cleaned_data, by=user)
             messages.success(request, "Contact added after the national crisis lines, which mothers always see.")
             return redirect("screening-settings")
         if part == "remove":
             chosen = request.POST.get("contact", "")
             contact = SiteCrisisContact.objects.filter(site=site, pk=int(chosen)).first() if chosen.isdigit() else None
             if contact is not None:
-                services.remove_crisis_contact(contact, by=user, request=request)
+                services.remove_crisis_contact(contact, by=user)
                 messages.success(request, "Crisis contact removed.")
             return redirect("screening-settings")
     return render(
