@@ -89,7 +89,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         try:
             mobile.start(mobile_form.cleaned_data["mobile"], by=user, now=now)
         except mobile.MobileError as problem:
-            mobile_form.add_error("mobile", str(problem))
+            add_to_form(mobile_form, problem)
         else:
             messages.success(request, "We have texted you a code. Type it below to confirm the number.")
             return redirect("notify-contact")
@@ -97,7 +97,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         try:
             mobile.confirm(code_form.cleaned_data["code"], by=user, now=now)
         except mobile.MobileError as problem:
-            code_form.add_error("code", str(problem))
+            add_to_form(code_form, problem)
         else:
             messages.success(request, "Your mobile number is confirmed: urgent alerts can now reach it.")
             return redirect("notify-contact")
@@ -106,7 +106,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             mobile.set_preferences(by=user, by_email=prefs_form.cleaned_data["alerts_by_email"],
                                    by_sms=prefs_form.cleaned_data["alerts_by_sms"])
         except mobile.MobileError as problem:
-            prefs_form.add_error("alerts_by_email", str(problem))
+            add_to_form(prefs_form, problem)
         else:
             messages.success(request, "Alert preferences saved.")
             return redirect("notify-contact")

@@ -29,11 +29,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import connections
 
+from bondwell.errors import BondwellError
+
 MAGIC = b"BONDWELL-BACKUP 1\n"
 
 
-class BackupError(ValueError):
-    """A problem the operator can fix (key, file, target database); the message says which."""
+class BackupError(BondwellError):
+    """A problem the operator can fix (key, file, target database); the message says which (CLI: exit 2)."""
 
 
 def parse_key(text: str) -> bytes:

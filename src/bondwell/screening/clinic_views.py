@@ -17,6 +17,7 @@ from django.utils import timezone
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope, require_role
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.errors import add_to_form
 from bondwell.screening import services
 from bondwell.screening.forms import (
     BLANK,
@@ -270,7 +271,7 @@ def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse
                 scheduled=scheduled, acknowledge_own_alerts=True,
             )
         except services.ScreeningError as problem:
-            form.add_error(None, str(problem))
+            add_to_form(form, problem)
         else:
             messages.success(request, ("Paper form entered." + (
                 f" It answers the {instrument.upper()} due {scheduled.due_on:%-d %b %Y}, now completed."
@@ -305,7 +306,7 @@ def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 idempotency_key=form.cleaned_data["key"], answered_on=form.cleaned_data["answered_on"],
             )
         except services.ScreeningError as problem:
-            form.add_error(None, str(problem))
+            add_to_form(form, problem)
         else:
             messages.success(request, "Correction saved as a new version; the original is kept.")
             return redirect("screening-report", assessment_id=new_version.pk)
