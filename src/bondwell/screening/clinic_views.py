@@ -12,9 +12,11 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope, require_role
+from bondwell.accounts.list_audit import audit_list
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.errors import add_to_form
@@ -103,6 +105,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
     user = _user(request)
     show_closed = request.GET.get("show") == "closed"
+    live = bool(request.headers.get("HX-Request"))
     now = timezone.now()
     alerts = RiskAlert.objects.filter(mother__in=mothers_in_scope(user)).select_related(
         "mother", "assessment", "draft", "acknowledged_by")
@@ -115,15 +118,24 @@ def queue(request: HttpRequest) -> HttpResponse:
                 When(status=RiskAlert.Status.OPEN, then=Value(1)), default=Value(2), output_field=IntegerField(),
             )
         ).order_by("urgency", "ack_due_at", "priority", "-raised_at", "-id")
-    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     reads_answers = user.role == Role.CLINICIAN
+    if live:
+        # The live partial (every 15 s): its rows only. No count for a pager it does not draw, no concerns, no
+        # navigation or banner (the page around it has them): one query for the rows.
+        number = request.GET.get("page", "")
+        shown = list(alerts[:PAGE_SIZE] if number in ("", "1") else Paginator(alerts, PAGE_SIZE).get_page(number))
+        rows = [QueueRow(a, trigger_words(a) if reads_answers else a.get_kind_display(),
+                         *time_left(a.ack_due_at, now)) for a in shown]
+        # A poll showing the alerts this session was last shown is not audited again (docs/security.md).
+        audit_list(request, "view:alert-queue", (a.pk for a in shown))
+        return HttpResponse(render_to_string("screening/queue_rows.html",
+                                             {"rows": rows, "show_closed": show_closed, "now": now}))
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [QueueRow(a, trigger_words(a) if reads_answers else a.get_kind_display(), *time_left(a.ack_due_at, now))
             for a in page]
     context = {"title": "Alerts and concerns", "page": page, "rows": rows, "show_closed": show_closed, "now": now,
                "concerns": list(concerns_in_scope(user)[:PAGE_SIZE]) if not show_closed else []}
-    audit(request, "view:alert-queue")
-    if request.headers.get("HX-Request"):
-        return render(request, "screening/queue_rows.html", context)
+    audit_list(request, "view:alert-queue", (row.alert.pk for row in rows), always=True)
     return render(request, "screening/queue.html", context)
 
 
