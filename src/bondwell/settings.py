@@ -24,6 +24,8 @@ django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("BONDWELL_VAR_DIR", Path.cwd() / "var"))
+# Licensed questionnaire wording installed by `bondwell instruments install-text` (docs/instruments.md).
+BONDWELL_TEXT_DIR = Path(os.environ.get("BONDWELL_TEXT_DIR") or Path.cwd() / "var" / "text-packs")
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -115,6 +117,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every audit event written while the request is served records its client address and browser.
+    "bondwell.accounts.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

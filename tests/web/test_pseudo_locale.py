@@ -133,11 +133,11 @@ def bare_text(page: str, allowed: set[str]) -> list[str]:
 
 
 @pytest.fixture
-def text_packs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def text_packs(tmp_path: Path, settings: Any) -> Path:
     """The test-only EPDS text pack installed (placeholder wording, real scoring key), as tests/screening does."""
     folder = tmp_path / "text-packs"
     folder.mkdir()
-    monkeypatch.setenv("BONDWELL_TEXT_DIR", str(folder))
+    settings.BONDWELL_TEXT_DIR = folder
     shutil.copy(EPDS_TEST_PACK, folder / "epds.yaml")
     return folder
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record, require_role
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.errors import add_to_form
 from bondwell.programme import services
 from bondwell.programme.charts import practice_chart
 from bondwell.programme.content import shipped_content
@@ -37,14 +38,6 @@ def _user(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionDenied("Sign in first.")
     return user
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # ---- routine (content, for everyone signed in) ------------------------------------------------------------
@@ -114,8 +107,8 @@ def guided_save(request: HttpRequest) -> HttpResponse:
         routine_version=shipped_content().routine.version, client_token=data["token"],
     )
     try:
-        services.log_practice(request, _user(request), entry)
-    except ValidationError:
+        services.log_practice(entry, by=_user(request))
+    except services.ProgrammeError:
         messages.error(request, _("Sorry, that session could not be saved. You can add it by hand below."))
         return redirect("programme-practice-new")
     if completed:
@@ -139,9 +132,9 @@ def practice_new(request: HttpRequest) -> HttpResponse:
             baby_response=data["baby_response"],
         )
         try:
-            services.log_practice(request, _user(request), entry)
-        except ValidationError as error:
-            _apply_errors(form, error)
+            services.log_practice(entry, by=_user(request))
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("Saved. Every session counts."))
             return redirect("programme-practice")
@@ -161,14 +154,10 @@ def reminders(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.set_reminders(request, _user(request), enabled=data["enabled"], times=form.times(),
+            services.set_reminders(by=_user(request), enabled=data["enabled"], times=form.times(),
                                    quiet_start=data["quiet_start"], quiet_end=data["quiet_end"])
-        except ValidationError as error:
-            error_dict = getattr(error, "error_dict", {})
-            if "times" in error_dict:
-                form.add_error("time_1", error_dict["times"])
-            else:
-                _apply_errors(form, error)
+        except services.ProgrammeError as error:
+            add_to_form(form, error, fields={"times": "time_1"})
         else:
             messages.success(request, _("Your reminder times are saved."))
             return redirect("programme-practice")
@@ -232,8 +221,8 @@ def _mother_bookings(mother: Any, visible: Any, today: Any) -> dict[str, Any]:
 def book(request: HttpRequest) -> HttpResponse:
     own_mother_record(request)
     try:
-        booking = services.book_own_place(request, _user(request), int(request.POST.get("course_id", "0")))
-    except (ValueError, ValidationError):
+        booking = services.book_own_place(int(request.POST.get("course_id", "0")), by=_user(request))
+    except ValueError:  # not a number, or a ProgrammeError (no such course at her site)
         raise Http404("No such course.") from None
     if booking.status == Booking.Status.BOOKED:
         messages.success(request, _("You have a place on %(course)s.") % {"course": booking.course.title})
@@ -255,7 +244,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
     try:
         booking_id = int(request.POST.get("booking_id", "0"))
         booking = Booking.objects.get(pk=booking_id)
-        services.cancel_booking(request, user, booking_id)
+        services.cancel_booking(booking_id, by=user)
     except (ValueError, Booking.DoesNotExist, PermissionDenied):
         raise Http404("No such booking.") from None
     messages.success(request, _("The booking is cancelled."))
@@ -277,9 +266,9 @@ def course_new(request: HttpRequest) -> HttpResponse:
             sessions_per_week=data["sessions_per_week"], dose_weeks=data["dose_weeks"],
         )
         try:
-            course = services.create_course(request, user, plan, data["educator"])
-        except ValidationError as error:
-            _apply_errors(form, error)
+            course = services.create_course(plan, by=user, educator=data["educator"])
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, f"{course.title} is ready, with {plan.classes} classes.")
             return redirect("programme-course", course_id=course.pk)
@@ -334,9 +323,9 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
             if status:
                 marks[booking.mother_id] = (status, request.POST.get(f"note_{booking.mother_id}", "").strip())
         try:
-            written = services.record_attendance(request, user, session.pk, marks)
-        except ValidationError as problem:
-            error = "; ".join(problem.messages)
+            written = services.record_attendance(session.pk, marks, by=user)
+        except services.ProgrammeError as problem:
+            error = problem.message
         else:
             messages.success(request, f"Attendance saved for {written} mother{'s' if written != 1 else ''}.")
             return redirect("programme-course", course_id=session.course_id)
@@ -374,9 +363,9 @@ def enrol(request: HttpRequest, mother_id: int) -> HttpResponse:
     form = EnrolForm(request.POST or None, courses=open_courses.order_by("starts_on", "id"))
     if request.method == "POST" and form.is_valid():
         try:
-            booking = services.enrol_mother(request, user, form.cleaned_data["course"].pk, mother.pk)
-        except ValidationError as error:
-            _apply_errors(form, error)
+            booking = services.enrol_mother(form.cleaned_data["course"].pk, mother.pk, by=user)
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             where = "a place" if booking.status == Booking.Status.BOOKED else "a place on the waiting list"
             messages.success(request, f"{mother.full_name} has {where} on {booking.course.title}.")
@@ -391,9 +380,9 @@ def dose(request: HttpRequest, mother_id: int) -> HttpResponse:
     form = DoseForm(request.POST or None, initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_dose(request, _user(request), mother.pk, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
+            services.set_dose(mother.pk, by=_user(request), **form.cleaned_data)
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, f"The home-practice dose for {mother.full_name} is saved.")
             return redirect("programme-mother-practice", mother_id=mother.pk)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from bondwell import instruments
@@ -68,7 +69,7 @@ def load_for_profile(name: str, profile: str) -> instruments.Instrument:
 
 def _pack_state(name: str) -> tuple[str, int | None]:
     # A changed or newly installed text pack has a new modification time, so it is never served stale.
-    folder = instruments.default_text_dir()
+    folder = Path(settings.BONDWELL_TEXT_DIR)
     try:
         return str(folder), (folder / f"{name}.yaml").stat().st_mtime_ns
     except OSError:
