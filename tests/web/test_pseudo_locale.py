@@ -309,6 +309,12 @@ SHOWN: dict[str, Show] = {
         "enabled": "on", "time_1": "10:00", "quiet_start": "21:00", "quiet_end": "08:00",
     }),
     "reminders with errors": _errors("programme-reminders", {"enabled": "on", "time": "25:99"}),
+    "reminders: a time in her quiet hours": _errors("programme-reminders", {
+        "enabled": "on", "time_1": "06:30", "quiet_start": "21:00", "quiet_end": "08:00",
+    }),
+    "practice: a session in the future": _errors("programme-practice-new", {
+        "started_at": f"{date.today() + timedelta(days=2):%Y-%m-%d}T07:00", "minutes": "12", "completed": "yes",
+    }),
     "password change with errors": _errors("password_change", {"old_password": "wrong"}),
     "authenticator set-up with errors": _errors("mfa-setup", {"code": "12"}),
 }

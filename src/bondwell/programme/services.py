@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from bondwell.accounts.access import audit, mothers_in_scope
 from bondwell.accounts.models import Baby, Mother, User
@@ -267,21 +268,21 @@ MAX_PRACTICE_SECONDS = 3 * 60 * 60
 def _check_entry(entry: PracticeEntry, mother: Mother, now: datetime) -> None:
     errors: dict[str, str] = {}
     if not 0 < entry.duration_seconds <= MAX_PRACTICE_SECONDS:
-        errors["duration_seconds"] = "A session lasts between a second and three hours."
+        errors["duration_seconds"] = gettext("A session lasts between a second and three hours.")
     if entry.started_at > now + timedelta(minutes=5):
-        errors["started_at"] = "A session cannot start in the future."
+        errors["started_at"] = gettext("A session cannot start in the future.")
     if entry.started_at < now - timedelta(days=60):
-        errors["started_at"] = "Sessions older than 60 days cannot be added."
+        errors["started_at"] = gettext("Sessions older than 60 days cannot be added.")
     for name in ("mood_before", "mood_after"):
         value = getattr(entry, name)
         if value is not None and not 1 <= value <= 5:
-            errors[name] = "Choose one of the five faces."
+            errors[name] = gettext("Choose one of the five faces.")
     if entry.baby_response and entry.baby_response not in BabyResponse.values:
-        errors["baby_response"] = "Choose one of the answers."
+        errors["baby_response"] = gettext("Choose one of the answers.")
     if not 0 <= entry.steps_completed <= max(entry.steps_total, 0) or entry.steps_total > 100:
-        errors["steps_completed"] = "Steps completed must be between 0 and the number of steps."
+        errors["steps_completed"] = gettext("Steps completed must be between 0 and the number of steps.")
     if entry.baby_id is not None and not Baby.objects.filter(pk=entry.baby_id, mother=mother).exists():
-        errors["baby"] = "Choose one of your babies."
+        errors["baby"] = gettext("Choose one of your babies.")
     if errors:
         field, message = next(iter(errors.items()))
         raise ProgrammeError(message, field=field)
@@ -368,12 +369,17 @@ def set_reminders(
     mother = Mother.objects.get(user=mother_user)
     unique = sorted(set(times))
     if len(unique) > MAX_REMINDER_TIMES:
-        raise ProgrammeError(f"Choose at most {MAX_REMINDER_TIMES} times.", field="times")
+        raise ProgrammeError(
+            gettext("Choose at most %(count)d times.") % {"count": MAX_REMINDER_TIMES}, field="times"
+        )
     quiet = [t.strftime("%H:%M") for t in unique if in_quiet_hours(t, quiet_start, quiet_end)]
     if quiet:
-        raise ProgrammeError(f"{', '.join(quiet)} is in your quiet hours.", field="times")
+        raise ProgrammeError(
+            ngettext("%(times)s is in your quiet hours.", "%(times)s are in your quiet hours.", len(quiet))
+            % {"times": ", ".join(quiet)}, field="times",
+        )
     if enabled and not unique:
-        raise ProgrammeError("Choose at least one time, or turn reminders off.", field="times")
+        raise ProgrammeError(gettext("Choose at least one time, or turn reminders off."), field="times")
     with transaction.atomic():
         preference, _ = ReminderPreference.objects.select_for_update().get_or_create(mother=mother)
         preference.enabled = enabled
