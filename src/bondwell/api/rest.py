@@ -246,11 +246,12 @@ def submit_assessment(
             answered_on=answered_on or timezone.localdate(), idempotency_key=key, scheduled=scheduled,
         )
     except screening.ScreeningError as error:
-        message = str(error)
-        if "another record" in message:
-            raise Unprocessable(message, [("client_key", "already used for another mother")], status=409) from error
-        field = date_field if "date" in message else "answers"
-        raise Unprocessable(message, [(field, message)]) from error
+        # The API names its own fields, and a key reused for another mother is a conflict (409).
+        if error.field == "idempotency_key":
+            raise Unprocessable(error.message, [("client_key", "already used for another mother")],
+                                status=409) from error
+        field = date_field if error.field == "answered_on" else "answers"
+        raise Unprocessable(error.message, [(field, error.message)]) from error
     return assessment, True
 
 
