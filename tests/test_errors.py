@@ -36,14 +36,14 @@ def test_each_apps_service_error_is_a_bondwell_error() -> None:
     from bondwell.notify.mobile import MobileError
     from bondwell.notify.rota import RotaError
     from bondwell.pathway.services import PathwayError
-    from bondwell.progress.services import ProgressError
+    from bondwell.programme.observations import ObservationError
     from bondwell.rights.erasure import ErasureError
     from bondwell.screening.services import ScreeningError
     from bondwell.studies.services import StudyError
     from bondwell.workspace.concerns import ConcernError
 
     for kind in (PhoneNumberError, StaffError, RedcapFileError, ReviewError, MobileError, RotaError, PathwayError,
-                 ProgressError, ErasureError, ScreeningError, StudyError, ConcernError):
+                 ObservationError, ErasureError, ScreeningError, StudyError, ConcernError):
         assert issubclass(kind, BondwellError), kind
     assert StudyError("Closed.", field="title").field == "title"
     assert RotaError("Ends before it starts.", "ends_at").field == "ends_at"

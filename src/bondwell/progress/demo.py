@@ -4,7 +4,7 @@ follow-up, with some mothers improving, some not, and some lost to follow-up.
 Runs after the screening and programme loaders and builds on what they made: past courses are added before
 their current ones, and an EPDS is not added where the screening demo already has one within a fortnight.
 Results go through `bondwell.screening.services.record_assessment` (scored by `bondwell.instruments`), class
-observations through `bondwell.progress.services.record_observation`.
+observations through `bondwell.programme.observations.record_observation`.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from django.utils import timezone
 from bondwell import instruments
 from bondwell.accounts.models import Mother, User
 from bondwell.demo import DemoContext
+from bondwell.programme import checklist
 from bondwell.programme.models import Attendance, Booking, ClassSession, Course, PracticeLog
+from bondwell.programme.observations import record_observation
 from bondwell.programme.services import DEFAULT_CLASS_PLAN
-from bondwell.progress import checklist, services
 from bondwell.screening import services as screening
 from bondwell.screening.models import Assessment, Source
-from bondwell.screening.safety import load_instrument
+from bondwell.screening.questionnaires import load_instrument
 
 # Days before today each past course began: the oldest gives its mothers a full year of follow-up.
 PAST_COURSES = {"educator": (450, 230), "educator2": (460,)}
@@ -100,7 +101,7 @@ def _mother_year(context: DemoContext, course: Course, mother: Mother, plan: Cou
         if present and session.number in (1, 5):
             values = {key: min(3, max(0, round(rng.gauss(1 + keen + session.number / 5, 0.7))))
                       for key in checklist.ITEM_KEYS}
-            services.record_observation(session, mother, values, by=plan.educator)
+            record_observation(session, mother, values, by=plan.educator)
     for day in range(course.dose_weeks * 7):
         if rng.random() > keen:
             continue
@@ -144,4 +145,4 @@ def load(context: DemoContext) -> None:
     for mother in context.mothers:
         clinician = clinicians.get(mother.site_id)
         if mother.user is not None and clinician is not None:
-            services.schedule_pbq(mother, context.today + timedelta(days=5), by=clinician)
+            screening.schedule_pbq(mother, context.today + timedelta(days=5), by=clinician)
