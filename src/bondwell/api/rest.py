@@ -244,7 +244,6 @@ def submit_assessment(
         assessment = screening.record_assessment(
             mother, instrument, answers, source=source, entered_by=user,
             answered_on=answered_on or timezone.localdate(), idempotency_key=key, scheduled=scheduled,
-            request=request,
         )
     except screening.ScreeningError as error:
         message = str(error)
@@ -339,7 +338,7 @@ def get_alert(request: HttpRequest, alert_id: int = Id) -> AlertOut:
              summary="Acknowledge an alert (stops its escalation); acknowledging twice changes nothing")
 def acknowledge_alert(request: HttpRequest, alert_id: int = Id) -> AlertOut:
     alert = _alert(request, alert_id, "api:ack:alert")
-    return _alert_out(screening.acknowledge_alert(alert, by=need(request, "alerts", "write"), request=request))
+    return _alert_out(screening.acknowledge_alert(alert, by=need(request, "alerts", "write")))
 
 
 # ---- follow-ups --------------------------------------------------------------------------------------------
@@ -386,7 +385,7 @@ def acknowledge_follow_up(request: HttpRequest, follow_up_id: int = Id) -> Follo
     if user.role != Role.CLINICIAN:
         raise PermissionDenied("Only a clinician takes a follow-up.")
     try:
-        return _follow_up_out(pathway.take_follow_up(item, by=user, request=request))
+        return _follow_up_out(pathway.take_follow_up(item, by=user))
     except pathway.PathwayError as error:
         raise Unprocessable(str(error), [("follow_up_id", str(error))], status=409) from error
 
@@ -428,7 +427,7 @@ def create_practice(request: HttpRequest, payload: PracticeIn, mother_id: int = 
         baby_response=payload.baby_response, steps_completed=payload.steps_completed,
         steps_total=payload.steps_total, client_token=token,
     )
-    log = programme.log_practice(request, user, entry)
+    log = programme.log_practice(entry, by=user)
     return Status(200 if existed else 201, _practice_out(log))
 
 
@@ -498,14 +497,14 @@ def create_booking(request: HttpRequest, payload: BookingIn, course_id: int = Id
             raise Http404("No such record.")
         before = Booking.objects.filter(course_id=course_id, mother__user=user, status__in=["booked", "waiting"])
         existed = before.exists()
-        booking = programme.book_own_place(request, user, course_id)
+        booking = programme.book_own_place(course_id, by=user)
     else:
         if payload.mother_id is None:
             raise Unprocessable("Say whom to enrol.", [("mother_id", "required for staff")])
         access_mother(request, payload.mother_id, Purpose.PROGRAMME, action="api:open:booking")
         existed = Booking.objects.filter(course_id=course_id, mother_id=payload.mother_id,
                                          status__in=["booked", "waiting"]).exists()
-        booking = programme.enrol_mother(request, user, course_id, payload.mother_id)
+        booking = programme.enrol_mother(course_id, payload.mother_id, by=user)
     return Status(200 if existed else 201, _booking_out(booking))
 
 
@@ -515,7 +514,7 @@ def cancel_booking(request: HttpRequest, booking_id: int = Id) -> BookingOut:
     booking = _bookings(user).filter(pk=booking_id).first()
     if booking is None:
         raise Http404("No such booking.")
-    programme.cancel_booking(request, user, booking.pk)
+    programme.cancel_booking(booking.pk, by=user)
     booking.refresh_from_db()
     return _booking_out(booking)
 
@@ -584,7 +583,7 @@ def redcap_import(request: HttpRequest, payload: RedcapImportIn) -> RedcapImport
     if payload.study_id is not None:
         study = access_study(request, payload.study_id, action="api:import:redcap")
     try:
-        report = redcap.import_records(payload.records_csv, by=user, study=study, request=request,
+        report = redcap.import_records(payload.records_csv, by=user, study=study,
                                        dry_run=payload.dry_run)
     except redcap.RedcapFileError as error:
         raise Unprocessable(str(error), [("records_csv", str(error))]) from error

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from bondwell.accounts.access import audit
@@ -77,7 +76,6 @@ def _may_manage(actor: User, owner: User) -> bool:
 
 def create_token(
     owner: User, scopes: list[str], expires_at: datetime, *, by: User | None, name: str = "",
-    request: HttpRequest | None = None,
 ) -> NewToken:
     """Make a token for `owner` (by herself or an administrator; `by=None`: the operator's command line)."""
     if by is not None and not _may_manage(by, owner):
@@ -96,12 +94,12 @@ def create_token(
             user=owner, name=name[:80], prefix=secret[:10], token_hash=hash_token(secret), scopes=clean,
             created_by=by, expires_at=expires_at, created_at=now,
         )
-        audit(request, "api-token:create", obj=token, actor=by or owner,
+        audit(None, "api-token:create", obj=token, actor=by or owner,
               detail=f"{token.prefix} for {owner.email}: {' '.join(clean)} until {expires_at:%Y-%m-%d}")
     return NewToken(token, secret)
 
 
-def revoke_token(token: ApiToken, *, by: User | None, request: HttpRequest | None = None) -> ApiToken:
+def revoke_token(token: ApiToken, *, by: User | None) -> ApiToken:
     if by is not None and not _may_manage(by, token.user):
         raise PermissionDenied("Only the user herself or an administrator revokes her tokens.")
     with transaction.atomic():
@@ -109,7 +107,7 @@ def revoke_token(token: ApiToken, *, by: User | None, request: HttpRequest | Non
             revoked_at=timezone.now(), revoked_by=by
         )
         if updated:
-            audit(request, "api-token:revoke", obj=token, actor=by or token.user, detail=token.prefix)
+            audit(None, "api-token:revoke", obj=token, actor=by or token.user, detail=token.prefix)
     return ApiToken.objects.get(pk=token.pk)
 
 

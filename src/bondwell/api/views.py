@@ -57,7 +57,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             expires = timezone.make_aware(datetime.combine(form.cleaned_data["expires_on"], time(23, 59, 59)))
             try:
                 made = tokens.create_token(owner, form.cleaned_data["scopes"], expires, by=user,
-                                           name=form.cleaned_data["name"], request=request)
+                                           name=form.cleaned_data["name"])
             except ValidationError as error:
                 for field, problems in error.message_dict.items():
                     form.add_error("expires_on" if field == "expires" else "scopes" if field == "scope" else None,
@@ -81,6 +81,6 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if token is None or (token.user_id != user.pk and user.role != Role.ADMIN):
         raise Http404("No such token.")
     if request.method == "POST":
-        tokens.revoke_token(token, by=user, request=request)
+        tokens.revoke_token(token, by=user)
         messages.success(request, f"Token {token.prefix}… revoked: it is refused from now on.")
     return redirect("api-tokens")

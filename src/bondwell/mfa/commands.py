@@ -7,6 +7,9 @@ import typer
 
 def demo_code() -> None:
     """Print the current second-factor code for demo staff (their key is public; real accounts never use it)."""
+    from bondwell.cli import django_setup
+
+    django_setup()  # bondwell.mfa.demo imports the accounts models
     from bondwell.mfa.demo import current_code
 
     typer.echo(current_code())

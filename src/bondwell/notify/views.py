@@ -56,13 +56,13 @@ def rota_page(request: HttpRequest) -> HttpResponse:
             chosen = request.POST.get("shift", "")
             shift = OnCallShift.objects.filter(site=site, pk=int(chosen)).first() if chosen.isdigit() else None
             if shift is not None:
-                rota.remove_shift(shift, by=user, request=request)
+                rota.remove_shift(shift, by=user)
                 messages.success(request, "Shift removed.")
             return redirect("notify-rota")
         if form.is_valid():
             try:
                 rota.add_shift(site, form.cleaned_data["user"], form.cleaned_data["starts_at"],
-                               form.cleaned_data["ends_at"], by=user, now=now, request=request)
+                               form.cleaned_data["ends_at"], by=user, now=now)
             except rota.RotaError as problem:
                 add_to_form(form, problem)
             else:
@@ -87,7 +87,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     })
     if part == "mobile" and mobile_form.is_valid():
         try:
-            mobile.start(user, mobile_form.cleaned_data["mobile"], now, request)
+            mobile.start(mobile_form.cleaned_data["mobile"], by=user, now=now)
         except mobile.MobileError as problem:
             mobile_form.add_error("mobile", str(problem))
         else:
@@ -95,7 +95,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             return redirect("notify-contact")
     if part == "code" and code_form.is_valid():
         try:
-            mobile.confirm(user, code_form.cleaned_data["code"], now, request)
+            mobile.confirm(code_form.cleaned_data["code"], by=user, now=now)
         except mobile.MobileError as problem:
             code_form.add_error("code", str(problem))
         else:
@@ -103,8 +103,8 @@ def contact(request: HttpRequest) -> HttpResponse:
             return redirect("notify-contact")
     if part == "prefs" and prefs_form.is_valid():
         try:
-            mobile.set_preferences(user, by_email=prefs_form.cleaned_data["alerts_by_email"],
-                                   by_sms=prefs_form.cleaned_data["alerts_by_sms"], request=request)
+            mobile.set_preferences(by=user, by_email=prefs_form.cleaned_data["alerts_by_email"],
+                                   by_sms=prefs_form.cleaned_data["alerts_by_sms"])
         except mobile.MobileError as problem:
             prefs_form.add_error("alerts_by_email", str(problem))
         else:

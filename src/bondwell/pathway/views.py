@@ -71,20 +71,18 @@ def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
             raise PermissionDenied("Only a clinician records tries and outcomes.")
         try:
             if step == "take":
-                services.take_follow_up(item, by=user, request=request)
+                services.take_follow_up(item, by=user)
                 messages.success(request, "You own this follow-up now.")
                 return redirect("pathway-follow-up", follow_up_id=item.pk)
             if step == "attempt" and attempt_form.is_valid():
                 services.record_attempt(
                     item, attempt_form.cleaned_data["result"], attempt_form.cleaned_data["note"], by=user,
-                    request=request,
                 )
                 messages.success(request, "Recorded.")
                 return redirect("pathway-follow-up", follow_up_id=item.pk)
             if step == "close" and close_form.is_valid():
                 services.close_follow_up(
                     item, close_form.cleaned_data["outcome"], close_form.cleaned_data["detail"], by=user,
-                    request=request,
                 )
                 messages.success(request, "Follow-up closed.")
                 return redirect("pathway-worklist")
@@ -114,7 +112,7 @@ def mother_pathway(request: HttpRequest, mother_id: int) -> HttpResponse:
         if assessment is None:
             messages.error(request, "Choose a result to release.")
         else:
-            services.release_result(assessment, by=_user(request), request=request)
+            services.release_result(assessment, by=_user(request))
             messages.success(request, "Released: she can now see this result.")
         return redirect("pathway-mother", mother_id=mother.pk)
     unreleased = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from bondwell.accounts.access import audit
@@ -36,7 +35,6 @@ def record_observation(
     *,
     by: User,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> Observation:
     """Record the educator's checklist for one mother in one class (once: a second save is refused)."""
     check_may_observe(session, mother, by)
@@ -50,7 +48,7 @@ def record_observation(
                 checklist_version=checklist.VERSION, note=note.strip()[:300], is_synthetic=mother.is_synthetic,
                 **{key: int(values[key]) for key in checklist.ITEM_KEYS},
             )
-            audit(request, "record:observation", mother=mother, obj=observation, actor=by)
+            audit(None, "record:observation", mother=mother, obj=observation, actor=by)
     except IntegrityError as error:
         raise ObservationError("This class already has an observation for this mother.") from error
     return observation

@@ -136,7 +136,7 @@ def offline_log(request: HttpRequest) -> JsonResponse:
     )
     before = PracticeLog.objects.filter(client_token=data["token"], mother__user=user).exists()
     try:
-        log = services.log_practice(request, user, entry)
+        log = services.log_practice(entry, by=user)
     except ValidationError:
         return JsonResponse({"error": _("That session could not be saved.")}, status=400)
     if payload.get("announce"):

@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from bondwell.accounts.access import audit, mothers_in_scope
@@ -70,8 +69,9 @@ def course_queryset(user: User) -> QuerySet[Course]:
     return Course.objects.none()
 
 
-def create_course(request: HttpRequest | None, creator: User, plan: CoursePlan, educator: User) -> Course:
+def create_course(plan: CoursePlan, *, by: User, educator: User) -> Course:
     """A site lead or educator creates a course with its weekly classes."""
+    creator = by
     site_id = creator.site_id
     if creator.role not in PLANNING_ROLES or site_id is None:
         raise PermissionDenied("Only a site lead or an educator creates courses.")
@@ -98,7 +98,7 @@ def create_course(request: HttpRequest | None, creator: User, plan: CoursePlan, 
                 course=course, number=number, starts_at=plan.first_class_at + timedelta(weeks=number - 1),
                 duration_minutes=plan.class_minutes, teaches=teaches, routine_areas=list(areas),
             )
-        audit(request, "create:course", obj=course, actor=creator, detail=course.title)
+        audit(None, "create:course", obj=course, actor=creator, detail=course.title)
     return course
 
 
@@ -106,7 +106,8 @@ def _booked_count(course: Course) -> int:
     return Booking.objects.filter(course=course, status=Booking.Status.BOOKED).count()
 
 
-def _book(request: HttpRequest | None, actor: User, course_id: int, mother: Mother) -> Booking:
+def _book(course_id: int, mother: Mother, *, by: User) -> Booking:
+    actor = by
     with transaction.atomic():
         # The lock on the course row serialises every booking and cancellation of this course.
         course = Course.objects.select_for_update().get(pk=course_id)
@@ -121,22 +122,24 @@ def _book(request: HttpRequest | None, actor: User, course_id: int, mother: Moth
             course=course, mother=mother, status=Booking.Status.WAITING if full else Booking.Status.BOOKED,
             requested_at=now, placed_at=None if full else now, booked_by=actor,
         )
-        audit(request, f"book:{booking.status}", mother=mother, obj=booking, actor=actor)
+        audit(None, f"book:{booking.status}", mother=mother, obj=booking, actor=actor)
     return booking
 
 
-def book_own_place(request: HttpRequest | None, mother_user: User, course_id: int) -> Booking:
+def book_own_place(course_id: int, *, by: User) -> Booking:
     """A mother books herself onto a course of her site: a place, or the waiting list when it is full."""
+    mother_user = by
     if mother_user.role != Role.MOTHER:
         raise PermissionDenied("Only a mother books for herself.")
     mother = Mother.objects.get(user=mother_user)
     if not course_queryset(mother_user).filter(pk=course_id).exists():
         raise ValidationError("No such course at your site.")
-    return _book(request, mother_user, course_id, mother)
+    return _book(course_id, mother, by=mother_user)
 
 
-def enrol_mother(request: HttpRequest | None, staff: User, course_id: int, mother_id: int) -> Booking:
+def enrol_mother(course_id: int, mother_id: int, *, by: User) -> Booking:
     """Staff enrol a mother in their scope onto a course they may see (a place or the waiting list)."""
+    staff = by
     if staff.role not in ENROLLING_ROLES:
         raise PermissionDenied("Your role does not enrol mothers.")
     mother = mothers_in_scope(staff).filter(pk=mother_id).first()
@@ -144,15 +147,16 @@ def enrol_mother(request: HttpRequest | None, staff: User, course_id: int, mothe
         raise PermissionDenied("This mother is not in your scope.")
     if not course_queryset(staff).filter(pk=course_id).exists():
         raise ValidationError("No such course for you.")
-    return _book(request, staff, course_id, mother)
+    return _book(course_id, mother, by=staff)
 
 
-def cancel_booking(request: HttpRequest | None, actor: User, booking_id: int) -> Booking | None:
+def cancel_booking(booking_id: int, *, by: User) -> Booking | None:
     """Cancel a place or a waiting-list entry; a freed place goes to the first mother waiting.
 
     Returns the promoted booking, if any. A mother cancels her own bookings; staff cancel bookings of
     courses they may see, for mothers in their scope.
     """
+    actor = by
     with transaction.atomic():
         booking = Booking.objects.select_related("mother").get(pk=booking_id)
         course = Course.objects.select_for_update().get(pk=booking.course_id)
@@ -173,13 +177,14 @@ def cancel_booking(request: HttpRequest | None, actor: User, booking_id: int) ->
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = timezone.now()
         booking.save(update_fields=["status", "cancelled_at"])
-        audit(request, "cancel:booking", mother=booking.mother, obj=booking, actor=actor)
+        audit(None, "cancel:booking", mother=booking.mother, obj=booking, actor=actor)
         if not was_booked:
             return None
-        return _promote_first_waiting(request, course, actor)
+        return _promote_first_waiting(course, by=actor)
 
 
-def _promote_first_waiting(request: HttpRequest | None, course: Course, actor: User) -> Booking | None:
+def _promote_first_waiting(course: Course, *, by: User) -> Booking | None:
+    actor = by
     if _booked_count(course) >= course.capacity:
         return None
     first = (
@@ -191,14 +196,13 @@ def _promote_first_waiting(request: HttpRequest | None, course: Course, actor: U
     first.status = Booking.Status.BOOKED
     first.placed_at = timezone.now()
     first.save(update_fields=["status", "placed_at"])
-    audit(request, "promote:waiting-list", mother=first.mother, obj=first, actor=actor)
+    audit(None, "promote:waiting-list", mother=first.mother, obj=first, actor=actor)
     return first
 
 
-def record_attendance(
-    request: HttpRequest | None, staff: User, session_id: int, marks: dict[int, tuple[str, str]]
-) -> int:
+def record_attendance(session_id: int, marks: dict[int, tuple[str, str]], *, by: User) -> int:
     """Record attendance for one class: {mother_id: (status, note)} for mothers booked on its course."""
+    staff = by
     if staff.role not in PLANNING_ROLES:
         raise PermissionDenied("Only an educator or a site lead records attendance.")
     with transaction.atomic():
@@ -222,7 +226,7 @@ def record_attendance(
                 session=session, mother_id=mother_id,
                 defaults={"status": status, "note": note[:300], "recorded_by": staff, "recorded_at": timezone.now()},
             )
-            audit(request, "record:attendance", mother=row.mother, obj=row, actor=staff, detail=status)
+            audit(None, "record:attendance", mother=row.mother, obj=row, actor=staff, detail=status)
             written += 1
     return written
 
@@ -268,11 +272,12 @@ def _check_entry(entry: PracticeEntry, mother: Mother, now: datetime) -> None:
         raise ValidationError(errors)
 
 
-def log_practice(request: HttpRequest | None, mother_user: User, entry: PracticeEntry) -> PracticeLog:
+def log_practice(entry: PracticeEntry, *, by: User) -> PracticeLog:
     """Save one practice session of the signed-in mother (guided or logged afterwards).
 
     The same client token saves once: a retried or double-tapped save returns the first log.
     """
+    mother_user = by
     if mother_user.role != Role.MOTHER:
         raise PermissionDenied("Only a mother logs her own practice.")
     mother = Mother.objects.get(user=mother_user)
@@ -298,7 +303,7 @@ def log_practice(request: HttpRequest | None, mother_user: User, entry: Practice
     try:
         with transaction.atomic():
             log.save()
-            audit(request, "log:practice", mother=mother, obj=log, actor=mother_user, detail=log.outcome)
+            audit(None, "log:practice", mother=mother, obj=log, actor=mother_user, detail=log.outcome)
     except IntegrityError:
         # A concurrent save of the same token won the race: return its row.
         return PracticeLog.objects.get(client_token=log.client_token, mother=mother)
@@ -306,10 +311,11 @@ def log_practice(request: HttpRequest | None, mother_user: User, entry: Practice
 
 
 def set_dose(
-    request: HttpRequest | None, staff: User, mother_id: int, *, minutes_per_session: int,
+    mother_id: int, *, by: User, minutes_per_session: int,
     sessions_per_week: int, starts_on: date, weeks: int,
 ) -> PracticeDose:
     """Prescribe a personal dose to a mother in the staff member's scope (it overrides her course's)."""
+    staff = by
     if staff.role not in ENROLLING_ROLES:
         raise PermissionDenied("Your role does not prescribe doses.")
     mother = mothers_in_scope(staff).filter(pk=mother_id).first()
@@ -320,7 +326,7 @@ def set_dose(
                             sessions_per_week=sessions_per_week, starts_on=starts_on, weeks=weeks, set_by=staff)
         dose.full_clean()
         dose.save()
-        audit(request, "set:dose", mother=mother, obj=dose, actor=staff, detail=str(dose))
+        audit(None, "set:dose", mother=mother, obj=dose, actor=staff, detail=str(dose))
     return dose
 
 
@@ -337,10 +343,11 @@ def in_quiet_hours(moment: time, quiet_start: time, quiet_end: time) -> bool:
 
 
 def set_reminders(
-    request: HttpRequest | None, mother_user: User, *, enabled: bool, times: list[time],
+    *, by: User, enabled: bool, times: list[time],
     quiet_start: time, quiet_end: time,
 ) -> ReminderPreference:
     """Save the mother's reminder times; a time inside her quiet hours is refused."""
+    mother_user = by
     if mother_user.role != Role.MOTHER:
         raise PermissionDenied("Only a mother sets her own reminders.")
     mother = Mother.objects.get(user=mother_user)
@@ -360,5 +367,5 @@ def set_reminders(
         preference.quiet_end = quiet_end
         preference.updated_at = timezone.now()
         preference.save()
-        audit(request, "set:reminders", mother=mother, obj=preference, actor=mother_user)
+        audit(None, "set:reminders", mother=mother, obj=preference, actor=mother_user)
     return preference

@@ -131,7 +131,7 @@ def guided_save(request: HttpRequest) -> HttpResponse:
         routine_version=shipped_content().routine.version, client_token=data["token"],
     )
     try:
-        services.log_practice(request, _user(request), entry)
+        services.log_practice(entry, by=_user(request))
     except ValidationError:
         messages.error(request, "Sorry, that session could not be saved. You can add it by hand below.")
         return redirect("programme-practice-new")
@@ -154,7 +154,7 @@ def practice_new(request: HttpRequest) -> HttpResponse:
             baby_response=data["baby_response"],
         )
         try:
-            services.log_practice(request, _user(request), entry)
+            services.log_practice(entry, by=_user(request))
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -176,7 +176,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.set_reminders(request, _user(request), enabled=data["enabled"], times=form.times(),
+            services.set_reminders(by=_user(request), enabled=data["enabled"], times=form.times(),
                                    quiet_start=data["quiet_start"], quiet_end=data["quiet_end"])
         except ValidationError as error:
             error_dict = getattr(error, "error_dict", {})
@@ -247,7 +247,7 @@ def _mother_bookings(mother: Any, visible: Any, today: Any) -> dict[str, Any]:
 def book(request: HttpRequest) -> HttpResponse:
     own_mother_record(request)
     try:
-        booking = services.book_own_place(request, _user(request), int(request.POST.get("course_id", "0")))
+        booking = services.book_own_place(int(request.POST.get("course_id", "0")), by=_user(request))
     except (ValueError, ValidationError):
         raise Http404("No such course.") from None
     if booking.status == Booking.Status.BOOKED:
@@ -268,7 +268,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
     try:
         booking_id = int(request.POST.get("booking_id", "0"))
         booking = Booking.objects.get(pk=booking_id)
-        services.cancel_booking(request, user, booking_id)
+        services.cancel_booking(booking_id, by=user)
     except (ValueError, Booking.DoesNotExist, PermissionDenied):
         raise Http404("No such booking.") from None
     messages.success(request, "The booking is cancelled.")
@@ -290,7 +290,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
             sessions_per_week=data["sessions_per_week"], dose_weeks=data["dose_weeks"],
         )
         try:
-            course = services.create_course(request, user, plan, data["educator"])
+            course = services.create_course(plan, by=user, educator=data["educator"])
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -347,7 +347,7 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
             if status:
                 marks[booking.mother_id] = (status, request.POST.get(f"note_{booking.mother_id}", "").strip())
         try:
-            written = services.record_attendance(request, user, session.pk, marks)
+            written = services.record_attendance(session.pk, marks, by=user)
         except ValidationError as problem:
             error = "; ".join(problem.messages)
         else:
@@ -387,7 +387,7 @@ def enrol(request: HttpRequest, mother_id: int) -> HttpResponse:
     form = EnrolForm(request.POST or None, courses=open_courses.order_by("starts_on", "id"))
     if request.method == "POST" and form.is_valid():
         try:
-            booking = services.enrol_mother(request, user, form.cleaned_data["course"].pk, mother.pk)
+            booking = services.enrol_mother(form.cleaned_data["course"].pk, mother.pk, by=user)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -404,7 +404,7 @@ def dose(request: HttpRequest, mother_id: int) -> HttpResponse:
     form = DoseForm(request.POST or None, initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_dose(request, _user(request), mother.pk, **form.cleaned_data)
+            services.set_dose(mother.pk, by=_user(request), **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -450,8 +450,7 @@ def observe_mother(request: HttpRequest, session_id: int, mother_id: int) -> Htt
     form = ObservationForm(request.POST or None)
     if request.method == "POST" and existing is None and form.is_valid():
         try:
-            record_observation(session, mother, form.values(), by=_user(request),
-                               note=form.cleaned_data["note"], request=request)
+            record_observation(session, mother, form.values(), by=_user(request), note=form.cleaned_data["note"])
         except ObservationError as error:
             form.add_error(None, str(error))
         else:

@@ -11,9 +11,11 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope, require_role
+from bondwell.accounts.list_audit import audit_list
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.screening import services
@@ -97,6 +99,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
     user = _user(request)
     show_closed = request.GET.get("show") == "closed"
+    live = bool(request.headers.get("HX-Request"))
     now = timezone.now()
     alerts = RiskAlert.objects.filter(mother__in=mothers_in_scope(user)).select_related(
         "mother", "assessment", "draft", "acknowledged_by")
@@ -109,15 +112,24 @@ def queue(request: HttpRequest) -> HttpResponse:
                 When(status=RiskAlert.Status.OPEN, then=Value(1)), default=Value(2), output_field=IntegerField(),
             )
         ).order_by("urgency", "ack_due_at", "priority", "-raised_at", "-id")
-    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     reads_answers = user.role == Role.CLINICIAN
+    if live:
+        # The live partial (every 15 s): its rows only. No count for a pager it does not draw, no concerns, no
+        # navigation or banner (the page around it has them): one query for the rows.
+        number = request.GET.get("page", "")
+        shown = list(alerts[:PAGE_SIZE] if number in ("", "1") else Paginator(alerts, PAGE_SIZE).get_page(number))
+        rows = [QueueRow(a, trigger_words(a) if reads_answers else a.get_kind_display(),
+                         *time_left(a.ack_due_at, now)) for a in shown]
+        # A poll showing the alerts this session was last shown is not audited again (docs/security.md).
+        audit_list(request, "view:alert-queue", (a.pk for a in shown))
+        return HttpResponse(render_to_string("screening/queue_rows.html",
+                                             {"rows": rows, "show_closed": show_closed, "now": now}))
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [QueueRow(a, trigger_words(a) if reads_answers else a.get_kind_display(), *time_left(a.ack_due_at, now))
             for a in page]
     context = {"title": "Alerts and concerns", "page": page, "rows": rows, "show_closed": show_closed, "now": now,
                "concerns": list(concerns_in_scope(user)[:PAGE_SIZE]) if not show_closed else []}
-    audit(request, "view:alert-queue")
-    if request.headers.get("HX-Request"):
-        return render(request, "screening/queue_rows.html", context)
+    audit_list(request, "view:alert-queue", (row.alert.pk for row in rows), always=True)
     return render(request, "screening/queue.html", context)
 
 
@@ -138,17 +150,17 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
         step = request.POST.get("step")
         try:
             if step == "acknowledge":
-                services.acknowledge_alert(alert, by=user, request=request)
+                services.acknowledge_alert(alert, by=user)
                 messages.success(request, "Acknowledged. Record what you do next.")
                 return redirect("screening-alert", alert_id=alert.pk)
             if step == "action" and form.is_valid():
                 services.record_alert_action(
-                    alert, form.cleaned_data["action"], form.cleaned_data["note"], by=user, request=request
+                    alert, form.cleaned_data["action"], form.cleaned_data["note"], by=user
                 )
                 messages.success(request, "Action recorded.")
                 return redirect("screening-alert", alert_id=alert.pk)
             if step == "close":
-                services.close_alert(alert, by=user, request=request)
+                services.close_alert(alert, by=user)
                 messages.success(request, "Alert closed.")
                 return redirect("screening-queue")
         except services.ScreeningError as problem:
@@ -281,7 +293,7 @@ def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse
             assessment = services.record_assessment(
                 mother, instrument, form.answers(), source="paper", entered_by=_user(request),
                 answered_on=form.cleaned_data["answered_on"], idempotency_key=form.cleaned_data["key"],
-                request=request, scheduled=scheduled, acknowledge_own_alerts=True,
+                scheduled=scheduled, acknowledge_own_alerts=True,
             )
         except services.ScreeningError as problem:
             form.add_error(None, str(problem))
@@ -317,7 +329,6 @@ def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
             new_version = services.correct_assessment(
                 assessment, form.answers(), by=_user(request), reason=form.cleaned_data["reason"],
                 idempotency_key=form.cleaned_data["key"], answered_on=form.cleaned_data["answered_on"],
-                request=request,
             )
         except services.ScreeningError as problem:
             form.add_error(None, str(problem))
@@ -346,7 +357,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
             raise Http404("No such questionnaire.")
         access_mother(request, chosen.mother_id, Purpose.CLINICAL, action="open:cancel-questionnaire")
         try:
-            services.cancel_scheduled(chosen, by=user, request=request, reason=cancel.cleaned_data["reason"])
+            services.cancel_scheduled(chosen, by=user, reason=cancel.cleaned_data["reason"])
         except services.ScreeningError as problem:
             messages.error(request, str(problem))
         else:
@@ -394,18 +405,18 @@ def site_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         part = request.POST.get("part")
         if part == "rules" and form.is_valid():
-            services.update_safety_settings(site, form.cleaned_data, by=user, request=request)
+            services.update_safety_settings(site, form.cleaned_data, by=user)
             messages.success(request, "Alert settings saved.")
             return redirect("screening-settings")
         if part == "contact" and contact_form.is_valid():
-            services.add_crisis_contact(site, contact_form.cleaned_data, by=user, request=request)
+            services.add_crisis_contact(site, contact_form.cleaned_data, by=user)
             messages.success(request, "Contact added after the national crisis lines, which mothers always see.")
             return redirect("screening-settings")
         if part == "remove":
             chosen = request.POST.get("contact", "")
             contact = SiteCrisisContact.objects.filter(site=site, pk=int(chosen)).first() if chosen.isdigit() else None
             if contact is not None:
-                services.remove_crisis_contact(contact, by=user, request=request)
+                services.remove_crisis_contact(contact, by=user)
                 messages.success(request, "Crisis contact removed.")
             return redirect("screening-settings")
     return render(

@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.http import HttpRequest
 from django.utils import timezone
 
 from bondwell import instruments
@@ -95,7 +94,7 @@ def pending_pbq(mother: Mother) -> ScheduledQuestionnaire | None:
 
 
 def cancel_scheduled(
-    scheduled: ScheduledQuestionnaire, *, by: User, request: HttpRequest | None = None, reason: str = ""
+    scheduled: ScheduledQuestionnaire, *, by: User, reason: str = ""
 ) -> None:
     """Cancel a questionnaire still waiting for answers; the reason (when given) is kept in the audit."""
     with transaction.atomic():
@@ -104,7 +103,7 @@ def cancel_scheduled(
         ).update(status=ScheduledQuestionnaire.Status.CANCELLED)
         if not updated:
             raise ScreeningError("Only a questionnaire still waiting for answers can be cancelled.")
-        audit(request, "cancel:questionnaire", mother=scheduled.mother, obj=scheduled, actor=by,
+        audit(None, "cancel:questionnaire", mother=scheduled.mother, obj=scheduled, actor=by,
               detail=reason.strip())
 
 
@@ -144,7 +143,7 @@ class DraftState:
 
 
 def save_answers(
-    draft: Draft, given: Mapping[str, object], *, request: HttpRequest | None = None
+    draft: Draft, given: Mapping[str, object]
 ) -> DraftState:
     """Merge answers into her draft. A self-harm answer raises its alert now, before she submits."""
     instrument = load_instrument(draft.instrument, draft.mother.site)
@@ -172,20 +171,20 @@ def save_answers(
 
 
 def submit_answers(
-    draft: Draft, given: Mapping[str, object], *, request: HttpRequest | None = None
+    draft: Draft, given: Mapping[str, object]
 ) -> Assessment:
     """Save her last answers and submit, in one transaction; a repeated submit returns the same Assessment."""
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
-            return resubmit_answers(draft, given, request=request)
+            return resubmit_answers(draft, given)
         if given:
-            save_answers(draft, given, request=request)
-        return submit_draft(draft, request=request)
+            save_answers(draft, given)
+        return submit_draft(draft)
 
 
 def resubmit_answers(
-    draft: Draft, given: Mapping[str, object], *, request: HttpRequest | None = None
+    draft: Draft, given: Mapping[str, object]
 ) -> Assessment:
     """Answers sent again after her questionnaire was submitted (she went Back and sent again).
 
@@ -209,11 +208,10 @@ def resubmit_answers(
         draft.mother, draft.instrument, answers, source=Source.MOTHER, entered_by=user,
         answered_on=timezone.localdate(), idempotency_key=draft.key,
         correction_reason="She changed her answers after sending them; the earlier version is kept.",
-        request=request,
     )
 
 
-def submit_draft(draft: Draft, *, request: HttpRequest | None = None) -> Assessment:
+def submit_draft(draft: Draft) -> Assessment:
     """Submit her draft once: a second submit (double tap, reload, retry) returns the same Assessment."""
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
@@ -231,8 +229,7 @@ def submit_draft(draft: Draft, *, request: HttpRequest | None = None) -> Assessm
             raise ScreeningError("Only a mother with a sign-in can answer online.")
         assessment = record_assessment(
             locked.mother, locked.instrument, locked.answers, source=Source.MOTHER, entered_by=user,
-            answered_on=timezone.localdate(), idempotency_key=locked.key, scheduled=locked.scheduled,
-            request=request, draft=locked,
+            answered_on=timezone.localdate(), idempotency_key=locked.key, scheduled=locked.scheduled, draft=locked,
         )
         Draft.objects.filter(pk=locked.pk).update(submitted_at=assessment.submitted_at)
         # An alert raised while she answered stays tied to what she sent, even if she then changed that answer.
@@ -257,7 +254,6 @@ def record_assessment(
     scheduled: ScheduledQuestionnaire | None = None,
     supersedes: Assessment | None = None,
     correction_reason: str = "",
-    request: HttpRequest | None = None,
     draft: Draft | None = None,
     now: datetime | None = None,
     acknowledge_own_alerts: bool = False,
@@ -294,7 +290,7 @@ def record_assessment(
             return record_assessment(
                 mother, instrument_name, clean, source=source, entered_by=entered_by, answered_on=answered_on,
                 idempotency_key=_changed_key(idempotency_key, head, clean), supersedes=head,
-                correction_reason=correction_reason or RESENT_REASON, request=request, now=now,
+                correction_reason=correction_reason or RESENT_REASON, now=now,
                 acknowledge_own_alerts=acknowledge_own_alerts,
             )
         if supersedes is not None:
@@ -326,10 +322,10 @@ def record_assessment(
             )
             pathway.close_repeats_answered(assessment, now=now)
         # Every positive screen reaches a person: its pathway steps become follow-ups someone owns.
-        pathway.start_follow_ups(assessment, instrument, result, flags, now=now, request=request)
+        pathway.start_follow_ups(assessment, instrument, result, flags, now=now)
         pathway.keep_released_after_correction(assessment)
         action = "correct:assessment" if supersedes else f"submit:assessment:{source}"
-        audit(request, action, mother=mother, obj=assessment, actor=entered_by, detail=correction_reason)
+        audit(None, action, mother=mother, obj=assessment, actor=entered_by, detail=correction_reason)
     return assessment
 
 
@@ -412,7 +408,6 @@ def correct_assessment(
     reason: str,
     idempotency_key: str,
     answered_on: date | None = None,
-    request: HttpRequest | None = None,
 ) -> Assessment:
     """A clinician's correction: a new version pointing to the one it replaces; the original is kept."""
     if not reason.strip():
@@ -427,14 +422,14 @@ def correct_assessment(
         return record_assessment(
             current.mother, current.instrument, answers, source=Source.PAPER, entered_by=by,
             answered_on=answered_on or current.answered_on, idempotency_key=idempotency_key,
-            supersedes=current, correction_reason=reason.strip(), request=request,
+            supersedes=current, correction_reason=reason.strip(),
         )
 
 
 # ---- acting on alerts -------------------------------------------------------------------------------------
 
 
-def acknowledge_alert(alert: RiskAlert, *, by: User, request: HttpRequest | None = None) -> RiskAlert:
+def acknowledge_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
     now = timezone.now()
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
@@ -444,13 +439,13 @@ def acknowledge_alert(alert: RiskAlert, *, by: User, request: HttpRequest | None
             status=RiskAlert.Status.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=by
         )
         AlertEvent.objects.create(alert=locked, at=now, step="acknowledged", actor=by)
-        audit(request, "acknowledge:alert", mother=locked.mother, obj=locked, actor=by)
+        audit(None, "acknowledge:alert", mother=locked.mother, obj=locked, actor=by)
         alerts.acknowledged(locked, now)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
 def record_alert_action(
-    alert: RiskAlert, action: str, note: str, *, by: User, request: HttpRequest | None = None
+    alert: RiskAlert, action: str, note: str, *, by: User
 ) -> RiskAlert:
     if action not in AlertAction.values:
         raise ScreeningError("Choose what was done.")
@@ -462,7 +457,7 @@ def record_alert_action(
         if locked.status == RiskAlert.Status.CLOSED:
             raise ScreeningError("This alert is closed.")
         if locked.status == RiskAlert.Status.OPEN:
-            acknowledge_alert(locked, by=by, request=request)
+            acknowledge_alert(locked, by=by)
         RiskAlert.objects.filter(pk=alert.pk).update(
             action=action, action_note=note.strip()[:500], action_at=now
         )
@@ -470,11 +465,11 @@ def record_alert_action(
             alert=locked, at=now, step="action", actor=by,
             detail=f"{AlertAction(action).label}{': ' + note.strip() if note.strip() else ''}"[:300],
         )
-        audit(request, "act:alert", mother=locked.mother, obj=locked, actor=by, detail=action)
+        audit(None, "act:alert", mother=locked.mother, obj=locked, actor=by, detail=action)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
-def close_alert(alert: RiskAlert, *, by: User, request: HttpRequest | None = None) -> RiskAlert:
+def close_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
     now = timezone.now()
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
@@ -486,7 +481,7 @@ def close_alert(alert: RiskAlert, *, by: User, request: HttpRequest | None = Non
             status=RiskAlert.Status.CLOSED, closed_at=now, closed_by=by
         )
         AlertEvent.objects.create(alert=locked, at=now, step="closed", actor=by)
-        audit(request, "close:alert", mother=locked.mother, obj=locked, actor=by)
+        audit(None, "close:alert", mother=locked.mother, obj=locked, actor=by)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
@@ -498,7 +493,7 @@ def new_submission_key() -> str:
 
 
 def update_safety_settings(
-    site: Site, values: Mapping[str, object], *, by: User, request: HttpRequest | None = None
+    site: Site, values: Mapping[str, object], *, by: User
 ) -> SiteSafetySettings:
     with transaction.atomic():
         rules, _ = SiteSafetySettings.objects.select_for_update().get_or_create(site=site)
@@ -508,22 +503,22 @@ def update_safety_settings(
         rules.full_clean()
         rules.save()
         detail = f"self_harm {rules.self_harm_ack_minutes} min, urgent {rules.urgent_band_ack_working_days} d"
-        audit(request, "update:safety-settings", obj=rules, actor=by, detail=detail)
+        audit(None, "update:safety-settings", obj=rules, actor=by, detail=detail)
     return rules
 
 
 def add_crisis_contact(
-    site: Site, values: Mapping[str, object], *, by: User, request: HttpRequest | None = None
+    site: Site, values: Mapping[str, object], *, by: User
 ) -> SiteCrisisContact:
     with transaction.atomic():
         contact = SiteCrisisContact(site=site, **values)
         contact.full_clean()
         contact.save()
-        audit(request, "add:crisis-contact", obj=contact, actor=by, detail=f"{contact.name} {contact.phone}")
+        audit(None, "add:crisis-contact", obj=contact, actor=by, detail=f"{contact.name} {contact.phone}")
     return contact
 
 
-def remove_crisis_contact(contact: SiteCrisisContact, *, by: User, request: HttpRequest | None = None) -> None:
+def remove_crisis_contact(contact: SiteCrisisContact, *, by: User) -> None:
     with transaction.atomic():
-        audit(request, "remove:crisis-contact", obj=contact, actor=by, detail=f"{contact.name} {contact.phone}")
+        audit(None, "remove:crisis-contact", obj=contact, actor=by, detail=f"{contact.name} {contact.phone}")
         contact.delete()

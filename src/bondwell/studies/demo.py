@@ -16,11 +16,17 @@ from bondwell.accounts.models import Baby, Mother, User
 from bondwell.accounts.roles import Role
 from bondwell.demo import DEMO_PASSWORD, DemoContext
 from bondwell.demo.accounts import BABY_NAMES, FIRST_NAMES, SURNAMES
-from bondwell.studies.allocation import do_randomise
-from bondwell.studies.enrolment import do_enrol, do_mark_lost, do_record_received, do_screen, do_withdraw
+from bondwell.studies.allocation import randomise_participant
+from bondwell.studies.enrolment import (
+    enrol_participant,
+    mark_lost,
+    record_intervention_received,
+    screen_mother,
+    withdraw_participant,
+)
 from bondwell.studies.models import Participant, Study, StudyStatus
 from bondwell.studies.outcomes import link_outcomes
-from bondwell.studies.services import StudyError, StudyPlan, do_add_member, do_create_study, do_set_status
+from bondwell.studies.services import StudyError, StudyPlan, add_study_member, create_study, set_study_status
 
 DEMO_CONSENT = (
     "I agree to take part in the Harbourside–Northgate infant massage study. I understand that I will answer "
@@ -106,16 +112,16 @@ def _trial_mother(context: DemoContext, rng: random.Random, site_key: str) -> tu
 def load(context: DemoContext) -> None:
     rng = context.rng
     lead = context.users["site_lead"]
-    study = do_create_study(None, _plan(context), by=lead, synthetic=True)
-    do_add_member(None, study, context.users["researcher"].email, by=lead)
+    study = create_study(_plan(context), by=lead, synthetic=True)
+    add_study_member(study, context.users["researcher"].email, by=lead)
     # The trial's unblinded statistician: by-arm results for the data-monitoring committee, the database lock.
     statistician = User.objects.create_user(
         "statistician@demo.bondwell.test", DEMO_PASSWORD, full_name="Sam Statistician", role=Role.STATISTICIAN,
         site=None, is_synthetic=True,
     )
     context.users["statistician"] = statistician
-    do_add_member(None, study, statistician.email, by=lead)
-    study = do_set_status(None, study, StudyStatus.RECRUITING, by=lead)
+    add_study_member(study, statistician.email, by=lead)
+    study = set_study_status(study, StudyStatus.RECRUITING, by=lead)
     staff = {
         "harbourside": (lead, context.users["clinician"]),
         "northgate": (context.users["site_lead2"], context.users["clinician2"]),
@@ -133,16 +139,16 @@ def _enrol_one(context: DemoContext, rng: random.Random, study: Study, mother: M
     baseline = rng.choice([9, 11, 13, 14, 15, 15, 16, 17, 17, 18, 19, 20, 21, 23, 25])
     record_epds(mother, baseline, screened, clinician)
     when = timezone.make_aware(datetime.combine(screened, time(11, 0)))
-    entry = do_screen(None, study, mother, by=clinician, declined=index % 11 == 5, now=when)
+    entry = screen_mother(study, mother, by=clinician, declined=index % 11 == 5, now=when)
     if not entry.eligible or entry.exclusion_reason:
         return
     consented = when + timedelta(minutes=20)
-    participant = do_enrol(None, entry, by=lead, consent_version=study.consent_version, consented_at=consented,
+    participant = enrol_participant(entry, by=lead, consent_version=study.consent_version, consented_at=consented,
                            rng=rng, synthetic=True, now=consented)
-    allocation = do_randomise(None, participant, by=lead, now=consented + timedelta(minutes=5))
+    allocation = randomise_participant(participant, by=lead, now=consented + timedelta(minutes=5))
     massage = allocation.arm.code == "intervention"
     if massage:
-        do_record_received(None, participant, rng.random() < 0.85, by=lead)
+        record_intervention_received(participant, rng.random() < 0.85, by=lead)
     record_gad7(mother, rng.randint(6, 16), screened, clinician)
     _follow_up(context, rng, participant, baseline, massage, clinician, lead)
 
@@ -165,8 +171,8 @@ def _follow_up(context: DemoContext, rng: random.Random, participant: Participan
     roll = rng.random()
     try:
         if roll < 0.06:
-            do_mark_lost(None, participant, by=lead, reason="Moved away, no forwarding contact")
+            mark_lost(participant, by=lead, reason="Moved away, no forwarding contact")
         elif roll < 0.1:
-            do_withdraw(None, participant, by=lead, scope="follow_up", reason="Too busy with the baby")
+            withdraw_participant(participant, by=lead, scope="follow_up", reason="Too busy with the baby")
     except StudyError:
         pass

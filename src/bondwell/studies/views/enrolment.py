@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 from bondwell.accounts.access import access_mother, may, mothers_in_scope, require_role
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.studies.access import SITE_STAFF, access_participant, access_study, signed_in
-from bondwell.studies.allocation import do_defer_randomisation, do_randomise
+from bondwell.studies.allocation import defer_randomisation, randomise_participant
 from bondwell.studies.enrolment import (
-    do_enrol,
-    do_mark_lost,
-    do_record_received,
-    do_screen,
-    do_withdraw,
+    enrol_participant,
+    mark_lost,
+    record_intervention_received,
+    screen_mother,
+    withdraw_participant,
     youngest_baby_age,
 )
 from bondwell.studies.forms import ConsentForm, LostForm, RandomiseForm, ScreenForm, WithdrawForm, show_error
@@ -61,7 +61,7 @@ def study_screen(request: HttpRequest, study_id: int, mother_id: int) -> HttpRes
     form = ScreenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = do_screen(request, study, mother, by=signed_in(request),
+            entry = screen_mother(study, mother, by=signed_in(request),
                               declined=form.cleaned_data["declined"], other_reason=form.cleaned_data["other_reason"])
         except StudyError as error:
             show_error(form, error)
@@ -91,7 +91,7 @@ def study_consent(request: HttpRequest, study_id: int, entry_id: int) -> HttpRes
     form = ConsentForm(request.POST or None, version=study.consent_version)
     if request.method == "POST" and form.is_valid():
         try:
-            participant = do_enrol(request, entry, by=signed_in(request),
+            participant = enrol_participant(entry, by=signed_in(request),
                                    consent_version=form.cleaned_data["consent_version"].strip(),
                                    consented_at=form.cleaned_data["consented_at"])
         except StudyError as error:
@@ -166,7 +166,7 @@ def study_randomise(request: HttpRequest, study_id: int, participant_id: int) ->
     form = RandomiseForm(request.POST or None)
     if request.method == "POST" and request.POST.get("decision") == "defer":
         try:
-            do_defer_randomisation(request, participant, by=user, seen=shown, note=request.POST.get("note", ""))
+            defer_randomisation(participant, by=user, seen=shown, note=request.POST.get("note", ""))
         except StudyError as error:
             messages.error(request, str(error))
         else:
@@ -177,7 +177,7 @@ def study_randomise(request: HttpRequest, study_id: int, participant_id: int) ->
                          follow_ups=shown.follow_ups[: _count(request.POST.get("follow_ups_shown"))],
                          checked=shown.checked)
         try:
-            allocation = do_randomise(request, participant, by=user, seen=seen, note=form.cleaned_data["note"])
+            allocation = randomise_participant(participant, by=user, seen=seen, note=form.cleaned_data["note"])
         except StudyError as error:
             show_error(form, error)
             shown = open_risks(participant.mother)
@@ -197,7 +197,7 @@ def study_withdraw(request: HttpRequest, study_id: int, participant_id: int) -> 
     form = WithdrawForm(request.POST or None, choices=withdrawal_choices(study, participant.consent_version))
     if request.method == "POST" and form.is_valid():
         try:
-            do_withdraw(request, participant, by=signed_in(request), scope=form.cleaned_data["scope"],
+            withdraw_participant(participant, by=signed_in(request), scope=form.cleaned_data["scope"],
                         reason=form.cleaned_data["reason"])
         except StudyError as error:
             show_error(form, error)
@@ -219,10 +219,10 @@ def study_participant_update(request: HttpRequest, study_id: int, participant_id
     change = request.POST.get("change", "")
     try:
         if change in {"received", "not_received"}:
-            do_record_received(request, participant, change == "received", by=user)
+            record_intervention_received(participant, change == "received", by=user)
         elif change == "lost":
             form = LostForm(request.POST)
-            do_mark_lost(request, participant, by=user,
+            mark_lost(participant, by=user,
                          reason=form.cleaned_data["reason"] if form.is_valid() else "")
         else:
             raise StudyError("Choose what to record.")

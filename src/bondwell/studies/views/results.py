@@ -27,7 +27,7 @@ from bondwell.studies.access import (
 from bondwell.studies.analysis import LIMITS, analyse_study, trajectory_figure
 from bondwell.studies.followup import attrition_by_arm, follow_up_table, open_visits
 from bondwell.studies.forms import LockForm, SampleSizeForm, show_error
-from bondwell.studies.locking import do_lock_database
+from bondwell.studies.locking import lock_database
 from bondwell.studies.models import StudyStatus
 from bondwell.studies.outcomes import link_outcomes
 from bondwell.studies.report import render_pdf, report_tables
@@ -104,7 +104,7 @@ def study_lock(request: HttpRequest, study_id: int) -> HttpResponse:
     form = LockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            lock = do_lock_database(request, study, by=signed_in(request), reason=form.cleaned_data["reason"])
+            lock = lock_database(study, by=signed_in(request), reason=form.cleaned_data["reason"])
         except StudyError as error:
             show_error(form, error)
         else:
