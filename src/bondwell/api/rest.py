@@ -19,7 +19,7 @@ from ninja import Router, Status
 from ninja.params.functions import Path, Query
 
 from bondwell import instruments
-from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record
+from bondwell.accounts.access import access_mother, access_row, audit, mothers_in_scope, own_mother_record
 from bondwell.accounts.models import Baby, Mother, User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.api import redcap
@@ -296,10 +296,7 @@ def _queue_page(request: HttpRequest, rows: QuerySet[Queued], *, scope: str, kin
 def _queue_item(request: HttpRequest, rows: QuerySet[Queued], *, scope: str, kind: str, action: str) -> Queued:
     """One row of the alert queue, opened through the scoping layer (404 outside it, audited as `action`)."""
     user = need(request, scope, "write" if action.startswith("api:ack") else "read")
-    found = rows.first()
-    if found is None:
-        raise Http404(f"No such {kind.lower()[:-1]}.")
-    access_mother(request, found.mother_id, Purpose.ALERTS, action=action)
+    found = access_row(request, rows, Purpose.ALERTS, action=action, missing=f"No such {kind.lower()[:-1]}.")
     _check_queue_role(user, kind)
     return found
 

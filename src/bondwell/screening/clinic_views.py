@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from bondwell.accounts.access import access_mother, audit, mothers_in_scope, require_role
+from bondwell.accounts.access import access_mother, access_row, audit, mothers_in_scope, require_role
 from bondwell.accounts.list_audit import audit_list
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
@@ -134,11 +134,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _alert(request: HttpRequest, alert_id: int) -> RiskAlert:
-    alert = RiskAlert.objects.filter(pk=alert_id).select_related("mother__site", "assessment", "draft").first()
-    if alert is None:
-        raise Http404("No such alert.")
-    access_mother(request, alert.mother_id, Purpose.ALERTS, action="view:alert")
-    return alert
+    rows = RiskAlert.objects.filter(pk=alert_id).select_related("mother__site", "assessment", "draft")
+    return access_row(request, rows, Purpose.ALERTS, action="view:alert", missing="No such alert.")
 
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)
