@@ -104,6 +104,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--mothers", type=int, default=200)
     parser.add_argument("--profile", default="", help="cProfile the pages whose name contains this")
+    parser.add_argument("--conn-max-age", type=int, default=None, help="experiment: keep SQLite connections")
     parser.add_argument("--queries", action="store_true", help="print the SQL of the profiled pages")
     options = parser.parse_args()
     folder = configure()
@@ -111,6 +112,10 @@ def main() -> None:
         import django
 
         django.setup()
+        if options.conn_max_age is not None:
+            from django.db import connections
+
+            connections["default"].settings_dict["CONN_MAX_AGE"] = options.conn_max_age
         from django.core.management import call_command
         from django.test import Client
 
@@ -135,12 +140,18 @@ def main() -> None:
             urls["draft"] = draft_url()
             return str(urls["draft"])
 
+        def latest_result() -> int:
+            from bondwell.screening.models import Assessment
+
+            return int(Assessment.objects.filter(mother=mother, instrument="phq9").latest("id").pk)
+
         alert = RiskAlert.objects.filter(mother__site=mother.site).latest("id")
         pages: dict[str, tuple[Any, str, Any, Any, dict[str, str]]] = {
             "healthz (anonymous)": (anonymous, "get", "/healthz", None, {}),
             "mother: home": (mum, "get", "/", None, {}),
             "mother: start questionnaire": (mum, "get", "/questionnaires/start/phq9/", None, {}),
             "mother: submit": (mum, "post", submit_url, answers, {}),
+            "mother: result": (mum, "get", lambda: f"/questionnaires/result/{latest_result()}/", None, {}),
             "mother: progress": (mum, "get", "/progress/mine/", None, {}),
             "clinician: home": (staff, "get", "/", None, {}),
             "clinician: queue": (staff, "get", "/alerts/", None, {}),

@@ -23,6 +23,8 @@ django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("BONDWELL_VAR_DIR", Path.cwd() / "var"))
+# Licensed questionnaire wording installed by `bondwell instruments install-text` (docs/instruments.md).
+BONDWELL_TEXT_DIR = Path(os.environ.get("BONDWELL_TEXT_DIR") or Path.cwd() / "var" / "text-packs")
 
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from bondwell.accounts.models import AuditEvent
@@ -110,7 +110,7 @@ def test_an_educator_enrols_only_on_her_own_courses(world: Any) -> None:
     colleague = User.objects.create_user("edu2@a.test", "x-long-password-1", full_name="Edu Two", role="educator",
                                          site=world.site_a)
     theirs = course(world, capacity=3, educator=colleague)
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.ProgrammeError):
         services.enrol_mother(theirs.pk, world.mother_a.pk, by=world.users["educator"])
 
 

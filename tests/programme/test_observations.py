@@ -10,7 +10,8 @@ from django.urls import reverse
 from bondwell.accounts.models import AuditEvent
 from bondwell.programme import checklist
 from bondwell.programme.models import Observation
-from bondwell.programme.observations import ObservationError, record_observation
+from bondwell.programme.observations import record_observation
+from bondwell.programme.services import ProgrammeError
 from tests.progress.conftest import Cohort, make_cohort
 
 ALL_OFTEN = {key: 2 for key in checklist.ITEM_KEYS}
@@ -51,11 +52,11 @@ def test_an_observation_is_refused_outside_the_educators_course_and_twice(cohort
     world = cohort.world
     session = _session(cohort)
     record_observation(session, cohort.mothers[0], ALL_OFTEN, by=world.users["educator"])
-    with pytest.raises(ObservationError, match="already"):
+    with pytest.raises(ProgrammeError, match="already"):
         record_observation(session, cohort.mothers[0], ALL_OFTEN, by=world.users["educator"])
-    with pytest.raises(ObservationError, match="not booked"):
+    with pytest.raises(ProgrammeError, match="not booked"):
         record_observation(session, world.mother_a2, ALL_OFTEN, by=world.users["educator"])
-    with pytest.raises(ObservationError, match="Only the educator"):
+    with pytest.raises(ProgrammeError, match="Only the educator"):
         record_observation(session, cohort.mothers[1], ALL_OFTEN, by=world.users["clinician"])
     with pytest.raises(ValueError, match="out of range"):
         record_observation(session, cohort.mothers[1], {**ALL_OFTEN, "gentle_touch": 4}, by=world.users["educator"])

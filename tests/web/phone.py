@@ -66,15 +66,19 @@ def measure(page: Any) -> dict[str, Any]:
     return result
 
 
-def serious_violations(page: Any) -> list[str]:
-    """Each serious or critical axe violation on the page as 'rule: target' (WCAG 2.x A and AA rules)."""
+def serious_violations(page: Any, rules: list[str] | None = None) -> list[str]:
+    """Each serious or critical axe violation on the page as 'rule: target' (WCAG 2.x A and AA rules, or only the
+    named rules)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    only = {"type": "rule", "values": rules} if rules else {
+        "type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    }
     result = page.evaluate(
-        "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations"
+        "async (only) => (await axe.run(document, {runOnly: only})).violations"
         ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"
+        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))",
+        only,
     )
     return list(result)
 

@@ -22,6 +22,7 @@ from bondwell.accounts.access import (
 from bondwell.accounts.forms import InvitationForm, NewUserForm, StaffEditForm
 from bondwell.accounts.models import AuditEvent, User
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.errors import add_to_form
 
 PAGE_SIZE = 50
 
@@ -114,7 +115,7 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             return redirect("staff-edit", user_id=person.pk)
     except staff.StaffError as error:
         if error.field:
-            form.add_error(error.field, str(error))
+            add_to_form(form, error)
         else:
             problem = str(error)
     return render(request, "accounts/staff_edit.html", {

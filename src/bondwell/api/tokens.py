@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -23,6 +23,7 @@ from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
 from bondwell.api.models import ApiToken, ApiTokenWindow
+from bondwell.errors import BondwellError
 
 TOKEN_PREFIX = "bw_"
 RESOURCES = (
@@ -38,6 +39,10 @@ def all_scopes() -> list[str]:
     return [f"{r}:{a}" for r in RESOURCES for a in ACCESS] + ["all:read", "all:write"]
 
 
+class TokenError(BondwellError):
+    """A token the rules refuse (unknown scope, expiry out of range, inactive account); names the field."""
+
+
 def rate_per_minute() -> int:
     return int(getattr(settings, "BONDWELL_API_RATE_PER_MINUTE", DEFAULT_RATE_PER_MINUTE))
 
@@ -50,9 +55,9 @@ def check_scopes(scopes: list[str]) -> list[str]:
     known = set(all_scopes())
     unknown = [s for s in scopes if s not in known]
     if unknown or not scopes:
-        raise ValidationError({"scope": f"Unknown scope(s) {', '.join(unknown) or '(none given)'}; "
-                                        f"use RESOURCE:read or RESOURCE:write with RESOURCE one of "
-                                        f"{', '.join(RESOURCES)}, or all:read / all:write."})
+        raise TokenError(f"Unknown scope(s) {', '.join(unknown) or '(none given)'}; "
+                         f"use RESOURCE:read or RESOURCE:write with RESOURCE one of "
+                         f"{', '.join(RESOURCES)}, or all:read / all:write.", field="scope")
     return sorted(set(scopes))
 
 
@@ -81,13 +86,13 @@ def create_token(
     if by is not None and not _may_manage(by, owner):
         raise PermissionDenied("Only the user herself or an administrator makes her tokens.")
     if not owner.is_active:
-        raise ValidationError({"user": "This account is not active."})
+        raise TokenError("This account is not active.", field="user")
     clean = check_scopes(scopes)
     now = timezone.now()
     if expires_at <= now:
-        raise ValidationError({"expires": "The expiry must be in the future."})
+        raise TokenError("The expiry must be in the future.", field="expires")
     if expires_at > now + timedelta(days=MAX_DAYS):
-        raise ValidationError({"expires": f"A token lasts at most {MAX_DAYS} days."})
+        raise TokenError(f"A token lasts at most {MAX_DAYS} days.", field="expires")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

@@ -89,24 +89,23 @@ def contact(request: HttpRequest) -> HttpResponse:
     prefs_form = PreferencesForm(request.POST if part == "prefs" else None, initial={
         "alerts_by_email": user.alerts_by_email, "alerts_by_sms": user.alerts_by_sms,
     })
-    # Each part: its form, the field a refusal belongs to, the change (run only when the form is valid), the thanks.
-    parts: dict[str, tuple[Form, str, Callable[[dict[str, Any]], object], str]] = {
-        "mobile": (mobile_form, "mobile", lambda data: mobile.start(data["mobile"], by=user, now=now),
+    # Each part: its form, the change (made only when the form is valid) and the thanks.
+    parts: dict[str, tuple[Form, Callable[[dict[str, Any]], object], str]] = {
+        "mobile": (mobile_form, lambda data: mobile.start(data["mobile"], by=user, now=now),
                    "We have texted you a code. Type it below to confirm the number."),
-        "code": (code_form, "code", lambda data: mobile.confirm(data["code"], by=user, now=now),
+        "code": (code_form, lambda data: mobile.confirm(data["code"], by=user, now=now),
                  "Your mobile number is confirmed: urgent alerts can now reach it."),
-        "prefs": (prefs_form, "alerts_by_email",
-                  lambda data: mobile.set_preferences(by=user, by_email=data["alerts_by_email"],
-                                                      by_sms=data["alerts_by_sms"]),
+        "prefs": (prefs_form, lambda data: mobile.set_preferences(by=user, by_email=data["alerts_by_email"],
+                                                                  by_sms=data["alerts_by_sms"]),
                   "Alert preferences saved."),
     }
     if part in parts:
-        form, field, change, thanks = parts[part]
+        form, change, thanks = parts[part]
         if form.is_valid():
             try:
                 change(form.cleaned_data)
             except mobile.MobileError as problem:
-                form.add_error(field, str(problem))
+                add_to_form(form, problem)
             else:
                 messages.success(request, thanks)
                 return redirect("notify-contact")

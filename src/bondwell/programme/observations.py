@@ -10,22 +10,18 @@ from django.utils import timezone
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
-from bondwell.errors import BondwellError
 from bondwell.programme import checklist
 from bondwell.programme.models import Booking, ClassSession, Observation
-
-
-class ObservationError(BondwellError):
-    """An observation the rules refuse (the message is fit to show to the educator)."""
+from bondwell.programme.services import ProgrammeError
 
 
 def check_may_observe(session: ClassSession, mother: Mother, by: User) -> None:
     """Only the course's own educator, and only for a mother booked on that course."""
     if by.role != Role.EDUCATOR or session.course.educator_id != by.pk:
-        raise ObservationError("Only the educator who teaches this class can record an observation.")
+        raise ProgrammeError("Only the educator who teaches this class can record an observation.")
     booked = Booking.objects.filter(course_id=session.course_id, mother=mother, status=Booking.Status.BOOKED)
     if not booked.exists():
-        raise ObservationError("This mother is not booked on this course.")
+        raise ProgrammeError("This mother is not booked on this course.")
 
 
 def record_observation(
@@ -39,7 +35,7 @@ def record_observation(
     """Record the educator's checklist for one mother in one class (once: a second save is refused)."""
     check_may_observe(session, mother, by)
     if session.starts_at > timezone.now():
-        raise ObservationError("A class can be observed only once it has started.")
+        raise ProgrammeError("A class can be observed only once it has started.")
     total = checklist.checklist_sum(values)
     try:
         with transaction.atomic():
@@ -50,5 +46,5 @@ def record_observation(
             )
             audit(None, "record:observation", mother=mother, obj=observation, actor=by)
     except IntegrityError as error:
-        raise ObservationError("This class already has an observation for this mother.") from error
+        raise ProgrammeError("This class already has an observation for this mother.") from error
     return observation

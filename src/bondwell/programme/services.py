@@ -10,14 +10,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from bondwell.accounts.access import audit, mothers_in_scope
 from bondwell.accounts.models import Baby, Mother, User
 from bondwell.accounts.roles import Role
+from bondwell.errors import BondwellError
 from bondwell.programme.models import (
     Attendance,
     BabyResponse,
@@ -41,6 +42,19 @@ DEFAULT_CLASS_PLAN: tuple[tuple[str, tuple[str, ...]], ...] = (
 MAX_CLASSES = 12
 PLANNING_ROLES = frozenset({Role.EDUCATOR, Role.SITE_LEAD})
 ENROLLING_ROLES = frozenset({Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD})
+
+
+class ProgrammeError(BondwellError):
+    """A booking, course, practice log or reminder the programme's rules refuse; the message says why."""
+
+
+def _full_clean(row: Model) -> None:
+    """The model's own checks, refused as a ProgrammeError naming the first field at fault."""
+    try:
+        row.full_clean()
+    except ValidationError as error:
+        field, problems = next(iter(error.message_dict.items()))
+        raise ProgrammeError(problems[0], field=None if field == NON_FIELD_ERRORS else field) from error
 
 
 @dataclass(frozen=True)
@@ -77,11 +91,11 @@ def create_course(plan: CoursePlan, *, by: User, educator: User) -> Course:
     if creator.role not in PLANNING_ROLES or site_id is None:
         raise PermissionDenied("Only a site lead or an educator creates courses.")
     if educator.role != Role.EDUCATOR or educator.site_id != creator.site_id or not educator.is_active:
-        raise ValidationError({"educator": "Choose an active educator of your site."})
+        raise ProgrammeError("Choose an active educator of your site.", field="educator")
     if creator.role == Role.EDUCATOR and educator.pk != creator.pk:
-        raise ValidationError({"educator": "An educator creates courses she teaches herself."})
+        raise ProgrammeError("An educator creates courses she teaches herself.", field="educator")
     if not 1 <= plan.classes <= MAX_CLASSES:
-        raise ValidationError({"classes": f"A course has 1 to {MAX_CLASSES} classes."})
+        raise ProgrammeError(f"A course has 1 to {MAX_CLASSES} classes.", field="classes")
     with transaction.atomic():
         course = Course(
             site_id=site_id, title=plan.title, description=plan.description, educator=educator,
@@ -89,7 +103,7 @@ def create_course(plan: CoursePlan, *, by: User, educator: User) -> Course:
             minutes_per_session=plan.minutes_per_session, sessions_per_week=plan.sessions_per_week,
             dose_weeks=plan.dose_weeks, created_by=creator, is_synthetic=plan.is_synthetic,
         )
-        course.full_clean()
+        _full_clean(course)
         course.save()
         for number in range(1, plan.classes + 1):
             teaches, areas = DEFAULT_CLASS_PLAN[min(number, len(DEFAULT_CLASS_PLAN)) - 1]
@@ -114,7 +128,7 @@ def _book(course_id: int, mother: Mother, *, by: User) -> Booking:
         # The lock on the course row serialises every booking and cancellation of this course.
         course = Course.objects.select_for_update().get(pk=course_id)
         if course.site_id != mother.site_id:
-            raise ValidationError("This course is at another site.")
+            raise ProgrammeError("This course is at another site.")
         active = Booking.objects.filter(course=course, mother=mother, status__in=["booked", "waiting"]).first()
         if active is not None:
             return active
@@ -135,7 +149,7 @@ def book_own_place(course_id: int, *, by: User) -> Booking:
         raise PermissionDenied("Only a mother books for herself.")
     mother = Mother.objects.get(user=mother_user)
     if not course_queryset(mother_user).filter(pk=course_id).exists():
-        raise ValidationError("No such course at your site.")
+        raise ProgrammeError("No such course at your site.")
     return _book(course_id, mother, by=mother_user)
 
 
@@ -148,7 +162,7 @@ def enrol_mother(course_id: int, mother_id: int, *, by: User) -> Booking:
     if mother is None:
         raise PermissionDenied("This mother is not in your scope.")
     if not course_queryset(staff).filter(pk=course_id).exists():
-        raise ValidationError("No such course for you.")
+        raise ProgrammeError("No such course for you.")
     return _book(course_id, mother, by=staff)
 
 
@@ -212,7 +226,7 @@ def record_attendance(session_id: int, marks: dict[int, tuple[str, str]], *, by:
         if not course_queryset(staff).filter(pk=session.course_id).exists():
             raise PermissionDenied("Not your class.")
         if session.starts_at.date() > timezone.localdate() + timedelta(days=1):
-            raise ValidationError("This class has not happened yet.")
+            raise ProgrammeError("This class has not happened yet.")
         booked = set(
             Booking.objects.filter(course=session.course, status=Booking.Status.BOOKED)
             .filter(mother__in=mothers_in_scope(staff)).values_list("mother_id", flat=True)
@@ -221,9 +235,9 @@ def record_attendance(session_id: int, marks: dict[int, tuple[str, str]], *, by:
         written = 0
         for mother_id, (status, note) in marks.items():
             if mother_id not in booked:
-                raise ValidationError(f"Mother {mother_id} is not booked on this course.")
+                raise ProgrammeError(f"Mother {mother_id} is not booked on this course.")
             if status not in valid:
-                raise ValidationError(f"Unknown attendance status {status!r}.")
+                raise ProgrammeError(f"Unknown attendance status {status!r}.")
             row, _ = Attendance.objects.update_or_create(
                 session=session, mother_id=mother_id,
                 defaults={"status": status, "note": note[:300], "recorded_by": staff, "recorded_at": timezone.now()},
@@ -271,7 +285,8 @@ def _check_entry(entry: PracticeEntry, mother: Mother, now: datetime) -> None:
     if entry.baby_id is not None and not Baby.objects.filter(pk=entry.baby_id, mother=mother).exists():
         errors["baby"] = "Choose one of your babies."
     if errors:
-        raise ValidationError(errors)
+        field, message = next(iter(errors.items()))
+        raise ProgrammeError(message, field=field)
 
 
 def log_practice(entry: PracticeEntry, *, by: User) -> PracticeLog:
@@ -326,7 +341,7 @@ def set_dose(
     with transaction.atomic():
         dose = PracticeDose(mother=mother, minutes_per_session=minutes_per_session,
                             sessions_per_week=sessions_per_week, starts_on=starts_on, weeks=weeks, set_by=staff)
-        dose.full_clean()
+        _full_clean(dose)
         dose.save()
         audit(None, "set:dose", mother=mother, obj=dose, actor=staff, detail=str(dose))
     return dose
@@ -355,12 +370,12 @@ def set_reminders(
     mother = Mother.objects.get(user=mother_user)
     unique = sorted(set(times))
     if len(unique) > MAX_REMINDER_TIMES:
-        raise ValidationError({"times": f"Choose at most {MAX_REMINDER_TIMES} times."})
+        raise ProgrammeError(f"Choose at most {MAX_REMINDER_TIMES} times.", field="times")
     quiet = [t.strftime("%H:%M") for t in unique if in_quiet_hours(t, quiet_start, quiet_end)]
     if quiet:
-        raise ValidationError({"times": f"{', '.join(quiet)} is in your quiet hours."})
+        raise ProgrammeError(f"{', '.join(quiet)} is in your quiet hours.", field="times")
     if enabled and not unique:
-        raise ValidationError({"times": "Choose at least one time, or turn reminders off."})
+        raise ProgrammeError("Choose at least one time, or turn reminders off.", field="times")
     with transaction.atomic():
         preference, _ = ReminderPreference.objects.select_for_update().get_or_create(mother=mother)
         preference.enabled = enabled

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record, require_role
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.errors import add_to_form
 from bondwell.programme import checklist, services
 from bondwell.programme.charts import practice_chart
 from bondwell.programme.content import shipped_content
@@ -39,7 +40,7 @@ from bondwell.programme.models import (
     PracticeLog,
     ReminderPreference,
 )
-from bondwell.programme.observations import ObservationError, record_observation
+from bondwell.programme.observations import record_observation
 from bondwell.programme.practice import dose_weeks_for, roster_dose_share
 from bondwell.programme.services import course_queryset
 
@@ -54,14 +55,6 @@ def _user(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionDenied("Sign in first.")
     return user
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # ---- routine (content, for everyone signed in) ------------------------------------------------------------
@@ -132,7 +125,7 @@ def guided_save(request: HttpRequest) -> HttpResponse:
     )
     try:
         services.log_practice(entry, by=_user(request))
-    except ValidationError:
+    except services.ProgrammeError:
         messages.error(request, "Sorry, that session could not be saved. You can add it by hand below.")
         return redirect("programme-practice-new")
     if completed:
@@ -155,8 +148,8 @@ def practice_new(request: HttpRequest) -> HttpResponse:
         )
         try:
             services.log_practice(entry, by=_user(request))
-        except ValidationError as error:
-            _apply_errors(form, error)
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, "Saved. Every session counts.")
             return redirect("programme-practice")
@@ -178,12 +171,8 @@ def reminders(request: HttpRequest) -> HttpResponse:
         try:
             services.set_reminders(by=_user(request), enabled=data["enabled"], times=form.times(),
                                    quiet_start=data["quiet_start"], quiet_end=data["quiet_end"])
-        except ValidationError as error:
-            error_dict = getattr(error, "error_dict", {})
-            if "times" in error_dict:
-                form.add_error("time_1", error_dict["times"])
-            else:
-                _apply_errors(form, error)
+        except services.ProgrammeError as error:
+            add_to_form(form, error, fields={"times": "time_1"})
         else:
             messages.success(request, "Your reminder times are saved.")
             return redirect("programme-practice")
@@ -248,7 +237,7 @@ def book(request: HttpRequest) -> HttpResponse:
     own_mother_record(request)
     try:
         booking = services.book_own_place(int(request.POST.get("course_id", "0")), by=_user(request))
-    except (ValueError, ValidationError):
+    except ValueError:  # not a number, or a ProgrammeError (no such course at her site)
         raise Http404("No such course.") from None
     if booking.status == Booking.Status.BOOKED:
         messages.success(request, f"You have a place on {booking.course.title}.")
@@ -291,8 +280,8 @@ def course_new(request: HttpRequest) -> HttpResponse:
         )
         try:
             course = services.create_course(plan, by=user, educator=data["educator"])
-        except ValidationError as error:
-            _apply_errors(form, error)
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, f"{course.title} is ready, with {plan.classes} classes.")
             return redirect("programme-course", course_id=course.pk)
@@ -348,8 +337,8 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
                 marks[booking.mother_id] = (status, request.POST.get(f"note_{booking.mother_id}", "").strip())
         try:
             written = services.record_attendance(session.pk, marks, by=user)
-        except ValidationError as problem:
-            error = "; ".join(problem.messages)
+        except services.ProgrammeError as problem:
+            error = problem.message
         else:
             messages.success(request, f"Attendance saved for {written} mother{'s' if written != 1 else ''}.")
             return redirect("programme-course", course_id=session.course_id)
@@ -388,8 +377,8 @@ def enrol(request: HttpRequest, mother_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             booking = services.enrol_mother(form.cleaned_data["course"].pk, mother.pk, by=user)
-        except ValidationError as error:
-            _apply_errors(form, error)
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             where = "a place" if booking.status == Booking.Status.BOOKED else "a place on the waiting list"
             messages.success(request, f"{mother.full_name} has {where} on {booking.course.title}.")
@@ -405,8 +394,8 @@ def dose(request: HttpRequest, mother_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.set_dose(mother.pk, by=_user(request), **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, f"The home-practice dose for {mother.full_name} is saved.")
             return redirect("programme-mother-practice", mother_id=mother.pk)
@@ -451,8 +440,8 @@ def observe_mother(request: HttpRequest, session_id: int, mother_id: int) -> Htt
     if request.method == "POST" and existing is None and form.is_valid():
         try:
             record_observation(session, mother, form.values(), by=_user(request), note=form.cleaned_data["note"])
-        except ObservationError as error:
-            form.add_error(None, str(error))
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, f"Observation of {mother.full_name} saved.")
             return redirect("programme-observe")

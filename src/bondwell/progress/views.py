@@ -47,32 +47,15 @@ def _weekly_target(mother: Mother) -> int | None:
     return booking.course.minutes_per_session * booking.course.sessions_per_week if booking else None
 
 
-def _progress_context(mother: Mother, *, for_mother: bool, svg: bool = True) -> dict[str, Any]:
-    """Her scores, courses and practice with their charts; the same numbers feed the tables. With `svg` off (her
-    own pages) no chart is rendered here: her browser draws them from the numbers (`_phone_charts`)."""
+def _progress_context(mother: Mother) -> dict[str, Any]:
+    """Her scores, courses and practice; the same numbers feed the tables and the charts, which her browser (or
+    her clinician's) draws from them (`_phone_charts`, progress/phone-charts.js): no chart is rendered here."""
     epds_definition = load_instrument("epds", mother.site)
     pbq_definition = load_instrument("pbq", mother.site)
-    epds = series.scores(mother, "epds")
-    pbq = series.scores(mother, "pbq")
-    courses = series.courses(mother)
-    weeks = series.practice_weeks(mother)
-    target = _weekly_target(mother)
-    who = "Your" if for_mother else f"{mother.full_name}'s"
-    if not svg:
-        return {
-            "mother": mother, "epds": epds, "pbq": pbq, "courses": courses, "weeks": weeks, "target": target,
-            "epds_bands": epds_definition.bands, "pbq_bands": pbq_definition.bands,
-            "pbq_wording_installed": pbq_definition.wording_installed,
-        }
     return {
-        "mother": mother, "epds": epds, "pbq": pbq, "courses": courses, "weeks": weeks, "target": target,
-        "epds_bands": epds_definition.bands,
-        "epds_chart": charts.score_chart(epds, epds_definition.bands, courses=courses, y_max=30,
-                                         title=f"{who} EPDS scores over time") if epds else "",
-        "pbq_chart": charts.score_chart(pbq, pbq_definition.bands, y_max=60, cutoff=PBQ_CUTOFF,
-                                        title=f"{who} bonding questionnaire (PBQ) over time") if pbq else "",
-        "practice_chart": charts.practice_chart(weeks, target=target, title=f"{who} practice per week")
-        if weeks else "",
+        "mother": mother, "epds": series.scores(mother, "epds"), "pbq": series.scores(mother, "pbq"),
+        "courses": series.courses(mother), "weeks": series.practice_weeks(mother), "target": _weekly_target(mother),
+        "epds_bands": epds_definition.bands, "pbq_bands": pbq_definition.bands,
         "pbq_wording_installed": pbq_definition.wording_installed,
     }
 
@@ -108,7 +91,7 @@ MY_RESULTS = 50
 def _mother_context(mother: Mother) -> dict[str, Any]:
     """Her page: only results she may see (paper ones once released), every questionnaire she answered, most
     recent first, and kind words that never praise a fall across questionnaires or while a risk is open."""
-    context = _progress_context(mother, for_mother=True, svg=False)
+    context = _progress_context(mother)
     visible = visible_to_mother(Assessment.objects.current().filter(mother=mother))
     visible_ids = set(visible.values_list("id", flat=True)[:MAX_ROWS])
     # Results entered from paper reach her only once her clinician has released them.
@@ -136,8 +119,28 @@ def _mother_context(mother: Mother) -> dict[str, Any]:
     return context
 
 
-def _phone_charts(context: dict[str, Any]) -> dict[str, Any]:
-    """The numbers her browser draws (progress/phone-charts.js); the tables on the page carry the same ones."""
+def _phone_charts(context: dict[str, Any], *, staff: bool = False) -> dict[str, Any]:
+    """The numbers her browser draws (progress/phone-charts.js); the tables on the page carry the same ones.
+    `staff`: the same charts on her clinician's page, worded about her (no chart is drawn on the server)."""
+    if staff:
+        name = context["mother"].full_name
+        return {
+            "epds_data": charts.score_chart_data(
+                context["epds"], context["epds_bands"], courses=context["courses"], y_max=30,
+                title=f"{name}'s EPDS scores over time",
+                description="Each dot is one EPDS result; the shaded bands are the guideline's bands, striped spans "
+                            "her courses.",
+            ) if context["epds"] else None,
+            "pbq_data": charts.score_chart_data(
+                context["pbq"], context["pbq_bands"], y_max=60, cutoff=PBQ_CUTOFF,
+                title=f"{name}'s bonding questionnaire (PBQ) over time",
+                description="Each dot is one PBQ result; the dashed line is the cut-off (26).",
+            ) if context["pbq"] else None,
+            "practice_data": charts.practice_chart_data(
+                context["weeks"], target=context["target"], title=f"{name}'s practice per week",
+                description="Minutes of massage she logged each week; the dashed line is her course's suggestion.",
+            ) if context["weeks"] else None,
+        }
     return {
         "epds_data": charts.score_chart_data(
             context["epds"], context["epds_bands"], courses=context["courses"], y_max=30,
@@ -188,7 +191,9 @@ def mother_progress(request: HttpRequest, mother_id: int) -> HttpResponse:
     """Every result, flag and alert with practice and attendance on one timeline (questionnaire results:
     clinicians only; the scoping layer answers 403 to the other staff roles)."""
     mother = access_mother(request, mother_id, Purpose.CLINICAL, action="view:progress")
-    context = _progress_context(mother, for_mother=False)
+    # Her charts are drawn in the browser from the numbers (as on her own page): no chart rendering here.
+    context = _progress_context(mother)
+    context.update(_phone_charts(context, staff=True))
     user = _user(request)
     change = series.change_since_baseline(context["epds"], mothers_in_scope(user),
                                           cache_key=f"progress-sd:{user.role}:{user.site_id}")

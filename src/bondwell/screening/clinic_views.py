@@ -18,6 +18,7 @@ from bondwell.accounts.access import access_mother, access_row, audit, mothers_i
 from bondwell.accounts.list_audit import audit_list
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.errors import add_to_form
 from bondwell.screening import services
 from bondwell.screening.crisis import crisis_contacts
 from bondwell.screening.forms import (
@@ -293,7 +294,7 @@ def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse
                 scheduled=scheduled, acknowledge_own_alerts=True,
             )
         except services.ScreeningError as problem:
-            form.add_error(None, str(problem))
+            add_to_form(form, problem)
         else:
             messages.success(request, ("Paper form entered." + (
                 f" It answers the {instrument.upper()} due {scheduled.due_on:%-d %b %Y}, now completed."
@@ -328,7 +329,7 @@ def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 idempotency_key=form.cleaned_data["key"], answered_on=form.cleaned_data["answered_on"],
             )
         except services.ScreeningError as problem:
-            form.add_error(None, str(problem))
+            add_to_form(form, problem)
         else:
             messages.success(request, "Correction saved as a new version; the original is kept.")
             return redirect("screening-report", assessment_id=new_version.pk)

@@ -152,7 +152,8 @@ def save_answers(
     if invalid:
         raise ScreeningError("; ".join(p.describe() for p in invalid))
     now = timezone.now()
-    with transaction.atomic():
+    # Inside submit_answers' transaction no savepoint of its own: a refusal rolls the whole submission back.
+    with transaction.atomic(savepoint=False):
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
             raise ScreeningError("These answers were already sent.")
@@ -213,7 +214,7 @@ def resubmit_answers(
 
 def submit_draft(draft: Draft) -> Assessment:
     """Submit her draft once: a second submit (double tap, reload, retry) returns the same Assessment."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # as save_answers: all or nothing with the caller's transaction
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
             return Assessment.objects.get(idempotency_key=locked.key)

@@ -23,7 +23,7 @@ def raise_concern(
 ) -> Concern:
     text = note.strip()
     if not text:
-        raise ConcernError("Say what worries you about her.")
+        raise ConcernError("Say what worries you about her.", field="note")
     with transaction.atomic():
         concern = Concern.objects.create(
             mother=mother, raised_by=by, raised_at=now or timezone.now(), note=text[:1000],
@@ -49,7 +49,7 @@ def acknowledge_concern(concern: Concern, *, by: User) -> Concern:
 def close_concern(concern: Concern, outcome: str, *, by: User) -> Concern:
     text = outcome.strip()
     if not text:
-        raise ConcernError("Say what was done before closing the concern.")
+        raise ConcernError("Say what was done before closing the concern.", field="outcome")
     now = timezone.now()
     with transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)

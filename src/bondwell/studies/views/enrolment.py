@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bondwell.accounts.access import access_mother, may, mothers_in_scope, require_role
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.errors import add_to_form
 from bondwell.studies.access import SITE_STAFF, access_participant, access_study, signed_in
 from bondwell.studies.allocation import defer_randomisation, randomise_participant
 from bondwell.studies.enrolment import (
@@ -25,7 +26,7 @@ from bondwell.studies.enrolment import (
     withdraw_participant,
     youngest_baby_age,
 )
-from bondwell.studies.forms import ConsentForm, LostForm, RandomiseForm, ScreenForm, WithdrawForm, show_error
+from bondwell.studies.forms import ConsentForm, LostForm, RandomiseForm, ScreenForm, WithdrawForm
 from bondwell.studies.models import Participant, ScreeningEntry, StudyStatus
 from bondwell.studies.safety_check import OpenRisks, open_risks
 from bondwell.studies.services import StudyError, withdrawal_choices
@@ -64,7 +65,7 @@ def study_screen(request: HttpRequest, study_id: int, mother_id: int) -> HttpRes
             entry = screen_mother(study, mother, by=signed_in(request),
                               declined=form.cleaned_data["declined"], other_reason=form.cleaned_data["other_reason"])
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             if entry.eligible and not entry.exclusion_reason:
                 messages.success(request, f"{mother.full_name} is eligible. Record her consent to enrol her.")
@@ -95,7 +96,7 @@ def study_consent(request: HttpRequest, study_id: int, entry_id: int) -> HttpRes
                                    consent_version=form.cleaned_data["consent_version"].strip(),
                                    consented_at=form.cleaned_data["consented_at"])
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, f"{mother.full_name} is enrolled as {participant.code}.")
             return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
@@ -179,7 +180,7 @@ def study_randomise(request: HttpRequest, study_id: int, participant_id: int) ->
         try:
             allocation = randomise_participant(participant, by=user, seen=seen, note=form.cleaned_data["note"])
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
             shown = open_risks(participant.mother)
         else:
             messages.success(request, f"{participant.code} was allocated to: {allocation.arm.label}.")
@@ -200,7 +201,7 @@ def study_withdraw(request: HttpRequest, study_id: int, participant_id: int) -> 
             withdraw_participant(participant, by=signed_in(request), scope=form.cleaned_data["scope"],
                         reason=form.cleaned_data["reason"])
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, f"The withdrawal of {participant.code} was recorded; her data is kept.")
             return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bondwell.accounts.access import audit, mothers_in_scope, require_role
 from bondwell.accounts.roles import Role
+from bondwell.errors import add_to_form
 from bondwell.stats.trial import sample_size
 from bondwell.studies import consort, dmc, exports
 from bondwell.studies.access import (
@@ -26,7 +27,7 @@ from bondwell.studies.access import (
 )
 from bondwell.studies.analysis import LIMITS, analyse_study, trajectory_figure
 from bondwell.studies.followup import attrition_by_arm, follow_up_table, open_visits
-from bondwell.studies.forms import LockForm, SampleSizeForm, show_error
+from bondwell.studies.forms import LockForm, SampleSizeForm
 from bondwell.studies.locking import lock_database
 from bondwell.studies.models import StudyStatus
 from bondwell.studies.outcomes import link_outcomes
@@ -106,7 +107,7 @@ def study_lock(request: HttpRequest, study_id: int) -> HttpResponse:
         try:
             lock = lock_database(study, by=signed_in(request), reason=form.cleaned_data["reason"])
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, f"The database of {study.code} is locked ({lock.n_participants} participants, "
                                       f"{lock.n_rows} rows). The final analysis uses this snapshot.")

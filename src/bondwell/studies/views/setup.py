@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from bondwell.accounts.access import require_role
 from bondwell.accounts.roles import Role
+from bondwell.errors import add_to_form
 from bondwell.studies.access import MANAGERS, access_study, signed_in, studies_for
-from bondwell.studies.forms import MemberForm, StudyForm, show_error
+from bondwell.studies.forms import MemberForm, StudyForm
 from bondwell.studies.models import StudyStatus
 from bondwell.studies.services import (
     StudyError,
@@ -43,7 +44,7 @@ def study_new(request: HttpRequest) -> HttpResponse:
         try:
             study = create_study(form.plan(), by=user)
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, f"Study {study.code} was created. Check it, then open recruitment.")
             return redirect("study-detail", study_id=study.pk)
@@ -76,7 +77,7 @@ def study_edit(request: HttpRequest, study_id: int) -> HttpResponse:
         try:
             update_study(study, form.plan(), by=user)
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, "The study set-up was saved.")
             return redirect("study-detail", study_id=study.pk)
@@ -106,7 +107,7 @@ def study_members(request: HttpRequest, study_id: int) -> HttpResponse:
         try:
             member = add_study_member(study, form.cleaned_data["email"], by=signed_in(request))
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, f"{member.user.full_name} is now a member of {study.code}.")
             return redirect("study-members", study_id=study.pk)
