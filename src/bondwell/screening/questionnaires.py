@@ -8,6 +8,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
+
 from bondwell import instruments
 from bondwell.accounts.models import Mother, Site
 from bondwell.screening.models import ScheduledQuestionnaire
@@ -32,7 +34,7 @@ def load_for_profile(name: str, profile: str) -> instruments.Instrument:
 
 def _pack_state(name: str) -> tuple[str, int | None]:
     # A changed or newly installed text pack has a new modification time, so it is never served stale.
-    folder = instruments.default_text_dir()
+    folder = Path(settings.BONDWELL_TEXT_DIR)
     try:
         return str(folder), (folder / f"{name}.yaml").stat().st_mtime_ns
     except OSError:
