@@ -360,7 +360,7 @@ BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({"mother", "educator", "clinician", "site_lead"}), "Classes", "programme-courses"),
     (frozenset({"mother"}), "My progress", "progress-mine"),
     (frozenset({"site_lead"}), "Programme dashboard", "progress-dashboard"),
-    (frozenset({"educator"}), "Observe a class", "progress-observe"),
+    (frozenset({"educator"}), "Observe a class", "programme-observe"),
     (frozenset({"clinician", "site_lead", "researcher", "statistician"}), "Studies", "study-list"),
     (frozenset({"clinician", "site_lead", "researcher", "admin"}), "Evidence", "evidence"),
 ]

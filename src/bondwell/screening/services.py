@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -37,13 +37,8 @@ from bondwell.screening.models import (
     Source,
     new_key,
 )
-from bondwell.screening.safety import (
-    FLAG_ALERTS,
-    MOTHER_INSTRUMENTS,
-    PAPER_INSTRUMENTS,
-    load_instrument,
-    profile_for,
-)
+from bondwell.screening.questionnaires import MOTHER_INSTRUMENTS, PAPER_INSTRUMENTS, load_instrument, profile_for
+from bondwell.screening.safety import FLAG_ALERTS
 
 
 class ScreeningError(BondwellError):
@@ -77,6 +72,25 @@ def schedule_questionnaire(
         detail = f"{instrument} due {due}"
         audit(None, "schedule:questionnaire", mother=mother, obj=scheduled, actor=by, detail=detail)
     return scheduled
+
+
+PBQ = "pbq"
+
+
+def schedule_pbq(mother: Mother, due: date, *, by: User) -> ScheduledQuestionnaire:
+    """Ask the mother to answer the Postpartum Bonding Questionnaire (one waiting at a time, not in the past)."""
+    if due < timezone.localdate() - timedelta(days=1):
+        raise ScreeningError("The due date cannot be in the past.", field="due_on")
+    if pending_pbq(mother) is not None:
+        raise ScreeningError("A bonding questionnaire is already waiting for her answers.")
+    return schedule_questionnaire(mother, PBQ, due, by=by)
+
+
+def pending_pbq(mother: Mother) -> ScheduledQuestionnaire | None:
+    """The bonding questionnaire waiting for her answers, if any."""
+    return ScheduledQuestionnaire.objects.filter(
+        mother=mother, instrument=PBQ, status=ScheduledQuestionnaire.Status.SCHEDULED
+    ).first()
 
 
 def cancel_scheduled(
