@@ -498,6 +498,13 @@ if os.environ.get("DATABASE_REPLICA_URL", "").strip():
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["bondwell.db_routers.ReportingReplicaRouter"]
+# PostgreSQL's JIT compiles any query whose estimated cost passes jit_above_cost: for the site's baseline SD (one
+# correlated lookup per mother) it spent 0.9 s compiling a query that runs in 0.13 s (issue 18, EXPLAIN ANALYZE in
+# docs/performance.md). Short OLTP queries never win it back: off for Bondwell's connections, unless the URL's
+# own `options` say otherwise.
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        _database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 # ---- Languages (issue 15, the mother's pages) -------------------------------------------------------------------
 # Every string a mother sees is marked for translation; a language is offered here once its catalogue (and, for
