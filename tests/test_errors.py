@@ -36,6 +36,7 @@ def test_each_apps_service_error_is_a_bondwell_error() -> None:
     from bondwell.evidence.services import ReviewError
     from bondwell.notify.mobile import MobileError
     from bondwell.notify.rota import RotaError
+    from bondwell.mfa.passkeys import PasskeyError
     from bondwell.ops.backup import BackupError
     from bondwell.pathway.services import PathwayError
     from bondwell.programme.services import ProgrammeError
@@ -45,7 +46,8 @@ def test_each_apps_service_error_is_a_bondwell_error() -> None:
     from bondwell.workspace.concerns import ConcernError
 
     for kind in (PhoneNumberError, StaffError, RedcapFileError, ReviewError, MobileError, RotaError, PathwayError,
-                 ErasureError, ScreeningError, StudyError, ConcernError, ProgrammeError, TokenError, BackupError):
+                 ErasureError, ScreeningError, StudyError, ConcernError, ProgrammeError, TokenError, BackupError,
+                 PasskeyError):
         assert issubclass(kind, BondwellError), kind
     assert StudyError("Closed.", field="title").field == "title"
     assert RotaError("Ends before it starts.", "ends_at").field == "ends_at"
