@@ -34,9 +34,9 @@ def test_each_apps_service_error_is_a_bondwell_error() -> None:
     from bondwell.api.redcap import RedcapFileError
     from bondwell.api.tokens import TokenError
     from bondwell.evidence.services import ReviewError
+    from bondwell.mfa.passkeys import PasskeyError
     from bondwell.notify.mobile import MobileError
     from bondwell.notify.rota import RotaError
-    from bondwell.mfa.passkeys import PasskeyError
     from bondwell.ops.backup import BackupError
     from bondwell.pathway.services import PathwayError
     from bondwell.programme.services import ProgrammeError
