@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
@@ -42,6 +43,7 @@ PRACTICE_PER_MOTHER = 3
 ALERTS = 20_000
 DAYS = 1100
 REQUESTS = 20  # per page kind
+SLOW_MS = float(os.environ.get("BENCH_SLOW_MS", "0"))  # print the slowest queries of a dashboard request above this
 CHUNK = 50_000
 
 
@@ -276,8 +278,9 @@ class Timer:
 
 
 def time_pages(world: dict[str, Any], rng: random.Random) -> dict[str, list[float]]:
-    from django.db import reset_queries
+    from django.db import connection, reset_queries
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from bondwell.programme.models import Course
@@ -305,8 +308,12 @@ def time_pages(world: dict[str, Any], rng: random.Random) -> dict[str, list[floa
         for kind, params in (("dashboard", {}), ("dashboard, one course", {"course": course}),
                              ("dashboard, baseline EPDS 13+", {"severity": "likely"})):
             reset_queries()
-            with Timer(kind, kinds):
+            with CaptureQueriesContext(connection) if SLOW_MS else nullcontext() as queries, Timer(kind, kinds):
                 response = lead.get(reverse("progress-dashboard"), params)
+            if SLOW_MS and kinds[kind][-1] > SLOW_MS and queries is not None:
+                slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]
+                print(f"slow: {kind} at site {site.pk}: {kinds[kind][-1]:.0f} ms, {len(queries)} queries; slowest: "
+                      + " | ".join(f"{float(q['time']) * 1000:.0f} ms {q['sql'][:300]}" for q in slowest))
             assert response.status_code == 200, response.status_code
             if kind == "dashboard":  # the chart the page then loads, from the figures the page just computed
                 with Timer("dashboard chart (loaded by the page)", kinds):

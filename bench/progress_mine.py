@@ -88,7 +88,7 @@ def chart_cost(user: Any) -> float:
     from bondwell.progress.views import _phone_charts, _progress_context
 
     mother = Mother.objects.select_related("site").get(user=user)
-    context = _progress_context(mother, for_mother=True, svg=False)
+    context = _progress_context(mother)
     context["courses"] = series.courses(mother)
     times = []
     for _ in range(REQUESTS):

@@ -1,27 +1,23 @@
 """Configuration is read from the environment in one place: `bondwell/settings.py`.
 
-App code asks `django.conf.settings`. The only other touches of `os.environ` allowed are entry points that set a
-default before Django starts (`setdefault`, or an assignment for a child process to inherit). Any other read
-(`os.environ[...]`, `.get`, `os.getenv`, `dict(os.environ)`, …) fails here, except the places listed in
-KNOWN_READS, each with its reason; that list may only shrink (a fixed place must be removed from it).
+App code asks `django.conf.settings`. The only other touches of the environment are the defaults entry points set
+before Django starts, and they all go through `bondwell/bootstrap.py` (`setdefault`, or an assignment for a
+child process to inherit). Any read (`os.environ[...]`, `.get`, `os.getenv`, `dict(os.environ)`, …) outside
+settings.py fails here; KNOWN_READS lists places still allowed to read, each with its reason (issue 19 emptied
+it; it may only stay empty).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "bondwell"
 SETTINGS = {"settings.py"}
+BOOTSTRAP = "bootstrap.py"
 
-# Reads still in app code, with why they are there (issue 19 wants this list empty).
-KNOWN_READS: dict[str, str] = {
-    # The pure instruments core has no Django (the CLI's `bondwell score` runs without it), so it reads
-    # BONDWELL_TEXT_DIR itself; the fix is a setting passed in by screening and a CLI option default.
-    "instruments/definitions.py": "BONDWELL_TEXT_DIR for text packs",
-    # Hands the whole process environment (PATH, HOME) to pg_dump / psql with PGPASSWORD added.
-    "ops/backup.py": "environment passed on to pg_dump / psql",
-}
+KNOWN_READS: dict[str, str] = {}
 
 
 def _environ_reads(tree: ast.AST) -> list[int]:
@@ -87,3 +83,13 @@ def test_the_check_sees_each_way_of_reading() -> None:
         "os.environ.setdefault('X', '1')\nos.environ['Y'] = '2'\n"
     )
     assert _environ_reads(ast.parse(source)) == [3, 4, 5, 6, 7, 8]
+
+
+def test_no_module_but_settings_and_bootstrap_touches_the_environment_at_all() -> None:
+    """`grep -rn "os.environ" src/bondwell | grep -v settings.py` finds nothing, and writes go through bootstrap."""
+    touching = sorted(
+        path.relative_to(SRC).as_posix() for path in SRC.rglob("*.py")
+        if path.name not in SETTINGS and path.name != BOOTSTRAP and "/migrations/" not in path.as_posix()
+        and re.search(r"\bos\.environ\b|\bos\.getenv|\bos\.putenv|from os import .*\benviron\b", path.read_text())
+    )
+    assert not touching, f"set defaults through bondwell.bootstrap, read settings in settings.py: {touching}"

@@ -32,18 +32,20 @@ def test_each_apps_service_error_is_a_bondwell_error() -> None:
     from bondwell.accounts.phones import PhoneNumberError
     from bondwell.accounts.staff import StaffError
     from bondwell.api.redcap import RedcapFileError
+    from bondwell.api.tokens import TokenError
     from bondwell.evidence.services import ReviewError
     from bondwell.notify.mobile import MobileError
     from bondwell.notify.rota import RotaError
+    from bondwell.ops.backup import BackupError
     from bondwell.pathway.services import PathwayError
-    from bondwell.progress.services import ProgressError
+    from bondwell.programme.services import ProgrammeError
     from bondwell.rights.erasure import ErasureError
     from bondwell.screening.services import ScreeningError
     from bondwell.studies.services import StudyError
     from bondwell.workspace.concerns import ConcernError
 
     for kind in (PhoneNumberError, StaffError, RedcapFileError, ReviewError, MobileError, RotaError, PathwayError,
-                 ProgressError, ErasureError, ScreeningError, StudyError, ConcernError):
+                 ErasureError, ScreeningError, StudyError, ConcernError, ProgrammeError, TokenError, BackupError):
         assert issubclass(kind, BondwellError), kind
     assert StudyError("Closed.", field="title").field == "title"
     assert RotaError("Ends before it starts.", "ends_at").field == "ends_at"
@@ -58,6 +60,10 @@ def test_on_a_form_the_message_sits_beside_its_field_or_above_the_form() -> None
     other.is_valid()
     add_to_form(other, BondwellError("The study is locked.", field="not_on_this_form"))
     assert other.non_field_errors() == ["The study is locked."]
+    renamed = _Form(data={"email": "a@b.test"})
+    renamed.is_valid()
+    add_to_form(renamed, BondwellError("Choose another address.", field="address"), fields={"address": "email"})
+    assert renamed.errors == {"email": ["Choose another address."]}
 
 
 def test_in_the_cli_a_refusal_prints_its_message_and_exits_2() -> None:

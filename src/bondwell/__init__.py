@@ -2,8 +2,7 @@
 
 __version__ = "0.1.0"
 
-# Text in every chart is plain text, never mathematics: "$5 - 50% off $10" in a course name must not crash a
-# page. Set before matplotlib is imported anywhere (bondwell/security/matplotlibrc: text.parse_math False).
-import os as _os
+# Text in every chart is plain text, never mathematics: set before matplotlib is imported anywhere.
+from bondwell.bootstrap import plain_text_charts as _plain_text_charts
 
-_os.environ.setdefault("MATPLOTLIBRC", _os.path.join(_os.path.dirname(__file__), "security", "matplotlibrc"))
+_plain_text_charts()

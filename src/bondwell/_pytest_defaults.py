@@ -4,6 +4,6 @@ Bondwell's settings default to production (DEBUG off, which needs SECRET_KEY, BO
 The test suite, like `make run`, runs the local configuration unless the environment says otherwise.
 """
 
-import os
+from bondwell.bootstrap import set_default
 
-os.environ.setdefault("DEBUG", "1")
+set_default("DEBUG", "1")

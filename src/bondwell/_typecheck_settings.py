@@ -3,8 +3,8 @@
 Bondwell's settings default to production (DEBUG off needs SECRET_KEY); type checking needs no secrets.
 """
 
-import os
+from bondwell.bootstrap import set_default
 
-os.environ.setdefault("DEBUG", "1")
+set_default("DEBUG", "1")
 
-from bondwell.settings import *  # noqa: F403
+from bondwell.settings import *  # noqa: E402, F403

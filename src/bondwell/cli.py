@@ -6,14 +6,13 @@ touch the database set Django up first, lazily, through `django_setup()`.
 
 from __future__ import annotations
 
-import os
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from bondwell import __version__
+from bondwell import __version__, bootstrap
 from bondwell.errors import BondwellError
 
 console = Console(stderr=True)
@@ -42,7 +41,7 @@ app = typer.Typer(
 
 def django_setup() -> None:
     """Configure Django for commands that need the database; a bad setting exits 2 with its message."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bondwell.settings")
+    bootstrap.use_bondwell_settings()
     import django
     from django.core.exceptions import ImproperlyConfigured
 

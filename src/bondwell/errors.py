@@ -14,6 +14,7 @@ ValueError so that code written against the per-app errors' old base keeps worki
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,7 +38,11 @@ def field_errors(error: BondwellError) -> list[tuple[str, str]]:
     return [(error.field, error.message)] if error.field else []
 
 
-def add_to_form(form: forms.BaseForm, error: BondwellError) -> None:
-    """Show a service's refusal on the form that asked: beside its field when the form has it, else above."""
-    field = error.field if error.field and error.field in form.fields else None
-    form.add_error(field, error.message)
+def add_to_form(form: forms.BaseForm, error: BondwellError, *, fields: Mapping[str, str] | None = None) -> None:
+    """Show a service's refusal on the form that asked: beside its field when the form has it, else above.
+
+    `fields` maps a service's field name to the form's where they differ (the service's `times` is the
+    form's `time_1`).
+    """
+    name = (fields or {}).get(error.field or "", error.field)
+    form.add_error(name if name and name in form.fields else None, error.message)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from typing import Annotated
 
 import typer
 from rich.console import Console
+
+from bondwell import bootstrap
 
 out = Console()
 
@@ -28,7 +29,7 @@ def serve(
     """Serve the web app with granian (and, with --with-worker, the background worker beside it)."""
     # Locally (DEBUG on), links in messages point at this server unless BONDWELL_BASE_URL says otherwise; with
     # DEBUG off, settings refuse to start without BONDWELL_BASE_URL.
-    os.environ["BONDWELL_SERVE_ADDRESS"] = f"http://{host}:{port}"
+    bootstrap.hand_on("BONDWELL_SERVE_ADDRESS", f"http://{host}:{port}")
     _setup()
     from django.conf import settings
     from django.core.management import call_command
@@ -192,7 +193,7 @@ def manage(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bondwell.settings")
+    bootstrap.use_bondwell_settings()
     app.command()(serve)
     app.command()(worker)
     app.command()(status)

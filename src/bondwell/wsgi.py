@@ -1,8 +1,8 @@
 """WSGI entry point for granian or gunicorn: `bondwell.wsgi:application`."""
 
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bondwell.settings")
+from bondwell.bootstrap import use_bondwell_settings
+
+use_bondwell_settings()
 application = get_wsgi_application()

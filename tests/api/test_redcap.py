@@ -150,9 +150,9 @@ def test_researchers_get_the_arm_blank_until_the_database_lock(world: Any, api_a
     from tests.studies.access_cases import enrolled, study_at
 
     study = study_at(world, world.site_a)
-    from bondwell.studies.allocation import do_randomise
+    from bondwell.studies.allocation import randomise_participant
 
-    do_randomise(None, enrolled(world, world.mother_a), by=world.users["site_lead"])
+    randomise_participant(enrolled(world, world.mother_a), by=world.users["site_lead"])
     path = f"/api/v1/studies/{study.pk}/redcap/records"
     blinded = _rows(api_as("researcher").get(path).content)
     unblinded = _rows(api_as("statistician").get(path).content)

@@ -7,7 +7,6 @@ import statistics
 from typing import Any
 
 import pytest
-from django.test import RequestFactory
 
 from bondwell.evidence import services
 from bondwell.evidence.review import prisma
@@ -53,11 +52,9 @@ def locked_study(world: Any, shipped: Any) -> Any:
 
 
 def test_a_locked_study_is_added_in_one_step_with_its_own_numbers(world: Any, locked_study: Any) -> None:
-    request = RequestFactory().post("/")
-    request.user = world.users["researcher"]
     review = services.shipped_review()
     assert locked_study in services.locked_studies()
-    record = services.do_add_site_study(request, review, locked_study)
+    record = services.add_site_study(review, locked_study, by=world.users["researcher"])
     assert record.state == prisma.INCLUDED
     assert record.site_own_data
     data = record.agreed
@@ -68,7 +65,7 @@ def test_a_locked_study_is_added_in_one_step_with_its_own_numbers(world: Any, lo
     assert "this site's own unpublished data" in data["label"]
     assert "database locked" in data["source"]
     with pytest.raises(services.ReviewError, match="already in the review"):
-        services.do_add_site_study(request, review, locked_study)
+        services.add_site_study(review, locked_study, by=world.users["researcher"])
 
 
 def test_weeks_need_both_arms() -> None:

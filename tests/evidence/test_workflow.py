@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import RequestFactory
 
 from bondwell.accounts.models import User
 from bondwell.evidence import services
@@ -24,17 +23,11 @@ EXTRACTION = {"label": "Testwell 2025", "design": "rct", "country": "Ireland", "
               "sd_control": 3.5, "source": "Table 2", "not_poolable_reason": ""}  # fmt: skip
 
 
-def _request(user: User) -> Any:
-    request = RequestFactory().post("/")
-    request.user = user
-    return request
-
-
 @pytest.fixture
 def team(shipped: Any) -> tuple[Any, Any]:
     a = User.objects.create_user("a@review.test", "pw-a-long-enough", full_name="Ann Reviewer", role="researcher")
     b = User.objects.create_user("b@review.test", "pw-b-long-enough", full_name="Ben Reviewer", role="researcher")
-    return _request(a), _request(b)
+    return a, b
 
 
 def _counts() -> prisma.Counts:
@@ -56,31 +49,31 @@ def test_the_review_from_import_to_publication(team: Any) -> None:
     assert v1 is not None
     assert v1.number == 1
     found = citations.parse("search.ris", (FIXTURES / "search.ris").read_bytes())
-    search = services.do_import(ann, review, "PubMed", "search.ris", "ris", found)
+    search = services.import_search(review, by=ann, source="PubMed", filename="search.ris", fmt="ris", citations=found)
     # Onozawa 2001 is already in the review (same DOI) and the last record repeats the Testwell trial.
     assert search.duplicates == 2
     trial = Record.objects.get(review=review, doi="10.9999/testwell.2025")
     sleep = Record.objects.get(review=review, title__startswith="Infant massage and infant sleep")
-    services.do_decide(ann, trial, TA, True, "")
-    services.do_decide(ben, trial, TA, True, "")
-    services.do_decide(ann, sleep, TA, False, "No maternal depression outcome")
-    services.do_decide(ben, sleep, TA, True, "")
+    services.decide_record(trial, by=ann, stage=TA, include=True, reason="")
+    services.decide_record(trial, by=ben, stage=TA, include=True, reason="")
+    services.decide_record(sleep, by=ann, stage=TA, include=False, reason="No maternal depression outcome")
+    services.decide_record(sleep, by=ben, stage=TA, include=True, reason="")
     sleep.refresh_from_db()
     assert services.stage_status(sleep, TA) == screening.Status.CONFLICT
-    services.do_resolve(ann, sleep, TA, False, "No maternal depression outcome")
+    services.resolve_record(sleep, by=ann, stage=TA, include=False, reason="No maternal depression outcome")
     with pytest.raises(screening.ScreeningError):
-        services.do_decide(ann, trial, FT, False, "")  # an exclusion without a reason
-    services.do_decide(ann, trial, FT, True, "")
-    services.do_decide(ben, trial, FT, True, "")
+        services.decide_record(trial, by=ann, stage=FT, include=False, reason="")  # an exclusion without a reason
+    services.decide_record(trial, by=ann, stage=FT, include=True, reason="")
+    services.decide_record(trial, by=ben, stage=FT, include=True, reason="")
     trial.refresh_from_db()
     assert trial.state == prisma.INCLUDED
-    assert services.do_extract(ann, trial, EXTRACTION) is False
-    assert services.do_extract(ben, trial, {**EXTRACTION, "sd_control": 3.6}) is False
-    services.do_agree(ann, trial, EXTRACTION)
-    services.do_judge_rob(ann, trial, "rob2", LOW_ROB2)
+    assert services.extract_record(trial, EXTRACTION, by=ann) is False
+    assert services.extract_record(trial, {**EXTRACTION, "sd_control": 3.6}, by=ben) is False
+    services.agree_extraction(trial, EXTRACTION, by=ann)
+    services.judge_risk_of_bias(trial, by=ann, tool="rob2", answers=LOW_ROB2)
     # Nothing public has changed yet.
     assert services.latest_version(review) == v1
-    v2 = services.do_publish(ben, review, "Adds Testwell 2025")
+    v2 = services.publish_review(review, by=ben, note="Adds Testwell 2025")
     assert v2.number == 2
     assert any("Study added: Testwell 2025" in line for line in v2.changes)
     main = v2.snapshot["analyses"][0]

@@ -39,16 +39,16 @@ def test_the_wording_never_changes_the_scores(tmp_path):
     assert with_wording == score(load("epds", text_dir=tmp_path / "none"), answers)
 
 
-def test_the_text_dir_comes_from_the_environment(tmp_path, monkeypatch):
+def test_the_core_reads_the_text_dir_it_is_given_never_the_environment(tmp_path, monkeypatch):
     install_pack(PLACEHOLDER_PACK, load_structure("epds"), tmp_path)
-    monkeypatch.setenv(TEXT_DIR_ENV, str(tmp_path))
-    assert load("epds").wording_installed
-    monkeypatch.setenv(TEXT_DIR_ENV, str(tmp_path / "empty"))
-    assert not load("epds").wording_installed
+    assert load("epds", text_dir=tmp_path).wording_installed
+    monkeypatch.chdir(tmp_path / "..")
+    monkeypatch.setenv(TEXT_DIR_ENV, str(tmp_path))  # read by settings.py and the CLI's option, not by the core
+    assert not load("epds", text_dir=tmp_path / "empty").wording_installed
 
 
 def test_the_default_text_dir_is_var_text_packs_under_the_working_directory(tmp_path, monkeypatch):
-    monkeypatch.delenv(TEXT_DIR_ENV, raising=False)
+    monkeypatch.setenv(TEXT_DIR_ENV, str(tmp_path / "elsewhere"))
     monkeypatch.chdir(tmp_path)
     install_pack(PLACEHOLDER_PACK, load_structure("epds"), tmp_path / "var" / "text-packs")
     assert load("epds").wording_installed

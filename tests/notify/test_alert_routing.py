@@ -175,7 +175,7 @@ def test_a_deactivated_clinician_receives_nothing(staffed: Any, sms: Any, smtp: 
     earlier = _self_harm(staffed, MONDAY_10AM - timedelta(minutes=5))  # queued for her, not yet sent
     OnCallShift.objects.create(site=staffed.site_a, user=clinician, starts_at=CHRISTMAS_2AM - timedelta(hours=1),
                                ends_at=CHRISTMAS_2AM + timedelta(hours=6))
-    staff.deactivate(staffed.users["site_lead"], clinician, MONDAY_10AM)
+    staff.deactivate(clinician, by=staffed.users["site_lead"], now=MONDAY_10AM)
     assert not OnCallShift.objects.filter(user=clinician).exists()
     later = _self_harm(staffed, MONDAY_10AM)
     for step in range(4):

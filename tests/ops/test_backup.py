@@ -98,3 +98,22 @@ def test_bad_backup_input_exits_2_with_a_message(
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_pg_dump_gets_the_password_in_a_private_password_file_never_on_its_command_line() -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    settings = {"HOST": "db.internal", "PORT": 5433, "USER": "o'brien", "NAME": "bond well", "PASSWORD": r"p:a\ss'w"}
+    with ops.pg_connection(settings) as conninfo:
+        assert r"p:a\ss'w" not in conninfo
+        parsed = conninfo_to_dict(conninfo)
+        assert {k: parsed[k] for k in ("host", "port", "user", "dbname")} == {
+            "host": "db.internal", "port": "5433", "user": "o'brien", "dbname": "bond well"}
+        passfile = Path(str(parsed["passfile"]))
+        assert passfile.stat().st_mode & 0o777 == 0o600
+        assert passfile.parent.stat().st_mode & 0o077 == 0  # a private folder
+        assert passfile.read_text() == "*:*:*:*:p\\:a\\\\ss'w\n"  # ':' and '\' escaped as libpq reads them
+    assert not passfile.exists()
+    assert not passfile.parent.exists()
+    with ops.pg_connection({"NAME": "bondwell"}) as conninfo:
+        assert "passfile" not in conninfo_to_dict(conninfo)

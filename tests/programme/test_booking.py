@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from bondwell.accounts.models import AuditEvent
@@ -23,7 +23,7 @@ def test_booking_beyond_capacity_lands_on_the_waiting_list(world: Any) -> None:
     lead = world.users["site_lead"]
     c = course(world, capacity=2)
     a, b, c3, d = mothers(world.site_a, 4)
-    results = [services.enrol_mother(None, lead, c.pk, m.pk).status for m in (a, b, c3, d)]
+    results = [services.enrol_mother(c.pk, m.pk, by=lead).status for m in (a, b, c3, d)]
     assert results == ["booked", "booked", "waiting", "waiting"]
 
 
@@ -31,10 +31,10 @@ def test_a_freed_place_goes_to_the_first_mother_waiting(world: Any) -> None:
     lead = world.users["site_lead"]
     c = course(world, capacity=1)
     first, second, third = mothers(world.site_a, 3)
-    placed = services.enrol_mother(None, lead, c.pk, first.pk)
-    waiting_1 = services.enrol_mother(None, lead, c.pk, second.pk)
-    waiting_2 = services.enrol_mother(None, lead, c.pk, third.pk)
-    promoted = services.cancel_booking(None, lead, placed.pk)
+    placed = services.enrol_mother(c.pk, first.pk, by=lead)
+    waiting_1 = services.enrol_mother(c.pk, second.pk, by=lead)
+    waiting_2 = services.enrol_mother(c.pk, third.pk, by=lead)
+    promoted = services.cancel_booking(placed.pk, by=lead)
     assert promoted is not None
     assert promoted.pk == waiting_1.pk
     assert (_status(placed), _status(waiting_1), _status(waiting_2)) == ("cancelled", "booked", "waiting")
@@ -45,18 +45,18 @@ def test_leaving_the_waiting_list_promotes_nobody(world: Any) -> None:
     lead = world.users["site_lead"]
     c = course(world, capacity=1)
     first, second, third = mothers(world.site_a, 3)
-    services.enrol_mother(None, lead, c.pk, first.pk)
-    w1 = services.enrol_mother(None, lead, c.pk, second.pk)
-    w2 = services.enrol_mother(None, lead, c.pk, third.pk)
-    assert services.cancel_booking(None, lead, w1.pk) is None
+    services.enrol_mother(c.pk, first.pk, by=lead)
+    w1 = services.enrol_mother(c.pk, second.pk, by=lead)
+    w2 = services.enrol_mother(c.pk, third.pk, by=lead)
+    assert services.cancel_booking(w1.pk, by=lead) is None
     assert _status(w2) == "waiting"
 
 
 def test_booking_twice_keeps_one_place(world: Any) -> None:
     user, mother = mother_user(world.site_a, "twice@a.test")
     c = course(world, capacity=3)
-    first = services.book_own_place(None, user, c.pk)
-    again = services.book_own_place(None, user, c.pk)
+    first = services.book_own_place(c.pk, by=user)
+    again = services.book_own_place(c.pk, by=user)
     assert first.pk == again.pk
     assert Booking.objects.filter(course=c, mother=mother).count() == 1
 
@@ -64,8 +64,8 @@ def test_booking_twice_keeps_one_place(world: Any) -> None:
 def test_a_mother_can_book_again_after_cancelling(world: Any) -> None:
     user, mother = mother_user(world.site_a, "again@a.test")
     c = course(world, capacity=3)
-    services.cancel_booking(None, user, services.book_own_place(None, user, c.pk).pk)
-    assert services.book_own_place(None, user, c.pk).status == "booked"
+    services.cancel_booking(services.book_own_place(c.pk, by=user).pk, by=user)
+    assert services.book_own_place(c.pk, by=user).status == "booked"
     assert Booking.objects.filter(course=c, mother=mother).count() == 2
 
 
@@ -88,7 +88,7 @@ def test_a_mother_cannot_book_a_course_at_another_site(world: Any, client_as: An
 
 def test_a_mother_cannot_cancel_another_mothers_booking(world: Any, client_as: Any) -> None:
     c = course(world, capacity=3)
-    theirs = services.enrol_mother(None, world.users["site_lead"], c.pk, world.mother_a2.pk)
+    theirs = services.enrol_mother(c.pk, world.mother_a2.pk, by=world.users["site_lead"])
     response = client_as(world.users["mother"]).post(reverse("programme-cancel"), {"booking_id": theirs.pk})
     assert response.status_code == 404
     assert _status(theirs) == "booked"
@@ -97,11 +97,11 @@ def test_a_mother_cannot_cancel_another_mothers_booking(world: Any, client_as: A
 def test_staff_enrol_only_mothers_in_their_scope(world: Any) -> None:
     c = course(world, capacity=3)
     with pytest.raises(PermissionDenied):
-        services.enrol_mother(None, world.users["site_lead"], c.pk, world.mother_b.pk)  # another site
+        services.enrol_mother(c.pk, world.mother_b.pk, by=world.users["site_lead"])  # another site
     with pytest.raises(PermissionDenied):
-        services.enrol_mother(None, world.users["educator"], c.pk, world.mother_a2.pk)  # not on her courses
+        services.enrol_mother(c.pk, world.mother_a2.pk, by=world.users["educator"])  # not on her courses
     with pytest.raises(PermissionDenied):
-        services.enrol_mother(None, world.users["researcher"], c.pk, world.mother_a.pk)
+        services.enrol_mother(c.pk, world.mother_a.pk, by=world.users["researcher"])
 
 
 def test_an_educator_enrols_only_on_her_own_courses(world: Any) -> None:
@@ -110,8 +110,8 @@ def test_an_educator_enrols_only_on_her_own_courses(world: Any) -> None:
     colleague = User.objects.create_user("edu2@a.test", "x-long-password-1", full_name="Edu Two", role="educator",
                                          site=world.site_a)
     theirs = course(world, capacity=3, educator=colleague)
-    with pytest.raises(ValidationError):
-        services.enrol_mother(None, world.users["educator"], theirs.pk, world.mother_a.pk)
+    with pytest.raises(services.ProgrammeError):
+        services.enrol_mother(theirs.pk, world.mother_a.pk, by=world.users["educator"])
 
 
 def test_the_enrol_page_books_a_place_and_audits_it(world: Any, client_as: Any) -> None:
@@ -128,8 +128,8 @@ def test_the_enrol_page_books_a_place_and_audits_it(world: Any, client_as: Any) 
 def test_the_educator_roster_lists_places_and_the_waiting_list(world: Any, client_as: Any) -> None:
     c = course(world, capacity=1)
     lead = world.users["site_lead"]
-    services.enrol_mother(None, lead, c.pk, world.mother_a.pk)
-    services.enrol_mother(None, lead, c.pk, world.mother_a2.pk)
+    services.enrol_mother(c.pk, world.mother_a.pk, by=lead)
+    services.enrol_mother(c.pk, world.mother_a2.pk, by=lead)
     page = client_as(world.users["educator"]).get(reverse("programme-course", kwargs={"course_id": c.pk}))
     body = page.content.decode()
     assert page.status_code == 200

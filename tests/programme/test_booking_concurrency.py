@@ -22,7 +22,7 @@ def test_two_concurrent_bookings_for_the_last_place_give_one_place_and_one_wait(
     last_place = course(world, capacity=1)
     users = [mother_user(world.site_a, f"race{i}@a.test")[0] for i in range(2)]
     results = run_together(
-        [lambda u=u: services.book_own_place(None, u, last_place.pk).status for u in users]
+        [lambda u=u: services.book_own_place(last_place.pk, by=u).status for u in users]
     )
     assert connection.vendor == "postgresql"
     assert sorted(results) == ["booked", "waiting"]

@@ -19,8 +19,8 @@ def test_a_full_course_offers_the_waiting_list_and_shows_her_number(world: Any, 
     full = course(world, capacity=1, starts_on=timezone.localdate() + timedelta(days=3))
     ClassSession.objects.create(course=full, number=1, starts_at=at(full.starts_on), teaches="Legs and feet")
     first, second = mothers(world.site_a, 2)
-    services.enrol_mother(None, lead, full.pk, first.pk)
-    services.enrol_mother(None, lead, full.pk, second.pk)  # waiting: number 1
+    services.enrol_mother(full.pk, first.pk, by=lead)
+    services.enrol_mother(full.pk, second.pk, by=lead)  # waiting: number 1
     client = client_as(world.users["mother"])
     page = client.get(reverse("programme-courses")).content.decode()
     assert "This course is full. You can join the waiting list" in page
@@ -47,7 +47,7 @@ def test_a_finished_course_shows_each_class_attended_or_missed(world: Any, clien
     done = course(world, capacity=4, starts_on=start)
     first = ClassSession.objects.create(course=done, number=1, starts_at=at(start), teaches="Legs and feet")
     ClassSession.objects.create(course=done, number=2, starts_at=at(start + timedelta(days=7)), teaches="Tummy")
-    services.enrol_mother(None, lead, done.pk, world.mother_a.pk)
+    services.enrol_mother(done.pk, world.mother_a.pk, by=lead)
     Attendance.objects.create(session=first, mother=world.mother_a, status=Attendance.Status.PRESENT)
     page = client_as(world.users["mother"]).get(reverse("programme-courses")).content.decode()
     assert "Courses you took" in page

@@ -7,7 +7,7 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ def _plan(**overrides: Any) -> services.CoursePlan:
 
 
 def test_a_site_lead_creates_five_weekly_classes_each_with_what_it_teaches(world: Any) -> None:
-    created = services.create_course(None, world.users["site_lead"], _plan(), world.users["educator"])
+    created = services.create_course(_plan(), by=world.users["site_lead"], educator=world.users["educator"])
     sessions = list(created.sessions.order_by("number"))
     assert [s.number for s in sessions] == [1, 2, 3, 4, 5]
     assert all(b.starts_at - a.starts_at == timedelta(weeks=1) for a, b in pairwise(sessions))
@@ -38,12 +38,12 @@ def test_an_educator_creates_courses_only_for_herself(world: Any) -> None:
 
     colleague = User.objects.create_user("edu3@a.test", "x-long-password-1", full_name="Edu Three",
                                          role="educator", site=world.site_a)
-    with pytest.raises(ValidationError):
-        services.create_course(None, world.users["educator"], _plan(), colleague)
-    with pytest.raises(ValidationError):
-        services.create_course(None, world.users["site_lead"], _plan(), world.users_b["educator"])  # other site
+    with pytest.raises(services.ProgrammeError):
+        services.create_course(_plan(), by=world.users["educator"], educator=colleague)
+    with pytest.raises(services.ProgrammeError):
+        services.create_course(_plan(), by=world.users["site_lead"], educator=world.users_b["educator"])  # other site
     with pytest.raises(PermissionDenied):
-        services.create_course(None, world.users["clinician"], _plan(), world.users["educator"])
+        services.create_course(_plan(), by=world.users["clinician"], educator=world.users["educator"])
 
 
 def test_the_course_form_creates_the_course(world: Any, client_as: Any) -> None:
@@ -62,7 +62,7 @@ def test_the_course_form_creates_the_course(world: Any, client_as: Any) -> None:
 
 def test_attendance_is_recorded_for_booked_mothers_only(world: Any, client_as: Any) -> None:
     booked_course = course(world, capacity=4)
-    services.enrol_mother(None, world.users["site_lead"], booked_course.pk, world.mother_a.pk)
+    services.enrol_mother(booked_course.pk, world.mother_a.pk, by=world.users["site_lead"])
     session = booked_course.sessions.create(number=1, starts_at=timezone.now(), teaches="Legs and feet")
     client = client_as(world.users["educator"])
     url = reverse("programme-attendance", kwargs={"session_id": session.pk})
@@ -71,24 +71,24 @@ def test_attendance_is_recorded_for_booked_mothers_only(world: Any, client_as: A
     assert response.status_code == 302
     mark = Attendance.objects.get(session=session)
     assert (mark.mother_id, mark.status, mark.note) == (world.mother_a.pk, "present", "Settled well")
-    with pytest.raises(ValidationError):
-        services.record_attendance(None, world.users["educator"], session.pk, {world.mother_a2.pk: ("present", "")})
+    with pytest.raises(services.ProgrammeError):
+        services.record_attendance(session.pk, {world.mother_a2.pk: ("present", "")}, by=world.users["educator"])
 
 
 def test_the_roster_counts_classes_attended(world: Any, client_as: Any) -> None:
     booked_course = course(world, capacity=4)
-    services.enrol_mother(None, world.users["site_lead"], booked_course.pk, world.mother_a.pk)
+    services.enrol_mother(booked_course.pk, world.mother_a.pk, by=world.users["site_lead"])
     for number in (1, 2):
         session = booked_course.sessions.create(number=number, starts_at=timezone.now() - timedelta(weeks=3 - number),
                                                 teaches="Class")
-        services.record_attendance(None, world.users["educator"], session.pk,
-                                   {world.mother_a.pk: ("present" if number == 1 else "absent", "")})
+        services.record_attendance(session.pk, {world.mother_a.pk: ("present" if number == 1 else "absent", "")},
+                                   by=world.users["educator"])
     page = client_as(world.users["educator"]).get(reverse("programme-course", kwargs={"course_id": booked_course.pk}))
     assert "1 of 2" in page.content.decode()
 
 
 def test_a_mother_sees_what_each_class_of_an_open_course_covers(world: Any, client_as: Any) -> None:
-    services.create_course(None, world.users["site_lead"], _plan(), world.users["educator"])
+    services.create_course(_plan(), by=world.users["site_lead"], educator=world.users["educator"])
     page = client_as(world.users["mother"]).get(reverse("programme-courses")).content.decode()
     assert "Wednesday group" in page
     assert "5 classes from" in page
@@ -115,7 +115,7 @@ def test_the_roster_page_does_not_grow_queries_with_the_roster(world: Any, clien
 
     def add(count: int, prefix: str) -> None:
         for mother in mothers(world.site_a, count, prefix):
-            services.enrol_mother(None, lead, booked_course.pk, mother.pk)
+            services.enrol_mother(booked_course.pk, mother.pk, by=lead)
             PracticeLog.objects.create(mother=mother, started_at=timezone.now(), duration_seconds=600)
 
     add(2, "Small")
@@ -126,7 +126,7 @@ def test_the_roster_page_does_not_grow_queries_with_the_roster(world: Any, clien
 
 def test_attendance_waits_until_the_class_has_happened(world: Any) -> None:
     booked_course = course(world, capacity=4)
-    services.enrol_mother(None, world.users["site_lead"], booked_course.pk, world.mother_a.pk)
+    services.enrol_mother(booked_course.pk, world.mother_a.pk, by=world.users["site_lead"])
     later = booked_course.sessions.create(number=1, starts_at=timezone.now() + timedelta(days=7), teaches="Later")
-    with pytest.raises(ValidationError, match="not happened yet"):
-        services.record_attendance(None, world.users["educator"], later.pk, {world.mother_a.pk: ("present", "")})
+    with pytest.raises(services.ProgrammeError, match="not happened yet"):
+        services.record_attendance(later.pk, {world.mother_a.pk: ("present", "")}, by=world.users["educator"])

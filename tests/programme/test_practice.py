@@ -118,7 +118,7 @@ def test_only_a_mother_logs_practice(world: Any) -> None:
 
     entry = services.PracticeEntry(started_at=timezone.now(), duration_seconds=60, guided=False, completed=True)
     with pytest.raises(PermissionDenied):
-        services.log_practice(None, world.users["educator"], entry)
+        services.log_practice(entry, by=world.users["educator"])
 
 
 def test_the_educator_roster_shows_practice_against_the_course_dose(world: Any, client_as: Any) -> None:

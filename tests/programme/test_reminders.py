@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,7 +25,7 @@ def evening(world: Any, settings: Any) -> Any:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     world.mother_a.email = "mother@a.test"
     world.mother_a.save()
-    services.set_reminders(None, world.users["mother"], enabled=True, times=[time(19, 0)], quiet_start=time(21, 0),
+    services.set_reminders(by=world.users["mother"], enabled=True, times=[time(19, 0)], quiet_start=time(21, 0),
                            quiet_end=time(8, 0))
     return world
 
@@ -109,9 +108,9 @@ def test_the_reminder_job_sends_nothing_itself_and_a_mail_failure_is_retried_by_
 
 
 def test_a_reminder_time_inside_quiet_hours_is_refused(world: Any) -> None:
-    with pytest.raises(ValidationError, match="quiet hours"):
-        services.set_reminders(None, world.users["mother"], enabled=True, times=[time(22, 30)],
-                               quiet_start=time(21, 0), quiet_end=time(8, 0))
+    with pytest.raises(services.ProgrammeError, match="quiet hours"):
+        services.set_reminders(by=world.users["mother"], enabled=True, times=[time(22, 30)], quiet_start=time(21, 0),
+                               quiet_end=time(8, 0))
 
 
 def test_the_reminder_page_shows_the_quiet_hours_error_next_to_the_time(world: Any, client_as: Any) -> None:

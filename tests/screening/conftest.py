@@ -21,11 +21,11 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def no_text_packs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def no_text_packs(tmp_path: Path, settings: Any) -> Path:
     """By default no licensed wording is installed (mothers get the PHQ-9), whatever the machine holds."""
     folder = tmp_path / "text-packs"
     folder.mkdir()
-    monkeypatch.setenv("BONDWELL_TEXT_DIR", str(folder))
+    settings.BONDWELL_TEXT_DIR = folder
     return folder
 
 

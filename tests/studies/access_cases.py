@@ -16,7 +16,7 @@ STAFF = {"clinician": 200, "site_lead": 200}
 
 def study_at(world: Any, site: Any) -> Any:
     from bondwell.studies.models import Study, StudyMember
-    from bondwell.studies.services import StudyPlan, do_create_study, do_set_status
+    from bondwell.studies.services import StudyPlan, create_study, set_study_status
 
     code = f"T{site.pk}"
     study = Study.objects.filter(code=code).first()
@@ -25,8 +25,8 @@ def study_at(world: Any, site: Any) -> Any:
     lead = world.users["site_lead"] if site == world.site_a else world.users_b["site_lead"]
     plan = StudyPlan(title=f"Trial at {site.name}", code=code, design="two_arm", sites=(site,),
                      consent_text="I agree.", consent_version="1.0", baby_age_max_days=3650)
-    study = do_create_study(None, plan, by=lead)
-    study = do_set_status(None, study, "recruiting", by=lead)
+    study = create_study(plan, by=lead)
+    study = set_study_status(study, "recruiting", by=lead)
     if site == world.site_a:
         StudyMember.objects.create(study=study, user=world.users["researcher"], added_by=lead)
         StudyMember.objects.create(study=study, user=world.users["statistician"], added_by=lead)
@@ -37,7 +37,7 @@ def screened(world: Any, mother: Any) -> Any:
     from django.utils import timezone
 
     from bondwell.studies.demo import record_epds
-    from bondwell.studies.enrolment import do_screen
+    from bondwell.studies.enrolment import screen_mother
     from bondwell.studies.models import ScreeningEntry
 
     study = study_at(world, mother.site)
@@ -46,18 +46,18 @@ def screened(world: Any, mother: Any) -> Any:
         return entry
     clinician = world.users["clinician"] if mother.site == world.site_a else world.users_b["clinician"]
     record_epds(mother, 16, timezone.localdate(), clinician)
-    return do_screen(None, study, mother, by=clinician)
+    return screen_mother(study, mother, by=clinician)
 
 
 def enrolled(world: Any, mother: Any) -> Any:
     from django.utils import timezone
 
-    from bondwell.studies.enrolment import do_enrol
+    from bondwell.studies.enrolment import enrol_participant
 
     entry = screened(world, mother)
     if hasattr(entry, "participant"):
         return entry.participant
-    return do_enrol(None, entry, by=entry.screened_by, consent_version="1.0", consented_at=timezone.now())
+    return enrol_participant(entry, by=entry.screened_by, consent_version="1.0", consented_at=timezone.now())
 
 
 def _study(world: Any, mother: Any) -> dict[str, Any]:

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from bondwell.accounts.models import Baby, Mother
 from bondwell.studies.demo import record_epds
-from bondwell.studies.enrolment import do_enrol, do_screen
+from bondwell.studies.enrolment import enrol_participant, screen_mother
 from bondwell.studies.models import Participant, Study
-from bondwell.studies.services import StudyPlan, do_create_study, do_set_status
+from bondwell.studies.services import StudyPlan, create_study, set_study_status
 
 CONSENT = "I agree to take part. I may withdraw at any time; data already given is kept."
 
@@ -27,8 +27,8 @@ def plan(world: Any, **changes: Any) -> StudyPlan:
 
 def recruiting_study(world: Any, **changes: Any) -> Study:
     lead = world.users["site_lead"]
-    study = do_create_study(None, plan(world, **changes), by=lead)
-    return do_set_status(None, study, "recruiting", by=lead)
+    study = create_study(plan(world, **changes), by=lead)
+    return set_study_status(study, "recruiting", by=lead)
 
 
 def new_mother(site: Any, name: str, baby_age_days: int = 40) -> Mother:
@@ -48,8 +48,8 @@ def enrol(world: Any, study: Study, mother: Mother, baseline: int = 16, on: date
     day = on or timezone.localdate()
     record_epds(mother, baseline, day, clinician)
     when = timezone.make_aware(datetime.combine(day, time(9, 0))) if on else timezone.now()
-    entry = do_screen(None, study, mother, by=clinician, now=when)
+    entry = screen_mother(study, mother, by=clinician, now=when)
     assert entry.eligible, entry.exclusion_reason
     assert not entry.exclusion_reason
-    return do_enrol(None, entry, by=staff(world, mother.site, "site_lead"), consent_version=study.consent_version,
+    return enrol_participant(entry, by=staff(world, mother.site, "site_lead"), consent_version=study.consent_version,
                     consented_at=when, now=when)

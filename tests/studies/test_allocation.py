@@ -16,10 +16,10 @@ from django.urls import reverse
 
 from bondwell.accounts.models import AuditEvent
 from bondwell.studies import randomisation as rnd
-from bondwell.studies.allocation import do_randomise
-from bondwell.studies.enrolment import do_withdraw
+from bondwell.studies.allocation import randomise_participant
+from bondwell.studies.enrolment import withdraw_participant
 from bondwell.studies.models import Allocation, RandomisationKey
-from bondwell.studies.services import StudyError, do_add_member, do_set_status
+from bondwell.studies.services import StudyError, add_study_member, set_study_status
 from tests.studies.factory import enrol, new_mother, recruiting_study
 
 
@@ -30,7 +30,7 @@ def _randomised(world: Any, study: Any, count: int) -> list[Any]:
         mother = new_mother(site, f"Mum {index}")
         participant = enrol(world, study, mother, baseline=14 + (index * 7) % 12)
         lead = world.users["site_lead"] if site == world.site_a else world.users_b["site_lead"]
-        do_randomise(None, participant, by=lead)
+        randomise_participant(participant, by=lead)
         participants.append(participant)
     return participants
 
@@ -73,9 +73,9 @@ def test_minimisation_allocates_and_stays_balanced_by_site(world: Any) -> None:
 def test_an_allocation_is_final_and_cannot_be_edited_or_deleted(world: Any) -> None:
     study = recruiting_study(world)
     participant = enrol(world, study, new_mother(world.site_a, "Final Mum"))
-    allocation = do_randomise(None, participant, by=world.users["site_lead"])
+    allocation = randomise_participant(participant, by=world.users["site_lead"])
     with pytest.raises(StudyError, match="already been randomised"):
-        do_randomise(None, participant, by=world.users["site_lead"])
+        randomise_participant(participant, by=world.users["site_lead"])
     allocation.arm = study.arms.exclude(pk=allocation.arm_id).get()
     with pytest.raises(PermissionError):
         allocation.save()
@@ -107,19 +107,19 @@ def test_only_an_active_consented_participant_of_a_recruiting_randomised_study_i
     lead = world.users["site_lead"]
     single = recruiting_study(world, code="SA", design="single_arm")
     with pytest.raises(StudyError, match="single-arm"):
-        do_randomise(None, enrol(world, single, new_mother(world.site_a, "Solo")), by=lead)
+        randomise_participant(enrol(world, single, new_mother(world.site_a, "Solo")), by=lead)
 
     study = recruiting_study(world)
     withdrawn = enrol(world, study, new_mother(world.site_a, "Leaving"))
-    do_withdraw(None, withdrawn, by=lead, scope="follow_up", reason="")
+    withdraw_participant(withdrawn, by=lead, scope="follow_up", reason="")
     with pytest.raises(StudyError, match="active"):
-        do_randomise(None, withdrawn, by=lead)
+        randomise_participant(withdrawn, by=lead)
 
     waiting = enrol(world, study, new_mother(world.site_a, "Waiting"))
-    do_set_status(None, study, "closed", by=lead)
+    set_study_status(study, "closed", by=lead)
     waiting.refresh_from_db()
     with pytest.raises(StudyError, match="recruiting"):
-        do_randomise(None, waiting, by=lead)
+        randomise_participant(waiting, by=lead)
     assert not Allocation.objects.exists()
 
 
@@ -204,8 +204,8 @@ def _via_file(reader: Any, content: bytes, suffix: str) -> pd.DataFrame:
 
 def test_no_page_or_export_shows_the_seed_or_depends_on_the_next_allocation(world: Any, client_as: Any) -> None:
     study = recruiting_study(world, block_sizes="2,4")
-    do_add_member(None, study, world.users["researcher"].email, by=world.users["site_lead"])
-    do_add_member(None, study, world.users["statistician"].email, by=world.users["site_lead"])
+    add_study_member(study, world.users["researcher"].email, by=world.users["site_lead"])
+    add_study_member(study, world.users["statistician"].email, by=world.users["site_lead"])
     participants = _randomised(world, study, 6)
     pending = enrol(world, study, new_mother(world.site_a, "Next In Line"), baseline=15)
     participants.append(pending)
@@ -238,5 +238,5 @@ def test_no_page_or_export_shows_the_seed_or_depends_on_the_next_allocation(worl
                 pd.testing.assert_frame_equal(left[sheet], right[sheet])
         else:
             assert left == right, f"{name} changed with the secret seed"
-    allocation = do_randomise(None, pending, by=world.users["site_lead"])
+    allocation = randomise_participant(pending, by=world.users["site_lead"])
     assert allocation.arm.code != current  # the new seed did decide it: the pages simply never knew

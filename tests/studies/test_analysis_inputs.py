@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bondwell.programme.services import PracticeEntry, log_practice
-from bondwell.studies.allocation import do_randomise
+from bondwell.studies.allocation import randomise_participant
 from bondwell.studies.analysis import analyse_study
 from bondwell.studies.demo import record_epds
 from bondwell.studies.frame import long_frame
@@ -22,11 +22,11 @@ def test_adherence_is_home_practice_minutes_a_week_since_enrolment(world: Any) -
     study = recruiting_study(world, baby_age_max_days=3650, per_protocol_minutes=5.0)
     today = timezone.localdate()
     participant = enrol(world, study, world.mother_a, baseline=18, on=today - timedelta(days=40))
-    do_randomise(None, participant, by=world.users["site_lead"])
+    randomise_participant(participant, by=world.users["site_lead"])
     for days_ago in (10, 20, 30):
         started = timezone.make_aware(datetime.combine(today - timedelta(days=days_ago), time(19, 0)))
-        log_practice(None, world.users["mother"], PracticeEntry(started_at=started, duration_seconds=20 * 60,
-                                                                guided=True, completed=True))
+        log_practice(PracticeEntry(started_at=started, duration_seconds=20 * 60,
+                                                                guided=True, completed=True), by=world.users["mother"])
     frame = long_frame(study).set_index("week")
     assert frame.loc[6, "adherence"] == pytest.approx(60 / (40 / 7))
     assert frame.loc[0, "adherence"] != frame.loc[0, "adherence"]  # NaN at the baseline

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from bondwell.accounts.models import AuditEvent, User
-from bondwell.studies.allocation import do_randomise
+from bondwell.studies.allocation import randomise_participant
 from bondwell.studies.models import DatabaseLock, StudyMember
-from bondwell.studies.services import do_set_status
+from bondwell.studies.services import set_study_status
 from tests.conftest import PASSWORD, browser_login, make_world
 from tests.studies.factory import enrol, new_mother, recruiting_study
 
@@ -27,7 +27,7 @@ def test_the_statistician_locks_the_database_and_downloads_the_dmc_report(
     StudyMember.objects.create(study=study, user=statistician, added_by=world.users["site_lead"])
     for index in range(6):
         participant = enrol(world, study, new_mother(world.site_a, f"Mum {index}"), baseline=15 + index)
-        do_randomise(None, participant, by=world.users["site_lead"])
+        randomise_participant(participant, by=world.users["site_lead"])
     base = live_server.url
     study_url = f"{base}/studies/{study.pk}/"
 
@@ -36,7 +36,7 @@ def test_the_statistician_locks_the_database_and_downloads_the_dmc_report(
     assert lead.goto(f"{study_url}analysis/").status == 403  # blinded while the trial recruits
     lead.goto(f"{study_url}follow-up/")
     assert lead.locator("[data-blinded]").count() == 1
-    do_set_status(None, study, "closed", by=world.users["site_lead"])
+    set_study_status(study, "closed", by=world.users["site_lead"])
 
     page = new_page()
     browser_login(page, base, statistician.email, PASSWORD)

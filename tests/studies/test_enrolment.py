@@ -11,7 +11,7 @@ from django.utils import timezone
 from bondwell.accounts.models import AuditEvent
 from bondwell.screening.models import ScheduledQuestionnaire
 from bondwell.studies.demo import record_epds
-from bondwell.studies.enrolment import do_screen, do_withdraw
+from bondwell.studies.enrolment import screen_mother, withdraw_participant
 from bondwell.studies.models import Participant, ScreeningEntry, Study, StudyMember, Visit
 from bondwell.studies.outcomes import link_outcomes
 from tests.studies.factory import CONSENT, enrol, new_mother, recruiting_study
@@ -79,10 +79,10 @@ def test_the_screening_log_records_each_reason_for_not_enrolling(world: Any) -> 
     declines = new_mother(world.site_a, "Says No")
     record_epds(declines, 18, timezone.localdate(), clinician)
     reasons = {
-        do_screen(None, study, low, by=clinician).exclusion_reason,
-        do_screen(None, study, old_baby, by=clinician).exclusion_reason,
-        do_screen(None, study, stale, by=clinician).exclusion_reason,
-        do_screen(None, study, declines, by=clinician, declined=True).exclusion_reason,
+        screen_mother(study, low, by=clinician).exclusion_reason,
+        screen_mother(study, old_baby, by=clinician).exclusion_reason,
+        screen_mother(study, stale, by=clinician).exclusion_reason,
+        screen_mother(study, declines, by=clinician, declined=True).exclusion_reason,
     }
     assert reasons == {"epds_below", "baby_age", "no_epds", "declined"}
     assert ScreeningEntry.objects.filter(eligible=True).count() == 1  # only the one who declined was eligible
@@ -144,7 +144,7 @@ def test_withdrawal_keeps_the_data_already_given(world: Any, client_as: Any) -> 
     participant.refresh_from_db()
     assert (participant.status, participant.withdrawal_scope) == ("active", "intervention")
     assert ScheduledQuestionnaire.objects.filter(mother=participant.mother, status="scheduled").count() == 4
-    do_withdraw(None, participant, by=world.users["clinician"], scope="follow_up", reason="Moving")
+    withdraw_participant(participant, by=world.users["clinician"], scope="follow_up", reason="Moving")
     participant.refresh_from_db()
     assert participant.status == "withdrawn"
     # No further contact: the screening module's invitations for the visits to come are cancelled.

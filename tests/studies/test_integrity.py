@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bondwell.accounts.models import AuditEvent
-from bondwell.studies.allocation import do_randomise
+from bondwell.studies.allocation import randomise_participant
 from bondwell.studies.analysis import analyse_study
-from bondwell.studies.enrolment import do_withdraw
-from bondwell.studies.locking import do_lock_database
+from bondwell.studies.enrolment import withdraw_participant
+from bondwell.studies.locking import lock_database
 from bondwell.studies.models import Allocation, DatabaseLock, StudyMember, Visit
 from bondwell.studies.safety_check import open_risks
-from bondwell.studies.services import StudyError, do_set_status
+from bondwell.studies.services import StudyError, set_study_status
 from tests.studies.factory import enrol, new_mother, recruiting_study
 
 
@@ -33,7 +33,7 @@ def _trial(world: Any, n: int = 8) -> Any:
         site = world.site_a if index % 2 == 0 else world.site_b
         participant = enrol(world, study, new_mother(site, f"Mum {index}"), baseline=14 + index % 5)
         lead = world.users["site_lead"] if site == world.site_a else world.users_b["site_lead"]
-        do_randomise(None, participant, by=lead)
+        randomise_participant(participant, by=lead)
     return study
 
 
@@ -81,7 +81,7 @@ def test_only_the_studys_site_leads_open_and_close_recruitment(world: Any, clien
         response = client_as(world.users[role]).post(_url("study-status", study), {"status": "closed"})
         assert response.status_code == 403, role
     with pytest.raises(StudyError, match="site lead of a site taking part"):
-        do_set_status(None, study, "closed", by=world.users["researcher"])
+        set_study_status(study, "closed", by=world.users["researcher"])
     assert client_as(world.users["site_lead"]).post(_url("study-status", study), {"status": "closed"}).status_code \
         == 302
     study.refresh_from_db()
@@ -95,21 +95,21 @@ def test_the_database_lock_is_recorded_audited_final_and_the_analysis_uses_its_s
     study = _trial(world)
     statistician = world.users["statistician"]
     with pytest.raises(StudyError, match="Close recruitment"):
-        do_lock_database(None, study, by=statistician, reason="interim")
+        lock_database(study, by=statistician, reason="interim")
     with pytest.raises(StudyError, match="trial statistician"):
-        do_lock_database(None, study, by=world.users["researcher"], reason="interim")
-    do_set_status(None, study, "closed", by=world.users["site_lead"])
+        lock_database(study, by=world.users["researcher"], reason="interim")
+    set_study_status(study, "closed", by=world.users["site_lead"])
     with pytest.raises(StudyError, match="why"):
-        do_lock_database(None, study, by=statistician, reason="  ")
+        lock_database(study, by=statistician, reason="  ")
     # A result arrives before the lock...
     visit = Visit.objects.filter(participant__study=study, timepoint__week=6).order_by("id").first()
     assert visit is not None
     Visit.objects.filter(pk=visit.pk).update(epds_total=9, completed_at=timezone.now())
-    lock = do_lock_database(None, study, by=statistician, reason="last follow-up window closed")
+    lock = lock_database(study, by=statistician, reason="last follow-up window closed")
     assert lock.n_participants == 8
     assert AuditEvent.objects.filter(action="study:database-lock", actor=statistician).count() == 1
     with pytest.raises(StudyError, match="already locked"):
-        do_lock_database(None, study, by=statistician, reason="again")
+        lock_database(study, by=statistician, reason="again")
     with pytest.raises(PermissionError), transaction.atomic():
         DatabaseLock.objects.filter(pk=lock.pk).update(reason="changed")
     before = analyse_study(study).frame
@@ -125,8 +125,8 @@ def test_the_database_lock_is_recorded_audited_final_and_the_analysis_uses_its_s
 
 def test_after_the_lock_everyone_in_the_study_sees_by_arm(world: Any, client_as: Any) -> None:
     study = _trial(world)
-    do_set_status(None, study, "closed", by=world.users["site_lead"])
-    do_lock_database(None, study, by=world.users["statistician"], reason="done")
+    set_study_status(study, "closed", by=world.users["site_lead"])
+    lock_database(study, by=world.users["statistician"], reason="done")
     for role in ("site_lead", "clinician", "researcher"):
         page = client_as(world.users[role]).get(_url("study-analysis", study))
         assert page.status_code == 200, role
@@ -202,8 +202,8 @@ def test_withdrawal_choices_follow_the_consent_version(world: Any, client_as: An
     assert 'value="intervention"' in page
     assert 'value="follow_up"' not in page
     with pytest.raises(StudyError, match="does not offer"):
-        do_withdraw(None, participant, by=world.users["clinician"], scope="follow_up", reason="")
-    do_withdraw(None, participant, by=world.users["clinician"], scope="intervention", reason="")
+        withdraw_participant(participant, by=world.users["clinician"], scope="follow_up", reason="")
+    withdraw_participant(participant, by=world.users["clinician"], scope="intervention", reason="")
 
 
 def test_no_pyplot_anywhere_in_the_web_process() -> None:

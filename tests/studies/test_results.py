@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from bondwell.accounts.models import AuditEvent
 from bondwell.stats.trial import sample_size
-from bondwell.studies.allocation import do_randomise
+from bondwell.studies.allocation import randomise_participant
 from bondwell.studies.consort import consort_flow
 from bondwell.studies.demo import record_epds
-from bondwell.studies.enrolment import do_mark_lost, do_record_received, do_screen
+from bondwell.studies.enrolment import mark_lost, record_intervention_received, screen_mother
 from bondwell.studies.exports import REDCAP_HEADER, VARIABLES
 from bondwell.studies.models import Participant, Study, StudyMember
 from bondwell.studies.outcomes import link_outcomes
@@ -41,19 +41,19 @@ def trial(world: Any) -> Study:
         mother = new_mother(site, f"Named Mother {index}", baby_age_days=DAYS_AGO + 30)
         participant = enrol(world, study, mother, baseline=15 + index % 6, on=day)
         lead = world.users["site_lead"] if site == world.site_a else world.users_b["site_lead"]
-        allocation = do_randomise(None, participant, by=lead)
+        allocation = randomise_participant(participant, by=lead)
         if allocation.arm.code == "intervention":
-            do_record_received(None, participant, index != 3, by=lead)
+            record_intervention_received(participant, index != 3, by=lead)
         six = participant.visits.get(timepoint__week=6)
         if index != 0:
             drop = 5 if allocation.arm.code == "intervention" else 2
             record_epds(mother, 15 + index % 6 - drop, six.due_on + timedelta(days=index % 3), world.users["clinician"])
-    do_mark_lost(None, Participant.objects.get(mother__full_name="Named Mother 0"), by=world.users["site_lead"],
+    mark_lost(Participant.objects.get(mother__full_name="Named Mother 0"), by=world.users["site_lead"],
                  reason="Moved interstate")
     clinician = world.users["clinician"]
     low = new_mother(world.site_a, "Below Cutoff")
     record_epds(low, 6, timezone.localdate(), clinician)
-    do_screen(None, study, low, by=clinician)
+    screen_mother(study, low, by=clinician)
     link_outcomes(study)  # what the worker job does
     return study
 

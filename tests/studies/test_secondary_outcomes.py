@@ -15,7 +15,7 @@ from bondwell.accounts.models import Mother, User
 from bondwell.screening.models import ScheduledQuestionnaire, Source
 from bondwell.screening.services import new_submission_key, record_assessment
 from bondwell.studies import exports
-from bondwell.studies.allocation import do_randomise
+from bondwell.studies.allocation import randomise_participant
 from bondwell.studies.analysis import analyse_study
 from bondwell.studies.demo import record_epds
 from bondwell.studies.models import Study, VisitOutcome
@@ -44,7 +44,7 @@ def test_secondary_outcomes_are_scheduled_linked_analysed_and_exported(world: An
     for index in range(12):
         mother = new_mother(world.site_a, f"Secondary {index}", baby_age_days=80)
         participant = enrol(world, study, mother, baseline=14 + index % 6, on=start)
-        do_randomise(None, participant, by=world.users["site_lead"])
+        randomise_participant(participant, by=world.users["site_lead"])
         participants.append(participant)
     # Every visit asks for the GAD-7 too, the baseline included.
     refs = {f"studies.Visit:{v.pk}" for p in participants for v in p.visits.all()}

@@ -20,11 +20,12 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 
-from bondwell.accounts import audit_chain
+from bondwell.accounts import audit_chain, request_context
 from bondwell.accounts.models import AuditEvent, Mother, User
 from bondwell.accounts.roles import ALLOWED_PURPOSES, Purpose, Role
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+RowT = TypeVar("RowT", bound=Model)
 
 
 def _educator_scope(user: User) -> QuerySet[Mother]:
@@ -72,7 +73,12 @@ def audit(
     detail: str = "",
     actor: User | None = None,
 ) -> AuditEvent:
-    """Record one read or change of a record. Call inside the transaction of the change it records."""
+    """Record one read or change of a record. Call inside the transaction of the change it records.
+
+    Services pass no request (`audit(None, …, actor=by)`): the client's address and browser then come from the
+    request being served (`request_context`), and are empty for the worker and the CLI.
+    """
+    where = request_context.context_of(request) if request is not None else request_context.current()
     user = actor or (request.user if request is not None and request.user.is_authenticated else None)
     event: AuditEvent = audit_chain.append(
         actor=user if isinstance(user, User) else None,
@@ -82,8 +88,8 @@ def audit(
         object_type=obj._meta.label if obj is not None else ("accounts.Mother" if mother else ""),
         object_id=str(obj.pk) if obj is not None else (str(mother.pk) if mother else ""),
         detail=detail[:200],
-        ip_address=client_address(request) if request is not None else None,
-        user_agent=(request.META.get("HTTP_USER_AGENT", "")[:200] if request is not None else ""),
+        ip_address=where.ip_address,
+        user_agent=where.user_agent,
     )
     return event
 
@@ -101,6 +107,16 @@ def access_mother(request: HttpRequest, mother_id: int, purpose: Purpose, *, act
         raise PermissionDenied("Your role does not give access to this part of the record.")
     audit(request, action or f"view:{purpose.value}", mother=mother)
     return mother
+
+
+def access_row(request: HttpRequest, rows: QuerySet[RowT], purpose: Purpose, *, action: str, missing: str) -> RowT:
+    """The one row of `rows` (an alert, a follow-up, …), opened through its mother's record (`access_mother`):
+    404 with `missing` when there is no such row, then 404 / 403 as her record answers."""
+    found = rows.first()
+    if found is None:
+        raise Http404(missing)
+    access_mother(request, found.mother_id, purpose, action=action)  # type: ignore[attr-defined]
+    return found
 
 
 def own_mother_record(request: HttpRequest) -> Mother:

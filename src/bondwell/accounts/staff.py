@@ -11,7 +11,6 @@ from datetime import datetime
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.http import HttpRequest
 
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
@@ -40,7 +39,9 @@ def _check(manager: User, person: User) -> None:
         raise StaffError("You cannot manage this person.")
 
 
-def update(manager: User, person: User, *, full_name: str, role: str, request: HttpRequest | None = None) -> User:
+def update(person: User, *, by: User, full_name: str, role: str) -> User:
+    """A site lead (her site's staff) or an administrator changes a person's name or role."""
+    manager = by
     _check(manager, person)
     name = full_name.strip()
     if not name:
@@ -56,7 +57,7 @@ def update(manager: User, person: User, *, full_name: str, role: str, request: H
         changes = [f"role {before.role}->{role}"] if before.role != role else []
         if before.full_name != name:
             changes.append("name changed")
-        audit(request, "update:user", obj=person, actor=manager, detail="; ".join(changes) or "no change")
+        audit(None, "update:user", obj=person, actor=manager, detail="; ".join(changes) or "no change")
         if before.role != role and role not in (Role.CLINICIAN, Role.SITE_LEAD):
             from django.utils import timezone
 
@@ -76,7 +77,9 @@ def end_sessions(user: User, now: datetime) -> int:
     return ended
 
 
-def deactivate(manager: User, person: User, now: datetime, request: HttpRequest | None = None) -> User:
+def deactivate(person: User, *, by: User, now: datetime) -> User:
+    """Sign a member of staff out for good: sessions ended, off the rota, her queued messages cancelled."""
+    manager = by
     from bondwell.notify import outbox, rota
 
     _check(manager, person)
@@ -90,14 +93,15 @@ def deactivate(manager: User, person: User, now: datetime, request: HttpRequest 
         shifts = rota.take_off_rota(person, now)
         cancelled = outbox.cancel_for_user(person, now)
         sessions = end_sessions(person, now)
-        audit(request, "deactivate:user", obj=person, actor=manager,
+        audit(None, "deactivate:user", obj=person, actor=manager,
               detail=f"sessions ended {sessions}; shifts removed {shifts}; messages cancelled {cancelled}")
     return User.objects.get(pk=person.pk)
 
 
-def reactivate(manager: User, person: User, request: HttpRequest | None = None) -> User:
+def reactivate(person: User, *, by: User) -> User:
+    manager = by
     _check(manager, person)
     with transaction.atomic():
         User.objects.filter(pk=person.pk).update(is_active=True, deactivated_at=None)
-        audit(request, "reactivate:user", obj=person, actor=manager)
+        audit(None, "reactivate:user", obj=person, actor=manager)
     return User.objects.get(pk=person.pk)

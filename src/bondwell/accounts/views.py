@@ -22,6 +22,7 @@ from bondwell.accounts.access import (
 from bondwell.accounts.forms import InvitationForm, NewUserForm, StaffEditForm
 from bondwell.accounts.models import AuditEvent, User
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.errors import add_to_form
 
 PAGE_SIZE = 50
 
@@ -99,22 +100,22 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     problem = ""
     try:
         if part == "details" and form.is_valid():
-            staff.update(manager, person, full_name=form.cleaned_data["full_name"], role=form.cleaned_data["role"],
-                         request=request)
+            staff.update(person, by=manager, full_name=form.cleaned_data["full_name"],
+                         role=form.cleaned_data["role"])
             messages.success(request, f"{form.cleaned_data['full_name']}'s details were saved.")
             return redirect("staff-edit", user_id=person.pk)
         if part == "deactivate":
-            staff.deactivate(manager, person, timezone.now(), request)
+            staff.deactivate(person, by=manager, now=timezone.now())
             messages.success(request, f"{person.full_name} was deactivated: signed out, off the rota and no longer "
                                       "sent alerts.")
             return redirect("staff-list")
         if part == "reactivate":
-            staff.reactivate(manager, person, request)
+            staff.reactivate(person, by=manager)
             messages.success(request, f"{person.full_name} can sign in again.")
             return redirect("staff-edit", user_id=person.pk)
     except staff.StaffError as error:
         if error.field:
-            form.add_error(error.field, str(error))
+            add_to_form(form, error)
         else:
             problem = str(error)
     return render(request, "accounts/staff_edit.html", {

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from bondwell import instruments
@@ -30,7 +29,7 @@ from bondwell.accounts.models import Mother, User
 from bondwell.api.http import whole_number
 from bondwell.errors import BondwellError
 from bondwell.screening.models import Assessment, Source
-from bondwell.screening.safety import PAPER_INSTRUMENTS, load_for_profile, load_instrument
+from bondwell.screening.questionnaires import PAPER_INSTRUMENTS, load_for_profile, load_instrument
 from bondwell.screening.services import ScreeningError, record_assessment
 from bondwell.security import cells
 from bondwell.studies.exports import REDCAP_HEADER, STATUS_CODES, site_codes
@@ -361,7 +360,7 @@ def _plan_response(row: dict[str, str], name: str, by: User, study: Study | None
 
 
 def import_records(
-    text: str, *, by: User, study: Study | None = None, request: HttpRequest | None = None, dry_run: bool = False
+    text: str, *, by: User, study: Study | None = None, dry_run: bool = False
 ) -> ImportReport:
     """Check every response of the file, then import them all in one transaction, or none."""
     today = timezone.localdate()
@@ -387,11 +386,11 @@ def import_records(
                 existed = Assessment.objects.filter(idempotency_key=p.key).first()
                 assessment = existed or record_assessment(
                     p.mother, p.result.instrument, p.answers, source=Source.PAPER, entered_by=by,
-                    answered_on=p.answered_on, idempotency_key=p.key, request=request,
+                    answered_on=p.answered_on, idempotency_key=p.key,
                 )
                 p.result.status = "already present" if existed else "imported"
                 p.result.assessment_id = assessment.pk
-            audit(request, "import:redcap", actor=by,
+            audit(None, "import:redcap", actor=by,
                   detail=f"{sum(p.result.status == 'imported' for p in planned)} responses"
                          + (f" study={study.code}" if study is not None else ""))
     except ScreeningError as error:

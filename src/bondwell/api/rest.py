@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -19,7 +19,7 @@ from ninja import Router, Status
 from ninja.params.functions import Path, Query
 
 from bondwell import instruments
-from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record
+from bondwell.accounts.access import access_mother, access_row, audit, mothers_in_scope, own_mother_record
 from bondwell.accounts.models import Baby, Mother, User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.api import redcap
@@ -57,7 +57,7 @@ from bondwell.programme import services as programme
 from bondwell.programme.models import Booking, Course, PracticeLog
 from bondwell.screening import services as screening
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, Source
-from bondwell.screening.safety import answerable_by_mother, load_instrument
+from bondwell.screening.questionnaires import answerable_by_mother, load_instrument
 from bondwell.studies import exports
 from bondwell.studies.access import MEMBER_ROLES, access_study, sees_by_arm, studies_for
 from bondwell.studies.outcomes import link_outcomes
@@ -244,14 +244,14 @@ def submit_assessment(
         assessment = screening.record_assessment(
             mother, instrument, answers, source=source, entered_by=user,
             answered_on=answered_on or timezone.localdate(), idempotency_key=key, scheduled=scheduled,
-            request=request,
         )
     except screening.ScreeningError as error:
-        message = str(error)
-        if "another record" in message:
-            raise Unprocessable(message, [("client_key", "already used for another mother")], status=409) from error
-        field = date_field if "date" in message else "answers"
-        raise Unprocessable(message, [(field, message)]) from error
+        # The API names its own fields, and a key reused for another mother is a conflict (409).
+        if error.field == "idempotency_key":
+            raise Unprocessable(error.message, [("client_key", "already used for another mother")],
+                                status=409) from error
+        field = date_field if error.field == "answered_on" else "answers"
+        raise Unprocessable(error.message, [(field, error.message)]) from error
     return assessment, True
 
 
@@ -275,6 +275,31 @@ def create_assessment(
 
 alerts = Router(tags=["alerts"])
 ALERT_ROLES = frozenset({Role.CLINICIAN, Role.SITE_LEAD})
+Queued = TypeVar("Queued", RiskAlert, FollowUp)
+
+
+def _check_queue_role(user: User, kind: str) -> User:
+    """The alert queue's rows are for clinicians and site leads only."""
+    if user.role not in ALERT_ROLES:
+        raise PermissionDenied(f"{kind} are for clinicians and site leads.")
+    return user
+
+
+def _queue_page(request: HttpRequest, rows: QuerySet[Queued], *, scope: str, kind: str, status: str, limit: int,
+                offset: int) -> tuple[int, list[Queued]]:
+    """A page of the alert queue's rows about the mothers in her scope (`rows` already filtered by status)."""
+    user = _check_queue_role(need(request, scope, "read"), kind)
+    count, page = _page(rows.filter(mother__in=mothers_in_scope(user)), limit, offset)
+    audit(request, f"api:list:{kind.lower().replace(' ', '-')}", detail=f"{status}: {len(page)} of {count}")
+    return count, page
+
+
+def _queue_item(request: HttpRequest, rows: QuerySet[Queued], *, scope: str, kind: str, action: str) -> Queued:
+    """One row of the alert queue, opened through the scoping layer (404 outside it, audited as `action`)."""
+    user = need(request, scope, "write" if action.startswith("api:ack") else "read")
+    found = access_row(request, rows, Purpose.ALERTS, action=action, missing=f"No such {kind.lower()[:-1]}.")
+    _check_queue_role(user, kind)
+    return found
 
 
 def _alert_out(a: RiskAlert) -> AlertOut:
@@ -289,28 +314,17 @@ def _alert_out(a: RiskAlert) -> AlertOut:
 @alerts.get("/alerts", response=_out(200, AlertPage), summary="Risk alerts of your site (clinicians, site leads)")
 def list_alerts(request: HttpRequest, status: str = Query("active", pattern="^(active|open|acknowledged|closed|all)$"),
                 limit: int = Limit, offset: int = Offset) -> AlertPage:
-    user = need(request, "alerts", "read")
-    if user.role not in ALERT_ROLES:
-        raise PermissionDenied("Alerts are for clinicians and site leads.")
-    rows = RiskAlert.objects.filter(mother__in=mothers_in_scope(user))
+    rows = RiskAlert.objects.order_by("priority", "-raised_at", "-id")
     if status == "active":
         rows = rows.filter(status__in=[RiskAlert.Status.OPEN, RiskAlert.Status.ACKNOWLEDGED])
     elif status != "all":
         rows = rows.filter(status=status)
-    count, page = _page(rows.order_by("priority", "-raised_at", "-id"), limit, offset)
-    audit(request, "api:list:alerts", detail=f"{status}: {len(page)} of {count}")
+    count, page = _queue_page(request, rows, scope="alerts", kind="Alerts", status=status, limit=limit, offset=offset)
     return AlertPage(count=count, limit=limit, offset=offset, items=[_alert_out(a) for a in page])
 
 
 def _alert(request: HttpRequest, alert_id: int, action: str) -> RiskAlert:
-    user = need(request, "alerts", "write" if action.startswith("api:ack") else "read")
-    alert = RiskAlert.objects.filter(pk=alert_id).first()
-    if alert is None:
-        raise Http404("No such alert.")
-    access_mother(request, alert.mother_id, Purpose.ALERTS, action=action)
-    if user.role not in ALERT_ROLES:
-        raise PermissionDenied("Alerts are for clinicians and site leads.")
-    return alert
+    return _queue_item(request, RiskAlert.objects.filter(pk=alert_id), scope="alerts", kind="Alerts", action=action)
 
 
 @alerts.get("/alerts/{alert_id}", response=_out(200, AlertOut), summary="One alert")
@@ -322,7 +336,7 @@ def get_alert(request: HttpRequest, alert_id: int = Id) -> AlertOut:
              summary="Acknowledge an alert (stops its escalation); acknowledging twice changes nothing")
 def acknowledge_alert(request: HttpRequest, alert_id: int = Id) -> AlertOut:
     alert = _alert(request, alert_id, "api:ack:alert")
-    return _alert_out(screening.acknowledge_alert(alert, by=need(request, "alerts", "write"), request=request))
+    return _alert_out(screening.acknowledge_alert(alert, by=need(request, "alerts", "write")))
 
 
 # ---- follow-ups --------------------------------------------------------------------------------------------
@@ -343,26 +357,17 @@ def _follow_up_out(f: FollowUp) -> FollowUpOut:
                summary="Follow-ups of positive screens at your site (clinicians, site leads)")
 def list_follow_ups(request: HttpRequest, status: str = Query("open", pattern="^(open|closed|all)$"),
                     limit: int = Limit, offset: int = Offset) -> FollowUpPage:
-    user = need(request, "followups", "read")
-    if user.role not in ALERT_ROLES:
-        raise PermissionDenied("Follow-ups are for clinicians and site leads.")
-    rows = FollowUp.objects.filter(mother__in=mothers_in_scope(user))
+    rows = FollowUp.objects.order_by("due_at", "id")
     if status != "all":
         rows = rows.filter(status=status)
-    count, page = _page(rows.order_by("due_at", "id"), limit, offset)
-    audit(request, "api:list:follow-ups", detail=f"{status}: {len(page)} of {count}")
+    count, page = _queue_page(request, rows, scope="followups", kind="Follow-ups", status=status, limit=limit,
+                              offset=offset)
     return FollowUpPage(count=count, limit=limit, offset=offset, items=[_follow_up_out(f) for f in page])
 
 
 def _follow_up(request: HttpRequest, follow_up_id: int, action: str) -> FollowUp:
-    user = need(request, "followups", "write" if action.startswith("api:ack") else "read")
-    found = FollowUp.objects.filter(pk=follow_up_id).first()
-    if found is None:
-        raise Http404("No such follow-up.")
-    access_mother(request, found.mother_id, Purpose.ALERTS, action=action)
-    if user.role not in ALERT_ROLES:
-        raise PermissionDenied("Follow-ups are for clinicians and site leads.")
-    return found
+    return _queue_item(request, FollowUp.objects.filter(pk=follow_up_id), scope="followups", kind="Follow-ups",
+                       action=action)
 
 
 @followups.get("/follow-ups/{follow_up_id}", response=_out(200, FollowUpOut), summary="One follow-up")
@@ -378,7 +383,7 @@ def acknowledge_follow_up(request: HttpRequest, follow_up_id: int = Id) -> Follo
     if user.role != Role.CLINICIAN:
         raise PermissionDenied("Only a clinician takes a follow-up.")
     try:
-        return _follow_up_out(pathway.take_follow_up(item, by=user, request=request))
+        return _follow_up_out(pathway.take_follow_up(item, by=user))
     except pathway.PathwayError as error:
         raise Unprocessable(str(error), [("follow_up_id", str(error))], status=409) from error
 
@@ -420,7 +425,7 @@ def create_practice(request: HttpRequest, payload: PracticeIn, mother_id: int = 
         baby_response=payload.baby_response, steps_completed=payload.steps_completed,
         steps_total=payload.steps_total, client_token=token,
     )
-    log = programme.log_practice(request, user, entry)
+    log = programme.log_practice(entry, by=user)
     return Status(200 if existed else 201, _practice_out(log))
 
 
@@ -490,14 +495,14 @@ def create_booking(request: HttpRequest, payload: BookingIn, course_id: int = Id
             raise Http404("No such record.")
         before = Booking.objects.filter(course_id=course_id, mother__user=user, status__in=["booked", "waiting"])
         existed = before.exists()
-        booking = programme.book_own_place(request, user, course_id)
+        booking = programme.book_own_place(course_id, by=user)
     else:
         if payload.mother_id is None:
             raise Unprocessable("Say whom to enrol.", [("mother_id", "required for staff")])
         access_mother(request, payload.mother_id, Purpose.PROGRAMME, action="api:open:booking")
         existed = Booking.objects.filter(course_id=course_id, mother_id=payload.mother_id,
                                          status__in=["booked", "waiting"]).exists()
-        booking = programme.enrol_mother(request, user, course_id, payload.mother_id)
+        booking = programme.enrol_mother(course_id, payload.mother_id, by=user)
     return Status(200 if existed else 201, _booking_out(booking))
 
 
@@ -507,7 +512,7 @@ def cancel_booking(request: HttpRequest, booking_id: int = Id) -> BookingOut:
     booking = _bookings(user).filter(pk=booking_id).first()
     if booking is None:
         raise Http404("No such booking.")
-    programme.cancel_booking(request, user, booking.pk)
+    programme.cancel_booking(booking.pk, by=user)
     booking.refresh_from_db()
     return _booking_out(booking)
 
@@ -576,7 +581,7 @@ def redcap_import(request: HttpRequest, payload: RedcapImportIn) -> RedcapImport
     if payload.study_id is not None:
         study = access_study(request, payload.study_id, action="api:import:redcap")
     try:
-        report = redcap.import_records(payload.records_csv, by=user, study=study, request=request,
+        report = redcap.import_records(payload.records_csv, by=user, study=study,
                                        dry_run=payload.dry_run)
     except redcap.RedcapFileError as error:
         raise Unprocessable(str(error), [("records_csv", str(error))]) from error

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
 from bondwell.api.models import ApiToken, ApiTokenWindow
+from bondwell.errors import BondwellError
 
 TOKEN_PREFIX = "bw_"
 RESOURCES = (
@@ -39,6 +39,10 @@ def all_scopes() -> list[str]:
     return [f"{r}:{a}" for r in RESOURCES for a in ACCESS] + ["all:read", "all:write"]
 
 
+class TokenError(BondwellError):
+    """A token the rules refuse (unknown scope, expiry out of range, inactive account); names the field."""
+
+
 def rate_per_minute() -> int:
     return int(getattr(settings, "BONDWELL_API_RATE_PER_MINUTE", DEFAULT_RATE_PER_MINUTE))
 
@@ -51,9 +55,9 @@ def check_scopes(scopes: list[str]) -> list[str]:
     known = set(all_scopes())
     unknown = [s for s in scopes if s not in known]
     if unknown or not scopes:
-        raise ValidationError({"scope": f"Unknown scope(s) {', '.join(unknown) or '(none given)'}; "
-                                        f"use RESOURCE:read or RESOURCE:write with RESOURCE one of "
-                                        f"{', '.join(RESOURCES)}, or all:read / all:write."})
+        raise TokenError(f"Unknown scope(s) {', '.join(unknown) or '(none given)'}; "
+                         f"use RESOURCE:read or RESOURCE:write with RESOURCE one of "
+                         f"{', '.join(RESOURCES)}, or all:read / all:write.", field="scope")
     return sorted(set(scopes))
 
 
@@ -77,31 +81,30 @@ def _may_manage(actor: User, owner: User) -> bool:
 
 def create_token(
     owner: User, scopes: list[str], expires_at: datetime, *, by: User | None, name: str = "",
-    request: HttpRequest | None = None,
 ) -> NewToken:
     """Make a token for `owner` (by herself or an administrator; `by=None`: the operator's command line)."""
     if by is not None and not _may_manage(by, owner):
         raise PermissionDenied("Only the user herself or an administrator makes her tokens.")
     if not owner.is_active:
-        raise ValidationError({"user": "This account is not active."})
+        raise TokenError("This account is not active.", field="user")
     clean = check_scopes(scopes)
     now = timezone.now()
     if expires_at <= now:
-        raise ValidationError({"expires": "The expiry must be in the future."})
+        raise TokenError("The expiry must be in the future.", field="expires")
     if expires_at > now + timedelta(days=MAX_DAYS):
-        raise ValidationError({"expires": f"A token lasts at most {MAX_DAYS} days."})
+        raise TokenError(f"A token lasts at most {MAX_DAYS} days.", field="expires")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=owner, name=name[:80], prefix=secret[:10], token_hash=hash_token(secret), scopes=clean,
             created_by=by, expires_at=expires_at, created_at=now,
         )
-        audit(request, "api-token:create", obj=token, actor=by or owner,
+        audit(None, "api-token:create", obj=token, actor=by or owner,
               detail=f"{token.prefix} for {owner.email}: {' '.join(clean)} until {expires_at:%Y-%m-%d}")
     return NewToken(token, secret)
 
 
-def revoke_token(token: ApiToken, *, by: User | None, request: HttpRequest | None = None) -> ApiToken:
+def revoke_token(token: ApiToken, *, by: User | None) -> ApiToken:
     if by is not None and not _may_manage(by, token.user):
         raise PermissionDenied("Only the user herself or an administrator revokes her tokens.")
     with transaction.atomic():
@@ -109,7 +112,7 @@ def revoke_token(token: ApiToken, *, by: User | None, request: HttpRequest | Non
             revoked_at=timezone.now(), revoked_by=by
         )
         if updated:
-            audit(request, "api-token:revoke", obj=token, actor=by or token.user, detail=token.prefix)
+            audit(None, "api-token:revoke", obj=token, actor=by or token.user, detail=token.prefix)
     return ApiToken.objects.get(pk=token.pk)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, time
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
 from bondwell.api import tokens
 from bondwell.api.models import ApiToken
+from bondwell.errors import add_to_form
 
 LISTED = 100
 
@@ -57,11 +58,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
             expires = timezone.make_aware(datetime.combine(form.cleaned_data["expires_on"], time(23, 59, 59)))
             try:
                 made = tokens.create_token(owner, form.cleaned_data["scopes"], expires, by=user,
-                                           name=form.cleaned_data["name"], request=request)
-            except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error("expires_on" if field == "expires" else "scopes" if field == "scope" else None,
-                                   " ".join(problems))
+                                           name=form.cleaned_data["name"])
+            except tokens.TokenError as error:
+                add_to_form(form, error, fields={"expires": "expires_on", "scope": "scopes"})
             else:
                 secret = made.secret
                 form = TokenForm()
@@ -81,6 +80,6 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if token is None or (token.user_id != user.pk and user.role != Role.ADMIN):
         raise Http404("No such token.")
     if request.method == "POST":
-        tokens.revoke_token(token, by=user, request=request)
+        tokens.revoke_token(token, by=user)
         messages.success(request, f"Token {token.prefix}… revoked: it is refused from now on.")
     return redirect("api-tokens")

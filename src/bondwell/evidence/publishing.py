@@ -1,6 +1,6 @@
 """From a review's records to the content of a published version (no Django: takes plain row objects).
 
-Used by `services.do_publish` and by the migration that publishes the shipped evidence base as version 1.
+Used by `services.publish_review` and by the migration that publishes the shipped evidence base as version 1.
 """
 
 from __future__ import annotations

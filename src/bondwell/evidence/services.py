@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
@@ -27,12 +26,6 @@ class ReviewError(BondwellError):
     """A change the review's rules do not allow; the message says why in plain words."""
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def shipped_review() -> Review:
     return Review.objects.get(slug=SLUG)
 
@@ -46,8 +39,8 @@ def _candidate(key: int, c: Citation | Record) -> Candidate:
     return Candidate(key, c.title, c.year, str(authors[0]) if authors else "", c.doi)
 
 
-def do_import(request: HttpRequest, review: Review, source: str, filename: str, fmt: str,
-              citations: list[Citation]) -> SearchImport:  # fmt: skip
+def import_search(review: Review, *, by: User, source: str, filename: str, fmt: str,
+                  citations: list[Citation]) -> SearchImport:  # fmt: skip
     """Add a parsed search-results file (already refused whole if malformed); mark duplicates before screening.
 
     Incoming records are keyed -1, -2, ... for duplicate detection; existing records by their primary key.
@@ -58,7 +51,7 @@ def do_import(request: HttpRequest, review: Review, source: str, filename: str, 
         matches = {m.key: m for m in find_duplicates([_candidate(r.pk, r) for r in existing], incoming)}
         search = SearchImport.objects.create(review=review, source=source, filename=filename[:200], file_format=fmt,
                                              records=len(citations), duplicates=len(matches),
-                                             imported_by=_user(request))  # fmt: skip
+                                             imported_by=by)  # fmt: skip
         by_pk = {r.pk: r for r in existing}
         records = Record.objects.bulk_create(
             Record(
@@ -79,7 +72,7 @@ def do_import(request: HttpRequest, review: Review, source: str, filename: str, 
             linked.append(record)
         if linked and all(r.pk is not None for r in records):
             Record.objects.bulk_update(linked, ["duplicate_of"])
-        audit(request, "import:evidence-records", obj=search,
+        audit(None, "import:evidence-records", actor=by, obj=search,
               detail=f"{source}: {len(citations)} records, {len(matches)} duplicates")  # fmt: skip
     return search
 
@@ -103,56 +96,57 @@ def stage_status(record: Record, stage: str) -> screening.Status:
     return screening.outcome(votes).status
 
 
-def do_decide(request: HttpRequest, record: Record, stage: str, include: bool, reason: str) -> None:
+def decide_record(record: Record, *, by: User, stage: str, include: bool, reason: str) -> None:
     """One reviewer's independent decision; the record moves on when two reviewers agree."""
-    vote = screening.Vote(_user(request).pk, include, reason.strip())
+    vote = screening.Vote(by.pk, include, reason.strip())
     screening.check_vote(vote)
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=record.pk)
         if record.state != STAGE_STATE[stage]:
             raise ReviewError("This record is no longer at this stage of screening.")
-        Decision.objects.update_or_create(record=record, stage=stage, reviewer=_user(request),
+        Decision.objects.update_or_create(record=record, stage=stage, reviewer=by,
                                           defaults={"include": include, "reason": vote.reason})  # fmt: skip
         _apply(record, stage)
-        audit(request, f"screen:{stage}", obj=record, detail=f"{'include' if include else 'exclude'} {vote.reason}")
+        audit(None, f"screen:{stage}", actor=by, obj=record,
+              detail=f"{'include' if include else 'exclude'} {vote.reason}")
 
 
-def do_resolve(request: HttpRequest, record: Record, stage: str, include: bool, reason: str) -> None:
+def resolve_record(record: Record, *, by: User, stage: str, include: bool, reason: str) -> None:
     """Settle a disagreement between the two reviewers (an exclusion still needs its reason)."""
-    screening.check_vote(screening.Vote(_user(request).pk, include, reason))
+    screening.check_vote(screening.Vote(by.pk, include, reason))
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=record.pk)
         if record.state != STAGE_STATE[stage] or stage_status(record, stage) != screening.Status.CONFLICT:
             raise ReviewError("There is no disagreement to resolve on this record.")
         Resolution.objects.create(record=record, stage=stage, include=include, reason=reason.strip(),
-                                  resolved_by=_user(request))  # fmt: skip
+                                  resolved_by=by)  # fmt: skip
         _apply(record, stage)
-        audit(request, f"resolve:{stage}", obj=record, detail=f"{'include' if include else 'exclude'} {reason}")
+        audit(None, f"resolve:{stage}", actor=by, obj=record, detail=f"{'include' if include else 'exclude'} {reason}")
 
 
-def do_extract(request: HttpRequest, record: Record, data: Mapping[str, Any]) -> bool:
+def extract_record(record: Record, data: Mapping[str, Any], *, by: User) -> bool:
     """Save this reviewer's extraction; when two reviewers' extractions match, they become the agreed data."""
     if record.state != prisma.INCLUDED:
         raise ReviewError("Only included studies are extracted.")
     with transaction.atomic():
-        Extraction.objects.update_or_create(record=record, reviewer=_user(request), defaults={"data": dict(data)})
+        Extraction.objects.update_or_create(record=record, reviewer=by, defaults={"data": dict(data)})
         both = list(Extraction.objects.filter(record=record).order_by("saved_at", "id")[:2])
         agreed = len(both) == 2 and not screening.differences(both[0].data, both[1].data)
         if agreed:
             record.agreed = dict(data)
             record.save(update_fields=["agreed"])
-        audit(request, "extract:evidence-record", obj=record, detail="agreed" if agreed else "saved")
+        audit(None, "extract:evidence-record", actor=by, obj=record, detail="agreed" if agreed else "saved")
     return agreed
 
 
-def do_agree(request: HttpRequest, record: Record, data: Mapping[str, Any]) -> None:
+def agree_extraction(record: Record, data: Mapping[str, Any], *, by: User) -> None:
     """Settle the differences between two extractions with the values both reviewers accept."""
     if Extraction.objects.filter(record=record).count() < screening.REVIEWERS_NEEDED:
         raise ReviewError("Two reviewers must extract this study before the data can be agreed.")
     with transaction.atomic():
         record.agreed = dict(data)
         record.save(update_fields=["agreed"])
-        audit(request, "agree:evidence-extraction", obj=record)
+        audit(None, "agree:evidence-extraction", actor=by, obj=record)
 
 
 def judge(tool: str, answers: Mapping[str, str], assessor: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -166,15 +160,15 @@ def judge(tool: str, answers: Mapping[str, str], assessor: Mapping[str, str] | N
             "overall": str(found.overall) if found.overall else None}  # fmt: skip
 
 
-def do_judge_rob(request: HttpRequest, record: Record, tool: str, answers: Mapping[str, str],
-                 assessor: Mapping[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
+def judge_risk_of_bias(record: Record, *, by: User, tool: str, answers: Mapping[str, str],
+                       assessor: Mapping[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
     """Risk of bias from the signalling answers (RoB 2 for randomised trials, ROBINS-I otherwise)."""
     result = judge(tool, answers, assessor)
-    result["by"] = _user(request).full_name or _user(request).email
+    result["by"] = by.full_name or by.email
     with transaction.atomic():
         record.rob = result
         record.save(update_fields=["rob"])
-        audit(request, "rob:evidence-record", obj=record, detail=f"{tool} {result['overall']}")
+        audit(None, "rob:evidence-record", actor=by, obj=record, detail=f"{tool} {result['overall']}")
     return result
 
 
@@ -187,7 +181,7 @@ def locked_studies() -> list[Any]:
     return list(studies.Study.objects.filter(database_lock__isnull=False).order_by("-database_lock__locked_at")[:50])
 
 
-def do_add_site_study(request: HttpRequest, review: Review, study: Any, week: int | None = None) -> Record:
+def add_site_study(review: Review, study: Any, *, by: User, week: int | None = None) -> Record:
     """Add a locked Bondwell study to the review in one step: included, its numbers from its own analysis."""
     from bondwell.evidence.review.site_study import SiteStudy, extraction
     from bondwell.studies.analysis import study_frame, trajectories
@@ -209,7 +203,7 @@ def do_add_site_study(request: HttpRequest, review: Review, study: Any, week: in
             review=review, source="Bondwell site studies (unpublished)", key=key, title=data["citation"],
             state=prisma.INCLUDED, agreed=data, site_own_data=True,
         )  # fmt: skip
-        audit(request, "add:evidence-site-study", obj=record, detail=f"{study.code} {data['time_point']}")
+        audit(None, "add:evidence-site-study", actor=by, obj=record, detail=f"{study.code} {data['time_point']}")
     return record
 
 
@@ -218,15 +212,15 @@ def draft_snapshot(review: Review) -> dict[str, Any]:
     return publishing.snapshot(info, Record.objects.filter(review=review).order_by("id"))
 
 
-def do_publish(request: HttpRequest, review: Review, note: str) -> ReviewVersion:
+def publish_review(review: Review, *, by: User, note: str) -> ReviewVersion:
     """Freeze the review as its next dated version; the public page shows it from now on."""
     with transaction.atomic():
         Review.objects.select_for_update().get(pk=review.pk)
         content = draft_snapshot(review)
         previous = latest_version(review)
         version = ReviewVersion.objects.create(
-            review=review, number=(previous.number + 1) if previous else 1, published_by=_user(request),
+            review=review, number=(previous.number + 1) if previous else 1, published_by=by,
             note=note.strip(), snapshot=content, changes=changes(previous.snapshot if previous else None, content),
         )  # fmt: skip
-        audit(request, "publish:evidence-review", obj=version, detail=f"version {version.number}")
+        audit(None, "publish:evidence-review", actor=by, obj=version, detail=f"version {version.number}")
     return version

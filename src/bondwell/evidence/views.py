@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from bondwell.accounts.access import require_role
+from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
 from bondwell.evidence import services
 from bondwell.evidence.data import load_evidence
@@ -37,6 +38,12 @@ from bondwell.evidence.review.versions import data_csv, r_script
 
 TEAM = (Role.RESEARCHER, Role.SITE_LEAD)
 JUDGEMENT_LABELS = {**{str(k): v for k, v in rob2.LABELS.items()}, **{str(k): v for k, v in robins_i.LABELS.items()}}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def _version_context(version: ReviewVersion) -> dict[str, Any]:
@@ -164,8 +171,9 @@ def import_records(request: HttpRequest) -> HttpResponse:
         except citations.ImportRefused as refused:
             problem = f"The file was not imported, and nothing was added. {refused}"
         else:
-            search = services.do_import(request, services.shipped_review(), form.cleaned_data["source"],
-                                        upload.name, fmt_name, found)  # fmt: skip
+            search = services.import_search(services.shipped_review(), by=_user(request),
+                                            source=form.cleaned_data["source"], filename=upload.name, fmt=fmt_name,
+                                            citations=found)  # fmt: skip
             messages.success(request, f"{search.records} records imported from {search.source}; "
                                       f"{search.duplicates} were duplicates and will not be screened.")  # fmt: skip
             return redirect("evidence-review")
@@ -185,21 +193,30 @@ def screen(request: HttpRequest, stage: str) -> HttpResponse:
     })  # fmt: skip
 
 
-@require_role(*TEAM)
-@require_POST
-def decide(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+def _record_decision(request: HttpRequest, pk: int, stage: str, decide: Any, done: str, back: HttpResponse
+                     ) -> HttpResponse:
+    """Parse an include/exclude decision on a record and hand it to `decide` (a screening service); `done` is said
+    on success (with the record's label in place of {label}); back to `back` either way."""
     stage, record = _stage(stage), _record(pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"{record.label}: give a reason for excluding this record.")
-        return redirect("evidence-screen", stage=stage)
+        return back
     try:
-        services.do_decide(request, record, stage, form.cleaned_data["include"], form.cleaned_data["reason"])
+        decide(record, by=_user(request), stage=stage, include=form.cleaned_data["include"],
+               reason=form.cleaned_data["reason"])
     except services.ReviewError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Your decision on {record.label} is saved.")
-    return redirect("evidence-screen", stage=stage)
+        messages.success(request, done.format(label=record.label))
+    return back
+
+
+@require_role(*TEAM)
+@require_POST
+def decide(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    return _record_decision(request, pk, stage, services.decide_record, "Your decision on {label} is saved.",
+                            redirect("evidence-screen", stage=_stage(stage)))
 
 
 @require_role(*TEAM)
@@ -218,18 +235,8 @@ def conflicts(request: HttpRequest) -> HttpResponse:
 @require_role(*TEAM)
 @require_POST
 def resolve(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
-    stage, record = _stage(stage), _record(pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"{record.label}: give a reason for excluding this record.")
-        return redirect("evidence-conflicts")
-    try:
-        services.do_resolve(request, record, stage, form.cleaned_data["include"], form.cleaned_data["reason"])
-    except services.ReviewError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"The disagreement on {record.label} is resolved.")
-    return redirect("evidence-conflicts")
+    return _record_decision(request, pk, stage, services.resolve_record, "The disagreement on {label} is resolved.",
+                            redirect("evidence-conflicts"))
 
 
 @require_role(*TEAM)
@@ -240,7 +247,7 @@ def extract(request: HttpRequest, pk: int) -> HttpResponse:
     own = Extraction.objects.filter(record=record, reviewer_id=request.user.pk).first()
     form = ExtractionForm(request.POST or None, initial=own.data if own else None)
     if request.method == "POST" and form.is_valid():
-        agreed = services.do_extract(request, record, form.cleaned_data)
+        agreed = services.extract_record(record, form.cleaned_data, by=_user(request))
         messages.success(request, "Both extractions match: the data are agreed." if agreed
                          else "Your extraction is saved.")  # fmt: skip
         return redirect("evidence-extract", pk=record.pk)
@@ -266,7 +273,7 @@ def agree(request: HttpRequest, pk: int) -> HttpResponse:
             f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()))  # fmt: skip
         return redirect("evidence-extract", pk=record.pk)
     try:
-        services.do_agree(request, record, form.cleaned_data)
+        services.agree_extraction(record, form.cleaned_data, by=_user(request))
     except services.ReviewError as error:
         messages.error(request, str(error))
     else:
@@ -287,7 +294,8 @@ def risk_of_bias(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             assessor = form.assessor() if isinstance(form, RobinsForm) else None
-            result = services.do_judge_rob(request, record, tool, form.answers(), assessor)
+            result = services.judge_risk_of_bias(record, by=_user(request), tool=tool, answers=form.answers(),
+                                                 assessor=assessor)
         except (ValueError, KeyError) as problem:
             error = str(problem)
         else:
@@ -311,7 +319,7 @@ def add_site_study(request: HttpRequest) -> HttpResponse:
     week_text = (request.POST.get("week") or "").strip()
     week = int(week_text) if week_text.isdigit() else None
     try:
-        record = services.do_add_site_study(request, services.shipped_review(), study, week)
+        record = services.add_site_study(services.shipped_review(), study, by=_user(request), week=week)
     except services.ReviewError as error:
         messages.error(request, str(error))
     else:
@@ -326,7 +334,7 @@ def publish(request: HttpRequest) -> HttpResponse:
     review = services.shipped_review()
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        version = services.do_publish(request, review, form.cleaned_data["note"])
+        version = services.publish_review(review, by=_user(request), note=form.cleaned_data["note"])
         messages.success(request, f"Version {version.number} is published: the public page now shows it.")
         return redirect("evidence")
     latest = services.latest_version(review)

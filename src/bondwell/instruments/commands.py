@@ -21,6 +21,7 @@ from bondwell.instruments import csvio
 from bondwell.instruments.bulk import BulkScores, score_many
 from bondwell.instruments.definitions import (
     DEFAULT_PROFILE,
+    TEXT_DIR_ENV,
     available,
     default_text_dir,
     load,
@@ -40,6 +41,14 @@ instruments_app = typer.Typer(help="Questionnaire definitions, licensed text pac
 class OutputFormat(enum.StrEnum):
     csv = "csv"
     json = "json"
+
+
+# Where installed text packs live: the option, else $BONDWELL_TEXT_DIR (typer reads it), else var/text-packs.
+TextDir = Annotated[
+    Path | None,
+    typer.Option("--text-dir", envvar=TEXT_DIR_ENV, show_envvar=True,
+                 help="Folder of installed text packs. Default: $BONDWELL_TEXT_DIR, else var/text-packs."),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -95,10 +104,11 @@ def score_file(
 @instruments_app.command("list")
 def list_instruments(
     profile: Annotated[str, typer.Option("--profile", help="Guideline profile.")] = DEFAULT_PROFILE,
+    text_dir: TextDir = None,
 ) -> None:
     """Show each instrument, its version, wording status and licence."""
     for name in available():
-        definition = _load_or_exit(name, profile)
+        definition = _load_or_exit(name, profile, text_dir=text_dir)
         wording = "installed" if definition.wording_installed else definition.wording_status
         typer.echo(f"{name}\t{definition.version}\t{definition.title}\twording: {wording}")
         typer.echo(f"\tlicence: {definition.licence.holder}; {definition.licence.terms}")
@@ -108,9 +118,7 @@ def list_instruments(
 def install_text(
     instrument: Annotated[str, typer.Argument(help="Instrument whose wording this pack holds.")],
     file: Annotated[Path, typer.Argument(help="Text pack (YAML): items in order with text and options.")],
-    text_dir: Annotated[
-        Path | None, typer.Option("--text-dir", help="Default: $BONDWELL_TEXT_DIR or var/text-packs.")
-    ] = None,
+    text_dir: TextDir = None,
 ) -> None:
     """Install licensed wording after checking it matches the definition (items, options, order, scores)."""
     if instrument not in available():
@@ -126,19 +134,20 @@ def install_text(
 def export_fhir(
     instrument: Annotated[str, typer.Argument(help="Instrument to export as a FHIR R4 Questionnaire.")],
     profile: Annotated[str, typer.Option("--profile")] = DEFAULT_PROFILE,
+    text_dir: TextDir = None,
 ) -> None:
     """Print the instrument as a FHIR R4 Questionnaire (JSON)."""
     # fhir.resources is slow to import, so only this command pays for it.
     from bondwell.instruments.fhir import to_questionnaire
 
-    typer.echo(to_questionnaire(_load_or_exit(instrument, profile)).model_dump_json(indent=2))
+    typer.echo(to_questionnaire(_load_or_exit(instrument, profile, text_dir=text_dir)).model_dump_json(indent=2))
 
 
-def _load_or_exit(name: str, profile: str, with_text: bool = True) -> Instrument:
+def _load_or_exit(name: str, profile: str, with_text: bool = True, text_dir: Path | None = None) -> Instrument:
     try:
         if not with_text and name in available() and profile in profiles():
             return load_structure(name, profile)
-        return load(name, profile=profile)
+        return load(name, profile=profile, text_dir=text_dir)
     except (KeyError, TextPackError) as error:
         _fail(str(error).strip("'\""))
 

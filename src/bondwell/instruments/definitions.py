@@ -8,7 +8,6 @@ every rule names an item or subscale that exists.
 from __future__ import annotations
 
 import functools
-import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,14 +28,17 @@ from bondwell.instruments.pathway import expected_triggers, parse_steps
 from bondwell.instruments.textpacks import TextPack, read_installed_pack
 
 DEFAULT_PROFILE = "AU"
-TEXT_DIR_ENV = "BONDWELL_TEXT_DIR"
+TEXT_DIR_ENV = "BONDWELL_TEXT_DIR"  # the variable the CLI's --text-dir falls back to (read by typer)
 WORDING_STATES = ("included", "licensed-text-pack", "pending")
 
 
 def default_text_dir() -> Path:
-    """Where installed text packs live: `$BONDWELL_TEXT_DIR`, else `var/text-packs` under the cwd."""
-    configured = os.environ.get(TEXT_DIR_ENV)
-    return Path(configured) if configured else Path.cwd() / "var" / "text-packs"
+    """Where installed text packs live when no folder is given: `var/text-packs` under the working directory.
+
+    This pure core reads no configuration: the web app passes `settings.BONDWELL_TEXT_DIR` (from
+    `$BONDWELL_TEXT_DIR`), and the CLI its `--text-dir` option, whose default typer takes from `$BONDWELL_TEXT_DIR`.
+    """
+    return Path.cwd() / "var" / "text-packs"
 
 
 def available() -> list[str]:

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -58,25 +57,28 @@ def _new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
-def confirm_totp(request: HttpRequest, user: User, code: str) -> list[str] | None:
-    """Confirm the pending authenticator with a code from it: returns new recovery codes, or None if wrong."""
+def confirm_totp(code: str, *, by: User) -> list[str] | None:
+    """Confirm her pending authenticator with a code from it: returns new recovery codes, or None if wrong."""
+    user = by
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-id").first()
         if device is None or not device.verify_token(code.strip().replace(" ", "")):
-            audit(request, "mfa:setup-failed", obj=user, actor=user)
+            audit(None, "mfa:setup-failed", obj=user, actor=user)
             return None
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(user)
-        audit(request, "mfa:setup-totp", obj=user, actor=user)
+        audit(None, "mfa:setup-totp", obj=user, actor=user)
     return codes
 
 
-def new_recovery_codes(request: HttpRequest, user: User) -> list[str]:
+def new_recovery_codes(*, by: User) -> list[str]:
+    """Replace her recovery codes with ten new ones (shown once)."""
+    user = by
     with transaction.atomic():
         codes = _new_recovery_codes(user)
-        audit(request, "mfa:new-recovery-codes", obj=user, actor=user)
+        audit(None, "mfa:new-recovery-codes", obj=user, actor=user)
     return codes
 
 
@@ -87,8 +89,9 @@ class Verification:
     message: str = ""
 
 
-def verify_code(request: HttpRequest, user: User, code: str) -> Verification:
-    """Check a code from the authenticator app or a recovery code (used once), audited either way."""
+def verify_code(code: str, *, by: User) -> Verification:
+    """Check her code from the authenticator app or a recovery code (used once), audited either way."""
+    user = by
     cleaned = code.strip().replace(" ", "")
     with transaction.atomic():
         if cleaned.isdigit():
@@ -96,10 +99,10 @@ def verify_code(request: HttpRequest, user: User, code: str) -> Verification:
             if device is not None:
                 allowed, _ = device.verify_is_allowed()
                 if not allowed:
-                    audit(request, "mfa:throttled", obj=user, actor=user)
+                    audit(None, "mfa:throttled", obj=user, actor=user)
                     return Verification(False, message="Too many wrong codes. Wait a minute, then try again.")
                 if device.verify_token(cleaned):
-                    audit(request, "mfa:verified", obj=user, actor=user, detail="method=totp")
+                    audit(None, "mfa:verified", obj=user, actor=user, detail="method=totp")
                     return Verification(True, "totp")
         else:
             recovery = (
@@ -110,23 +113,24 @@ def verify_code(request: HttpRequest, user: User, code: str) -> Verification:
             if recovery is not None:
                 recovery.used_at = timezone.now()
                 recovery.save(update_fields=["used_at"])
-                audit(request, "mfa:verified", obj=user, actor=user, detail="method=recovery-code")
+                audit(None, "mfa:verified", obj=user, actor=user, detail="method=recovery-code")
                 return Verification(True, "recovery-code")
-        audit(request, "mfa:failed", obj=user, actor=user)
+        audit(None, "mfa:failed", obj=user, actor=user)
     return Verification(False, message="That code is not right. Enter the 6-digit code your app shows now, "
                                        "or one of your recovery codes.")
 
 
-def remember_device(request: HttpRequest, user: User) -> str:
-    """Remember this browser for the configured days; returns the token for its cookie."""
+def remember_device(*, by: User, user_agent: str = "") -> str:
+    """Remember her browser for the configured days; returns the token the view sets as its cookie."""
+    user = by
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         RememberedDevice.objects.create(
             user=user, digest=digest(token),
             expires_at=timezone.now() + timedelta(days=settings.BONDWELL_MFA_REMEMBER_DAYS),
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
+            user_agent=user_agent[:200],
         )
-        audit(request, "mfa:remember-device", obj=user, actor=user)
+        audit(None, "mfa:remember-device", obj=user, actor=user)
     return token
 
 
@@ -136,21 +140,23 @@ def is_remembered(user: User, token: str) -> bool:
     return RememberedDevice.objects.filter(user=user, digest=digest(token), expires_at__gt=timezone.now()).exists()
 
 
-def forget_devices(request: HttpRequest, user: User) -> int:
+def forget_devices(*, by: User) -> int:
+    """Forget every browser she asked to be remembered."""
+    user = by
     with transaction.atomic():
         count, _ = RememberedDevice.objects.filter(user=user).delete()
-        audit(request, "mfa:forget-devices", obj=user, actor=user, detail=f"devices={count}")
+        audit(None, "mfa:forget-devices", obj=user, actor=user, detail=f"devices={count}")
     return count
 
 
-def reset_second_factor(request: HttpRequest, person: User, reason: str) -> None:
+def reset_second_factor(person: User, *, by: User, reason: str) -> None:
     """An administrator or site lead clears a lost factor: the person sets a new one at next sign-in."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=person).delete()
         Passkey.objects.filter(user=person).delete()
         RecoveryCode.objects.filter(user=person).delete()
         RememberedDevice.objects.filter(user=person).delete()
-        audit(request, "mfa:reset", obj=person, detail=f"reason={reason}"[:200])
+        audit(None, "mfa:reset", obj=person, actor=by, detail=f"reason={reason}"[:200])
 
 
 def enrol_demo_totp(user: User, key_hex: str) -> TOTPDevice:

@@ -57,13 +57,14 @@ def verify(request: HttpRequest) -> HttpResponse:
     days = settings.BONDWELL_MFA_REMEMBER_DAYS
     form = CodeForm(request.POST or None, remember_days=days)
     if request.method == "POST" and form.is_valid():
-        result = services.verify_code(request, user, form.cleaned_data["code"])
+        result = services.verify_code(form.cleaned_data["code"], by=user)
         if result.ok:
             _passed(request, user, result.method)
             response = HttpResponseRedirect(_next(request))
             if form.cleaned_data.get("remember"):
+                token = services.remember_device(by=user, user_agent=request.META.get("HTTP_USER_AGENT", ""))
                 response.set_cookie(
-                    REMEMBER_COOKIE, services.remember_device(request, user), max_age=days * 24 * 3600,
+                    REMEMBER_COOKIE, token, max_age=days * 24 * 3600,
                     secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
                 )
             return response
@@ -91,7 +92,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     device = services.pending_totp(user)
     form = CodeForm(request.POST or None, setup=True)
     if request.method == "POST" and form.is_valid():
-        codes = services.confirm_totp(request, user, form.cleaned_data["code"])
+        codes = services.confirm_totp(form.cleaned_data["code"], by=user)
         if codes is not None:
             _passed(request, user, "totp")
             return render(request, "mfa/recovery_codes.html",
@@ -124,7 +125,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not services.has_second_factor(user):
         return redirect("mfa-setup")
-    codes = services.new_recovery_codes(request, user)
+    codes = services.new_recovery_codes(by=user)
     return render(request, "mfa/recovery_codes.html",
                   {"title": "Your recovery codes", "codes": codes, "next": reverse("mfa-security")})
 
@@ -132,7 +133,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def forget_devices(request: HttpRequest) -> HttpResponse:
-    count = services.forget_devices(request, _user(request))
+    count = services.forget_devices(by=_user(request))
     messages.success(request, f"Forgot {count} remembered browser{'s' if count != 1 else ''}.")
     response = redirect("mfa-security")
     response.delete_cookie(REMEMBER_COOKIE)
@@ -196,7 +197,7 @@ def reset(request: HttpRequest, user_id: int) -> HttpResponse:
         raise Http404("No such person.")
     form = ResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.reset_second_factor(request, person, form.cleaned_data["reason"])
+        services.reset_second_factor(person, by=actor, reason=form.cleaned_data["reason"])
         messages.success(request, f"{person.full_name} will set up a new second factor at their next sign-in.")
         return redirect("staff-list")
     return render(request, "mfa/reset.html", {"title": "Reset a second factor", "person": person, "form": form})

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
@@ -33,8 +32,9 @@ def _hash(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
-def start(user: User, text: str, now: datetime, request: HttpRequest | None = None) -> MobileCheck:
+def start(text: str, *, by: User, now: datetime) -> MobileCheck:
     """Check the number and text it a six-digit code; the number is stored, unverified, until she confirms."""
+    user = by
     country = user.site.country if user.site else "AU"
     try:
         number = mobile_e164(text, country)
@@ -52,11 +52,13 @@ def start(user: User, text: str, now: datetime, request: HttpRequest | None = No
             channel=Channel.SMS, recipient=number, purpose=Purpose.VERIFICATION, dedupe_key=f"mobile-check:{check.pk}",
             now=now, template="mobile_code", context={"code": code}, site=user.site, user=user, urgent=True,
         )
-        audit(request, "start:mobile-check", obj=user, actor=user, detail=number[-4:])
+        audit(None, "start:mobile-check", obj=user, actor=user, detail=number[-4:])
     return check
 
 
-def confirm(user: User, code: str, now: datetime, request: HttpRequest | None = None) -> None:
+def confirm(code: str, *, by: User, now: datetime) -> None:
+    """She types the code we texted: her number is verified."""
+    user = by
     with transaction.atomic():
         check = MobileCheck.objects.select_for_update().filter(user=user, used_at__isnull=True).first()
         if check is None or check.expires_at <= now or check.tries >= MAX_TRIES:
@@ -67,12 +69,14 @@ def confirm(user: User, code: str, now: datetime, request: HttpRequest | None = 
                               "code")
         MobileCheck.objects.filter(pk=check.pk).update(used_at=now)
         User.objects.filter(pk=user.pk, mobile=check.mobile).update(mobile_verified_at=now)
-        audit(request, "verify:mobile", obj=user, actor=user, detail=check.mobile[-4:])
+        audit(None, "verify:mobile", obj=user, actor=user, detail=check.mobile[-4:])
 
 
-def set_preferences(user: User, *, by_email: bool, by_sms: bool, request: HttpRequest | None = None) -> None:
+def set_preferences(*, by: User, by_email: bool, by_sms: bool) -> None:
+    """How she is sent urgent alerts: email, text or both (at least one)."""
+    user = by
     if not by_email and not by_sms:
         raise MobileError("Choose at least one way to receive urgent alerts.", "alerts_by_email")
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(alerts_by_email=by_email, alerts_by_sms=by_sms)
-        audit(request, "update:alert-preferences", obj=user, actor=user, detail=f"email={by_email} sms={by_sms}")
+        audit(None, "update:alert-preferences", obj=user, actor=user, detail=f"email={by_email} sms={by_sms}")

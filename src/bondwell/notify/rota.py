@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Site, User
@@ -26,7 +25,6 @@ class RotaError(BondwellError):
 
 def add_shift(
     site: Site, user: User, starts_at: datetime, ends_at: datetime, *, by: User, now: datetime,
-    request: HttpRequest | None = None,
 ) -> OnCallShift:
     if user.site_id != site.pk or not user.is_active or user.role not in (Role.CLINICIAN, Role.SITE_LEAD):
         raise RotaError("Choose an active clinician or site lead of your site.", "user")
@@ -39,14 +37,14 @@ def add_shift(
     with transaction.atomic():
         shift = OnCallShift.objects.create(site=site, user=user, starts_at=starts_at, ends_at=ends_at, created_by=by,
                                            created_at=now)
-        audit(request, "add:on-call-shift", obj=shift, actor=by,
+        audit(None, "add:on-call-shift", obj=shift, actor=by,
               detail=f"user={user.pk} {starts_at:%Y-%m-%d %H:%M}–{ends_at:%Y-%m-%d %H:%M} UTC")
     return shift
 
 
-def remove_shift(shift: OnCallShift, *, by: User, request: HttpRequest | None = None) -> None:
+def remove_shift(shift: OnCallShift, *, by: User) -> None:
     with transaction.atomic():
-        audit(request, "remove:on-call-shift", obj=shift, actor=by, detail=f"user={shift.user_id}")
+        audit(None, "remove:on-call-shift", obj=shift, actor=by, detail=f"user={shift.user_id}")
         OnCallShift.objects.filter(pk=shift.pk).delete()
 
 

@@ -18,6 +18,8 @@ import os
 import sqlite3
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,11 +29,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import connections
 
+from bondwell.errors import BondwellError
+
 MAGIC = b"BONDWELL-BACKUP 1\n"
 
 
-class BackupError(ValueError):
-    """A problem the operator can fix (key, file, target database); the message says which."""
+class BackupError(BondwellError):
+    """A problem the operator can fix (key, file, target database); the message says which (CLI: exit 2)."""
 
 
 def parse_key(text: str) -> bytes:
@@ -63,13 +67,36 @@ def _counts(cursor: Any, tables: list[str], quote: Any) -> dict[str, int]:
     return counts
 
 
-def _pg_env(settings: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
-    args = ["-h", str(settings.get("HOST") or "127.0.0.1"), "-p", str(settings.get("PORT") or 5432),
-            "-U", str(settings.get("USER") or "postgres")]
-    env = dict(os.environ)
-    if settings.get("PASSWORD"):
-        env["PGPASSWORD"] = str(settings["PASSWORD"])
-    return args, env
+def _conninfo_value(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _passfile_field(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(":", "\\:")
+
+
+@contextmanager
+def pg_connection(settings: dict[str, Any]) -> Iterator[str]:
+    """A libpq connection string for pg_dump / pg_restore, from the database's settings.
+
+    The password never goes on the command line (other users see it) nor into an environment built here: it is
+    written to a password file readable only by this user, in a private temporary folder removed afterwards, and
+    named by the connection string's `passfile`. The child inherits this process's environment unchanged.
+    """
+    parts = {
+        "host": str(settings.get("HOST") or "127.0.0.1"),
+        "port": str(settings.get("PORT") or 5432),
+        "user": str(settings.get("USER") or "postgres"),
+        "dbname": str(settings["NAME"]),
+    }
+    with tempfile.TemporaryDirectory(prefix="bondwell-pg-") as folder:
+        if settings.get("PASSWORD"):
+            path = Path(folder) / "pgpass"
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(handle, "w", encoding="utf-8") as passfile:
+                passfile.write(f"*:*:*:*:{_passfile_field(str(settings['PASSWORD']))}\n")
+            parts["passfile"] = str(path)
+        yield " ".join(f"{key}={_conninfo_value(value)}" for key, value in parts.items())
 
 
 def _dump_sqlite(using: str) -> tuple[bytes, dict[str, int], str]:
@@ -120,7 +147,6 @@ def _dump_postgresql(using: str) -> tuple[bytes, dict[str, int], str]:
 
     connection = connections[using]
     settings = connection.settings_dict
-    args, env = _pg_env(settings)
     tables = _tables(using)
     connection.ensure_connection()
     raw = connection.connection
@@ -133,11 +159,12 @@ def _dump_postgresql(using: str) -> tuple[bytes, dict[str, int], str]:
             snapshot = str(cursor.fetchone()[0])
             counts = _counts(cursor, tables, connection.ops.quote_name)
             head = verify(using).head if "accounts_auditevent" in tables else ""
-            result = subprocess.run(
-                ["pg_dump", *args, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
-                 str(settings["NAME"])],
-                capture_output=True, env=env, check=False,
-            )
+            with pg_connection(settings) as conninfo:
+                result = subprocess.run(
+                    ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
+                     f"--dbname={conninfo}"],
+                    capture_output=True, check=False,
+                )
         raw.rollback()
     finally:
         raw.autocommit = previous_autocommit
@@ -247,11 +274,11 @@ def _restore_sqlite(dump: bytes, using: str) -> None:
 def _restore_postgresql(dump: bytes, using: str) -> None:
     connection = connections[using]
     settings = connection.settings_dict
-    args, env = _pg_env(settings)
     connection.close()
-    result = subprocess.run(
-        ["pg_restore", *args, "--no-owner", "--no-privileges", "--exit-on-error", "-d", str(settings["NAME"])],
-        input=dump, capture_output=True, env=env, check=False,
-    )
+    with pg_connection(settings) as conninfo:
+        result = subprocess.run(
+            ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={conninfo}"],
+            input=dump, capture_output=True, check=False,
+        )
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed: {result.stderr.decode(errors='replace').strip()[:500]}")

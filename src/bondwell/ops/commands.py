@@ -53,7 +53,6 @@ def backup(
 ) -> None:
     """Write an encrypted, consistent backup of the database with a checksum and row counts."""
     _setup()
-    from bondwell.ops.backup import BackupError
     from bondwell.ops.backup import backup as make_backup
 
     key = _key()
@@ -63,10 +62,7 @@ def backup(
         raise _fail(f"out_file: {out_file} exists; use --force to overwrite it")
     if not out_file.parent.is_dir():
         raise _fail(f"out_file: the folder {out_file.parent} does not exist")
-    try:
-        blob, manifest = make_backup(key)
-    except BackupError as error:
-        raise _fail(str(error)) from None
+    blob, manifest = make_backup(key)  # a BackupError is printed and exits 2 by bondwell.cli's one handler
     try:
         out_file.write_bytes(blob)
     except OSError as error:
@@ -82,7 +78,6 @@ def restore(
 ) -> None:
     """Restore a backup into an empty database, then check every table's row count and the audit chain."""
     _setup()
-    from bondwell.ops.backup import BackupError
     from bondwell.ops.backup import restore as run_restore
 
     key = _key()
@@ -92,10 +87,7 @@ def restore(
         blob = in_file.read_bytes()
     except OSError as error:
         raise _fail(f"in_file: cannot read {in_file} ({error.strerror})") from None
-    try:
-        report = run_restore(blob, key)
-    except BackupError as error:
-        raise _fail(str(error)) from None
+    report = run_restore(blob, key)  # a BackupError is printed and exits 2 by bondwell.cli's one handler
     for table, (expected, found) in sorted(report.mismatched.items()):
         err.print(f"[red]{table}: {found} rows restored, the backup had {expected}[/red]", highlight=False,
                   soft_wrap=True)

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from bondwell import instruments
@@ -72,7 +71,6 @@ def start_follow_ups(
     flags: set[str] | frozenset[str],
     *,
     now: datetime,
-    request: HttpRequest | None = None,
 ) -> list[FollowUp]:
     """The follow-ups a stored result needs: one per action (repeat, further assessment, immediate).
 
@@ -111,7 +109,7 @@ def start_follow_ups(
             next_escalation_at=due, dedupe_key=dedupe, is_synthetic=mother.is_synthetic,
         )
         FollowUpEvent.objects.create(follow_up=follow_up, at=now, step="created", detail=follow_up.what[:300])
-        audit(request, "start:follow-up", mother=mother, obj=follow_up, actor=assessment.entered_by,
+        audit(None, "start:follow-up", mother=mother, obj=follow_up, actor=assessment.entered_by,
               detail=f"{action} due {due:%Y-%m-%d %H:%M}")
         created.append(follow_up)
     return created
@@ -159,18 +157,18 @@ def _locked(follow_up: FollowUp) -> FollowUp:
     return locked
 
 
-def take_follow_up(follow_up: FollowUp, *, by: User, request: HttpRequest | None = None) -> FollowUp:
+def take_follow_up(follow_up: FollowUp, *, by: User) -> FollowUp:
     """She becomes its owner."""
     with transaction.atomic():
         locked = _locked(follow_up)
         FollowUp.objects.filter(pk=locked.pk).update(owner=by)
         FollowUpEvent.objects.create(follow_up=locked, step="assigned", actor=by, detail=by.full_name[:300])
-        audit(request, "assign:follow-up", mother=locked.mother, obj=locked, actor=by)
+        audit(None, "assign:follow-up", mother=locked.mother, obj=locked, actor=by)
     return FollowUp.objects.get(pk=follow_up.pk)
 
 
 def record_attempt(
-    follow_up: FollowUp, result: str, note: str = "", *, by: User, request: HttpRequest | None = None,
+    follow_up: FollowUp, result: str, note: str = "", *, by: User,
     now: datetime | None = None,
 ) -> FollowUpAttempt:
     """One try at reaching her: phoned and spoke, no answer, or message left."""
@@ -186,12 +184,12 @@ def record_attempt(
             FollowUp.objects.filter(pk=locked.pk).update(owner=by)
         label = FollowUpAttempt.Result(result).label
         FollowUpEvent.objects.create(follow_up=locked, at=now, step="attempt", actor=by, detail=label)
-        audit(request, "attempt:follow-up", mother=locked.mother, obj=locked, actor=by, detail=result)
+        audit(None, "attempt:follow-up", mother=locked.mother, obj=locked, actor=by, detail=result)
     return attempt
 
 
 def close_follow_up(
-    follow_up: FollowUp, outcome: str, detail: str = "", *, by: User, request: HttpRequest | None = None,
+    follow_up: FollowUp, outcome: str, detail: str = "", *, by: User,
     now: datetime | None = None,
 ) -> FollowUp:
     """Close with an outcome: assessed, referred to (whom), declined, or unable to contact after N tries."""
@@ -218,7 +216,7 @@ def close_follow_up(
         FollowUpEvent.objects.create(
             follow_up=locked, at=now, step="closed", actor=by, detail=f"{label} {detail}".strip()[:300]
         )
-        audit(request, "close:follow-up", mother=locked.mother, obj=locked, actor=by, detail=outcome)
+        audit(None, "close:follow-up", mother=locked.mother, obj=locked, actor=by, detail=outcome)
     return FollowUp.objects.get(pk=follow_up.pk)
 
 
@@ -276,12 +274,12 @@ def keep_released_after_correction(assessment: Assessment) -> None:
           detail="a correction of a result she had seen")
 
 
-def release_result(assessment: Assessment, *, by: User, request: HttpRequest | None = None) -> ResultRelease:
+def release_result(assessment: Assessment, *, by: User) -> ResultRelease:
     """Let her see a result entered from paper (after the clinician has gone through it with her)."""
     if by.role != Role.CLINICIAN:
         raise PathwayError("Only a clinician can release a result.")
     with transaction.atomic():
         release, made = ResultRelease.objects.get_or_create(assessment=assessment, defaults={"released_by": by})
         if made:
-            audit(request, "release:result", mother=assessment.mother, obj=assessment, actor=by)
+            audit(None, "release:result", mother=assessment.mother, obj=assessment, actor=by)
     return release

@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bondwell.accounts.access import access_mother, audit, mothers_in_scope, require_role
+from bondwell.accounts.access import access_mother, access_row, audit, mothers_in_scope, require_role
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.errors import add_to_form
@@ -52,11 +52,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 def _follow_up(request: HttpRequest, follow_up_id: int) -> FollowUp:
-    found = FollowUp.objects.filter(pk=follow_up_id).select_related("mother__site", "owner", "scheduled").first()
-    if found is None:
-        raise Http404("No such follow-up.")
-    access_mother(request, found.mother_id, Purpose.ALERTS, action="view:follow-up")
-    return found
+    rows = FollowUp.objects.filter(pk=follow_up_id).select_related("mother__site", "owner", "scheduled")
+    return access_row(request, rows, Purpose.ALERTS, action="view:follow-up", missing="No such follow-up.")
 
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)
@@ -71,20 +68,18 @@ def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
             raise PermissionDenied("Only a clinician records tries and outcomes.")
         try:
             if step == "take":
-                services.take_follow_up(item, by=user, request=request)
+                services.take_follow_up(item, by=user)
                 messages.success(request, "You own this follow-up now.")
                 return redirect("pathway-follow-up", follow_up_id=item.pk)
             if step == "attempt" and attempt_form.is_valid():
                 services.record_attempt(
                     item, attempt_form.cleaned_data["result"], attempt_form.cleaned_data["note"], by=user,
-                    request=request,
                 )
                 messages.success(request, "Recorded.")
                 return redirect("pathway-follow-up", follow_up_id=item.pk)
             if step == "close" and close_form.is_valid():
                 services.close_follow_up(
                     item, close_form.cleaned_data["outcome"], close_form.cleaned_data["detail"], by=user,
-                    request=request,
                 )
                 messages.success(request, "Follow-up closed.")
                 return redirect("pathway-worklist")
@@ -114,7 +109,7 @@ def mother_pathway(request: HttpRequest, mother_id: int) -> HttpResponse:
         if assessment is None:
             messages.error(request, "Choose a result to release.")
         else:
-            services.release_result(assessment, by=_user(request), request=request)
+            services.release_result(assessment, by=_user(request))
             messages.success(request, "Released: she can now see this result.")
         return redirect("pathway-mother", mother_id=mother.pk)
     unreleased = (

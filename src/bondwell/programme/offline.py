@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -136,8 +135,8 @@ def offline_log(request: HttpRequest) -> JsonResponse:
     )
     before = PracticeLog.objects.filter(client_token=data["token"], mother__user=user).exists()
     try:
-        log = services.log_practice(request, user, entry)
-    except ValidationError:
+        log = services.log_practice(entry, by=user)
+    except services.ProgrammeError:
         return JsonResponse({"error": _("That session could not be saved.")}, status=400)
     if payload.get("announce"):
         # Saved while she is on the page: the practice page she goes to says so, as the form post does.

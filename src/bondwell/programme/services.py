@@ -10,15 +10,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from bondwell.accounts.access import audit, mothers_in_scope
 from bondwell.accounts.models import Baby, Mother, User
 from bondwell.accounts.roles import Role
+from bondwell.errors import BondwellError
 from bondwell.programme.models import (
     Attendance,
     BabyResponse,
@@ -44,6 +44,19 @@ PLANNING_ROLES = frozenset({Role.EDUCATOR, Role.SITE_LEAD})
 ENROLLING_ROLES = frozenset({Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD})
 
 
+class ProgrammeError(BondwellError):
+    """A booking, course, practice log or reminder the programme's rules refuse; the message says why."""
+
+
+def _full_clean(row: Model) -> None:
+    """The model's own checks, refused as a ProgrammeError naming the first field at fault."""
+    try:
+        row.full_clean()
+    except ValidationError as error:
+        field, problems = next(iter(error.message_dict.items()))
+        raise ProgrammeError(problems[0], field=None if field == NON_FIELD_ERRORS else field) from error
+
+
 @dataclass(frozen=True)
 class CoursePlan:
     title: str
@@ -56,6 +69,7 @@ class CoursePlan:
     minutes_per_session: int = 15
     sessions_per_week: int = 7
     dose_weeks: int = 6
+    is_synthetic: bool = False  # the demo's courses (and their classes) are marked synthetic
 
 
 def course_queryset(user: User) -> QuerySet[Course]:
@@ -70,25 +84,26 @@ def course_queryset(user: User) -> QuerySet[Course]:
     return Course.objects.none()
 
 
-def create_course(request: HttpRequest | None, creator: User, plan: CoursePlan, educator: User) -> Course:
+def create_course(plan: CoursePlan, *, by: User, educator: User) -> Course:
     """A site lead or educator creates a course with its weekly classes."""
+    creator = by
     site_id = creator.site_id
     if creator.role not in PLANNING_ROLES or site_id is None:
         raise PermissionDenied("Only a site lead or an educator creates courses.")
     if educator.role != Role.EDUCATOR or educator.site_id != creator.site_id or not educator.is_active:
-        raise ValidationError({"educator": "Choose an active educator of your site."})
+        raise ProgrammeError("Choose an active educator of your site.", field="educator")
     if creator.role == Role.EDUCATOR and educator.pk != creator.pk:
-        raise ValidationError({"educator": "An educator creates courses she teaches herself."})
+        raise ProgrammeError("An educator creates courses she teaches herself.", field="educator")
     if not 1 <= plan.classes <= MAX_CLASSES:
-        raise ValidationError({"classes": f"A course has 1 to {MAX_CLASSES} classes."})
+        raise ProgrammeError(f"A course has 1 to {MAX_CLASSES} classes.", field="classes")
     with transaction.atomic():
         course = Course(
             site_id=site_id, title=plan.title, description=plan.description, educator=educator,
             place=plan.place, capacity=plan.capacity, starts_on=timezone.localdate(plan.first_class_at),
             minutes_per_session=plan.minutes_per_session, sessions_per_week=plan.sessions_per_week,
-            dose_weeks=plan.dose_weeks, created_by=creator,
+            dose_weeks=plan.dose_weeks, created_by=creator, is_synthetic=plan.is_synthetic,
         )
-        course.full_clean()
+        _full_clean(course)
         course.save()
         for number in range(1, plan.classes + 1):
             teaches, areas = DEFAULT_CLASS_PLAN[min(number, len(DEFAULT_CLASS_PLAN)) - 1]
@@ -97,8 +112,9 @@ def create_course(request: HttpRequest | None, creator: User, plan: CoursePlan, 
             ClassSession.objects.create(
                 course=course, number=number, starts_at=plan.first_class_at + timedelta(weeks=number - 1),
                 duration_minutes=plan.class_minutes, teaches=teaches, routine_areas=list(areas),
+                is_synthetic=plan.is_synthetic,
             )
-        audit(request, "create:course", obj=course, actor=creator, detail=course.title)
+        audit(None, "create:course", obj=course, actor=creator, detail=course.title)
     return course
 
 
@@ -106,12 +122,13 @@ def _booked_count(course: Course) -> int:
     return Booking.objects.filter(course=course, status=Booking.Status.BOOKED).count()
 
 
-def _book(request: HttpRequest | None, actor: User, course_id: int, mother: Mother) -> Booking:
+def _book(course_id: int, mother: Mother, *, by: User) -> Booking:
+    actor = by
     with transaction.atomic():
         # The lock on the course row serialises every booking and cancellation of this course.
         course = Course.objects.select_for_update().get(pk=course_id)
         if course.site_id != mother.site_id:
-            raise ValidationError("This course is at another site.")
+            raise ProgrammeError("This course is at another site.")
         active = Booking.objects.filter(course=course, mother=mother, status__in=["booked", "waiting"]).first()
         if active is not None:
             return active
@@ -121,38 +138,41 @@ def _book(request: HttpRequest | None, actor: User, course_id: int, mother: Moth
             course=course, mother=mother, status=Booking.Status.WAITING if full else Booking.Status.BOOKED,
             requested_at=now, placed_at=None if full else now, booked_by=actor,
         )
-        audit(request, f"book:{booking.status}", mother=mother, obj=booking, actor=actor)
+        audit(None, f"book:{booking.status}", mother=mother, obj=booking, actor=actor)
     return booking
 
 
-def book_own_place(request: HttpRequest | None, mother_user: User, course_id: int) -> Booking:
+def book_own_place(course_id: int, *, by: User) -> Booking:
     """A mother books herself onto a course of her site: a place, or the waiting list when it is full."""
+    mother_user = by
     if mother_user.role != Role.MOTHER:
         raise PermissionDenied("Only a mother books for herself.")
     mother = Mother.objects.get(user=mother_user)
     if not course_queryset(mother_user).filter(pk=course_id).exists():
-        raise ValidationError("No such course at your site.")
-    return _book(request, mother_user, course_id, mother)
+        raise ProgrammeError("No such course at your site.")
+    return _book(course_id, mother, by=mother_user)
 
 
-def enrol_mother(request: HttpRequest | None, staff: User, course_id: int, mother_id: int) -> Booking:
+def enrol_mother(course_id: int, mother_id: int, *, by: User) -> Booking:
     """Staff enrol a mother in their scope onto a course they may see (a place or the waiting list)."""
+    staff = by
     if staff.role not in ENROLLING_ROLES:
         raise PermissionDenied("Your role does not enrol mothers.")
     mother = mothers_in_scope(staff).filter(pk=mother_id).first()
     if mother is None:
         raise PermissionDenied("This mother is not in your scope.")
     if not course_queryset(staff).filter(pk=course_id).exists():
-        raise ValidationError("No such course for you.")
-    return _book(request, staff, course_id, mother)
+        raise ProgrammeError("No such course for you.")
+    return _book(course_id, mother, by=staff)
 
 
-def cancel_booking(request: HttpRequest | None, actor: User, booking_id: int) -> Booking | None:
+def cancel_booking(booking_id: int, *, by: User) -> Booking | None:
     """Cancel a place or a waiting-list entry; a freed place goes to the first mother waiting.
 
     Returns the promoted booking, if any. A mother cancels her own bookings; staff cancel bookings of
     courses they may see, for mothers in their scope.
     """
+    actor = by
     with transaction.atomic():
         booking = Booking.objects.select_related("mother").get(pk=booking_id)
         course = Course.objects.select_for_update().get(pk=booking.course_id)
@@ -173,13 +193,14 @@ def cancel_booking(request: HttpRequest | None, actor: User, booking_id: int) ->
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = timezone.now()
         booking.save(update_fields=["status", "cancelled_at"])
-        audit(request, "cancel:booking", mother=booking.mother, obj=booking, actor=actor)
+        audit(None, "cancel:booking", mother=booking.mother, obj=booking, actor=actor)
         if not was_booked:
             return None
-        return _promote_first_waiting(request, course, actor)
+        return _promote_first_waiting(course, by=actor)
 
 
-def _promote_first_waiting(request: HttpRequest | None, course: Course, actor: User) -> Booking | None:
+def _promote_first_waiting(course: Course, *, by: User) -> Booking | None:
+    actor = by
     if _booked_count(course) >= course.capacity:
         return None
     first = (
@@ -191,14 +212,13 @@ def _promote_first_waiting(request: HttpRequest | None, course: Course, actor: U
     first.status = Booking.Status.BOOKED
     first.placed_at = timezone.now()
     first.save(update_fields=["status", "placed_at"])
-    audit(request, "promote:waiting-list", mother=first.mother, obj=first, actor=actor)
+    audit(None, "promote:waiting-list", mother=first.mother, obj=first, actor=actor)
     return first
 
 
-def record_attendance(
-    request: HttpRequest | None, staff: User, session_id: int, marks: dict[int, tuple[str, str]]
-) -> int:
+def record_attendance(session_id: int, marks: dict[int, tuple[str, str]], *, by: User) -> int:
     """Record attendance for one class: {mother_id: (status, note)} for mothers booked on its course."""
+    staff = by
     if staff.role not in PLANNING_ROLES:
         raise PermissionDenied("Only an educator or a site lead records attendance.")
     with transaction.atomic():
@@ -206,7 +226,7 @@ def record_attendance(
         if not course_queryset(staff).filter(pk=session.course_id).exists():
             raise PermissionDenied("Not your class.")
         if session.starts_at.date() > timezone.localdate() + timedelta(days=1):
-            raise ValidationError("This class has not happened yet.")
+            raise ProgrammeError("This class has not happened yet.")
         booked = set(
             Booking.objects.filter(course=session.course, status=Booking.Status.BOOKED)
             .filter(mother__in=mothers_in_scope(staff)).values_list("mother_id", flat=True)
@@ -215,14 +235,14 @@ def record_attendance(
         written = 0
         for mother_id, (status, note) in marks.items():
             if mother_id not in booked:
-                raise ValidationError(f"Mother {mother_id} is not booked on this course.")
+                raise ProgrammeError(f"Mother {mother_id} is not booked on this course.")
             if status not in valid:
-                raise ValidationError(f"Unknown attendance status {status!r}.")
+                raise ProgrammeError(f"Unknown attendance status {status!r}.")
             row, _ = Attendance.objects.update_or_create(
                 session=session, mother_id=mother_id,
                 defaults={"status": status, "note": note[:300], "recorded_by": staff, "recorded_at": timezone.now()},
             )
-            audit(request, "record:attendance", mother=row.mother, obj=row, actor=staff, detail=status)
+            audit(None, "record:attendance", mother=row.mother, obj=row, actor=staff, detail=status)
             written += 1
     return written
 
@@ -265,14 +285,16 @@ def _check_entry(entry: PracticeEntry, mother: Mother, now: datetime) -> None:
     if entry.baby_id is not None and not Baby.objects.filter(pk=entry.baby_id, mother=mother).exists():
         errors["baby"] = "Choose one of your babies."
     if errors:
-        raise ValidationError(errors)
+        field, message = next(iter(errors.items()))
+        raise ProgrammeError(message, field=field)
 
 
-def log_practice(request: HttpRequest | None, mother_user: User, entry: PracticeEntry) -> PracticeLog:
+def log_practice(entry: PracticeEntry, *, by: User) -> PracticeLog:
     """Save one practice session of the signed-in mother (guided or logged afterwards).
 
     The same client token saves once: a retried or double-tapped save returns the first log.
     """
+    mother_user = by
     if mother_user.role != Role.MOTHER:
         raise PermissionDenied("Only a mother logs her own practice.")
     mother = Mother.objects.get(user=mother_user)
@@ -298,7 +320,7 @@ def log_practice(request: HttpRequest | None, mother_user: User, entry: Practice
     try:
         with transaction.atomic():
             log.save()
-            audit(request, "log:practice", mother=mother, obj=log, actor=mother_user, detail=log.outcome)
+            audit(None, "log:practice", mother=mother, obj=log, actor=mother_user, detail=log.outcome)
     except IntegrityError:
         # A concurrent save of the same token won the race: return its row.
         return PracticeLog.objects.get(client_token=log.client_token, mother=mother)
@@ -306,10 +328,11 @@ def log_practice(request: HttpRequest | None, mother_user: User, entry: Practice
 
 
 def set_dose(
-    request: HttpRequest | None, staff: User, mother_id: int, *, minutes_per_session: int,
+    mother_id: int, *, by: User, minutes_per_session: int,
     sessions_per_week: int, starts_on: date, weeks: int,
 ) -> PracticeDose:
     """Prescribe a personal dose to a mother in the staff member's scope (it overrides her course's)."""
+    staff = by
     if staff.role not in ENROLLING_ROLES:
         raise PermissionDenied("Your role does not prescribe doses.")
     mother = mothers_in_scope(staff).filter(pk=mother_id).first()
@@ -318,9 +341,9 @@ def set_dose(
     with transaction.atomic():
         dose = PracticeDose(mother=mother, minutes_per_session=minutes_per_session,
                             sessions_per_week=sessions_per_week, starts_on=starts_on, weeks=weeks, set_by=staff)
-        dose.full_clean()
+        _full_clean(dose)
         dose.save()
-        audit(request, "set:dose", mother=mother, obj=dose, actor=staff, detail=str(dose))
+        audit(None, "set:dose", mother=mother, obj=dose, actor=staff, detail=str(dose))
     return dose
 
 
@@ -337,21 +360,22 @@ def in_quiet_hours(moment: time, quiet_start: time, quiet_end: time) -> bool:
 
 
 def set_reminders(
-    request: HttpRequest | None, mother_user: User, *, enabled: bool, times: list[time],
+    *, by: User, enabled: bool, times: list[time],
     quiet_start: time, quiet_end: time,
 ) -> ReminderPreference:
     """Save the mother's reminder times; a time inside her quiet hours is refused."""
+    mother_user = by
     if mother_user.role != Role.MOTHER:
         raise PermissionDenied("Only a mother sets her own reminders.")
     mother = Mother.objects.get(user=mother_user)
     unique = sorted(set(times))
     if len(unique) > MAX_REMINDER_TIMES:
-        raise ValidationError({"times": f"Choose at most {MAX_REMINDER_TIMES} times."})
+        raise ProgrammeError(f"Choose at most {MAX_REMINDER_TIMES} times.", field="times")
     quiet = [t.strftime("%H:%M") for t in unique if in_quiet_hours(t, quiet_start, quiet_end)]
     if quiet:
-        raise ValidationError({"times": f"{', '.join(quiet)} is in your quiet hours."})
+        raise ProgrammeError(f"{', '.join(quiet)} is in your quiet hours.", field="times")
     if enabled and not unique:
-        raise ValidationError({"times": "Choose at least one time, or turn reminders off."})
+        raise ProgrammeError("Choose at least one time, or turn reminders off.", field="times")
     with transaction.atomic():
         preference, _ = ReminderPreference.objects.select_for_update().get_or_create(mother=mother)
         preference.enabled = enabled
@@ -360,5 +384,5 @@ def set_reminders(
         preference.quiet_end = quiet_end
         preference.updated_at = timezone.now()
         preference.save()
-        audit(request, "set:reminders", mother=mother, obj=preference, actor=mother_user)
+        audit(None, "set:reminders", mother=mother, obj=preference, actor=mother_user)
     return preference

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,16 +18,35 @@ from django.views.decorators.http import require_POST
 from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record, require_role
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
-from bondwell.programme import services
+from bondwell.errors import add_to_form
+from bondwell.programme import checklist, services
 from bondwell.programme.charts import practice_chart
 from bondwell.programme.content import shipped_content
-from bondwell.programme.forms import CourseForm, DoseForm, EnrolForm, GuidedSaveForm, PracticeForm, ReminderForm
-from bondwell.programme.models import Attendance, BabyResponse, Booking, ClassSession, PracticeLog, ReminderPreference
-from bondwell.programme.practice import adherence_for, roster_adherence
+from bondwell.programme.forms import (
+    CourseForm,
+    DoseForm,
+    EnrolForm,
+    GuidedSaveForm,
+    ObservationForm,
+    PracticeForm,
+    ReminderForm,
+)
+from bondwell.programme.models import (
+    Attendance,
+    BabyResponse,
+    Booking,
+    ClassSession,
+    Observation,
+    PracticeLog,
+    ReminderPreference,
+)
+from bondwell.programme.observations import record_observation
+from bondwell.programme.practice import dose_weeks_for, roster_dose_share
 from bondwell.programme.services import course_queryset
 
 PAGE_SIZE = 30
 MOTHER_PAGE_SIZE = 10  # her own log reads on a phone: short pages
+OBSERVE_DAYS_BACK = 14
 STAFF = (Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
 
 
@@ -36,14 +55,6 @@ def _user(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionDenied("Sign in first.")
     return user
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # ---- routine (content, for everyone signed in) ------------------------------------------------------------
@@ -62,7 +73,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
     mother = own_mother_record(request)
     audit(request, "view:own-practice", mother=mother)
     today = timezone.localdate()
-    dose, weeks = adherence_for(mother, today)
+    dose, weeks = dose_weeks_for(mother, today)
     logs = PracticeLog.objects.filter(mother=mother).order_by("-started_at", "-id")
     page = Paginator(logs, MOTHER_PAGE_SIZE).get_page(request.GET.get("page"))
     preference = ReminderPreference.objects.filter(mother=mother).first()
@@ -113,8 +124,8 @@ def guided_save(request: HttpRequest) -> HttpResponse:
         routine_version=shipped_content().routine.version, client_token=data["token"],
     )
     try:
-        services.log_practice(request, _user(request), entry)
-    except ValidationError:
+        services.log_practice(entry, by=_user(request))
+    except services.ProgrammeError:
         messages.error(request, "Sorry, that session could not be saved. You can add it by hand below.")
         return redirect("programme-practice-new")
     if completed:
@@ -136,9 +147,9 @@ def practice_new(request: HttpRequest) -> HttpResponse:
             baby_response=data["baby_response"],
         )
         try:
-            services.log_practice(request, _user(request), entry)
-        except ValidationError as error:
-            _apply_errors(form, error)
+            services.log_practice(entry, by=_user(request))
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, "Saved. Every session counts.")
             return redirect("programme-practice")
@@ -158,14 +169,10 @@ def reminders(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.set_reminders(request, _user(request), enabled=data["enabled"], times=form.times(),
+            services.set_reminders(by=_user(request), enabled=data["enabled"], times=form.times(),
                                    quiet_start=data["quiet_start"], quiet_end=data["quiet_end"])
-        except ValidationError as error:
-            error_dict = getattr(error, "error_dict", {})
-            if "times" in error_dict:
-                form.add_error("time_1", error_dict["times"])
-            else:
-                _apply_errors(form, error)
+        except services.ProgrammeError as error:
+            add_to_form(form, error, fields={"times": "time_1"})
         else:
             messages.success(request, "Your reminder times are saved.")
             return redirect("programme-practice")
@@ -229,8 +236,8 @@ def _mother_bookings(mother: Any, visible: Any, today: Any) -> dict[str, Any]:
 def book(request: HttpRequest) -> HttpResponse:
     own_mother_record(request)
     try:
-        booking = services.book_own_place(request, _user(request), int(request.POST.get("course_id", "0")))
-    except (ValueError, ValidationError):
+        booking = services.book_own_place(int(request.POST.get("course_id", "0")), by=_user(request))
+    except ValueError:  # not a number, or a ProgrammeError (no such course at her site)
         raise Http404("No such course.") from None
     if booking.status == Booking.Status.BOOKED:
         messages.success(request, f"You have a place on {booking.course.title}.")
@@ -250,7 +257,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
     try:
         booking_id = int(request.POST.get("booking_id", "0"))
         booking = Booking.objects.get(pk=booking_id)
-        services.cancel_booking(request, user, booking_id)
+        services.cancel_booking(booking_id, by=user)
     except (ValueError, Booking.DoesNotExist, PermissionDenied):
         raise Http404("No such booking.") from None
     messages.success(request, "The booking is cancelled.")
@@ -272,9 +279,9 @@ def course_new(request: HttpRequest) -> HttpResponse:
             sessions_per_week=data["sessions_per_week"], dose_weeks=data["dose_weeks"],
         )
         try:
-            course = services.create_course(request, user, plan, data["educator"])
-        except ValidationError as error:
-            _apply_errors(form, error)
+            course = services.create_course(plan, by=user, educator=data["educator"])
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, f"{course.title} is ready, with {plan.classes} classes.")
             return redirect("programme-course", course_id=course.pk)
@@ -299,8 +306,8 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
         "mother_id", flat=True
     ):
         present[mother_id] = present.get(mother_id, 0) + 1
-    adherence = roster_adherence(course, [b.mother_id for b in booked], timezone.localdate())
-    roster = [(b, present.get(b.mother_id, 0), round(adherence[b.mother_id] * 100)) for b in booked]
+    dose_share = roster_dose_share(course, [b.mother_id for b in booked], timezone.localdate())
+    roster = [(b, present.get(b.mother_id, 0), round(dose_share[b.mother_id] * 100)) for b in booked]
     held = sum(1 for s in sessions if s.starts_at <= timezone.now())
     return render(request, "programme/course_detail.html", {
         "title": course.title, "course": course, "roster": roster, "waiting": waiting, "sessions": sessions,
@@ -329,9 +336,9 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
             if status:
                 marks[booking.mother_id] = (status, request.POST.get(f"note_{booking.mother_id}", "").strip())
         try:
-            written = services.record_attendance(request, user, session.pk, marks)
-        except ValidationError as problem:
-            error = "; ".join(problem.messages)
+            written = services.record_attendance(session.pk, marks, by=user)
+        except services.ProgrammeError as problem:
+            error = problem.message
         else:
             messages.success(request, f"Attendance saved for {written} mother{'s' if written != 1 else ''}.")
             return redirect("programme-course", course_id=session.course_id)
@@ -349,7 +356,7 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
 def mother_practice(request: HttpRequest, mother_id: int) -> HttpResponse:
     mother = access_mother(request, mother_id, Purpose.PROGRAMME)
     today = timezone.localdate()
-    dose, weeks = adherence_for(mother, today)
+    dose, weeks = dose_weeks_for(mother, today)
     logs = PracticeLog.objects.filter(mother=mother).order_by("-started_at", "-id")[:PAGE_SIZE]
     visits = Attendance.objects.filter(mother=mother).select_related("session", "session__course").order_by(
         "-session__starts_at"
@@ -369,9 +376,9 @@ def enrol(request: HttpRequest, mother_id: int) -> HttpResponse:
     form = EnrolForm(request.POST or None, courses=open_courses.order_by("starts_on", "id"))
     if request.method == "POST" and form.is_valid():
         try:
-            booking = services.enrol_mother(request, user, form.cleaned_data["course"].pk, mother.pk)
-        except ValidationError as error:
-            _apply_errors(form, error)
+            booking = services.enrol_mother(form.cleaned_data["course"].pk, mother.pk, by=user)
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             where = "a place" if booking.status == Booking.Status.BOOKED else "a place on the waiting list"
             messages.success(request, f"{mother.full_name} has {where} on {booking.course.title}.")
@@ -386,11 +393,59 @@ def dose(request: HttpRequest, mother_id: int) -> HttpResponse:
     form = DoseForm(request.POST or None, initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_dose(request, _user(request), mother.pk, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
+            services.set_dose(mother.pk, by=_user(request), **form.cleaned_data)
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, f"The home-practice dose for {mother.full_name} is saved.")
             return redirect("programme-mother-practice", mother_id=mother.pk)
     return render(request, "programme/dose.html", {"title": f"Home-practice dose: {mother.full_name}",
                                                    "form": form, "mother": mother})
+
+
+# ---- the educator in class ------------------------------------------------------------------------------
+
+
+@require_role(Role.EDUCATOR)
+def observe(request: HttpRequest) -> HttpResponse:
+    """Her recent classes with the mothers booked on each, to observe on a tablet."""
+    user = _user(request)
+    now = timezone.now()
+    sessions = list(
+        ClassSession.objects.filter(course__educator=user, starts_at__lte=now + timedelta(hours=2),
+                                    starts_at__gte=now - timedelta(days=OBSERVE_DAYS_BACK))
+        .select_related("course").order_by("-starts_at")[:20]
+    )
+    in_scope = mothers_in_scope(user)
+    rows = []
+    for session in sessions:
+        booked = in_scope.filter(
+            programme_bookings__course_id=session.course_id, programme_bookings__status=Booking.Status.BOOKED
+        ).order_by("full_name")[:50]
+        done = set(Observation.objects.filter(session=session).values_list("mother_id", flat=True))
+        rows.append((session, [(m, m.pk in done) for m in booked]))
+    return render(request, "programme/observe.html", {"title": "Observe a class", "rows": rows,
+                                                     "non_validated": checklist.NON_VALIDATED_LABEL})
+
+
+@require_role(Role.EDUCATOR)
+def observe_mother(request: HttpRequest, session_id: int, mother_id: int) -> HttpResponse:
+    mother = access_mother(request, mother_id, Purpose.PROGRAMME, action="open:observation")
+    session = ClassSession.objects.filter(pk=session_id, course__educator=_user(request)).select_related(
+        "course").first()
+    if session is None:
+        raise Http404("No such class.")
+    existing = Observation.objects.filter(session=session, mother=mother).first()
+    form = ObservationForm(request.POST or None)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            record_observation(session, mother, form.values(), by=_user(request), note=form.cleaned_data["note"])
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, f"Observation of {mother.full_name} saved.")
+            return redirect("programme-observe")
+    return render(request, "programme/observe_form.html", {
+        "title": f"Observe {mother.full_name}", "mother": mother, "session": session, "form": form,
+        "existing": existing, "items": checklist.ITEMS, "non_validated": checklist.NON_VALIDATED_LABEL,
+    })

@@ -1,15 +1,13 @@
-"""Progress pages: the mother's own, her clinician's timeline, the educator's class observation and the
-programme lead's dashboard. Every record is opened through `bondwell.accounts.access`."""
+"""Progress pages, read only: the mother's own, her clinician's timeline and the programme lead's dashboard.
+Every record is opened through `bondwell.accounts.access`; changes are made by the owning apps' pages."""
 
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
 from typing import Any
 
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -18,19 +16,20 @@ from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.pathway.services import visible_to_mother
-from bondwell.programme.models import Booking, ClassSession, Course
-from bondwell.progress import charts, checklist, dashboard, presented, series, services, small_numbers
-from bondwell.progress.forms import DashboardFilterForm, ObservationForm, SchedulePbqForm
-from bondwell.progress.models import Observation
+from bondwell.programme import checklist
+from bondwell.programme.models import Booking, Course, Observation
+from bondwell.progress import charts, dashboard, presented, series, small_numbers
+from bondwell.progress.forms import DashboardFilterForm
 from bondwell.progress.series import MAX_ROWS
-from bondwell.screening.models import Assessment, ScheduledQuestionnaire
+from bondwell.screening.forms import SchedulePbqForm
+from bondwell.screening.models import Assessment
 from bondwell.screening.presenters import risk_open
-from bondwell.screening.safety import load_instrument
+from bondwell.screening.questionnaires import load_instrument
+from bondwell.screening.services import pending_pbq
 from bondwell.security import cells
 from bondwell.stats.dose_response import OBSERVATIONAL_NOTE
 from bondwell.stats.trial import EPDS_CUTOFF
 
-OBSERVE_DAYS_BACK = 14
 PBQ_CUTOFF = 26
 
 
@@ -48,32 +47,15 @@ def _weekly_target(mother: Mother) -> int | None:
     return booking.course.minutes_per_session * booking.course.sessions_per_week if booking else None
 
 
-def _progress_context(mother: Mother, *, for_mother: bool, svg: bool = True) -> dict[str, Any]:
-    """Her scores, courses and practice with their charts; the same numbers feed the tables. With `svg` off (her
-    own pages) no chart is rendered here: her browser draws them from the numbers (`_phone_charts`)."""
+def _progress_context(mother: Mother) -> dict[str, Any]:
+    """Her scores, courses and practice; the same numbers feed the tables and the charts, which her browser (or
+    her clinician's) draws from them (`_phone_charts`, progress/phone-charts.js): no chart is rendered here."""
     epds_definition = load_instrument("epds", mother.site)
     pbq_definition = load_instrument("pbq", mother.site)
-    epds = series.scores(mother, "epds")
-    pbq = series.scores(mother, "pbq")
-    courses = series.courses(mother)
-    weeks = series.practice_weeks(mother)
-    target = _weekly_target(mother)
-    who = "Your" if for_mother else f"{mother.full_name}'s"
-    if not svg:
-        return {
-            "mother": mother, "epds": epds, "pbq": pbq, "courses": courses, "weeks": weeks, "target": target,
-            "epds_bands": epds_definition.bands, "pbq_bands": pbq_definition.bands,
-            "pbq_wording_installed": pbq_definition.wording_installed,
-        }
     return {
-        "mother": mother, "epds": epds, "pbq": pbq, "courses": courses, "weeks": weeks, "target": target,
-        "epds_bands": epds_definition.bands,
-        "epds_chart": charts.score_chart(epds, epds_definition.bands, courses=courses, y_max=30,
-                                         title=f"{who} EPDS scores over time") if epds else "",
-        "pbq_chart": charts.score_chart(pbq, pbq_definition.bands, y_max=60, cutoff=PBQ_CUTOFF,
-                                        title=f"{who} bonding questionnaire (PBQ) over time") if pbq else "",
-        "practice_chart": charts.practice_chart(weeks, target=target, title=f"{who} practice per week")
-        if weeks else "",
+        "mother": mother, "epds": series.scores(mother, "epds"), "pbq": series.scores(mother, "pbq"),
+        "courses": series.courses(mother), "weeks": series.practice_weeks(mother), "target": _weekly_target(mother),
+        "epds_bands": epds_definition.bands, "pbq_bands": pbq_definition.bands,
         "pbq_wording_installed": pbq_definition.wording_installed,
     }
 
@@ -109,7 +91,7 @@ MY_RESULTS = 50
 def _mother_context(mother: Mother) -> dict[str, Any]:
     """Her page: only results she may see (paper ones once released), every questionnaire she answered, most
     recent first, and kind words that never praise a fall across questionnaires or while a risk is open."""
-    context = _progress_context(mother, for_mother=True, svg=False)
+    context = _progress_context(mother)
     visible = visible_to_mother(Assessment.objects.current().filter(mother=mother))
     visible_ids = set(visible.values_list("id", flat=True)[:MAX_ROWS])
     # Results entered from paper reach her only once her clinician has released them.
@@ -137,8 +119,28 @@ def _mother_context(mother: Mother) -> dict[str, Any]:
     return context
 
 
-def _phone_charts(context: dict[str, Any]) -> dict[str, Any]:
-    """The numbers her browser draws (progress/phone-charts.js); the tables on the page carry the same ones."""
+def _phone_charts(context: dict[str, Any], *, staff: bool = False) -> dict[str, Any]:
+    """The numbers her browser draws (progress/phone-charts.js); the tables on the page carry the same ones.
+    `staff`: the same charts on her clinician's page, worded about her (no chart is drawn on the server)."""
+    if staff:
+        name = context["mother"].full_name
+        return {
+            "epds_data": charts.score_chart_data(
+                context["epds"], context["epds_bands"], courses=context["courses"], y_max=30,
+                title=f"{name}'s EPDS scores over time",
+                description="Each dot is one EPDS result; the shaded bands are the guideline's bands, striped spans "
+                            "her courses.",
+            ) if context["epds"] else None,
+            "pbq_data": charts.score_chart_data(
+                context["pbq"], context["pbq_bands"], y_max=60, cutoff=PBQ_CUTOFF,
+                title=f"{name}'s bonding questionnaire (PBQ) over time",
+                description="Each dot is one PBQ result; the dashed line is the cut-off (26).",
+            ) if context["pbq"] else None,
+            "practice_data": charts.practice_chart_data(
+                context["weeks"], target=context["target"], title=f"{name}'s practice per week",
+                description="Minutes of massage she logged each week; the dashed line is her course's suggestion.",
+            ) if context["weeks"] else None,
+        }
     return {
         "epds_data": charts.score_chart_data(
             context["epds"], context["epds_bands"], courses=context["courses"], y_max=30,
@@ -189,7 +191,9 @@ def mother_progress(request: HttpRequest, mother_id: int) -> HttpResponse:
     """Every result, flag and alert with practice and attendance on one timeline (questionnaire results:
     clinicians only; the scoping layer answers 403 to the other staff roles)."""
     mother = access_mother(request, mother_id, Purpose.CLINICAL, action="view:progress")
-    context = _progress_context(mother, for_mother=False)
+    # Her charts are drawn in the browser from the numbers (as on her own page): no chart rendering here.
+    context = _progress_context(mother)
+    context.update(_phone_charts(context, staff=True))
     user = _user(request)
     change = series.change_since_baseline(context["epds"], mothers_in_scope(user),
                                           cache_key=f"progress-sd:{user.role}:{user.site_id}")
@@ -197,29 +201,9 @@ def mother_progress(request: HttpRequest, mother_id: int) -> HttpResponse:
         title=f"Progress: {mother.full_name}", change=change, timeline=series.timeline(mother),
         observations=Observation.objects.filter(mother=mother).select_related("session__course")[:50],
         checklist_items=checklist.ITEMS, non_validated=checklist.NON_VALIDATED_LABEL, cutoff=EPDS_CUTOFF,
-        pbq_form=SchedulePbqForm(),
-        pbq_pending=ScheduledQuestionnaire.objects.filter(
-            mother=mother, instrument=services.PBQ, status=ScheduledQuestionnaire.Status.SCHEDULED
-        ).first(),
+        pbq_form=SchedulePbqForm(), pbq_pending=pending_pbq(mother),
     )
     return render(request, "progress/mother.html", context)
-
-
-@require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
-def schedule_pbq(request: HttpRequest, mother_id: int) -> HttpResponse:
-    mother = access_mother(request, mother_id, Purpose.CLINICAL, action="open:schedule-pbq")
-    if request.method != "POST":
-        return redirect("progress-mother", mother_id=mother.pk)
-    form = SchedulePbqForm(request.POST)
-    if form.is_valid():
-        try:
-            services.schedule_pbq(mother, form.cleaned_data["due_on"], by=_user(request))
-            messages.success(request, "The bonding questionnaire (PBQ) is scheduled.")
-        except services.ProgressError as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, "Choose a valid due date.")
-    return redirect("progress-mother", mother_id=mother.pk)
 
 
 @require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
@@ -236,55 +220,6 @@ def mother_export(request: HttpRequest, mother_id: int) -> HttpResponse:
     writer.writerow([])
     writer.writerow([f"# Class observations: {checklist.NON_VALIDATED_LABEL}. Not a study outcome."])
     return response
-
-
-# ---- the educator in class ------------------------------------------------------------------------------
-
-
-@require_role(Role.EDUCATOR)
-def observe(request: HttpRequest) -> HttpResponse:
-    """Her recent classes with the mothers booked on each, to observe on a tablet."""
-    user = _user(request)
-    now = timezone.now()
-    sessions = list(
-        ClassSession.objects.filter(course__educator=user, starts_at__lte=now + timedelta(hours=2),
-                                    starts_at__gte=now - timedelta(days=OBSERVE_DAYS_BACK))
-        .select_related("course").order_by("-starts_at")[:20]
-    )
-    in_scope = mothers_in_scope(user)
-    rows = []
-    for session in sessions:
-        booked = in_scope.filter(
-            programme_bookings__course_id=session.course_id, programme_bookings__status=Booking.Status.BOOKED
-        ).order_by("full_name")[:50]
-        done = set(Observation.objects.filter(session=session).values_list("mother_id", flat=True))
-        rows.append((session, [(m, m.pk in done) for m in booked]))
-    return render(request, "progress/observe.html", {"title": "Observe a class", "rows": rows,
-                                                     "non_validated": checklist.NON_VALIDATED_LABEL})
-
-
-@require_role(Role.EDUCATOR)
-def observe_mother(request: HttpRequest, session_id: int, mother_id: int) -> HttpResponse:
-    mother = access_mother(request, mother_id, Purpose.PROGRAMME, action="open:observation")
-    session = ClassSession.objects.filter(pk=session_id, course__educator=_user(request)).select_related(
-        "course").first()
-    if session is None:
-        raise Http404("No such class.")
-    existing = Observation.objects.filter(session=session, mother=mother).first()
-    form = ObservationForm(request.POST or None)
-    if request.method == "POST" and existing is None and form.is_valid():
-        try:
-            services.record_observation(session, mother, form.values(), by=_user(request),
-                                        note=form.cleaned_data["note"], request=request)
-        except services.ProgressError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Observation of {mother.full_name} saved.")
-            return redirect("progress-observe")
-    return render(request, "progress/observe_form.html", {
-        "title": f"Observe {mother.full_name}", "mother": mother, "session": session, "form": form,
-        "existing": existing, "items": checklist.ITEMS, "non_validated": checklist.NON_VALIDATED_LABEL,
-    })
 
 
 # ---- the programme lead -----------------------------------------------------------------------------------

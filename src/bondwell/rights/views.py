@@ -18,6 +18,12 @@ from bondwell.rights import erasure, export, pdf, policy
 from bondwell.rights.models import ErasureRequest
 
 
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 @never_cache
 @require_role(Role.MOTHER)
 def mine(request: HttpRequest) -> HttpResponse:
@@ -54,7 +60,7 @@ def mine_pdf(request: HttpRequest) -> HttpResponse:
 @require_role(Role.MOTHER)
 @require_POST
 def ask_erasure(request: HttpRequest) -> HttpResponse:
-    erasure.request_erasure(request, own_mother_record(request))
+    erasure.request_erasure(own_mother_record(request), by=_user(request))
     messages.success(request, "Your request was sent to your service's lead. They will contact you within a month.")
     return redirect("rights-mine")
 
@@ -81,9 +87,9 @@ def erase(request: HttpRequest, mother_id: int) -> HttpResponse:
         if request.POST.get("confirm") != "yes":
             problem = "Tick the box to confirm this mother's identifiable data is to be erased."
         else:
-            chosen = pending or erasure.request_erasure(request, mother)
+            chosen = pending or erasure.request_erasure(mother, by=_user(request))
             try:
-                erasure.erase(request, chosen)
+                erasure.erase(chosen, by=_user(request))
             except erasure.ErasureError as error:
                 problem = str(error)
             else:

@@ -227,7 +227,7 @@ def acknowledge_from_link(topic: str, request: HttpRequest) -> str:
     access_mother(request, alert.mother_id, Purpose.ALERTS, action="open:alert-from-link")  # 404 / 403, audited
     user = request.user
     assert isinstance(user, User)
-    acknowledge_alert(alert, by=user, request=request)
+    acknowledge_alert(alert, by=user)
     return reverse("screening-alert", kwargs={"alert_id": alert.pk})
 
 

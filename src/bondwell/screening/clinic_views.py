@@ -3,7 +3,6 @@ questionnaires and time-to-acknowledge. Site leads see alerts but never answers 
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,12 +11,16 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from bondwell.accounts.access import access_mother, audit, mothers_in_scope, require_role
+from bondwell.accounts.access import access_mother, access_row, audit, mothers_in_scope, require_role
+from bondwell.accounts.list_audit import audit_list
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.errors import add_to_form
 from bondwell.screening import services
+from bondwell.screening.crisis import crisis_contacts
 from bondwell.screening.forms import (
     BLANK,
     ActionForm,
@@ -26,19 +29,14 @@ from bondwell.screening.forms import (
     PaperForm,
     SafetySettingsForm,
     ScheduleForm,
+    SchedulePbqForm,
 )
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, SiteCrisisContact, new_key
 from bondwell.screening.presenters import history, option_label, question_text, read
+from bondwell.screening.questionnaires import PAPER_INSTRUMENTS, answerable_by_mother, load_for_profile, load_instrument
 from bondwell.screening.report_pdf import AlertHandling, ReportContext, local, render_pdf
-from bondwell.screening.safety import (
-    FLAG_ALERTS,
-    PAPER_INSTRUMENTS,
-    answerable_by_mother,
-    crisis_contacts,
-    load_for_profile,
-    load_instrument,
-    safety_settings,
-)
+from bondwell.screening.response_times import alerts_raised, response_times
+from bondwell.screening.safety import FLAG_ALERTS, safety_settings
 
 PAGE_SIZE = 50
 ACTIVE = (RiskAlert.Status.OPEN, RiskAlert.Status.ACKNOWLEDGED)
@@ -102,6 +100,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
     user = _user(request)
     show_closed = request.GET.get("show") == "closed"
+    live = bool(request.headers.get("HX-Request"))
     now = timezone.now()
     alerts = RiskAlert.objects.filter(mother__in=mothers_in_scope(user)).select_related(
         "mother", "assessment", "draft", "acknowledged_by")
@@ -114,24 +113,30 @@ def queue(request: HttpRequest) -> HttpResponse:
                 When(status=RiskAlert.Status.OPEN, then=Value(1)), default=Value(2), output_field=IntegerField(),
             )
         ).order_by("urgency", "ack_due_at", "priority", "-raised_at", "-id")
-    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     reads_answers = user.role == Role.CLINICIAN
+    if live:
+        # The live partial (every 15 s): its rows only. No count for a pager it does not draw, no concerns, no
+        # navigation or banner (the page around it has them): one query for the rows.
+        number = request.GET.get("page", "")
+        shown = list(alerts[:PAGE_SIZE] if number in ("", "1") else Paginator(alerts, PAGE_SIZE).get_page(number))
+        rows = [QueueRow(a, trigger_words(a) if reads_answers else a.get_kind_display(),
+                         *time_left(a.ack_due_at, now)) for a in shown]
+        # A poll showing the alerts this session was last shown is not audited again (docs/security.md).
+        audit_list(request, "view:alert-queue", (a.pk for a in shown))
+        return HttpResponse(render_to_string("screening/queue_rows.html",
+                                             {"rows": rows, "show_closed": show_closed, "now": now}))
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [QueueRow(a, trigger_words(a) if reads_answers else a.get_kind_display(), *time_left(a.ack_due_at, now))
             for a in page]
     context = {"title": "Alerts and concerns", "page": page, "rows": rows, "show_closed": show_closed, "now": now,
                "concerns": list(concerns_in_scope(user)[:PAGE_SIZE]) if not show_closed else []}
-    audit(request, "view:alert-queue")
-    if request.headers.get("HX-Request"):
-        return render(request, "screening/queue_rows.html", context)
+    audit_list(request, "view:alert-queue", (row.alert.pk for row in rows), always=True)
     return render(request, "screening/queue.html", context)
 
 
 def _alert(request: HttpRequest, alert_id: int) -> RiskAlert:
-    alert = RiskAlert.objects.filter(pk=alert_id).select_related("mother__site", "assessment", "draft").first()
-    if alert is None:
-        raise Http404("No such alert.")
-    access_mother(request, alert.mother_id, Purpose.ALERTS, action="view:alert")
-    return alert
+    rows = RiskAlert.objects.filter(pk=alert_id).select_related("mother__site", "assessment", "draft")
+    return access_row(request, rows, Purpose.ALERTS, action="view:alert", missing="No such alert.")
 
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)
@@ -143,17 +148,17 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
         step = request.POST.get("step")
         try:
             if step == "acknowledge":
-                services.acknowledge_alert(alert, by=user, request=request)
+                services.acknowledge_alert(alert, by=user)
                 messages.success(request, "Acknowledged. Record what you do next.")
                 return redirect("screening-alert", alert_id=alert.pk)
             if step == "action" and form.is_valid():
                 services.record_alert_action(
-                    alert, form.cleaned_data["action"], form.cleaned_data["note"], by=user, request=request
+                    alert, form.cleaned_data["action"], form.cleaned_data["note"], by=user
                 )
                 messages.success(request, "Action recorded.")
                 return redirect("screening-alert", alert_id=alert.pk)
             if step == "close":
-                services.close_alert(alert, by=user, request=request)
+                services.close_alert(alert, by=user)
                 messages.success(request, "Alert closed.")
                 return redirect("screening-queue")
         except services.ScreeningError as problem:
@@ -253,6 +258,25 @@ def mother_screening(request: HttpRequest, mother_id: int) -> HttpResponse:
     )
 
 
+@require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
+def schedule_pbq(request: HttpRequest, mother_id: int) -> HttpResponse:
+    """Schedule the bonding questionnaire from her progress page (clinicians: the scoping layer answers 403 to
+    the other staff roles), then go back to that page."""
+    mother = access_mother(request, mother_id, Purpose.CLINICAL, action="open:schedule-pbq")
+    if request.method != "POST":
+        return redirect("progress-mother", mother_id=mother.pk)
+    form = SchedulePbqForm(request.POST)
+    if form.is_valid():
+        try:
+            services.schedule_pbq(mother, form.cleaned_data["due_on"], by=_user(request))
+            messages.success(request, "The bonding questionnaire (PBQ) is scheduled.")
+        except services.ScreeningError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "Choose a valid due date.")
+    return redirect("progress-mother", mother_id=mother.pk)
+
+
 @require_role(Role.CLINICIAN)
 def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse:
     """A clinician types in a paper form; missing items are allowed and risk flags still raise alerts."""
@@ -267,10 +291,10 @@ def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse
             assessment = services.record_assessment(
                 mother, instrument, form.answers(), source="paper", entered_by=_user(request),
                 answered_on=form.cleaned_data["answered_on"], idempotency_key=form.cleaned_data["key"],
-                request=request, scheduled=scheduled, acknowledge_own_alerts=True,
+                scheduled=scheduled, acknowledge_own_alerts=True,
             )
         except services.ScreeningError as problem:
-            form.add_error(None, str(problem))
+            add_to_form(form, problem)
         else:
             messages.success(request, ("Paper form entered." + (
                 f" It answers the {instrument.upper()} due {scheduled.due_on:%-d %b %Y}, now completed."
@@ -303,10 +327,9 @@ def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
             new_version = services.correct_assessment(
                 assessment, form.answers(), by=_user(request), reason=form.cleaned_data["reason"],
                 idempotency_key=form.cleaned_data["key"], answered_on=form.cleaned_data["answered_on"],
-                request=request,
             )
         except services.ScreeningError as problem:
-            form.add_error(None, str(problem))
+            add_to_form(form, problem)
         else:
             messages.success(request, "Correction saved as a new version; the original is kept.")
             return redirect("screening-report", assessment_id=new_version.pk)
@@ -332,7 +355,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
             raise Http404("No such questionnaire.")
         access_mother(request, chosen.mother_id, Purpose.CLINICAL, action="open:cancel-questionnaire")
         try:
-            services.cancel_scheduled(chosen, by=user, request=request, reason=cancel.cleaned_data["reason"])
+            services.cancel_scheduled(chosen, by=user, reason=cancel.cleaned_data["reason"])
         except services.ScreeningError as problem:
             messages.error(request, str(problem))
         else:
@@ -354,40 +377,17 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """How quickly alerts are acknowledged at this site (the last 90 days, at most the latest 5,000)."""
-    since = timezone.now() - timedelta(days=90)
-    alerts = RiskAlert.objects.filter(mother__in=mothers_in_scope(_user(request)), raised_at__gte=since)
-    acknowledged = alerts.filter(acknowledged_at__isnull=False).order_by("-raised_at")
-    minutes = [
-        (ack - raised).total_seconds() / 60
-        for raised, ack in acknowledged.values_list("raised_at", "acknowledged_at")[:5000]
-        if ack is not None
-    ]
+    """How quickly alerts are acknowledged at this site (the last 90 days)."""
+    times = response_times(alerts_raised(mothers_in_scope(_user(request)), timezone.now() - timedelta(days=90)))
     audit(request, "view:alert-dashboard")
     return render(
         request,
         "screening/dashboard.html",
         {
-            "title": "Alert response", "count": len(minutes),
-            "median": statistics.median(minutes) if minutes else None,
-            "p90": _percentile(minutes, 90) if minutes else None,
-            "open": alerts.filter(status=RiskAlert.Status.OPEN).count(),
-            "escalated": alerts.filter(escalation_level__gt=0).count(),
-            "total": alerts.count(),
+            "title": "Alert response", "count": times.acknowledged, "median": times.median_minutes,
+            "p90": times.p90_minutes, "open": times.open, "escalated": times.escalated, "total": times.raised,
         },
     )
-
-
-def _percentile(values: list[float], percent: int) -> float:
-    """Linear interpolation between order statistics (numpy's and R's type-7 default)."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    position = (len(ordered) - 1) * percent / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
 
 
 @require_role(Role.SITE_LEAD)
@@ -403,18 +403,18 @@ def site_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         part = request.POST.get("part")
         if part == "rules" and form.is_valid():
-            services.update_safety_settings(site, form.cleaned_data, by=user, request=request)
+            services.update_safety_settings(site, form.cleaned_data, by=user)
             messages.success(request, "Alert settings saved.")
             return redirect("screening-settings")
         if part == "contact" and contact_form.is_valid():
-            services.add_crisis_contact(site, contact_form.cleaned_data, by=user, request=request)
+            services.add_crisis_contact(site, contact_form.cleaned_data, by=user)
             messages.success(request, "Contact added after the national crisis lines, which mothers always see.")
             return redirect("screening-settings")
         if part == "remove":
             chosen = request.POST.get("contact", "")
             contact = SiteCrisisContact.objects.filter(site=site, pk=int(chosen)).first() if chosen.isdigit() else None
             if contact is not None:
-                services.remove_crisis_contact(contact, by=user, request=request)
+                services.remove_crisis_contact(contact, by=user)
                 messages.success(request, "Crisis contact removed.")
             return redirect("screening-settings")
     return render(

@@ -21,12 +21,7 @@ from bondwell.screening import services
 from bondwell.screening.crisis import contacts_for
 from bondwell.screening.models import Assessment, Draft, ScheduledQuestionnaire
 from bondwell.screening.presenters import mother_result, option_label, question_text
-from bondwell.screening.safety import (
-    answerable_by_mother,
-    due_for_mother,
-    load_instrument,
-    mother_instrument,
-)
+from bondwell.screening.questionnaires import answerable_by_mother, due_for_mother, load_instrument, mother_instrument
 
 
 def _own_draft(request: HttpRequest, draft_id: int) -> tuple[Mother, Draft]:
@@ -95,7 +90,7 @@ def answer(request: HttpRequest, draft_id: int) -> HttpResponse:
             # Her result page carries the support screen when her answers raise a risk.
             return _submit(request, draft, given)
         try:
-            state = services.save_answers(draft, given, request=request)
+            state = services.save_answers(draft, given)
         except services.ScreeningError as problem:
             error = str(problem)
         else:
@@ -167,7 +162,7 @@ def _after_sending(request: HttpRequest, draft: Draft, given: dict[str, object])
     if request.method != "POST" or not given:
         return redirect("screening-result", assessment_id=before.pk)
     try:
-        now = services.resubmit_answers(draft, given, request=request)
+        now = services.resubmit_answers(draft, given)
     except services.ScreeningError as problem:
         messages.error(request, f"Your new answer could not be saved: {problem}")
         return redirect("screening-result", assessment_id=before.pk)
@@ -181,7 +176,7 @@ def _after_sending(request: HttpRequest, draft: Draft, given: dict[str, object])
 
 def _submit(request: HttpRequest, draft: Draft, given: dict[str, object]) -> HttpResponse:
     try:
-        assessment = services.submit_answers(draft, given, request=request)
+        assessment = services.submit_answers(draft, given)
     except services.ScreeningError as problem:
         messages.error(request, str(problem))
         return redirect(reverse("screening-answer", kwargs={"draft_id": draft.pk}) + "?q=review")

@@ -10,11 +10,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.http import HttpRequest
 from django.utils import timezone
 
 from bondwell import instruments
@@ -38,13 +37,8 @@ from bondwell.screening.models import (
     Source,
     new_key,
 )
-from bondwell.screening.safety import (
-    FLAG_ALERTS,
-    MOTHER_INSTRUMENTS,
-    PAPER_INSTRUMENTS,
-    load_instrument,
-    profile_for,
-)
+from bondwell.screening.questionnaires import MOTHER_INSTRUMENTS, PAPER_INSTRUMENTS, load_instrument, profile_for
+from bondwell.screening.safety import FLAG_ALERTS
 
 
 class ScreeningError(BondwellError):
@@ -80,8 +74,27 @@ def schedule_questionnaire(
     return scheduled
 
 
+PBQ = "pbq"
+
+
+def schedule_pbq(mother: Mother, due: date, *, by: User) -> ScheduledQuestionnaire:
+    """Ask the mother to answer the Postpartum Bonding Questionnaire (one waiting at a time, not in the past)."""
+    if due < timezone.localdate() - timedelta(days=1):
+        raise ScreeningError("The due date cannot be in the past.", field="due_on")
+    if pending_pbq(mother) is not None:
+        raise ScreeningError("A bonding questionnaire is already waiting for her answers.")
+    return schedule_questionnaire(mother, PBQ, due, by=by)
+
+
+def pending_pbq(mother: Mother) -> ScheduledQuestionnaire | None:
+    """The bonding questionnaire waiting for her answers, if any."""
+    return ScheduledQuestionnaire.objects.filter(
+        mother=mother, instrument=PBQ, status=ScheduledQuestionnaire.Status.SCHEDULED
+    ).first()
+
+
 def cancel_scheduled(
-    scheduled: ScheduledQuestionnaire, *, by: User, request: HttpRequest | None = None, reason: str = ""
+    scheduled: ScheduledQuestionnaire, *, by: User, reason: str = ""
 ) -> None:
     """Cancel a questionnaire still waiting for answers; the reason (when given) is kept in the audit."""
     with transaction.atomic():
@@ -90,7 +103,7 @@ def cancel_scheduled(
         ).update(status=ScheduledQuestionnaire.Status.CANCELLED)
         if not updated:
             raise ScreeningError("Only a questionnaire still waiting for answers can be cancelled.")
-        audit(request, "cancel:questionnaire", mother=scheduled.mother, obj=scheduled, actor=by,
+        audit(None, "cancel:questionnaire", mother=scheduled.mother, obj=scheduled, actor=by,
               detail=reason.strip())
 
 
@@ -129,9 +142,7 @@ class DraftState:
     alert: RiskAlert | None
 
 
-def save_answers(
-    draft: Draft, given: Mapping[str, object], *, request: HttpRequest | None = None
-) -> DraftState:
+def save_answers(draft: Draft, given: Mapping[str, object]) -> DraftState:
     """Merge answers into her draft. A self-harm answer raises its alert now, before she submits."""
     instrument = load_instrument(draft.instrument, draft.mother.site)
     _scores, problems = instruments.check_answers(instrument, given)
@@ -139,7 +150,8 @@ def save_answers(
     if invalid:
         raise ScreeningError("; ".join(p.describe() for p in invalid))
     now = timezone.now()
-    with transaction.atomic():
+    # Inside submit_answers' transaction no savepoint of its own: a refusal rolls the whole submission back.
+    with transaction.atomic(savepoint=False):
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
             raise ScreeningError("These answers were already sent.")
@@ -157,22 +169,18 @@ def save_answers(
     return DraftState(answers=answers, flags=flags, new_flags=flags - before, alert=alert)
 
 
-def submit_answers(
-    draft: Draft, given: Mapping[str, object], *, request: HttpRequest | None = None
-) -> Assessment:
+def submit_answers(draft: Draft, given: Mapping[str, object]) -> Assessment:
     """Save her last answers and submit, in one transaction; a repeated submit returns the same Assessment."""
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
-            return resubmit_answers(draft, given, request=request)
+            return resubmit_answers(draft, given)
         if given:
-            save_answers(draft, given, request=request)
-        return submit_draft(draft, request=request)
+            save_answers(draft, given)
+        return submit_draft(draft)
 
 
-def resubmit_answers(
-    draft: Draft, given: Mapping[str, object], *, request: HttpRequest | None = None
-) -> Assessment:
+def resubmit_answers(draft: Draft, given: Mapping[str, object]) -> Assessment:
     """Answers sent again after her questionnaire was submitted (she went Back and sent again).
 
     The same answers return her result as stored. Different answers are recorded as a correction of the newest
@@ -195,13 +203,12 @@ def resubmit_answers(
         draft.mother, draft.instrument, answers, source=Source.MOTHER, entered_by=user,
         answered_on=timezone.localdate(), idempotency_key=draft.key,
         correction_reason="She changed her answers after sending them; the earlier version is kept.",
-        request=request,
     )
 
 
-def submit_draft(draft: Draft, *, request: HttpRequest | None = None) -> Assessment:
+def submit_draft(draft: Draft) -> Assessment:
     """Submit her draft once: a second submit (double tap, reload, retry) returns the same Assessment."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # as save_answers: all or nothing with the caller's transaction
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
             return Assessment.objects.get(idempotency_key=locked.key)
@@ -217,8 +224,7 @@ def submit_draft(draft: Draft, *, request: HttpRequest | None = None) -> Assessm
             raise ScreeningError("Only a mother with a sign-in can answer online.")
         assessment = record_assessment(
             locked.mother, locked.instrument, locked.answers, source=Source.MOTHER, entered_by=user,
-            answered_on=timezone.localdate(), idempotency_key=locked.key, scheduled=locked.scheduled,
-            request=request, draft=locked,
+            answered_on=timezone.localdate(), idempotency_key=locked.key, scheduled=locked.scheduled, draft=locked,
         )
         Draft.objects.filter(pk=locked.pk).update(submitted_at=assessment.submitted_at)
         # An alert raised while she answered stays tied to what she sent, even if she then changed that answer.
@@ -243,7 +249,6 @@ def record_assessment(
     scheduled: ScheduledQuestionnaire | None = None,
     supersedes: Assessment | None = None,
     correction_reason: str = "",
-    request: HttpRequest | None = None,
     draft: Draft | None = None,
     now: datetime | None = None,
     acknowledge_own_alerts: bool = False,
@@ -258,7 +263,7 @@ def record_assessment(
     if instrument_name not in PAPER_INSTRUMENTS:
         raise ScreeningError(f"Unknown questionnaire {instrument_name!r}.")
     if answered_on > timezone.localdate():
-        raise ScreeningError("The date answered cannot be in the future.")
+        raise ScreeningError("The date answered cannot be in the future.", field="answered_on")
     instrument = load_instrument(instrument_name, mother.site)
     clean = {k: v for k, v in answers.items() if v is not None}
     try:
@@ -266,7 +271,7 @@ def record_assessment(
         flags = set(result.flags) if result else set()
     except instruments.ScoringError as error:
         if any(p.reason != "missing" for p in error.problems) or source != Source.PAPER:
-            raise ScreeningError("; ".join(p.describe() for p in error.problems)) from error
+            raise ScreeningError("; ".join(p.describe() for p in error.problems), field="answers") from error
         result, flags = None, set(error.flags)
     now = now or timezone.now()
     with transaction.atomic():
@@ -280,7 +285,7 @@ def record_assessment(
             return record_assessment(
                 mother, instrument_name, clean, source=source, entered_by=entered_by, answered_on=answered_on,
                 idempotency_key=_changed_key(idempotency_key, head, clean), supersedes=head,
-                correction_reason=correction_reason or RESENT_REASON, request=request, now=now,
+                correction_reason=correction_reason or RESENT_REASON, now=now,
                 acknowledge_own_alerts=acknowledge_own_alerts,
             )
         if supersedes is not None:
@@ -312,10 +317,10 @@ def record_assessment(
             )
             pathway.close_repeats_answered(assessment, now=now)
         # Every positive screen reaches a person: its pathway steps become follow-ups someone owns.
-        pathway.start_follow_ups(assessment, instrument, result, flags, now=now, request=request)
+        pathway.start_follow_ups(assessment, instrument, result, flags, now=now)
         pathway.keep_released_after_correction(assessment)
         action = "correct:assessment" if supersedes else f"submit:assessment:{source}"
-        audit(request, action, mother=mother, obj=assessment, actor=entered_by, detail=correction_reason)
+        audit(None, action, mother=mother, obj=assessment, actor=entered_by, detail=correction_reason)
     return assessment
 
 
@@ -324,7 +329,7 @@ RESENT_REASON = "Sent again with different answers; the earlier version is kept.
 
 def _same_request(existing: Assessment, mother: Mother) -> Assessment:
     if existing.mother_id != mother.pk:
-        raise ScreeningError("This submission key belongs to another record.")
+        raise ScreeningError("This submission key belongs to another record.", field="idempotency_key")
     return existing
 
 
@@ -398,11 +403,10 @@ def correct_assessment(
     reason: str,
     idempotency_key: str,
     answered_on: date | None = None,
-    request: HttpRequest | None = None,
 ) -> Assessment:
     """A clinician's correction: a new version pointing to the one it replaces; the original is kept."""
     if not reason.strip():
-        raise ScreeningError("Say why the answers are being corrected.")
+        raise ScreeningError("Say why the answers are being corrected.", field="reason")
     with transaction.atomic():
         current = Assessment.objects.select_for_update().get(pk=original.pk)
         if Assessment.objects.filter(supersedes=current).exists():
@@ -413,14 +417,14 @@ def correct_assessment(
         return record_assessment(
             current.mother, current.instrument, answers, source=Source.PAPER, entered_by=by,
             answered_on=answered_on or current.answered_on, idempotency_key=idempotency_key,
-            supersedes=current, correction_reason=reason.strip(), request=request,
+            supersedes=current, correction_reason=reason.strip(),
         )
 
 
 # ---- acting on alerts -------------------------------------------------------------------------------------
 
 
-def acknowledge_alert(alert: RiskAlert, *, by: User, request: HttpRequest | None = None) -> RiskAlert:
+def acknowledge_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
     now = timezone.now()
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
@@ -430,25 +434,25 @@ def acknowledge_alert(alert: RiskAlert, *, by: User, request: HttpRequest | None
             status=RiskAlert.Status.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=by
         )
         AlertEvent.objects.create(alert=locked, at=now, step="acknowledged", actor=by)
-        audit(request, "acknowledge:alert", mother=locked.mother, obj=locked, actor=by)
+        audit(None, "acknowledge:alert", mother=locked.mother, obj=locked, actor=by)
         alerts.acknowledged(locked, now)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
 def record_alert_action(
-    alert: RiskAlert, action: str, note: str, *, by: User, request: HttpRequest | None = None
+    alert: RiskAlert, action: str, note: str, *, by: User
 ) -> RiskAlert:
     if action not in AlertAction.values:
-        raise ScreeningError("Choose what was done.")
+        raise ScreeningError("Choose what was done.", field="action")
     if action == AlertAction.OTHER and not note.strip():
-        raise ScreeningError("Describe what was done.")
+        raise ScreeningError("Describe what was done.", field="note")
     now = timezone.now()
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
         if locked.status == RiskAlert.Status.CLOSED:
             raise ScreeningError("This alert is closed.")
         if locked.status == RiskAlert.Status.OPEN:
-            acknowledge_alert(locked, by=by, request=request)
+            acknowledge_alert(locked, by=by)
         RiskAlert.objects.filter(pk=alert.pk).update(
             action=action, action_note=note.strip()[:500], action_at=now
         )
@@ -456,11 +460,11 @@ def record_alert_action(
             alert=locked, at=now, step="action", actor=by,
             detail=f"{AlertAction(action).label}{': ' + note.strip() if note.strip() else ''}"[:300],
         )
-        audit(request, "act:alert", mother=locked.mother, obj=locked, actor=by, detail=action)
+        audit(None, "act:alert", mother=locked.mother, obj=locked, actor=by, detail=action)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
-def close_alert(alert: RiskAlert, *, by: User, request: HttpRequest | None = None) -> RiskAlert:
+def close_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
     now = timezone.now()
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
@@ -472,7 +476,7 @@ def close_alert(alert: RiskAlert, *, by: User, request: HttpRequest | None = Non
             status=RiskAlert.Status.CLOSED, closed_at=now, closed_by=by
         )
         AlertEvent.objects.create(alert=locked, at=now, step="closed", actor=by)
-        audit(request, "close:alert", mother=locked.mother, obj=locked, actor=by)
+        audit(None, "close:alert", mother=locked.mother, obj=locked, actor=by)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
@@ -484,7 +488,7 @@ def new_submission_key() -> str:
 
 
 def update_safety_settings(
-    site: Site, values: Mapping[str, object], *, by: User, request: HttpRequest | None = None
+    site: Site, values: Mapping[str, object], *, by: User
 ) -> SiteSafetySettings:
     with transaction.atomic():
         rules, _ = SiteSafetySettings.objects.select_for_update().get_or_create(site=site)
@@ -494,22 +498,22 @@ def update_safety_settings(
         rules.full_clean()
         rules.save()
         detail = f"self_harm {rules.self_harm_ack_minutes} min, urgent {rules.urgent_band_ack_working_days} d"
-        audit(request, "update:safety-settings", obj=rules, actor=by, detail=detail)
+        audit(None, "update:safety-settings", obj=rules, actor=by, detail=detail)
     return rules
 
 
 def add_crisis_contact(
-    site: Site, values: Mapping[str, object], *, by: User, request: HttpRequest | None = None
+    site: Site, values: Mapping[str, object], *, by: User
 ) -> SiteCrisisContact:
     with transaction.atomic():
         contact = SiteCrisisContact(site=site, **values)
         contact.full_clean()
         contact.save()
-        audit(request, "add:crisis-contact", obj=contact, actor=by, detail=f"{contact.name} {contact.phone}")
+        audit(None, "add:crisis-contact", obj=contact, actor=by, detail=f"{contact.name} {contact.phone}")
     return contact
 
 
-def remove_crisis_contact(contact: SiteCrisisContact, *, by: User, request: HttpRequest | None = None) -> None:
+def remove_crisis_contact(contact: SiteCrisisContact, *, by: User) -> None:
     with transaction.atomic():
-        audit(request, "remove:crisis-contact", obj=contact, actor=by, detail=f"{contact.name} {contact.phone}")
+        audit(None, "remove:crisis-contact", obj=contact, actor=by, detail=f"{contact.name} {contact.phone}")
         contact.delete()

@@ -6,7 +6,6 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from bondwell.accounts.access import audit
@@ -35,8 +34,7 @@ def _stratum_factors(participant: Participant) -> dict[str, str]:
     return factors
 
 
-def do_randomise(
-    request: HttpRequest | None,
+def randomise_participant(
     participant: Participant,
     *,
     by: User,
@@ -100,21 +98,20 @@ def do_randomise(
                 )
         except IntegrityError as error:
             raise StudyError("Another randomisation was made at the same moment; try again.") from error
-        audit(request, "study:randomise", mother=participant.mother, obj=allocation, actor=by,
+        audit(None, "study:randomise", mother=participant.mother, obj=allocation, actor=by,
               detail=f"study={study.code} participant={participant.code} open_alerts={len(current.alerts)} "
                      f"open_follow_ups={len(current.follow_ups)} decision=proceed")
     return allocation
 
 
-def do_defer_randomisation(
-    request: HttpRequest | None, participant: Participant, *, by: User, seen: OpenRisks, note: str = ""
+def defer_randomisation( participant: Participant, *, by: User, seen: OpenRisks, note: str = ""
 ) -> None:
     """Record the decision not to randomise her now, after seeing the safety check (audited)."""
     participant = Participant.objects.select_related("study", "mother").get(pk=participant.pk)
     if Allocation.objects.filter(participant=participant).exists():
         raise StudyError("This participant has already been randomised; the allocation is final.")
     with transaction.atomic():
-        audit(request, "study:randomise-deferred", mother=participant.mother, obj=participant, actor=by,
+        audit(None, "study:randomise-deferred", mother=participant.mother, obj=participant, actor=by,
               detail=f"study={participant.study.code} participant={participant.code} "
                      f"open_alerts={len(seen.alerts)} open_follow_ups={len(seen.follow_ups)} "
                      f"note={note.strip()[:120]}")

@@ -16,11 +16,18 @@ from bondwell.accounts.models import Baby, Mother, User
 from bondwell.accounts.roles import Role
 from bondwell.demo import DEMO_PASSWORD, DemoContext
 from bondwell.demo.accounts import BABY_NAMES, FIRST_NAMES, SURNAMES
-from bondwell.studies.allocation import do_randomise
-from bondwell.studies.enrolment import do_enrol, do_mark_lost, do_record_received, do_screen, do_withdraw
+from bondwell.demo.answers import answers_adding_up_to
+from bondwell.studies.allocation import randomise_participant
+from bondwell.studies.enrolment import (
+    enrol_participant,
+    mark_lost,
+    record_intervention_received,
+    screen_mother,
+    withdraw_participant,
+)
 from bondwell.studies.models import Participant, Study, StudyStatus
 from bondwell.studies.outcomes import link_outcomes
-from bondwell.studies.services import StudyError, StudyPlan, do_add_member, do_create_study, do_set_status
+from bondwell.studies.services import StudyError, StudyPlan, add_study_member, create_study, set_study_status
 
 DEMO_CONSENT = (
     "I agree to take part in the Harbourside–Northgate infant massage study. I understand that I will answer "
@@ -33,47 +40,32 @@ DEMO_CONSENT = (
 
 def epds_answers(total: int) -> dict[str, int]:
     """EPDS answer positions (as printed) that score `total`, never endorsing self-harm (item 10 = 0)."""
-    epds = instruments.load("epds")
     if not 0 <= total <= 27:
         raise ValueError("demo totals run from 0 to 27 (item 10 stays at 0)")
-    answers: dict[str, int] = {}
-    remaining = total
-    for item in epds.items:
-        target = 0 if item.key == "q10" else min(3, remaining)
-        remaining -= target
-        answers[item.key] = next(o.position for o in item.options if o.score == target)
-    return answers
+    return answers_adding_up_to(instruments.load("epds"), total)
+
+
+def _record_paper(mother: Mother, instrument: str, answers: dict[str, int], answered_on: date, by: User,
+                  at: time) -> None:
+    """One paper questionnaire through the screening module (scored by bondwell.instruments, alerts and all)."""
+    from bondwell.screening.models import Source
+    from bondwell.screening.services import new_submission_key, record_assessment
+
+    record_assessment(
+        mother, instrument, answers, source=Source.PAPER, entered_by=by, answered_on=answered_on,
+        idempotency_key=new_submission_key(), now=timezone.make_aware(datetime.combine(answered_on, at)),
+    )
 
 
 def record_epds(mother: Mother, total: int, answered_on: date, by: User) -> None:
-    """One paper EPDS through the screening module (scored by bondwell.instruments, alerts and all)."""
-    from bondwell.screening.models import Source
-    from bondwell.screening.services import new_submission_key, record_assessment
-
-    record_assessment(
-        mother, "epds", epds_answers(total), source=Source.PAPER, entered_by=by, answered_on=answered_on,
-        idempotency_key=new_submission_key(),
-        now=timezone.make_aware(datetime.combine(answered_on, time(10, 0))),
-    )
+    """One paper EPDS scoring `total` (0–27: item 10 stays at 0)."""
+    _record_paper(mother, "epds", epds_answers(total), answered_on, by, time(10, 0))
 
 
 def record_gad7(mother: Mother, total: int, answered_on: date, by: User) -> None:
-    """One paper GAD-7 (the demo trial's secondary outcome) through the screening module."""
-    from bondwell.screening.models import Source
-    from bondwell.screening.services import new_submission_key, record_assessment
-
-    gad7 = instruments.load("gad7")
-    answers: dict[str, int] = {}
-    remaining = max(0, min(21, total))
-    for item in gad7.items:
-        target = min(3, remaining)
-        remaining -= target
-        answers[item.key] = next(o.position for o in item.options if o.score == target)
-    record_assessment(
-        mother, "gad7", answers, source=Source.PAPER, entered_by=by, answered_on=answered_on,
-        idempotency_key=new_submission_key(),
-        now=timezone.make_aware(datetime.combine(answered_on, time(10, 30))),
-    )
+    """One paper GAD-7 (the demo trial's secondary outcome), its total kept within 0–21."""
+    _record_paper(mother, "gad7", answers_adding_up_to(instruments.load("gad7"), total), answered_on, by,
+                  time(10, 30))
 
 
 def _plan(context: DemoContext) -> StudyPlan:
@@ -106,16 +98,16 @@ def _trial_mother(context: DemoContext, rng: random.Random, site_key: str) -> tu
 def load(context: DemoContext) -> None:
     rng = context.rng
     lead = context.users["site_lead"]
-    study = do_create_study(None, _plan(context), by=lead, synthetic=True)
-    do_add_member(None, study, context.users["researcher"].email, by=lead)
+    study = create_study(_plan(context), by=lead, synthetic=True)
+    add_study_member(study, context.users["researcher"].email, by=lead)
     # The trial's unblinded statistician: by-arm results for the data-monitoring committee, the database lock.
     statistician = User.objects.create_user(
         "statistician@demo.bondwell.test", DEMO_PASSWORD, full_name="Sam Statistician", role=Role.STATISTICIAN,
         site=None, is_synthetic=True,
     )
     context.users["statistician"] = statistician
-    do_add_member(None, study, statistician.email, by=lead)
-    study = do_set_status(None, study, StudyStatus.RECRUITING, by=lead)
+    add_study_member(study, statistician.email, by=lead)
+    study = set_study_status(study, StudyStatus.RECRUITING, by=lead)
     staff = {
         "harbourside": (lead, context.users["clinician"]),
         "northgate": (context.users["site_lead2"], context.users["clinician2"]),
@@ -133,16 +125,16 @@ def _enrol_one(context: DemoContext, rng: random.Random, study: Study, mother: M
     baseline = rng.choice([9, 11, 13, 14, 15, 15, 16, 17, 17, 18, 19, 20, 21, 23, 25])
     record_epds(mother, baseline, screened, clinician)
     when = timezone.make_aware(datetime.combine(screened, time(11, 0)))
-    entry = do_screen(None, study, mother, by=clinician, declined=index % 11 == 5, now=when)
+    entry = screen_mother(study, mother, by=clinician, declined=index % 11 == 5, now=when)
     if not entry.eligible or entry.exclusion_reason:
         return
     consented = when + timedelta(minutes=20)
-    participant = do_enrol(None, entry, by=lead, consent_version=study.consent_version, consented_at=consented,
+    participant = enrol_participant(entry, by=lead, consent_version=study.consent_version, consented_at=consented,
                            rng=rng, synthetic=True, now=consented)
-    allocation = do_randomise(None, participant, by=lead, now=consented + timedelta(minutes=5))
+    allocation = randomise_participant(participant, by=lead, now=consented + timedelta(minutes=5))
     massage = allocation.arm.code == "intervention"
     if massage:
-        do_record_received(None, participant, rng.random() < 0.85, by=lead)
+        record_intervention_received(participant, rng.random() < 0.85, by=lead)
     record_gad7(mother, rng.randint(6, 16), screened, clinician)
     _follow_up(context, rng, participant, baseline, massage, clinician, lead)
 
@@ -165,8 +157,8 @@ def _follow_up(context: DemoContext, rng: random.Random, participant: Participan
     roll = rng.random()
     try:
         if roll < 0.06:
-            do_mark_lost(None, participant, by=lead, reason="Moved away, no forwarding contact")
+            mark_lost(participant, by=lead, reason="Moved away, no forwarding contact")
         elif roll < 0.1:
-            do_withdraw(None, participant, by=lead, scope="follow_up", reason="Too busy with the baby")
+            withdraw_participant(participant, by=lead, scope="follow_up", reason="Too busy with the baby")
     except StudyError:
         pass

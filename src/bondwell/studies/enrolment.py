@@ -7,7 +7,6 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from bondwell.accounts.access import audit
@@ -35,8 +34,7 @@ def youngest_baby_age(mother: Mother, on: date) -> int | None:
     return None if baby is None else (on - baby.birth_date).days
 
 
-def do_screen(
-    request: HttpRequest | None,
+def screen_mother(
     study: Study,
     mother: Mother,
     *,
@@ -79,7 +77,7 @@ def do_screen(
                 entry = _log_screening(study, mother, now, by, score, baby_age, reason, other_reason)
         except IntegrityError as error:  # a second screening racing in from another request
             raise StudyError("This mother has already been screened for this study.") from error
-        audit(request, "study:screen", mother=mother, obj=entry, actor=by,
+        audit(None, "study:screen", mother=mother, obj=entry, actor=by,
               detail=f"eligible={entry.eligible} reason={reason or '-'}")
     return entry
 
@@ -99,8 +97,7 @@ def _next_code(study: Study) -> str:
     return f"{study.code}-{study.participants.count() + 1:04d}"
 
 
-def do_enrol(
-    request: HttpRequest | None,
+def enrol_participant(
     entry: ScreeningEntry,
     *,
     by: User,
@@ -138,7 +135,7 @@ def do_enrol(
             enrolled_at=now or timezone.now(),
         )
         _schedule_visits(participant, entry, by)
-        audit(request, "study:enrol", mother=mother, obj=participant, actor=by,
+        audit(None, "study:enrol", mother=mother, obj=participant, actor=by,
               detail=f"consent={consent_version}")
     return participant
 
@@ -178,8 +175,7 @@ def _schedule_visits(participant: Participant, entry: ScreeningEntry, by: User) 
             sources.schedule_follow_up(participant.mother, instrument, due, by=by, visit=visit)
 
 
-def do_withdraw(
-    request: HttpRequest | None, participant: Participant, *, by: User, scope: str, reason: str
+def withdraw_participant( participant: Participant, *, by: User, scope: str, reason: str
 ) -> Participant:
     """Withdraw a participant. Data already given is kept; the scope is the choice the consent allows."""
     if scope not in WithdrawalScope.values:
@@ -200,7 +196,7 @@ def do_withdraw(
         participant.save(update_fields=["withdrawal_scope", "withdrawn_at", "status_reason", "status"])
         if scope == WithdrawalScope.FOLLOW_UP:
             _stop_contact(participant, by)
-        audit(request, "study:withdraw", mother=participant.mother, obj=participant, actor=by,
+        audit(None, "study:withdraw", mother=participant.mother, obj=participant, actor=by,
               detail=f"scope={scope}")
     return participant
 
@@ -210,7 +206,7 @@ def _stop_contact(participant: Participant, by: User) -> None:
     sources.cancel_follow_ups(participant.visits.filter(completed_at__isnull=True), by=by)
 
 
-def do_mark_lost(request: HttpRequest | None, participant: Participant, *, by: User, reason: str) -> Participant:
+def mark_lost(participant: Participant, *, by: User, reason: str) -> Participant:
     if not reason.strip():
         raise StudyError("Reason: say why the participant is lost to follow-up.", "reason")
     with transaction.atomic():
@@ -221,17 +217,16 @@ def do_mark_lost(request: HttpRequest | None, participant: Participant, *, by: U
         participant.status_reason = reason.strip()[:200]
         participant.save(update_fields=["status", "status_reason"])
         _stop_contact(participant, by)
-        audit(request, "study:lost", mother=participant.mother, obj=participant, actor=by)
+        audit(None, "study:lost", mother=participant.mother, obj=participant, actor=by)
     return participant
 
 
-def do_record_received(
-    request: HttpRequest | None, participant: Participant, received: bool, *, by: User
+def record_intervention_received( participant: Participant, received: bool, *, by: User
 ) -> Participant:
     with transaction.atomic():
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         participant.received_intervention = received
         participant.save(update_fields=["received_intervention"])
-        audit(request, "study:received", mother=participant.mother, obj=participant, actor=by,
+        audit(None, "study:received", mother=participant.mother, obj=participant, actor=by,
               detail=f"received={received}")
     return participant

@@ -11,7 +11,7 @@ from bondwell.accounts.models import Site, User
 from bondwell.accounts.roles import Role
 from bondwell.instruments import available
 from bondwell.studies.models import Study, WithdrawalScope
-from bondwell.studies.services import StudyError, StudyPlan
+from bondwell.studies.services import StudyPlan
 
 
 class StudyForm(forms.ModelForm[Study]):
@@ -79,12 +79,6 @@ class StudyForm(forms.ModelForm[Study]):
     def validate_unique(self) -> None:
         # The service checks the code (case-insensitively) and reports it next to the field.
         pass
-
-
-def show_error(form: forms.BaseForm, error: StudyError) -> None:
-    """Put a service's message next to its field (or above the form)."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error))
 
 
 class ScreenForm(forms.Form):

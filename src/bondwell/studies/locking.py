@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
@@ -21,7 +20,7 @@ from bondwell.studies.outcomes import link_outcomes
 from bondwell.studies.services import StudyError
 
 
-def do_lock_database(request: HttpRequest | None, study: Study, *, by: User, reason: str) -> DatabaseLock:
+def lock_database(study: Study, *, by: User, reason: str) -> DatabaseLock:
     """Freeze the study's data for the final analysis. Final: a second lock is refused."""
     if by.role != Role.STATISTICIAN or not study.members.filter(user=by).exists():
         raise StudyError("Only the study's trial statistician locks its database.")
@@ -45,7 +44,7 @@ def do_lock_database(request: HttpRequest | None, study: Study, *, by: User, rea
             )
         except IntegrityError as error:
             raise StudyError("The database of this study is already locked; the lock is final.") from error
-        audit(request, "study:database-lock", obj=lock, actor=by,
+        audit(None, "study:database-lock", obj=lock, actor=by,
               detail=f"study={study.code} rows={lock.n_rows} sha256={lock.snapshot_sha256[:16]}")
     return lock
 

@@ -10,7 +10,6 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Site, User
@@ -167,7 +166,7 @@ def _may_manage(study: Study | None, user: User, sites: tuple[Site, ...]) -> Non
         raise StudyError("Only site leads and researchers set up studies.")
 
 
-def do_create_study(request: HttpRequest | None, plan: StudyPlan, *, by: User, synthetic: bool = False) -> Study:
+def create_study(plan: StudyPlan, *, by: User, synthetic: bool = False) -> Study:
     weeks, _ = check_plan(plan)
     _may_manage(None, by, plan.sites)
     with transaction.atomic():
@@ -178,11 +177,11 @@ def do_create_study(request: HttpRequest | None, plan: StudyPlan, *, by: User, s
         RandomisationKey.objects.create(study=study, seed=secrets.token_hex(32))
         if by.role == Role.RESEARCHER:
             StudyMember.objects.create(study=study, user=by, added_by=by)
-        audit(request, "study:create", obj=study, actor=by, detail=f"code={study.code}")
+        audit(None, "study:create", obj=study, actor=by, detail=f"code={study.code}")
     return study
 
 
-def do_update_study(request: HttpRequest | None, study: Study, plan: StudyPlan, *, by: User) -> Study:
+def update_study(study: Study, plan: StudyPlan, *, by: User) -> Study:
     weeks, _ = check_plan(plan)
     _may_manage(study, by, plan.sites)
     with transaction.atomic():
@@ -192,7 +191,7 @@ def do_update_study(request: HttpRequest | None, study: Study, plan: StudyPlan, 
         if Study.objects.filter(code__iexact=plan.code).exclude(pk=study.pk).exists():
             raise StudyError("Code: another study already uses this code.", "code")
         _apply_plan(study, plan, weeks)
-        audit(request, "study:update", obj=study, actor=by)
+        audit(None, "study:update", obj=study, actor=by)
     return study
 
 
@@ -202,7 +201,7 @@ def may_set_status(user: User, study: Study) -> bool:
             and study.sites.filter(pk=user.site_id).exists())
 
 
-def do_set_status(request: HttpRequest | None, study: Study, status: str, *, by: User) -> Study:
+def set_study_status(study: Study, status: str, *, by: User) -> Study:
     allowed = {StudyStatus.SETUP: StudyStatus.RECRUITING, StudyStatus.RECRUITING: StudyStatus.CLOSED}
     if not may_set_status(by, study):
         raise StudyError("Only a site lead of a site taking part opens or closes recruitment.")
@@ -212,11 +211,11 @@ def do_set_status(request: HttpRequest | None, study: Study, status: str, *, by:
             raise StudyError(f"A study that is {study.get_status_display().lower()} cannot move to {status}.")
         study.status = status
         study.save(update_fields=["status"])
-        audit(request, f"study:status:{status}", obj=study, actor=by)
+        audit(None, f"study:status:{status}", obj=study, actor=by)
     return study
 
 
-def do_add_member(request: HttpRequest | None, study: Study, email: str, *, by: User) -> StudyMember:
+def add_study_member(study: Study, email: str, *, by: User) -> StudyMember:
     researcher = User.objects.filter(email__iexact=email.strip(), role__in=(Role.RESEARCHER, Role.STATISTICIAN),
                                      is_active=True).first()
     if researcher is None:
@@ -232,7 +231,7 @@ def do_add_member(request: HttpRequest | None, study: Study, email: str, *, by: 
         )
         if not created:
             raise StudyError("Email: this researcher is already a member.", "email")
-        audit(request, "study:add-member", obj=member, actor=by, detail=f"user={researcher.pk}")
+        audit(None, "study:add-member", obj=member, actor=by, detail=f"user={researcher.pk}")
     return member
 
 

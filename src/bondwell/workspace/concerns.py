@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from bondwell.accounts.access import audit
@@ -20,21 +19,21 @@ class ConcernError(BondwellError):
 
 
 def raise_concern(
-    mother: Mother, note: str, *, by: User, request: HttpRequest | None = None, now: datetime | None = None
+    mother: Mother, note: str, *, by: User, now: datetime | None = None
 ) -> Concern:
     text = note.strip()
     if not text:
-        raise ConcernError("Say what worries you about her.")
+        raise ConcernError("Say what worries you about her.", field="note")
     with transaction.atomic():
         concern = Concern.objects.create(
             mother=mother, raised_by=by, raised_at=now or timezone.now(), note=text[:1000],
             is_synthetic=mother.is_synthetic,
         )
-        audit(request, "raise:concern", mother=mother, obj=concern, actor=by)
+        audit(None, "raise:concern", mother=mother, obj=concern, actor=by)
     return concern
 
 
-def acknowledge_concern(concern: Concern, *, by: User, request: HttpRequest | None = None) -> Concern:
+def acknowledge_concern(concern: Concern, *, by: User) -> Concern:
     now = timezone.now()
     with transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
@@ -43,14 +42,14 @@ def acknowledge_concern(concern: Concern, *, by: User, request: HttpRequest | No
         Concern.objects.filter(pk=locked.pk).update(
             status=Concern.Status.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=by
         )
-        audit(request, "acknowledge:concern", mother=locked.mother, obj=locked, actor=by)
+        audit(None, "acknowledge:concern", mother=locked.mother, obj=locked, actor=by)
     return Concern.objects.get(pk=concern.pk)
 
 
-def close_concern(concern: Concern, outcome: str, *, by: User, request: HttpRequest | None = None) -> Concern:
+def close_concern(concern: Concern, outcome: str, *, by: User) -> Concern:
     text = outcome.strip()
     if not text:
-        raise ConcernError("Say what was done before closing the concern.")
+        raise ConcernError("Say what was done before closing the concern.", field="outcome")
     now = timezone.now()
     with transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
@@ -60,5 +59,5 @@ def close_concern(concern: Concern, outcome: str, *, by: User, request: HttpRequ
             status=Concern.Status.CLOSED, outcome=text[:500], closed_at=now, closed_by=by,
             acknowledged_at=locked.acknowledged_at or now, acknowledged_by=locked.acknowledged_by or by,
         )
-        audit(request, "close:concern", mother=locked.mother, obj=locked, actor=by, detail=text)
+        audit(None, "close:concern", mother=locked.mother, obj=locked, actor=by, detail=text)
     return Concern.objects.get(pk=concern.pk)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from bondwell.accounts.access import access_mother, audit, may, mothers_in_scope, require_role
 from bondwell.accounts.models import AuditEvent, User
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.errors import add_to_form
 from bondwell.workspace import concerns, record
 from bondwell.workspace.forms import CloseConcernForm, ConcernForm
 from bondwell.workspace.models import Concern
@@ -111,9 +112,9 @@ def concern_new(request: HttpRequest, mother_id: int) -> HttpResponse:
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            concerns.raise_concern(mother, form.cleaned_data["note"], by=_user(request), request=request)
+            concerns.raise_concern(mother, form.cleaned_data["note"], by=_user(request))
         except concerns.ConcernError as problem:
-            form.add_error("note", str(problem))
+            add_to_form(form, problem)
         else:
             messages.success(request, "Thank you. Your concern is in the clinicians' queue; a clinician will "
                                       "read it and decide what to do.")
@@ -134,14 +135,14 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     step = request.POST.get("step") if request.method == "POST" else None
     close_form = CloseConcernForm(request.POST if step == "close" else None)
     if step == "acknowledge":
-        concerns.acknowledge_concern(found, by=user, request=request)
+        concerns.acknowledge_concern(found, by=user)
         messages.success(request, "Acknowledged. Close it with what was done once you have acted.")
         return redirect("workspace-concern", concern_id=found.pk)
     if step == "close" and close_form.is_valid():
         try:
-            concerns.close_concern(found, close_form.cleaned_data["outcome"], by=user, request=request)
+            concerns.close_concern(found, close_form.cleaned_data["outcome"], by=user)
         except concerns.ConcernError as problem:
-            close_form.add_error("outcome", str(problem))
+            add_to_form(close_form, problem)
         else:
             messages.success(request, "Concern closed.")
             return redirect("screening-queue")

@@ -15,18 +15,18 @@ from django.views.decorators.http import require_POST
 
 from bondwell.accounts.access import access_mother, may, mothers_in_scope, require_role
 from bondwell.accounts.roles import Purpose, Role
-from bondwell.studies import sources
+from bondwell.errors import add_to_form
 from bondwell.studies.access import SITE_STAFF, access_participant, access_study, signed_in
-from bondwell.studies.allocation import do_defer_randomisation, do_randomise
+from bondwell.studies.allocation import defer_randomisation, randomise_participant
 from bondwell.studies.enrolment import (
-    do_enrol,
-    do_mark_lost,
-    do_record_received,
-    do_screen,
-    do_withdraw,
+    enrol_participant,
+    mark_lost,
+    record_intervention_received,
+    screen_mother,
+    withdraw_participant,
     youngest_baby_age,
 )
-from bondwell.studies.forms import ConsentForm, LostForm, RandomiseForm, ScreenForm, WithdrawForm, show_error
+from bondwell.studies.forms import ConsentForm, LostForm, RandomiseForm, ScreenForm, WithdrawForm
 from bondwell.studies.models import Participant, ScreeningEntry, StudyStatus
 from bondwell.studies.safety_check import OpenRisks, open_risks
 from bondwell.studies.services import StudyError, withdrawal_choices
@@ -47,7 +47,7 @@ def study_enrol(request: HttpRequest, study_id: int) -> HttpResponse:
     page = Paginator(mothers.order_by("full_name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "studies/enrol.html", {
         "title": f"Screen mothers for {study.code}", "study": study, "page": page, "q": query,
-        "recruiting": study.status == StudyStatus.RECRUITING, "screening_ready": sources.screening_installed(),
+        "recruiting": study.status == StudyStatus.RECRUITING,
     })
 
 
@@ -62,10 +62,10 @@ def study_screen(request: HttpRequest, study_id: int, mother_id: int) -> HttpRes
     form = ScreenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = do_screen(request, study, mother, by=signed_in(request),
+            entry = screen_mother(study, mother, by=signed_in(request),
                               declined=form.cleaned_data["declined"], other_reason=form.cleaned_data["other_reason"])
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             if entry.eligible and not entry.exclusion_reason:
                 messages.success(request, f"{mother.full_name} is eligible. Record her consent to enrol her.")
@@ -76,7 +76,7 @@ def study_screen(request: HttpRequest, study_id: int, mother_id: int) -> HttpRes
     baby_age = youngest_baby_age(mother, timezone.localdate())
     return render(request, "studies/screen.html", {
         "title": f"Screen {mother.full_name}", "study": study, "mother": mother, "form": form,
-        "baby_age": baby_age, "screening_ready": sources.screening_installed(),
+        "baby_age": baby_age,
     })
 
 
@@ -92,11 +92,11 @@ def study_consent(request: HttpRequest, study_id: int, entry_id: int) -> HttpRes
     form = ConsentForm(request.POST or None, version=study.consent_version)
     if request.method == "POST" and form.is_valid():
         try:
-            participant = do_enrol(request, entry, by=signed_in(request),
+            participant = enrol_participant(entry, by=signed_in(request),
                                    consent_version=form.cleaned_data["consent_version"].strip(),
                                    consented_at=form.cleaned_data["consented_at"])
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, f"{mother.full_name} is enrolled as {participant.code}.")
             return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
@@ -167,7 +167,7 @@ def study_randomise(request: HttpRequest, study_id: int, participant_id: int) ->
     form = RandomiseForm(request.POST or None)
     if request.method == "POST" and request.POST.get("decision") == "defer":
         try:
-            do_defer_randomisation(request, participant, by=user, seen=shown, note=request.POST.get("note", ""))
+            defer_randomisation(participant, by=user, seen=shown, note=request.POST.get("note", ""))
         except StudyError as error:
             messages.error(request, str(error))
         else:
@@ -178,9 +178,9 @@ def study_randomise(request: HttpRequest, study_id: int, participant_id: int) ->
                          follow_ups=shown.follow_ups[: _count(request.POST.get("follow_ups_shown"))],
                          checked=shown.checked)
         try:
-            allocation = do_randomise(request, participant, by=user, seen=seen, note=form.cleaned_data["note"])
+            allocation = randomise_participant(participant, by=user, seen=seen, note=form.cleaned_data["note"])
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
             shown = open_risks(participant.mother)
         else:
             messages.success(request, f"{participant.code} was allocated to: {allocation.arm.label}.")
@@ -198,10 +198,10 @@ def study_withdraw(request: HttpRequest, study_id: int, participant_id: int) -> 
     form = WithdrawForm(request.POST or None, choices=withdrawal_choices(study, participant.consent_version))
     if request.method == "POST" and form.is_valid():
         try:
-            do_withdraw(request, participant, by=signed_in(request), scope=form.cleaned_data["scope"],
+            withdraw_participant(participant, by=signed_in(request), scope=form.cleaned_data["scope"],
                         reason=form.cleaned_data["reason"])
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, f"The withdrawal of {participant.code} was recorded; her data is kept.")
             return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
@@ -220,10 +220,10 @@ def study_participant_update(request: HttpRequest, study_id: int, participant_id
     change = request.POST.get("change", "")
     try:
         if change in {"received", "not_received"}:
-            do_record_received(request, participant, change == "received", by=user)
+            record_intervention_received(participant, change == "received", by=user)
         elif change == "lost":
             form = LostForm(request.POST)
-            do_mark_lost(request, participant, by=user,
+            mark_lost(participant, by=user,
                          reason=form.cleaned_data["reason"] if form.is_valid() else "")
         else:
             raise StudyError("Choose what to record.")

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from bondwell.accounts.access import audit, mothers_in_scope, require_role
 from bondwell.accounts.roles import Role
+from bondwell.errors import add_to_form
 from bondwell.stats.trial import sample_size
-from bondwell.studies import consort, dmc, exports, sources
+from bondwell.studies import consort, dmc, exports
 from bondwell.studies.access import (
     SITE_STAFF,
     UNBLINDED,
@@ -26,8 +27,8 @@ from bondwell.studies.access import (
 )
 from bondwell.studies.analysis import LIMITS, analyse_study, trajectory_figure
 from bondwell.studies.followup import attrition_by_arm, follow_up_table, open_visits
-from bondwell.studies.forms import LockForm, SampleSizeForm, show_error
-from bondwell.studies.locking import do_lock_database
+from bondwell.studies.forms import LockForm, SampleSizeForm
+from bondwell.studies.locking import lock_database
 from bondwell.studies.models import StudyStatus
 from bondwell.studies.outcomes import link_outcomes
 from bondwell.studies.report import render_pdf, report_tables
@@ -54,7 +55,7 @@ def study_followup(request: HttpRequest, study_id: int) -> HttpResponse:
     return render(request, "studies/followup.html", {
         "title": f"Follow-up of {study.code}", "study": study, "today": today, "pooled": pooled,
         "rows": follow_up_table(study, today, pooled=pooled), "attrition": attrition_by_arm(study, pooled=pooled),
-        "open_visits": own_site, "screening_ready": sources.screening_installed(),
+        "open_visits": own_site,
         "by_arm": not pooled, "is_statistician": user.role == Role.STATISTICIAN, "locked": is_locked(study),
     })
 
@@ -104,9 +105,9 @@ def study_lock(request: HttpRequest, study_id: int) -> HttpResponse:
     form = LockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            lock = do_lock_database(request, study, by=signed_in(request), reason=form.cleaned_data["reason"])
+            lock = lock_database(study, by=signed_in(request), reason=form.cleaned_data["reason"])
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, f"The database of {study.code} is locked ({lock.n_participants} participants, "
                                       f"{lock.n_rows} rows). The final analysis uses this snapshot.")

@@ -10,16 +10,17 @@ from django.views.decorators.http import require_POST
 
 from bondwell.accounts.access import require_role
 from bondwell.accounts.roles import Role
+from bondwell.errors import add_to_form
 from bondwell.studies.access import MANAGERS, access_study, signed_in, studies_for
-from bondwell.studies.forms import MemberForm, StudyForm, show_error
+from bondwell.studies.forms import MemberForm, StudyForm
 from bondwell.studies.models import StudyStatus
 from bondwell.studies.services import (
     StudyError,
-    do_add_member,
-    do_create_study,
-    do_set_status,
-    do_update_study,
+    add_study_member,
+    create_study,
     may_set_status,
+    set_study_status,
+    update_study,
 )
 
 
@@ -41,9 +42,9 @@ def study_new(request: HttpRequest) -> HttpResponse:
     form = StudyForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            study = do_create_study(request, form.plan(), by=user)
+            study = create_study(form.plan(), by=user)
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, f"Study {study.code} was created. Check it, then open recruitment.")
             return redirect("study-detail", study_id=study.pk)
@@ -74,9 +75,9 @@ def study_edit(request: HttpRequest, study_id: int) -> HttpResponse:
     form = StudyForm(request.POST or None, instance=study, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            do_update_study(request, study, form.plan(), by=user)
+            update_study(study, form.plan(), by=user)
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, "The study set-up was saved.")
             return redirect("study-detail", study_id=study.pk)
@@ -90,7 +91,7 @@ def study_status(request: HttpRequest, study_id: int) -> HttpResponse:
     """Open or close recruitment: the study's own site leads only (a researcher or statistician may not)."""
     study = access_study(request, study_id, roles=frozenset({Role.SITE_LEAD}))
     try:
-        do_set_status(request, study, request.POST.get("status", ""), by=signed_in(request))
+        set_study_status(study, request.POST.get("status", ""), by=signed_in(request))
     except StudyError as error:
         messages.error(request, str(error))
     else:
@@ -104,9 +105,9 @@ def study_members(request: HttpRequest, study_id: int) -> HttpResponse:
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            member = do_add_member(request, study, form.cleaned_data["email"], by=signed_in(request))
+            member = add_study_member(study, form.cleaned_data["email"], by=signed_in(request))
         except StudyError as error:
-            show_error(form, error)
+            add_to_form(form, error)
         else:
             messages.success(request, f"{member.user.full_name} is now a member of {study.code}.")
             return redirect("study-members", study_id=study.pk)
