@@ -128,6 +128,19 @@ def _pages_for(role: str, world: World, demo: dict[str, Any]) -> list[tuple[str,
         else:
             kwargs = case.kwargs(world, world.mother_a)
         pages.append((case.url_name, reverse(case.url_name, kwargs=kwargs)))
+    if role == "clinician":  # the acknowledgement link of an alert's text message, before she uses it
+        from urllib.parse import urlsplit
+
+        from django.utils import timezone
+
+        from bondwell.notify import links
+        from bondwell.screening.alerts import TOPIC
+        from bondwell.screening.models import RiskAlert
+
+        alert = RiskAlert.objects.filter(mother__site=world.site_a).order_by("pk").first()
+        assert alert is not None, "the demo has an alert at Harbourside"
+        url = links.make(TOPIC.format(alert.pk), world.users[role], timezone.now())
+        pages.append(("notify-ack", urlsplit(url).path))
     if role in {"researcher", "site_lead"}:  # the review team extracts and judges an included study
         pages += [(name, reverse(name, kwargs={"pk": demo["included_record"]}))
                   for name in ("evidence-extract", "evidence-rob")]
@@ -206,6 +219,9 @@ def test_no_serious_accessibility_violation_on_any_staff_public_or_error_page(
             form.locator("button[type=submit], button:not([type])").first.click()
             page.wait_for_load_state("load")
             _check(page, f"{role} {path} with its errors", found, phone=True)
+        if role == "clinician":  # a used, expired or forged acknowledgement link
+            assert _status(page, f"{base}/notify/ack/not-a-signed-token/") == 410
+            _check(page, "clinician notify-ack 410", found, phone=True)
         if role == "educator":  # a page she may not open: the 403 page
             assert _status(page, f"{base}/alerts/") == 403
             _check(page, "educator 403", found, phone=True)
