@@ -192,10 +192,10 @@ def run_python(code: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
-def throwaway_postgres(server: str, env: dict[str, str]) -> str:
+def throwaway_postgres(server: str, env: dict[str, str], prefix: str = "bondwell_bench") -> str:
     import psycopg
 
-    name = f"bondwell_bench_{os.getpid()}"
+    name = f"{prefix}_{os.getpid()}"
     with psycopg.connect(f"{server.rstrip('/')}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     env["DATABASE_URL"] = f"{server.rstrip('/')}/{name}"
@@ -369,7 +369,7 @@ def one_database(options: argparse.Namespace, postgres: str) -> dict[str, float]
         var_dir = Path(folder)
         (var_dir / "text-packs").mkdir()
         env = server_env(var_dir)
-        database = throwaway_postgres(postgres, env) if postgres else None
+        database = throwaway_postgres(postgres, env, options.database_prefix) if postgres else None
         label = "PostgreSQL" if postgres else "SQLite"
         print(f"== {label}: seeding a throwaway database ({mothers} mothers, {clinicians} clinicians)")
         run_python(SEED.format(clinicians=clinicians, mothers=mothers, password=PASSWORD), env)
@@ -458,6 +458,8 @@ def main() -> None:
         "--postgres", metavar="URL", default="postgres://postgres@127.0.0.1:5432",
         help="PostgreSQL server for the second run (a throwaway database); '' for SQLite only",
     )
+    parser.add_argument("--database-prefix", default="bondwell_bench",
+                        help="name of the throwaway PostgreSQL database (the process id is appended)")
     options = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     results = {"SQLite": one_database(options, "")}

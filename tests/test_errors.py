@@ -34,20 +34,20 @@ def test_each_apps_service_error_is_a_bondwell_error() -> None:
     from bondwell.api.redcap import RedcapFileError
     from bondwell.api.tokens import TokenError
     from bondwell.evidence.services import ReviewError
+    from bondwell.mfa.passkeys import PasskeyError
     from bondwell.notify.mobile import MobileError
     from bondwell.notify.rota import RotaError
     from bondwell.ops.backup import BackupError
     from bondwell.pathway.services import PathwayError
     from bondwell.programme.services import ProgrammeError
-    from bondwell.progress.services import ProgressError
     from bondwell.rights.erasure import ErasureError
     from bondwell.screening.services import ScreeningError
     from bondwell.studies.services import StudyError
     from bondwell.workspace.concerns import ConcernError
 
     for kind in (PhoneNumberError, StaffError, RedcapFileError, ReviewError, MobileError, RotaError, PathwayError,
-                 ProgressError, ErasureError, ScreeningError, StudyError, ConcernError, ProgrammeError, TokenError,
-                 BackupError):
+                 ErasureError, ScreeningError, StudyError, ConcernError, ProgrammeError, TokenError, BackupError,
+                 PasskeyError):
         assert issubclass(kind, BondwellError), kind
     assert StudyError("Closed.", field="title").field == "title"
     assert RotaError("Ends before it starts.", "ends_at").field == "ends_at"

@@ -13,7 +13,8 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src" / "bondwell"
 # Service modules named after the thing they change (docs/ARCHITECTURE.md, "The service convention").
 NAMED_SERVICE_MODULES = [
-    "rights/erasure.py", "mfa/services.py", "accounts/staff.py", "notify/rota.py", "notify/mobile.py",
+    "rights/erasure.py", "mfa/services.py", "mfa/passkeys.py", "accounts/staff.py", "notify/rota.py",
+    "notify/mobile.py",
     "workspace/concerns.py", "studies/enrolment.py", "studies/allocation.py", "studies/locking.py",
     "screening/alerts.py", "api/tokens.py", "api/redcap.py",
 ]

@@ -165,7 +165,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open like PostgreSQL's (DB_CONN_MAX_AGE): one connection per server thread, no open transaction between
+    # requests, so no lock is held; reopening it (and its pragmas and functions) cost every request ~0.5 ms.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -361,7 +362,7 @@ BONDWELL_NAV: list[tuple[frozenset[str], str, str]] = [
     (frozenset({"mother", "educator", "clinician", "site_lead"}), gettext_noop("Classes"), "programme-courses"),
     (frozenset({"mother"}), gettext_noop("My progress"), "progress-mine"),
     (frozenset({"site_lead"}), gettext_noop("Programme dashboard"), "progress-dashboard"),
-    (frozenset({"educator"}), gettext_noop("Observe a class"), "progress-observe"),
+    (frozenset({"educator"}), gettext_noop("Observe a class"), "programme-observe"),
     (frozenset({"clinician", "site_lead", "researcher", "statistician"}), gettext_noop("Studies"), "study-list"),
     (frozenset({"clinician", "site_lead", "researcher", "admin"}), gettext_noop("Evidence"), "evidence"),
 ]
@@ -503,6 +504,13 @@ if os.environ.get("DATABASE_REPLICA_URL", "").strip():
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["bondwell.db_routers.ReportingReplicaRouter"]
+# PostgreSQL's JIT compiles any query whose estimated cost passes jit_above_cost: for the site's baseline SD (one
+# correlated lookup per mother) it spent 0.9 s compiling a query that runs in 0.13 s (issue 18, EXPLAIN ANALYZE in
+# docs/performance.md). Short OLTP queries never win it back: off for Bondwell's connections, unless the URL's
+# own `options` say otherwise.
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        _database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 # ---- Languages (issue 15, the mother's pages) -------------------------------------------------------------------
 # Every string a mother sees is marked for translation; a language is offered here once its catalogue (and, for

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from bondwell.evidence.pool import PoolRow, analysis, effect_words, prediction_words
 from bondwell.stats.meta import escalc, rma
 
@@ -39,3 +41,31 @@ def test_one_study_is_reported_as_its_own_result() -> None:
     assert "pooled" not in text.lower()
     assert "One 2024" in text
     assert math.isclose(a["studies"][0]["weight"], 100.0)
+
+
+def _study(key: str, design: str, rob: str, shift: float) -> dict[str, object]:
+    return {"key": key, "label": key, "design": design, "rob": {"overall": rob}, "not_poolable_reason": "",
+            "n_massage": 30, "mean_massage": 9.0 + shift, "sd_massage": 4.0,
+            "n_control": 30, "mean_control": 11.0, "sd_control": 4.5}
+
+
+def test_each_distinct_set_of_studies_is_fitted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bondwell.evidence import pool
+
+    calls: list[tuple[str, ...]] = []
+    real = pool.fit_pool
+
+    def spy(rows: list[PoolRow]) -> object:
+        calls.append(tuple(r.key for r in rows))
+        return real(rows)
+
+    monkeypatch.setattr(pool, "fit_pool", spy)
+    # Every study an RCT at low risk: the three analyses pool the same studies, so one fit serves all three.
+    same = [_study("a", "rct", "low", 0.0), _study("b", "rct", "low", 1.0), _study("c", "rct", "low", -0.5)]
+    results = pool.analyses(same)
+    assert calls == [("a", "b", "c")]
+    assert [a["estimate"] for a in results] == [results[0]["estimate"]] * 3
+    # A non-randomised study at some risk: the two sensitivity analyses share their studies, so two fits.
+    calls.clear()
+    pool.analyses([*same[:2], _study("d", "quasi_experimental", "some_concerns", 0.5)])
+    assert calls == [("a", "b", "d"), ("a", "b")]

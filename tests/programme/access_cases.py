@@ -46,12 +46,30 @@ def _first_class(world, mother):  # type: ignore[no-untyped-def]
     return {"session_id": session.pk}
 
 
+def _class_of_educator(world, mother):  # type: ignore[no-untyped-def]
+    # A class of the educator's course (mother_a is booked on it) that took place yesterday.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bondwell.programme.models import ClassSession, Course
+
+    course = Course.objects.get(educator=world.users["educator"])
+    session, _ = ClassSession.objects.get_or_create(
+        course=course, number=1,
+        defaults={"starts_at": timezone.now() - timedelta(days=1), "teaches": "Legs and feet"},
+    )
+    return {"session_id": session.pk, "mother_id": mother.pk}
+
+
 CASES = [
     Case("programme-mother-practice", _mother, own=STAFF_ONLY),
     Case("programme-enrol", _mother, own=STAFF_ONLY),
     Case("programme-dose", _mother, own=STAFF_ONLY),
     Case("programme-course", _course, own=STAFF_ONLY),
     Case("programme-attendance", _first_class, own=PLANNERS),
+    # The educator observes the mothers of her own classes.
+    Case("programme-observe-mother", _class_of_educator, own=everyone(403, educator=200)),
 ]
 
 ROLE_PAGES = [
@@ -67,6 +85,7 @@ ROLE_PAGES = [
     RolePage("programme-cancel", everyone(403, mother=405, educator=405, clinician=405, site_lead=405)),
     RolePage("programme-guided-offline", everyone(403, mother=200)),
     RolePage("programme-practice-log", everyone(403, mother=405)),
+    RolePage("programme-observe", everyone(403, educator=200)),
 ]
 
 # The installable app's files and the page shown without a connection: no one's data in them.

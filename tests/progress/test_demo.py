@@ -24,8 +24,8 @@ def load_demo() -> DemoContext:
 
 def test_the_demo_has_a_year_of_varied_synthetic_follow_up(db: Any) -> None:
     from bondwell.accounts.access import mothers_in_scope
+    from bondwell.programme.models import Observation
     from bondwell.progress import dashboard, series
-    from bondwell.progress.models import Observation
     from bondwell.screening.models import Assessment, ScheduledQuestionnaire
 
     context = load_demo()

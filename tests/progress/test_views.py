@@ -1,4 +1,4 @@
-"""The mother's progress, her clinician's timeline, the educator's observation and PBQ scheduling."""
+"""The mother's progress, her clinician's timeline, and PBQ scheduling from it."""
 
 from __future__ import annotations
 
@@ -10,18 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bondwell.accounts.models import AuditEvent, Mother
+from bondwell.accounts.models import Mother
 from bondwell.pathway.services import release_result
-from bondwell.progress import checklist, series, services
-from bondwell.progress.models import Observation
+from bondwell.progress import series
 from bondwell.screening.models import ScheduledQuestionnaire
 from tests.progress.conftest import _epds
-
-ALL_OFTEN = {key: 2 for key in checklist.ITEM_KEYS}
-
-
-def _session(cohort: Any, number: int = 1) -> Any:
-    return cohort.course.sessions.get(number=number)
 
 
 def test_a_mother_sees_her_own_scores_and_kind_words(cohort: Any, client_as: Any) -> None:
@@ -84,42 +77,6 @@ def test_reliable_change_is_not_guessed_without_enough_mothers(world: Any) -> No
     assert change.sd_mothers == 1
 
 
-def test_the_educator_records_an_observation_labelled_non_validated(cohort: Any, client_as: Any) -> None:
-    world = cohort.world
-    m1 = cohort.mothers[0]
-    client = client_as(world.users["educator"])
-    url = reverse("progress-observe-mother", args=[_session(cohort).pk, m1.pk])
-    form = client.get(url).content.decode()
-    assert checklist.NON_VALIDATED_LABEL in form
-    response = client.post(url, {**ALL_OFTEN, "eye_contact": 3, "note": "Calm, lots of smiles."})
-    assert response.status_code == 302
-    observation = Observation.objects.get(mother=m1)
-    assert observation.checklist_sum == 11
-    assert AuditEvent.objects.filter(action="record:observation", mother=m1).exists()
-    listing = client.get(reverse("progress-observe")).content.decode()
-    assert checklist.NON_VALIDATED_LABEL in listing
-    clinician_page = client_as(world.users["clinician"]).get(reverse("progress-mother", args=[m1.pk]))
-    assert checklist.NON_VALIDATED_LABEL in clinician_page.content.decode()
-    export = client_as(world.users["clinician"]).get(reverse("progress-export", args=[m1.pk])).content.decode()
-    assert checklist.NON_VALIDATED_LABEL in export
-    assert "Not a study outcome" in export
-
-
-def test_an_observation_is_refused_outside_the_educators_course_and_twice(cohort: Any) -> None:
-    world = cohort.world
-    session = _session(cohort)
-    services.record_observation(session, cohort.mothers[0], ALL_OFTEN, by=world.users["educator"])
-    with pytest.raises(services.ProgressError, match="already"):
-        services.record_observation(session, cohort.mothers[0], ALL_OFTEN, by=world.users["educator"])
-    with pytest.raises(services.ProgressError, match="not booked"):
-        services.record_observation(session, world.mother_a2, ALL_OFTEN, by=world.users["educator"])
-    with pytest.raises(services.ProgressError, match="Only the educator"):
-        services.record_observation(session, cohort.mothers[1], ALL_OFTEN, by=world.users["clinician"])
-    with pytest.raises(ValueError, match="out of range"):
-        services.record_observation(session, cohort.mothers[1], {**ALL_OFTEN, "gentle_touch": 4},
-                                    by=world.users["educator"])
-
-
 def test_the_educator_gets_403_on_questionnaire_results(cohort: Any, client_as: Any) -> None:
     client = client_as(cohort.world.users["educator"])
     assert client.get(reverse("progress-mother", args=[cohort.world.mother_a.pk])).status_code == 403
@@ -130,7 +87,7 @@ def test_the_clinician_schedules_the_pbq_through_screening(cohort: Any, client_a
     m1 = cohort.mothers[0]
     client = client_as(cohort.world.users["clinician"])
     due = (timezone.localdate() + timedelta(days=7)).isoformat()
-    url = reverse("progress-schedule-pbq", args=[m1.pk])
+    url = reverse("screening-schedule-pbq", args=[m1.pk])
     assert client.post(url, {"due_on": due}).status_code == 302
     scheduled = ScheduledQuestionnaire.objects.get(mother=m1, instrument="pbq")
     assert scheduled.status == ScheduledQuestionnaire.Status.SCHEDULED

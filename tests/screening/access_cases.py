@@ -27,6 +27,12 @@ def _paper(world, mother):  # type: ignore[no-untyped-def]
     return {"mother_id": mother.pk, "instrument": "epds"}
 
 
+def _in_a_week() -> str:
+    from datetime import date, timedelta
+
+    return (date.today() + timedelta(days=7)).isoformat()
+
+
 MOTHER_ONLY = everyone(403, mother=200)
 CLINICIAN_ONLY = everyone(403, clinician=200)
 
@@ -41,6 +47,9 @@ CASES = [
     Case("screening-correct", _assessment, own=CLINICIAN_ONLY),
     Case("screening-mother", _mother, own=CLINICIAN_ONLY),
     Case("screening-paper", _paper, own=CLINICIAN_ONLY),
+    # Posted from her progress page; the scoping layer answers first for staff outside their scope.
+    Case("screening-schedule-pbq", _mother, own=everyone(403, clinician=302),
+         foreign={"educator": 404, "site_lead": 404}, method="post", data={"due_on": _in_a_week()}),
 ]
 
 ROLE_PAGES = [

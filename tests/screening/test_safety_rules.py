@@ -1,4 +1,4 @@
-"""Site rules: crisis contacts per country with sources, acknowledgement windows and working days."""
+"""Site rules: crisis contacts per country with sources, and acknowledgement windows."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from bondwell.accounts.models import Site
-from bondwell.screening.safety import add_working_days, crisis_contacts
+from bondwell.screening.crisis import crisis_contacts
 
 EXPECTED = {
     "AU": {"000", "13 11 14", "1300 726 306"},
@@ -28,21 +26,15 @@ def test_each_country_has_its_emergency_number_first_and_every_contact_has_a_sou
     assert all(c.source for c in contacts)
 
 
-@settings(max_examples=200, derandomize=True, database=None)
-@given(
-    start=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
-    days=st.integers(min_value=1, max_value=10),
-)
-def test_working_days_skip_weekends_and_keep_the_time_of_day(start: datetime, days: int) -> None:
-    moment = timezone.make_aware(start)
-    due = add_working_days(moment, days)
-    assert due.weekday() < 5
-    assert due.time() == timezone.localtime(moment).time()  # the same wall-clock time, across DST changes
-    calendar_days = (due.date() - timezone.localtime(moment).date()).days
-    weekdays = sum(
-        1 for d in range(1, calendar_days + 1) if (timezone.localtime(moment).date() + timedelta(days=d)).weekday() < 5
-    )
-    assert weekdays == days
+def test_an_urgent_band_is_acknowledged_within_the_sites_working_days(world: Any) -> None:
+    # One rule for working days: the site's own week and public holidays (accounts.service_hours).
+    from bondwell.accounts import service_hours
+    from bondwell.screening.safety import acknowledge_window
+
+    friday = timezone.make_aware(datetime(2026, 12, 4, 15, 0))
+    due = acknowledge_window("urgent_band", world.site_a, friday)
+    assert due == service_hours.add_working_days(world.site_a, friday, 1)
+    assert due.weekday() == 0  # the weekend is skipped
 
 
 def test_a_self_harm_alert_must_be_acknowledged_within_the_sites_window(world: Any) -> None:

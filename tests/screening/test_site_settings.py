@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bondwell.accounts.models import AuditEvent
+from bondwell.screening.crisis import crisis_contacts
 from bondwell.screening.models import SiteCrisisContact
-from bondwell.screening.safety import acknowledge_window, crisis_contacts
+from bondwell.screening.safety import acknowledge_window
 
 
 def test_the_site_lead_changes_the_window_and_the_fallback_contact(world: Any, client_as: Any) -> None:

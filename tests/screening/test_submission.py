@@ -121,7 +121,8 @@ def test_out_of_range_answers_are_refused_and_nothing_is_stored(world: Any) -> N
 
 
 def test_the_offered_instruments_raise_no_flag_the_alerting_does_not_know() -> None:
-    from bondwell.screening.safety import FLAG_ALERTS, PAPER_INSTRUMENTS
+    from bondwell.screening.questionnaires import PAPER_INSTRUMENTS
+    from bondwell.screening.safety import FLAG_ALERTS
 
     for name in PAPER_INSTRUMENTS:
         flags = {rule.flag for rule in instruments.load(name).rules}

@@ -52,8 +52,13 @@ DEMO_KWARGS: dict[str, dict[str, str]] = {
 }
 PUBLIC_PAGES = [
     "/login/", "/password/reset/", "/password/reset/sent/", "/password/reset/done/", "/evidence/",
-    "/evidence/versions/", "/offline/",
+    "/evidence/versions/", "/evidence/versions/1/", "/offline/",
 ]
+# Forms shown again with their errors (sent empty, the browser's own checks off).
+ERROR_FORMS = {
+    "site_lead": ["/staff/new/", "/programme/courses/new/", "/studies/new/"],
+    "clinician": ["/notify/my-alert-contact/"],
+}
 
 
 def _demo_world() -> tuple[World, Any]:
@@ -85,6 +90,7 @@ def _demo_objects(world: World) -> dict[str, Any]:
     course that has taken place (its register, and the educator's observation of her)."""
     from django.utils import timezone
 
+    from bondwell.evidence.models import Record
     from bondwell.programme.models import ClassSession
     from bondwell.studies.models import Participant, ScreeningEntry, Study
 
@@ -98,9 +104,11 @@ def _demo_objects(world: World) -> dict[str, Any]:
     study = Study.objects.get(code="HAPPI")
     participant = Participant.objects.filter(study=study, site=site).order_by("pk").first()
     entry = ScreeningEntry.objects.filter(study=study, site=site).order_by("pk").first()
-    assert participant is not None and entry is not None, "the demo trial has Harbourside participants"
+    assert participant is not None, "the demo trial has Harbourside participants"
+    assert entry is not None, "the demo trial has Harbourside screening entries"
     return {
         "study_id": study.pk, "participant_id": participant.pk, "entry_id": entry.pk,
+        "included_record": Record.objects.filter(state="included").order_by("pk").values_list("pk", flat=True)[0],
         "participant_mother_id": participant.mother_id, "session_id": session.pk, "mother_id": world.mother_a.pk,
     }
 
@@ -120,17 +128,39 @@ def _pages_for(role: str, world: World, demo: dict[str, Any]) -> list[tuple[str,
         else:
             kwargs = case.kwargs(world, world.mother_a)
         pages.append((case.url_name, reverse(case.url_name, kwargs=kwargs)))
+    if role == "clinician":  # the acknowledgement link of an alert's text message, before she uses it
+        from urllib.parse import urlsplit
+
+        from django.utils import timezone
+
+        from bondwell.notify import links
+        from bondwell.screening.alerts import TOPIC
+        from bondwell.screening.models import RiskAlert
+
+        alert = RiskAlert.objects.filter(mother__site=world.site_a).order_by("pk").first()
+        assert alert is not None, "the demo has an alert at Harbourside"
+        url = links.make(TOPIC.format(alert.pk), world.users[role], timezone.now())
+        pages.append(("notify-ack", urlsplit(url).path))
+    if role in {"researcher", "site_lead"}:  # the review team extracts and judges an included study
+        pages += [(name, reverse(name, kwargs={"pk": demo["included_record"]}))
+                  for name in ("evidence-extract", "evidence-rob")]
     return pages
 
 
-def _check(page: Any, label: str, found: list[str], *, phone: bool) -> None:
+def _status(page: Any, url: str) -> int:
+    response = page.goto(url)
+    assert response is not None, url
+    return int(response.status)
+
+
+def _check(page: Any, label: str, found: list[str], *, phone: bool, dark: bool = True) -> None:
     for violation in serious_violations(page):
         found.append(f"{label}: axe {violation}")
-    # The dark colour scheme (bondwell.css promises AA contrast in both).
-    page.emulate_media(color_scheme="dark")
-    for violation in serious_violations(page, ["color-contrast"]):
-        found.append(f"{label} in the dark scheme: axe {violation}")
-    page.emulate_media(color_scheme="light")
+    if dark:  # the dark colour scheme: bondwell.css promises AA contrast in both
+        page.emulate_media(color_scheme="dark")
+        for violation in serious_violations(page, ["color-contrast"]):
+            found.append(f"{label} in the dark scheme: axe {violation}")
+        page.emulate_media(color_scheme="light")
     if phone:
         page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
         overflow = measure(page)["overflow"]
@@ -163,15 +193,15 @@ def test_no_serious_accessibility_violation_on_any_staff_public_or_error_page(
 
     anonymous = new_page(*DESKTOP)
     for path in PUBLIC_PAGES:
-        response = anonymous.goto(f"{base}{path}")
-        assert response is not None and response.status == 200, path
+        assert _status(anonymous, f"{base}{path}") == 200, path
         _check(anonymous, f"anonymous {path}", found, phone=True)
-    response = anonymous.goto(f"{base}/no-such-page/")
-    assert response is not None and response.status == 404
+    assert _status(anonymous, f"{base}/no-such-page/") == 404
     _check(anonymous, "anonymous 404", found, phone=True)
 
+    contrasted: set[str] = set()  # the dark scheme's contrast is checked once per view (it is the slow rule)
     for role, email in STAFF.items():
         pages = _pages_for(role, world, demo)
+        assert len(pages) >= 5, f"{role}: too few pages found in the access matrix ({pages})"
         page = new_page(*DESKTOP)
         browser_login(page, base, email, DEMO_PASSWORD)
         for label, path in pages:
@@ -180,10 +210,20 @@ def test_no_serious_accessibility_violation_on_any_staff_public_or_error_page(
             if response.status != 200:
                 found.append(f"{role} {label} {path}: answered {response.status}")
                 continue
-            _check(page, f"{role} {label} {path}", found, phone=True)
+            _check(page, f"{role} {label} {path}", found, phone=True, dark=label not in contrasted)
+            contrasted.add(label)
+        for path in ERROR_FORMS.get(role, []):
+            page.goto(f"{base}{path}")
+            form = page.locator("main form[method=post]").first
+            form.evaluate("form => form.setAttribute('novalidate', '')")
+            form.locator("button[type=submit], button:not([type])").first.click()
+            page.wait_for_load_state("load")
+            _check(page, f"{role} {path} with its errors", found, phone=True)
+        if role == "clinician":  # a used, expired or forged acknowledgement link
+            assert _status(page, f"{base}/notify/ack/not-a-signed-token/") == 410
+            _check(page, "clinician notify-ack 410", found, phone=True)
         if role == "educator":  # a page she may not open: the 403 page
-            response = page.goto(f"{base}/alerts/")
-            assert response is not None and response.status == 403
+            assert _status(page, f"{base}/alerts/") == 403
             _check(page, "educator 403", found, phone=True)
 
     assert not found, f"{len(found)} accessibility problems:\n" + "\n".join(found)

@@ -25,6 +25,7 @@ from bondwell.accounts.models import AuditEvent, Mother, User
 from bondwell.accounts.roles import ALLOWED_PURPOSES, Purpose, Role
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+RowT = TypeVar("RowT", bound=Model)
 
 
 def _educator_scope(user: User) -> QuerySet[Mother]:
@@ -106,6 +107,16 @@ def access_mother(request: HttpRequest, mother_id: int, purpose: Purpose, *, act
         raise PermissionDenied("Your role does not give access to this part of the record.")
     audit(request, action or f"view:{purpose.value}", mother=mother)
     return mother
+
+
+def access_row(request: HttpRequest, rows: QuerySet[RowT], purpose: Purpose, *, action: str, missing: str) -> RowT:
+    """The one row of `rows` (an alert, a follow-up, …), opened through its mother's record (`access_mother`):
+    404 with `missing` when there is no such row, then 404 / 403 as her record answers."""
+    found = rows.first()
+    if found is None:
+        raise Http404(missing)
+    access_mother(request, found.mother_id, purpose, action=action)  # type: ignore[attr-defined]
+    return found
 
 
 def own_mother_record(request: HttpRequest) -> Mother:

@@ -33,7 +33,7 @@ from bondwell.api.http import MAX_ID, BondwellApi, TokenAuth, Unprocessable, che
 from bondwell.api.rest import idempotency_key, submit_assessment
 from bondwell.instruments.fhir import LOINC, canonical_url, option_system, to_questionnaire
 from bondwell.screening.models import Assessment
-from bondwell.screening.safety import PAPER_INSTRUMENTS, load_for_profile
+from bondwell.screening.questionnaires import PAPER_INSTRUMENTS, load_for_profile
 
 FHIR_JSON = "application/fhir+json"
 LOCAL_CODES = "urn:bondwell:observation-code"
@@ -138,13 +138,13 @@ def metadata(request: HttpRequest) -> HttpResponse:
 
 
 def _profile(user: User) -> str:
-    from bondwell.screening.safety import profile_for
+    from bondwell.screening.questionnaires import profile_for
 
     return profile_for(user.site) if user.site is not None else instruments.DEFAULT_PROFILE
 
 
 def _questionnaire(name: str, user: User) -> Any:
-    from bondwell.screening.safety import load_instrument
+    from bondwell.screening.questionnaires import load_instrument
 
     instrument = (load_instrument(name, user.site) if user.site is not None
                   else load_for_profile(name, instruments.DEFAULT_PROFILE))

@@ -29,7 +29,7 @@ from bondwell.accounts.models import Mother, User
 from bondwell.api.http import whole_number
 from bondwell.errors import BondwellError
 from bondwell.screening.models import Assessment, Source
-from bondwell.screening.safety import PAPER_INSTRUMENTS, load_for_profile, load_instrument
+from bondwell.screening.questionnaires import PAPER_INSTRUMENTS, load_for_profile, load_instrument
 from bondwell.screening.services import ScreeningError, record_assessment
 from bondwell.security import cells
 from bondwell.studies.exports import REDCAP_HEADER, STATUS_CODES, site_codes

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -19,7 +19,7 @@ from ninja import Router, Status
 from ninja.params.functions import Path, Query
 
 from bondwell import instruments
-from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own_mother_record
+from bondwell.accounts.access import access_mother, access_row, audit, mothers_in_scope, own_mother_record
 from bondwell.accounts.models import Baby, Mother, User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.api import redcap
@@ -57,7 +57,7 @@ from bondwell.programme import services as programme
 from bondwell.programme.models import Booking, Course, PracticeLog
 from bondwell.screening import services as screening
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, Source
-from bondwell.screening.safety import answerable_by_mother, load_instrument
+from bondwell.screening.questionnaires import answerable_by_mother, load_instrument
 from bondwell.studies import exports
 from bondwell.studies.access import MEMBER_ROLES, access_study, sees_by_arm, studies_for
 from bondwell.studies.outcomes import link_outcomes
@@ -246,11 +246,12 @@ def submit_assessment(
             answered_on=answered_on or timezone.localdate(), idempotency_key=key, scheduled=scheduled,
         )
     except screening.ScreeningError as error:
-        message = str(error)
-        if "another record" in message:
-            raise Unprocessable(message, [("client_key", "already used for another mother")], status=409) from error
-        field = date_field if "date" in message else "answers"
-        raise Unprocessable(message, [(field, message)]) from error
+        # The API names its own fields, and a key reused for another mother is a conflict (409).
+        if error.field == "idempotency_key":
+            raise Unprocessable(error.message, [("client_key", "already used for another mother")],
+                                status=409) from error
+        field = date_field if error.field == "answered_on" else "answers"
+        raise Unprocessable(error.message, [(field, error.message)]) from error
     return assessment, True
 
 
@@ -274,6 +275,31 @@ def create_assessment(
 
 alerts = Router(tags=["alerts"])
 ALERT_ROLES = frozenset({Role.CLINICIAN, Role.SITE_LEAD})
+Queued = TypeVar("Queued", RiskAlert, FollowUp)
+
+
+def _check_queue_role(user: User, kind: str) -> User:
+    """The alert queue's rows are for clinicians and site leads only."""
+    if user.role not in ALERT_ROLES:
+        raise PermissionDenied(f"{kind} are for clinicians and site leads.")
+    return user
+
+
+def _queue_page(request: HttpRequest, rows: QuerySet[Queued], *, scope: str, kind: str, status: str, limit: int,
+                offset: int) -> tuple[int, list[Queued]]:
+    """A page of the alert queue's rows about the mothers in her scope (`rows` already filtered by status)."""
+    user = _check_queue_role(need(request, scope, "read"), kind)
+    count, page = _page(rows.filter(mother__in=mothers_in_scope(user)), limit, offset)
+    audit(request, f"api:list:{kind.lower().replace(' ', '-')}", detail=f"{status}: {len(page)} of {count}")
+    return count, page
+
+
+def _queue_item(request: HttpRequest, rows: QuerySet[Queued], *, scope: str, kind: str, action: str) -> Queued:
+    """One row of the alert queue, opened through the scoping layer (404 outside it, audited as `action`)."""
+    user = need(request, scope, "write" if action.startswith("api:ack") else "read")
+    found = access_row(request, rows, Purpose.ALERTS, action=action, missing=f"No such {kind.lower()[:-1]}.")
+    _check_queue_role(user, kind)
+    return found
 
 
 def _alert_out(a: RiskAlert) -> AlertOut:
@@ -288,28 +314,17 @@ def _alert_out(a: RiskAlert) -> AlertOut:
 @alerts.get("/alerts", response=_out(200, AlertPage), summary="Risk alerts of your site (clinicians, site leads)")
 def list_alerts(request: HttpRequest, status: str = Query("active", pattern="^(active|open|acknowledged|closed|all)$"),
                 limit: int = Limit, offset: int = Offset) -> AlertPage:
-    user = need(request, "alerts", "read")
-    if user.role not in ALERT_ROLES:
-        raise PermissionDenied("Alerts are for clinicians and site leads.")
-    rows = RiskAlert.objects.filter(mother__in=mothers_in_scope(user))
+    rows = RiskAlert.objects.order_by("priority", "-raised_at", "-id")
     if status == "active":
         rows = rows.filter(status__in=[RiskAlert.Status.OPEN, RiskAlert.Status.ACKNOWLEDGED])
     elif status != "all":
         rows = rows.filter(status=status)
-    count, page = _page(rows.order_by("priority", "-raised_at", "-id"), limit, offset)
-    audit(request, "api:list:alerts", detail=f"{status}: {len(page)} of {count}")
+    count, page = _queue_page(request, rows, scope="alerts", kind="Alerts", status=status, limit=limit, offset=offset)
     return AlertPage(count=count, limit=limit, offset=offset, items=[_alert_out(a) for a in page])
 
 
 def _alert(request: HttpRequest, alert_id: int, action: str) -> RiskAlert:
-    user = need(request, "alerts", "write" if action.startswith("api:ack") else "read")
-    alert = RiskAlert.objects.filter(pk=alert_id).first()
-    if alert is None:
-        raise Http404("No such alert.")
-    access_mother(request, alert.mother_id, Purpose.ALERTS, action=action)
-    if user.role not in ALERT_ROLES:
-        raise PermissionDenied("Alerts are for clinicians and site leads.")
-    return alert
+    return _queue_item(request, RiskAlert.objects.filter(pk=alert_id), scope="alerts", kind="Alerts", action=action)
 
 
 @alerts.get("/alerts/{alert_id}", response=_out(200, AlertOut), summary="One alert")
@@ -342,26 +357,17 @@ def _follow_up_out(f: FollowUp) -> FollowUpOut:
                summary="Follow-ups of positive screens at your site (clinicians, site leads)")
 def list_follow_ups(request: HttpRequest, status: str = Query("open", pattern="^(open|closed|all)$"),
                     limit: int = Limit, offset: int = Offset) -> FollowUpPage:
-    user = need(request, "followups", "read")
-    if user.role not in ALERT_ROLES:
-        raise PermissionDenied("Follow-ups are for clinicians and site leads.")
-    rows = FollowUp.objects.filter(mother__in=mothers_in_scope(user))
+    rows = FollowUp.objects.order_by("due_at", "id")
     if status != "all":
         rows = rows.filter(status=status)
-    count, page = _page(rows.order_by("due_at", "id"), limit, offset)
-    audit(request, "api:list:follow-ups", detail=f"{status}: {len(page)} of {count}")
+    count, page = _queue_page(request, rows, scope="followups", kind="Follow-ups", status=status, limit=limit,
+                              offset=offset)
     return FollowUpPage(count=count, limit=limit, offset=offset, items=[_follow_up_out(f) for f in page])
 
 
 def _follow_up(request: HttpRequest, follow_up_id: int, action: str) -> FollowUp:
-    user = need(request, "followups", "write" if action.startswith("api:ack") else "read")
-    found = FollowUp.objects.filter(pk=follow_up_id).first()
-    if found is None:
-        raise Http404("No such follow-up.")
-    access_mother(request, found.mother_id, Purpose.ALERTS, action=action)
-    if user.role not in ALERT_ROLES:
-        raise PermissionDenied("Follow-ups are for clinicians and site leads.")
-    return found
+    return _queue_item(request, FollowUp.objects.filter(pk=follow_up_id), scope="followups", kind="Follow-ups",
+                       action=action)
 
 
 @followups.get("/follow-ups/{follow_up_id}", response=_out(200, FollowUpOut), summary="One follow-up")

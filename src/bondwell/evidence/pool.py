@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bondwell.evidence.review.extraction import NUMBERS, poolable_data
 from bondwell.stats.meta import MetaResult, escalc, rma
 
 METHOD = "REML"
@@ -37,11 +38,9 @@ class PoolRow:
 
 def row_of(study: Mapping[str, Any]) -> PoolRow | None:
     """The pool row of a snapshot study, or None when it is not poolable (a number missing or a reason given)."""
-    names = ("n_massage", "mean_massage", "sd_massage", "n_control", "mean_control", "sd_control")
-    values = [study.get(n) for n in names]
-    if any(v is None for v in values) or study.get("not_poolable_reason"):
+    if not poolable_data(study):
         return None
-    n1, m1, s1, n2, m2, s2 = (float(v) for v in values if v is not None)
+    n1, m1, s1, n2, m2, s2 = (float(study[n]) for n in NUMBERS)
     return PoolRow(str(study["key"]), str(study["label"]), int(n1), m1, s1, int(n2), m2, s2)
 
 
@@ -72,9 +71,11 @@ EMPTY = {
 }
 
 
-def analysis(name: str, title: str, rows: Sequence[PoolRow]) -> dict[str, Any]:
-    """One analysis as plain data (stored in the published version, so its numbers never change)."""
-    result = fit_pool(rows)
+def analysis(name: str, title: str, rows: Sequence[PoolRow], result: MetaResult | None = None) -> dict[str, Any]:
+    """One analysis as plain data (stored in the published version, so its numbers never change). `result` is
+    the fit of these rows when the caller already has it (it is fitted here otherwise)."""
+    if result is None:
+        result = fit_pool(rows)
     data: dict[str, Any] = {"name": name, "title": title, "k": len(rows), "method": METHOD, "test": TEST,
                             "empty": EMPTY.get(name, EMPTY["main"]),
                             "women": sum(r.n_massage + r.n_control for r in rows), "studies": []}  # fmt: skip
@@ -94,16 +95,25 @@ def analysis(name: str, title: str, rows: Sequence[PoolRow]) -> dict[str, Any]:
 
 
 def analyses(studies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The main analysis (every poolable study) and, beside it, RCTs only and low risk of bias only."""
+    """The main analysis (every poolable study) and, beside it, RCTs only and low risk of bias only.
+
+    Each distinct set of studies is fitted once: a sensitivity analysis with the same studies as the main one
+    (every study an RCT, say) reuses its fit."""
     pairs = [(s, row_of(s)) for s in studies]
     poolable = [(s, r) for s, r in pairs if r is not None]
-    rct = [r for s, r in poolable if s.get("design") == "rct"]
-    low = [r for s, r in poolable if (s.get("rob") or {}).get("overall") == "low"]
-    return [
-        analysis("main", "All studies with complete numbers", [r for _, r in poolable]),
-        analysis("rct", "Randomised trials only", rct),
-        analysis("low_risk", "Low risk of bias only", low),
-    ]
+    plans = (
+        ("main", "All studies with complete numbers", [r for _, r in poolable]),
+        ("rct", "Randomised trials only", [r for s, r in poolable if s.get("design") == "rct"]),
+        ("low_risk", "Low risk of bias only", [r for s, r in poolable if (s.get("rob") or {}).get("overall") == "low"]),
+    )
+    fits: dict[tuple[str, ...], MetaResult | None] = {}
+    done = []
+    for name, title, rows in plans:
+        keys = tuple(r.key for r in rows)
+        if keys not in fits:
+            fits[keys] = fit_pool(rows)
+        done.append(analysis(name, title, rows, fits[keys]))
+    return done
 
 
 def fmt(value: float) -> str:

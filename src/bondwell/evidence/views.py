@@ -193,22 +193,30 @@ def screen(request: HttpRequest, stage: str) -> HttpResponse:
     })  # fmt: skip
 
 
-@require_role(*TEAM)
-@require_POST
-def decide(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+def _record_decision(request: HttpRequest, pk: int, stage: str, decide: Any, done: str, back: HttpResponse
+                     ) -> HttpResponse:
+    """Parse an include/exclude decision on a record and hand it to `decide` (a screening service); `done` is said
+    on success (with the record's label in place of {label}); back to `back` either way."""
     stage, record = _stage(stage), _record(pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"{record.label}: give a reason for excluding this record.")
-        return redirect("evidence-screen", stage=stage)
+        return back
     try:
-        services.decide_record(record, by=_user(request), stage=stage, include=form.cleaned_data["include"],
-                               reason=form.cleaned_data["reason"])
+        decide(record, by=_user(request), stage=stage, include=form.cleaned_data["include"],
+               reason=form.cleaned_data["reason"])
     except services.ReviewError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Your decision on {record.label} is saved.")
-    return redirect("evidence-screen", stage=stage)
+        messages.success(request, done.format(label=record.label))
+    return back
+
+
+@require_role(*TEAM)
+@require_POST
+def decide(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    return _record_decision(request, pk, stage, services.decide_record, "Your decision on {label} is saved.",
+                            redirect("evidence-screen", stage=_stage(stage)))
 
 
 @require_role(*TEAM)
@@ -227,19 +235,8 @@ def conflicts(request: HttpRequest) -> HttpResponse:
 @require_role(*TEAM)
 @require_POST
 def resolve(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
-    stage, record = _stage(stage), _record(pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"{record.label}: give a reason for excluding this record.")
-        return redirect("evidence-conflicts")
-    try:
-        services.resolve_record(record, by=_user(request), stage=stage, include=form.cleaned_data["include"],
-                                reason=form.cleaned_data["reason"])
-    except services.ReviewError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"The disagreement on {record.label} is resolved.")
-    return redirect("evidence-conflicts")
+    return _record_decision(request, pk, stage, services.resolve_record, "The disagreement on {label} is resolved.",
+                            redirect("evidence-conflicts"))
 
 
 @require_role(*TEAM)

@@ -1,12 +1,15 @@
 """Passkeys (WebAuthn) as a second factor, verified by the `webauthn` library.
 
 The relying party is the host the person signed in on (its name without the port); the origin is the scheme and
-host of the request. Each ceremony's challenge lives in the session and is used once.
+host of the request. Each ceremony's challenge lives in the session and is used once. Those are HTTP matters, so
+the view reads them (`RelyingParty.of(request)`, the session) and hands them in: the functions here that change
+state take `by: User` and never the request.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +34,7 @@ from webauthn.helpers.structs import (
 
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import User
+from bondwell.errors import BondwellError
 from bondwell.mfa.models import Passkey
 
 REGISTER_CHALLENGE = "_bondwell_passkey_register"
@@ -38,21 +42,29 @@ LOGIN_CHALLENGE = "_bondwell_passkey_login"
 RP_NAME = "Bondwell"
 
 
-class PasskeyError(ValueError):
+class PasskeyError(BondwellError):
     """A passkey answer that does not verify; the message is shown to the person."""
 
 
-def _rp_id(request: HttpRequest) -> str:
-    return request.get_host().rsplit(":", 1)[0] if not request.get_host().startswith("[") else request.get_host()
+@dataclass(frozen=True)
+class RelyingParty:
+    """Who asks for the passkey: the host's name without the port (`id`) and the page's scheme and host."""
+
+    id: str
+    origin: str
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> RelyingParty:
+        """Read by the view from the request the person signed in on."""
+        host = request.get_host()
+        return cls(id=host.rsplit(":", 1)[0] if not host.startswith("[") else host,
+                   origin=f"{request.scheme}://{host}")
 
 
-def _origin(request: HttpRequest) -> str:
-    return f"{request.scheme}://{request.get_host()}"
-
-
-def registration_options(request: HttpRequest, user: User) -> str:
+def registration_options(user: User, *, party: RelyingParty) -> tuple[str, str]:
+    """The options for her browser (JSON) and the challenge the view keeps in her session for `register`."""
     options = generate_registration_options(
-        rp_id=_rp_id(request),
+        rp_id=party.id,
         rp_name=RP_NAME,
         user_name=user.email,
         user_id=str(user.pk).encode(),
@@ -65,8 +77,7 @@ def registration_options(request: HttpRequest, user: User) -> str:
             PublicKeyCredentialDescriptor(id=bytes(p.credential_id)) for p in Passkey.objects.filter(user=user)
         ],
     )
-    request.session[REGISTER_CHALLENGE] = bytes_to_base64url(options.challenge)
-    return str(options_to_json(options))
+    return str(options_to_json(options)), bytes_to_base64url(options.challenge)
 
 
 def _parse(body: bytes) -> dict[str, Any]:
@@ -79,16 +90,17 @@ def _parse(body: bytes) -> dict[str, Any]:
     return data
 
 
-def register(request: HttpRequest, user: User, body: bytes) -> Passkey:
+def register(body: bytes, *, by: User, party: RelyingParty, challenge: str | None) -> Passkey:
+    """Add the passkey her browser made, once its answer verifies against the challenge she was given."""
+    user = by
     data = _parse(body)
-    challenge = request.session.pop(REGISTER_CHALLENGE, None)
     if not challenge:
         raise PasskeyError(gettext("This passkey set-up has expired. Start again."))
     name = str(data.pop("name", "") or "Passkey").strip()[:60] or "Passkey"
     try:
         verified = verify_registration_response(
             credential=data.get("credential", data), expected_challenge=base64url_to_bytes(challenge),
-            expected_rp_id=_rp_id(request), expected_origin=_origin(request),
+            expected_rp_id=party.id, expected_origin=party.origin,
         )
     except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as error:
         raise PasskeyError(gettext("Your passkey could not be checked. Try again.")) from error
@@ -98,41 +110,42 @@ def register(request: HttpRequest, user: User, body: bytes) -> Passkey:
             credential_id_b64=bytes_to_base64url(verified.credential_id),
             public_key=verified.credential_public_key, sign_count=verified.sign_count,
         )
-        audit(request, "mfa:add-passkey", obj=user, actor=user, detail=f"passkey={passkey.pk}")
+        audit(None, "mfa:add-passkey", obj=user, actor=user, detail=f"passkey={passkey.pk}")
     return passkey
 
 
-def login_options(request: HttpRequest, user: User) -> str:
+def login_options(user: User, *, party: RelyingParty) -> tuple[str, str]:
+    """The options for her browser (JSON) and the challenge the view keeps in her session for `authenticate`."""
     options = generate_authentication_options(
-        rp_id=_rp_id(request),
+        rp_id=party.id,
         allow_credentials=[
             PublicKeyCredentialDescriptor(id=bytes(p.credential_id)) for p in Passkey.objects.filter(user=user)
         ],
         user_verification=UserVerificationRequirement.PREFERRED,
     )
-    request.session[LOGIN_CHALLENGE] = bytes_to_base64url(options.challenge)
-    return str(options_to_json(options))
+    return str(options_to_json(options)), bytes_to_base64url(options.challenge)
 
 
-def authenticate(request: HttpRequest, user: User, body: bytes) -> Passkey:
+def authenticate(body: bytes, *, by: User, party: RelyingParty, challenge: str | None) -> Passkey:
+    """Check her passkey's answer to the challenge she was given (audited either way)."""
+    user = by
     data = _parse(body)
-    challenge = request.session.pop(LOGIN_CHALLENGE, None)
     if not challenge:
         raise PasskeyError(gettext("This passkey check has expired. Start again."))
     passkey = Passkey.objects.filter(user=user, credential_id_b64=str(data.get("id", ""))).first()
     if passkey is None:
-        audit(request, "mfa:failed", obj=user, actor=user, detail="method=passkey, unknown credential")
+        audit(None, "mfa:failed", obj=user, actor=user, detail="method=passkey, unknown credential")
         raise PasskeyError(gettext("That passkey is not registered to your account."))
     try:
         verified = verify_authentication_response(
-            credential=data, expected_challenge=base64url_to_bytes(challenge), expected_rp_id=_rp_id(request),
-            expected_origin=_origin(request), credential_public_key=bytes(passkey.public_key),
+            credential=data, expected_challenge=base64url_to_bytes(challenge), expected_rp_id=party.id,
+            expected_origin=party.origin, credential_public_key=bytes(passkey.public_key),
             credential_current_sign_count=passkey.sign_count,
         )
     except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as error:
-        audit(request, "mfa:failed", obj=user, actor=user, detail="method=passkey")
+        audit(None, "mfa:failed", obj=user, actor=user, detail="method=passkey")
         raise PasskeyError(gettext("Your passkey could not be checked. Try again.")) from error
     with transaction.atomic():
         Passkey.objects.filter(pk=passkey.pk).update(sign_count=verified.new_sign_count, last_used_at=timezone.now())
-        audit(request, "mfa:verified", obj=user, actor=user, detail="method=passkey")
+        audit(None, "mfa:verified", obj=user, actor=user, detail="method=passkey")
     return passkey

@@ -150,7 +150,9 @@ def _json_error(message: str, status: int = 400) -> JsonResponse:
 @login_required
 @require_POST
 def passkey_options(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(passkeys.registration_options(request, _user(request)), content_type="application/json")
+    options, challenge = passkeys.registration_options(_user(request), party=passkeys.RelyingParty.of(request))
+    request.session[passkeys.REGISTER_CHALLENGE] = challenge
+    return HttpResponse(options, content_type="application/json")
 
 
 @login_required
@@ -158,7 +160,8 @@ def passkey_options(request: HttpRequest) -> HttpResponse:
 def passkey_add(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     try:
-        passkey = passkeys.register(request, user, request.body)
+        passkey = passkeys.register(request.body, by=user, party=passkeys.RelyingParty.of(request),
+                                    challenge=request.session.pop(passkeys.REGISTER_CHALLENGE, None))
     except passkeys.PasskeyError as error:
         return _json_error(str(error))
     if verified_method(request.session, user) is None:
@@ -172,7 +175,9 @@ def passkey_login_options(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not Passkey.objects.filter(user=user).exists():
         return _json_error(_("You have no passkey yet. Use the code from your authenticator app."))
-    return HttpResponse(passkeys.login_options(request, user), content_type="application/json")
+    options, challenge = passkeys.login_options(user, party=passkeys.RelyingParty.of(request))
+    request.session[passkeys.LOGIN_CHALLENGE] = challenge
+    return HttpResponse(options, content_type="application/json")
 
 
 @login_required
@@ -180,7 +185,8 @@ def passkey_login_options(request: HttpRequest) -> HttpResponse:
 def passkey_login(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     try:
-        passkeys.authenticate(request, user, request.body)
+        passkeys.authenticate(request.body, by=user, party=passkeys.RelyingParty.of(request),
+                              challenge=request.session.pop(passkeys.LOGIN_CHALLENGE, None))
     except passkeys.PasskeyError as error:
         return _json_error(str(error))
     _passed(request, user, "passkey")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -85,31 +89,26 @@ def contact(request: HttpRequest) -> HttpResponse:
     prefs_form = PreferencesForm(request.POST if part == "prefs" else None, initial={
         "alerts_by_email": user.alerts_by_email, "alerts_by_sms": user.alerts_by_sms,
     })
-    if part == "mobile" and mobile_form.is_valid():
-        try:
-            mobile.start(mobile_form.cleaned_data["mobile"], by=user, now=now)
-        except mobile.MobileError as problem:
-            add_to_form(mobile_form, problem)
-        else:
-            messages.success(request, "We have texted you a code. Type it below to confirm the number.")
-            return redirect("notify-contact")
-    if part == "code" and code_form.is_valid():
-        try:
-            mobile.confirm(code_form.cleaned_data["code"], by=user, now=now)
-        except mobile.MobileError as problem:
-            add_to_form(code_form, problem)
-        else:
-            messages.success(request, "Your mobile number is confirmed: urgent alerts can now reach it.")
-            return redirect("notify-contact")
-    if part == "prefs" and prefs_form.is_valid():
-        try:
-            mobile.set_preferences(by=user, by_email=prefs_form.cleaned_data["alerts_by_email"],
-                                   by_sms=prefs_form.cleaned_data["alerts_by_sms"])
-        except mobile.MobileError as problem:
-            add_to_form(prefs_form, problem)
-        else:
-            messages.success(request, "Alert preferences saved.")
-            return redirect("notify-contact")
+    # Each part: its form, the change (made only when the form is valid) and the thanks.
+    parts: dict[str, tuple[Form, Callable[[dict[str, Any]], object], str]] = {
+        "mobile": (mobile_form, lambda data: mobile.start(data["mobile"], by=user, now=now),
+                   "We have texted you a code. Type it below to confirm the number."),
+        "code": (code_form, lambda data: mobile.confirm(data["code"], by=user, now=now),
+                 "Your mobile number is confirmed: urgent alerts can now reach it."),
+        "prefs": (prefs_form, lambda data: mobile.set_preferences(by=user, by_email=data["alerts_by_email"],
+                                                                  by_sms=data["alerts_by_sms"]),
+                  "Alert preferences saved."),
+    }
+    if part in parts:
+        form, change, thanks = parts[part]
+        if form.is_valid():
+            try:
+                change(form.cleaned_data)
+            except mobile.MobileError as problem:
+                add_to_form(form, problem)
+            else:
+                messages.success(request, thanks)
+                return redirect("notify-contact")
     return render(request, "notify/contact.html", {
         "title": "My alert contact", "mobile_form": mobile_form, "code_form": code_form, "prefs_form": prefs_form,
         "awaiting_code": bool(user.mobile) and user.mobile_verified_at is None,

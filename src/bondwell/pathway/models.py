@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from bondwell.accounts.models import Mother
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire
+from bondwell.step_events import StepEvent
 
 # "Unable to contact" closes a follow-up only after this many unsuccessful tries.
 UNABLE_TO_CONTACT_AFTER = 3
@@ -110,22 +111,10 @@ class FollowUpAttempt(models.Model):
         return f"{self.result} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class FollowUpEvent(models.Model):
+class FollowUpEvent(StepEvent):
     """Every step of a follow-up, time-stamped: created, attempt, escalated, assigned, closed."""
 
     follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    step = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    detail = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.step} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class ResultRelease(models.Model):

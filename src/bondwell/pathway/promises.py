@@ -59,11 +59,12 @@ def next_steps(mother: Mother, assessment: Assessment | None = None, *, now: dat
         alerts = alerts.filter(Q(assessment=assessment) | Q(source_key=assessment.idempotency_key))
     has_alert = alerts.exists()
     immediate = has_alert or any(up.action == FollowUp.Action.IMMEDIATE for up in ups)
-    recipient = has_alert_recipient(site)
-    open_now = service_hours.is_open(site, now)
+    # Who would be told is asked only when something is to be said (a calm result without follow-ups, the
+    # common case, needs neither the alert chain's queries nor the site's hours).
+    recipient = has_alert_recipient(site) if immediate or ups else False
     lines: list[str] = []
     if immediate:
-        lines.extend(_immediate_lines(mother, now, recipient=recipient, open_now=open_now))
+        lines.extend(_immediate_lines(mother, now, recipient=recipient, open_now=service_hours.is_open(site, now)))
     for up in ups:
         if up.action == FollowUp.Action.FOLLOW_UP:
             lines.append(_follow_up_line(up, now, recipient=recipient))

@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bondwell.accounts.access import access_mother, audit, mothers_in_scope, require_role
+from bondwell.accounts.access import access_mother, access_row, audit, mothers_in_scope, require_role
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.errors import add_to_form
@@ -52,11 +52,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 def _follow_up(request: HttpRequest, follow_up_id: int) -> FollowUp:
-    found = FollowUp.objects.filter(pk=follow_up_id).select_related("mother__site", "owner", "scheduled").first()
-    if found is None:
-        raise Http404("No such follow-up.")
-    access_mother(request, found.mother_id, Purpose.ALERTS, action="view:follow-up")
-    return found
+    rows = FollowUp.objects.filter(pk=follow_up_id).select_related("mother__site", "owner", "scheduled")
+    return access_row(request, rows, Purpose.ALERTS, action="view:follow-up", missing="No such follow-up.")
 
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)

@@ -14,27 +14,20 @@ from bondwell.programme.models import (
     Attendance,
     BabyResponse,
     Booking,
-    ClassSession,
     Course,
     PracticeLog,
     ReminderPreference,
 )
-from bondwell.programme.services import DEFAULT_CLASS_PLAN
+from bondwell.programme.services import CoursePlan, create_course
 
 
 def _course(context: DemoContext, educator: User, title: str, place: str, capacity: int, first_days: int,
             hour: int) -> Course:
     first = timezone.make_aware(datetime.combine(context.today + timedelta(days=first_days), time(hour, 0)))
-    assert educator.site is not None, "demo educators belong to a site"
-    course = Course.objects.create(
-        site=educator.site, title=title, educator=educator, place=place, capacity=capacity,
-        starts_on=first.date(), created_by=educator, is_synthetic=True,
+    return create_course(CoursePlan(
+        title=title, place=place, capacity=capacity, first_class_at=first, is_synthetic=True,
         description="Five weekly classes for you and your baby (from about 6 weeks old). Bring a towel.",
-    )
-    for number, (teaches, areas) in enumerate(DEFAULT_CLASS_PLAN, start=1):
-        ClassSession.objects.create(course=course, number=number, starts_at=first + timedelta(weeks=number - 1),
-                                    teaches=teaches, routine_areas=list(areas), is_synthetic=True)
-    return course
+    ), by=educator, educator=educator)
 
 
 def _book(context: DemoContext, course: Course, mothers: list[Mother], by: User) -> list[Mother]:

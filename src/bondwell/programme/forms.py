@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
+from bondwell.programme import checklist
 from bondwell.programme.models import BabyResponse, Course, Mood
 
 
@@ -113,3 +114,23 @@ class ReminderForm(forms.Form):
     def times(self) -> list[time]:
         return [t for t in (self.cleaned_data.get("time_1"), self.cleaned_data.get("time_2")) if t is not None]
 
+
+class ObservationForm(forms.Form):
+    """One radio group per checklist item: big touch targets for a tablet held in class."""
+
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}), help_text="What you saw, in a sentence. No diagnosis.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for item in checklist.ITEMS:
+            self.fields[item.key] = forms.TypedChoiceField(
+                label=item.label, help_text=item.hint, choices=checklist.SCALE, coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "scale"}),
+            )
+        self.order_fields([*checklist.ITEM_KEYS, "note"])
+
+    def values(self) -> dict[str, int]:
+        return {key: int(self.cleaned_data[key]) for key in checklist.ITEM_KEYS}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bondwell.accounts.models import Baby, Mother, Site
+from bondwell.programme.checklist import SCALE, SCALE_MAX
 
 # A frequently studied dose: about 15 minutes, once a day, for six weeks (see docs/content-review.md).
 DEFAULT_MINUTES_PER_SESSION = 15
@@ -142,6 +143,42 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mother} · {self.session} · {self.status}"
+
+
+def _checklist_item() -> models.PositiveSmallIntegerField:  # type: ignore[type-arg]
+    return models.PositiveSmallIntegerField(choices=SCALE, validators=[MaxValueValidator(SCALE_MAX)])
+
+
+class Observation(models.Model):
+    """What an educator saw of one mother and her baby during one class (a non-validated checklist,
+    `bondwell.programme.checklist`). Written by `bondwell.programme.observations.record_observation`.
+
+    Moved from the progress app: the table keeps its name, so no row moved."""
+
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="class_observations")
+    session = models.ForeignKey(ClassSession, on_delete=models.PROTECT, related_name="observations")
+    observed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    eye_contact = _checklist_item()
+    responds_to_cues = _checklist_item()
+    talks_to_baby = _checklist_item()
+    gentle_touch = _checklist_item()
+    baby_engagement = _checklist_item()
+    checklist_sum = models.PositiveSmallIntegerField()
+    checklist_version = models.CharField(max_length=10)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "progress_observation"
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "mother"], name="progress_one_observation_per_class"),
+        ]
+        indexes = [models.Index(fields=["mother", "-recorded_at"], name="progress_ob_mother__9d4b8b_idx")]
+
+    def __str__(self) -> str:
+        return f"observation of mother {self.mother_id} in class {self.session_id}"
 
 
 class Mood(models.IntegerChoices):

@@ -1,4 +1,4 @@
-"""Reading practice: a mother's dose, her weekly adherence, and the roster's adherence column (bounded queries)."""
+"""Reading practice: a mother's dose, her weekly dose share, and the roster's dose-share column (bounded queries)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from bondwell.accounts.models import Mother
-from bondwell.programme.adherence import Dose, WeekAdherence, recent_adherence, weekly_adherence
+from bondwell.programme.dose_share import Dose, DoseWeek, recent_dose_share, weekly_dose_share
 from bondwell.programme.models import (
     DEFAULT_DOSE_WEEKS,
     DEFAULT_MINUTES_PER_SESSION,
@@ -49,18 +49,18 @@ def _day_seconds(rows: Iterable[tuple[datetime, int]]) -> list[tuple[date, int]]
     return [(timezone.localdate(started), seconds) for started, seconds in rows]
 
 
-def adherence_for(mother: Mother, today: date) -> tuple[Dose, list[WeekAdherence]]:
+def dose_weeks_for(mother: Mother, today: date) -> tuple[Dose, list[DoseWeek]]:
     dose = dose_for(mother, today)
     start = timezone.make_aware(datetime.combine(dose.starts_on, datetime.min.time()))
     end = timezone.make_aware(datetime.combine(dose.ends_on, datetime.min.time()))
     rows = PracticeLog.objects.filter(mother=mother, started_at__gte=start, started_at__lt=end).values_list(
         "started_at", "duration_seconds"
     )
-    return dose, weekly_adherence(dose, _day_seconds(rows), today)
+    return dose, weekly_dose_share(dose, _day_seconds(rows), today)
 
 
-def roster_adherence(course: Course, mother_ids: list[int], today: date) -> dict[int, float]:
-    """Last-seven-days adherence of each mother on the roster: two queries, whatever the roster's size."""
+def roster_dose_share(course: Course, mother_ids: list[int], today: date) -> dict[int, float]:
+    """Last-seven-days dose share of each mother on the roster: two queries, whatever the roster's size."""
     since = timezone.make_aware(datetime.combine(today - timedelta(days=6), datetime.min.time()))
     by_mother: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
     for mother_id, started, seconds in PracticeLog.objects.filter(
@@ -79,5 +79,5 @@ def roster_adherence(course: Course, mother_ids: list[int], today: date) -> dict
             Dose(p.minutes_per_session, p.sessions_per_week, p.starts_on, p.weeks, "personal")
             if p else _course_dose(course)
         )
-        result[mother_id] = recent_adherence(dose, _day_seconds(by_mother[mother_id]), today)
+        result[mother_id] = recent_dose_share(dose, _day_seconds(by_mother[mother_id]), today)
     return result

@@ -70,6 +70,7 @@ class CoursePlan:
     minutes_per_session: int = 15
     sessions_per_week: int = 7
     dose_weeks: int = 6
+    is_synthetic: bool = False  # the demo's courses (and their classes) are marked synthetic
 
 
 def course_queryset(user: User) -> QuerySet[Course]:
@@ -101,7 +102,7 @@ def create_course(plan: CoursePlan, *, by: User, educator: User) -> Course:
             site_id=site_id, title=plan.title, description=plan.description, educator=educator,
             place=plan.place, capacity=plan.capacity, starts_on=timezone.localdate(plan.first_class_at),
             minutes_per_session=plan.minutes_per_session, sessions_per_week=plan.sessions_per_week,
-            dose_weeks=plan.dose_weeks, created_by=creator,
+            dose_weeks=plan.dose_weeks, created_by=creator, is_synthetic=plan.is_synthetic,
         )
         _full_clean(course)
         course.save()
@@ -112,6 +113,7 @@ def create_course(plan: CoursePlan, *, by: User, educator: User) -> Course:
             ClassSession.objects.create(
                 course=course, number=number, starts_at=plan.first_class_at + timedelta(weeks=number - 1),
                 duration_minutes=plan.class_minutes, teaches=teaches, routine_areas=list(areas),
+                is_synthetic=plan.is_synthetic,
             )
         audit(None, "create:course", obj=course, actor=creator, detail=course.title)
     return course

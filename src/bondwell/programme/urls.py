@@ -23,4 +23,7 @@ urlpatterns = [
     path("programme/mothers/<int:mother_id>/", views.mother_practice, name="programme-mother-practice"),
     path("programme/mothers/<int:mother_id>/enrol/", views.enrol, name="programme-enrol"),
     path("programme/mothers/<int:mother_id>/dose/", views.dose, name="programme-dose"),
+    # The class observation keeps the addresses it had when progress owned it (educators' bookmarks).
+    path("progress/observe/", views.observe, name="programme-observe"),
+    path("progress/observe/<int:session_id>/<int:mother_id>/", views.observe_mother, name="programme-observe-mother"),
 ]

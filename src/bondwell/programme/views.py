@@ -20,16 +20,34 @@ from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.errors import add_to_form
-from bondwell.programme import services
+from bondwell.programme import checklist, services
 from bondwell.programme.charts import practice_chart
 from bondwell.programme.content import shipped_content
-from bondwell.programme.forms import CourseForm, DoseForm, EnrolForm, GuidedSaveForm, PracticeForm, ReminderForm
-from bondwell.programme.models import Attendance, BabyResponse, Booking, ClassSession, PracticeLog, ReminderPreference
-from bondwell.programme.practice import adherence_for, roster_adherence
+from bondwell.programme.forms import (
+    CourseForm,
+    DoseForm,
+    EnrolForm,
+    GuidedSaveForm,
+    ObservationForm,
+    PracticeForm,
+    ReminderForm,
+)
+from bondwell.programme.models import (
+    Attendance,
+    BabyResponse,
+    Booking,
+    ClassSession,
+    Observation,
+    PracticeLog,
+    ReminderPreference,
+)
+from bondwell.programme.observations import record_observation
+from bondwell.programme.practice import dose_weeks_for, roster_dose_share
 from bondwell.programme.services import course_queryset
 
 PAGE_SIZE = 30
 MOTHER_PAGE_SIZE = 10  # her own log reads on a phone: short pages
+OBSERVE_DAYS_BACK = 14
 STAFF = (Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
 
 
@@ -56,7 +74,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
     mother = own_mother_record(request)
     audit(request, "view:own-practice", mother=mother)
     today = timezone.localdate()
-    dose, weeks = adherence_for(mother, today)
+    dose, weeks = dose_weeks_for(mother, today)
     logs = PracticeLog.objects.filter(mother=mother).order_by("-started_at", "-id")
     page = Paginator(logs, MOTHER_PAGE_SIZE).get_page(request.GET.get("page"))
     preference = ReminderPreference.objects.filter(mother=mother).first()
@@ -293,8 +311,8 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
         "mother_id", flat=True
     ):
         present[mother_id] = present.get(mother_id, 0) + 1
-    adherence = roster_adherence(course, [b.mother_id for b in booked], timezone.localdate())
-    roster = [(b, present.get(b.mother_id, 0), round(adherence[b.mother_id] * 100)) for b in booked]
+    dose_share = roster_dose_share(course, [b.mother_id for b in booked], timezone.localdate())
+    roster = [(b, present.get(b.mother_id, 0), round(dose_share[b.mother_id] * 100)) for b in booked]
     held = sum(1 for s in sessions if s.starts_at <= timezone.now())
     return render(request, "programme/course_detail.html", {
         "title": course.title, "course": course, "roster": roster, "waiting": waiting, "sessions": sessions,
@@ -343,7 +361,7 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
 def mother_practice(request: HttpRequest, mother_id: int) -> HttpResponse:
     mother = access_mother(request, mother_id, Purpose.PROGRAMME)
     today = timezone.localdate()
-    dose, weeks = adherence_for(mother, today)
+    dose, weeks = dose_weeks_for(mother, today)
     logs = PracticeLog.objects.filter(mother=mother).order_by("-started_at", "-id")[:PAGE_SIZE]
     visits = Attendance.objects.filter(mother=mother).select_related("session", "session__course").order_by(
         "-session__starts_at"
@@ -388,3 +406,51 @@ def dose(request: HttpRequest, mother_id: int) -> HttpResponse:
             return redirect("programme-mother-practice", mother_id=mother.pk)
     return render(request, "programme/dose.html", {"title": f"Home-practice dose: {mother.full_name}",
                                                    "form": form, "mother": mother})
+
+
+# ---- the educator in class ------------------------------------------------------------------------------
+
+
+@require_role(Role.EDUCATOR)
+def observe(request: HttpRequest) -> HttpResponse:
+    """Her recent classes with the mothers booked on each, to observe on a tablet."""
+    user = _user(request)
+    now = timezone.now()
+    sessions = list(
+        ClassSession.objects.filter(course__educator=user, starts_at__lte=now + timedelta(hours=2),
+                                    starts_at__gte=now - timedelta(days=OBSERVE_DAYS_BACK))
+        .select_related("course").order_by("-starts_at")[:20]
+    )
+    in_scope = mothers_in_scope(user)
+    rows = []
+    for session in sessions:
+        booked = in_scope.filter(
+            programme_bookings__course_id=session.course_id, programme_bookings__status=Booking.Status.BOOKED
+        ).order_by("full_name")[:50]
+        done = set(Observation.objects.filter(session=session).values_list("mother_id", flat=True))
+        rows.append((session, [(m, m.pk in done) for m in booked]))
+    return render(request, "programme/observe.html", {"title": "Observe a class", "rows": rows,
+                                                     "non_validated": checklist.NON_VALIDATED_LABEL})
+
+
+@require_role(Role.EDUCATOR)
+def observe_mother(request: HttpRequest, session_id: int, mother_id: int) -> HttpResponse:
+    mother = access_mother(request, mother_id, Purpose.PROGRAMME, action="open:observation")
+    session = ClassSession.objects.filter(pk=session_id, course__educator=_user(request)).select_related(
+        "course").first()
+    if session is None:
+        raise Http404("No such class.")
+    existing = Observation.objects.filter(session=session, mother=mother).first()
+    form = ObservationForm(request.POST or None)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            record_observation(session, mother, form.values(), by=_user(request), note=form.cleaned_data["note"])
+        except services.ProgrammeError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, f"Observation of {mother.full_name} saved.")
+            return redirect("programme-observe")
+    return render(request, "programme/observe_form.html", {
+        "title": f"Observe {mother.full_name}", "mother": mother, "session": session, "form": form,
+        "existing": existing, "items": checklist.ITEMS, "non_validated": checklist.NON_VALIDATED_LABEL,
+    })

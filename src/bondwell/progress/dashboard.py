@@ -10,7 +10,7 @@ Definitions (also in docs/progress.md), all in days from the course's first day 
 - follow-up at 6 and 12 months: any EPDS 150–240 and 330–420 days after the start, counted only once that
   window has closed;
 - finished the course: every class has taken place and she attended at least half of them;
-- adherence: practice minutes in the course's dose window (its first `dose_weeks` weeks) at least 80% of the
+- dose reached: practice minutes in the course's dose window (its first `dose_weeks` weeks) at least 80% of the
   prescribed minutes (course minutes × sessions a week × weeks); windows on UTC day boundaries.
 A pre/post change has no control group: it is not proof that the programme caused it.
 """
@@ -35,17 +35,16 @@ from bondwell.programme.models import Booking, ClassSession
 from bondwell.progress import summary
 from bondwell.progress.small_numbers import THRESHOLD
 from bondwell.progress.sql import AddDays
-from bondwell.screening.models import RiskAlert
+from bondwell.screening.response_times import alerts_raised, response_times
 from bondwell.stats.dose_response import DoseResponseFit, fit_dose_response
 from bondwell.stats.trial import EPDS_CUTOFF, PairedChange, ReliableChangeResult, paired_change, reliable_change
 
 BASELINE_WINDOW = summary.BASELINE_WINDOW
 END_WINDOW = summary.END_WINDOW
 FOLLOW_UP_WINDOWS = summary.FOLLOW_UP_WINDOWS
-ADHERENCE_TARGET = 0.8
+DOSE_REACHED_AT = 0.8  # dose reached: at least this share of the prescribed minutes in the dose window
 MIN_CELL = THRESHOLD  # the one small-number rule (bondwell.progress.small_numbers) applies where figures are shown
 MAX_BOOKINGS = 20_000
-MAX_ALERT_DURATIONS = 5_000
 DEFAULT_PERIOD_DAYS = 548  # 18 months: long enough to see the 12-month follow-up of a course
 NO_CONTROL_NOTE = (
     "A change from before to after the course, without a control group, is not proof that the course caused "
@@ -147,7 +146,7 @@ class Figures:
     enrolled: int
     attendance: Share  # classes attended of classes held (count and n are classes, not mothers)
     attendance_mothers: int
-    adherence: Share
+    dose_reached: Share
     finished: Share  # of mothers whose course has ended
     pairs: int
     change: PairedChange | None
@@ -251,20 +250,9 @@ def alert_response(mothers: QuerySet[Mother], period: tuple[date, date]) -> Aler
     # Bounds as local midnights, so the index on raised_at can be used (a __date lookup would not).
     since = timezone.make_aware(datetime.combine(period[0], time.min))
     until = timezone.make_aware(datetime.combine(period[1] + timedelta(days=1), time.min))
-    alerts = RiskAlert.objects.filter(mother__in=mothers, raised_at__gte=since, raised_at__lt=until)
-    totals = alerts.aggregate(
-        raised=Count("id"),
-        acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
-        within=Count("id", filter=Q(acknowledged_at__isnull=False, acknowledged_at__lte=F("ack_due_at"))),
-    )
-    pairs = alerts.filter(acknowledged_at__isnull=False).order_by("-raised_at").values_list(
-        "raised_at", "acknowledged_at"
-    )[:MAX_ALERT_DURATIONS]
-    minutes = [(ack - raised).total_seconds() / 60 for raised, ack in pairs if ack is not None]
-    return AlertResponse(
-        raised=totals["raised"], acknowledged=totals["acknowledged"], within_target=totals["within"],
-        median_minutes=statistics.median(minutes) if minutes else None,
-    )
+    times = response_times(alerts_raised(mothers, since, until))
+    return AlertResponse(raised=times.raised, acknowledged=times.acknowledged, within_target=times.within_target,
+                         median_minutes=times.median_minutes)
 
 
 # ---- the figures ------------------------------------------------------------------------------------------
@@ -292,7 +280,7 @@ def figures(rows: list[BookingRow], alerts: AlertResponse) -> Figures:
     """Every figure from one booking per mother (`first_per_mother`)."""
     attended = [r for r in rows if r.held > 0]
     dosed = [r for r in rows if r.dose_over]
-    adherent = [r for r in dosed if r.practice_seconds >= ADHERENCE_TARGET * r.prescribed_minutes * 60]
+    reached = [r for r in dosed if r.practice_seconds >= DOSE_REACHED_AT * r.prescribed_minutes * 60]
     ended = [r for r in rows if r.ended]
     finished = [r for r in ended if r.finished]
     with_baseline = [r for r in finished if r.baseline is not None]
@@ -312,7 +300,7 @@ def figures(rows: list[BookingRow], alerts: AlertResponse) -> Figures:
         enrolled=len(rows),
         attendance=Share(sum(r.present for r in attended), sum(r.held for r in attended)),
         attendance_mothers=len(attended),
-        adherence=Share(len(adherent), len(dosed)),
+        dose_reached=Share(len(reached), len(dosed)),
         finished=Share(len(finished), len(ended)),
         pairs=len(pairs),
         change=change,

@@ -4,26 +4,27 @@ follow-up, with some mothers improving, some not, and some lost to follow-up.
 Runs after the screening and programme loaders and builds on what they made: past courses are added before
 their current ones, and an EPDS is not added where the screening demo already has one within a fortnight.
 Results go through `bondwell.screening.services.record_assessment` (scored by `bondwell.instruments`), class
-observations through `bondwell.progress.services.record_observation`.
+observations through `bondwell.programme.observations.record_observation`.
 """
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from bondwell import instruments
 from bondwell.accounts.models import Mother, User
 from bondwell.demo import DemoContext
-from bondwell.programme.models import Attendance, Booking, ClassSession, Course, PracticeLog
-from bondwell.programme.services import DEFAULT_CLASS_PLAN
-from bondwell.progress import checklist, services
+from bondwell.demo.answers import answers_adding_up_to
+from bondwell.programme import checklist
+from bondwell.programme import services as programme
+from bondwell.programme.models import Attendance, Booking, Course, PracticeLog
+from bondwell.programme.observations import record_observation
+from bondwell.programme.services import create_course
 from bondwell.screening import services as screening
 from bondwell.screening.models import Assessment, Source
-from bondwell.screening.safety import load_instrument
+from bondwell.screening.questionnaires import load_instrument
 
 # Days before today each past course began: the oldest gives its mothers a full year of follow-up.
 PAST_COURSES = {"educator": (450, 230), "educator2": (460,)}
@@ -37,21 +38,6 @@ class CoursePlan:
     clinician: User
 
 
-def _answers_for(definition: instruments.Instrument, total: int, rng: random.Random) -> dict[str, int]:
-    """Positions that add up to `total`, spread over the items; the self-harm item stays at its lowest."""
-    harm = {rule.item for rule in definition.rules if rule.flag == "self_harm"}
-    items = [item for item in definition.items if item.key not in harm]
-    scores = {item.key: 0 for item in definition.items}
-    tops = {item.key: max(o.score for o in item.options) for item in items}
-    left = min(total, sum(tops.values()))
-    while left > 0:
-        item = rng.choice([i for i in items if scores[i.key] < tops[i.key]])
-        scores[item.key] += 1
-        left -= 1
-    return {item.key: next(o.position for o in item.options if o.score == scores[item.key])
-            for item in definition.items}
-
-
 def _epds(context: DemoContext, mother: Mother, clinician: User, day: date, total: int) -> None:
     if day > context.today:
         return
@@ -63,7 +49,7 @@ def _epds(context: DemoContext, mother: Mother, clinician: User, day: date, tota
     source = Source.MOTHER if mother.user is not None else Source.PAPER
     at = timezone.make_aware(datetime.combine(day, time(10, 30)))
     screening.record_assessment(
-        mother, "epds", _answers_for(definition, max(0, min(27, total)), context.rng), source=source,
+        mother, "epds", answers_adding_up_to(definition, max(0, min(27, total)), context.rng), source=source,
         entered_by=mother.user or clinician, answered_on=day, idempotency_key=screening.new_submission_key(),
         now=min(at, context.now),
     )
@@ -71,17 +57,11 @@ def _epds(context: DemoContext, mother: Mother, clinician: User, day: date, tota
 
 def _course(context: DemoContext, plan: CoursePlan, index: int) -> Course:
     start = context.today - timedelta(days=plan.days_ago)
-    assert plan.educator.site is not None
-    course = Course.objects.create(
-        site=plan.educator.site, title=f"Baby massage: group {index + 1} ({start:%B %Y})",
-        educator=plan.educator, place="Family room", capacity=10, starts_on=start, created_by=plan.educator,
-        description="Five weekly classes for you and your baby.", is_synthetic=True,
-    )
-    first = timezone.make_aware(datetime.combine(start, time(10, 0)))
-    for number, (teaches, areas) in enumerate(DEFAULT_CLASS_PLAN, start=1):
-        ClassSession.objects.create(course=course, number=number, starts_at=first + timedelta(weeks=number - 1),
-                                    teaches=teaches, routine_areas=list(areas), is_synthetic=True)
-    return course
+    return create_course(programme.CoursePlan(
+        title=f"Baby massage: group {index + 1} ({start:%B %Y})", place="Family room", capacity=10,
+        first_class_at=timezone.make_aware(datetime.combine(start, time(10, 0))), is_synthetic=True,
+        description="Five weekly classes for you and your baby.",
+    ), by=plan.educator, educator=plan.educator)
 
 
 def _mother_year(context: DemoContext, course: Course, mother: Mother, plan: CoursePlan) -> None:
@@ -100,7 +80,7 @@ def _mother_year(context: DemoContext, course: Course, mother: Mother, plan: Cou
         if present and session.number in (1, 5):
             values = {key: min(3, max(0, round(rng.gauss(1 + keen + session.number / 5, 0.7))))
                       for key in checklist.ITEM_KEYS}
-            services.record_observation(session, mother, values, by=plan.educator)
+            record_observation(session, mother, values, by=plan.educator)
     for day in range(course.dose_weeks * 7):
         if rng.random() > keen:
             continue
@@ -144,4 +124,4 @@ def load(context: DemoContext) -> None:
     for mother in context.mothers:
         clinician = clinicians.get(mother.site_id)
         if mother.user is not None and clinician is not None:
-            services.schedule_pbq(mother, context.today + timedelta(days=5), by=clinician)
+            screening.schedule_pbq(mother, context.today + timedelta(days=5), by=clinician)

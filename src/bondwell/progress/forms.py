@@ -1,35 +1,12 @@
-"""Forms: the educator's observation checklist, the dashboard filters, and scheduling the PBQ."""
+"""The dashboard's filters."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 
-from bondwell.progress import checklist
 from bondwell.progress.dashboard import SEVERITY_LABELS, Filters
-
-
-class ObservationForm(forms.Form):
-    """One radio group per checklist item: big touch targets for a tablet held in class."""
-
-    note = forms.CharField(
-        label="Note (optional)", required=False, max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}), help_text="What you saw, in a sentence. No diagnosis.",
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for item in checklist.ITEMS:
-            self.fields[item.key] = forms.TypedChoiceField(
-                label=item.label, help_text=item.hint, choices=checklist.SCALE, coerce=int,
-                widget=forms.RadioSelect(attrs={"class": "scale"}),
-            )
-        self.order_fields([*checklist.ITEM_KEYS, "note"])
-
-    def values(self) -> dict[str, int]:
-        return {key: int(self.cleaned_data[key]) for key in checklist.ITEM_KEYS}
 
 
 class DashboardFilterForm(forms.Form):
@@ -56,11 +33,3 @@ class DashboardFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         return Filters(course_id=data.get("course"), start=data.get("start"), end=data.get("end"),
                        severity=data.get("severity") or "")
-
-
-class SchedulePbqForm(forms.Form):
-    due_on = forms.DateField(label="Due by", widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["due_on"].initial = date.today() + timedelta(days=7)

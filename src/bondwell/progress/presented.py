@@ -47,7 +47,7 @@ def _counts(f: Figures) -> list[Count]:
         Count("deteriorated", f.deteriorated.count), Count("with_baseline", baseline_n),
         *(c for label, share in fu for c in (Count(f"due:{label}", share.n), Count(f"fu:{label}", share.count))),
         Count("enrolled", f.enrolled), Count("ended", f.finished.n), Count("finished", f.finished.count),
-        Count("dosed", f.adherence.n), Count("adherent", f.adherence.count),
+        Count("dosed", f.dose_reached.n), Count("reached", f.dose_reached.count),
         Count("held", f.attendance.n, "classes"), Count("present", f.attendance.count, "classes"),
         Count("raised", f.alerts.raised, "alerts"), Count("acknowledged", f.alerts.acknowledged, "alerts"),
         Count("within", f.alerts.within_target, "alerts"),
@@ -79,7 +79,7 @@ def present(f: Figures) -> Column:
     participation = [
         share("Classes attended", f.attendance, "present", "held", "classes held",
               gate=not (0 < f.attendance_mothers < 5)),
-        share("Practised at least 80% of the suggested minutes", f.adherence, "adherent", "dosed",
+        share("Practised at least 80% of the suggested minutes", f.dose_reached, "reached", "dosed",
               "mothers whose dose weeks are over"),
         share("Finished the course (half the classes or more)", f.finished, "finished", "ended",
               "mothers whose course has ended"),

@@ -16,11 +16,10 @@ from django.utils import timezone
 
 from bondwell import instruments
 from bondwell.accounts.models import Mother
-from bondwell.programme.models import Attendance, Booking, PracticeLog
-from bondwell.progress.checklist import ITEMS, NON_VALIDATED_LABEL
-from bondwell.progress.models import Observation
+from bondwell.programme.checklist import ITEMS, NON_VALIDATED_LABEL
+from bondwell.programme.models import Attendance, Booking, Observation, PracticeLog
 from bondwell.screening.models import Assessment, RiskAlert
-from bondwell.screening.safety import load_instrument
+from bondwell.screening.questionnaires import load_instrument
 from bondwell.stats.trial import EPDS_CUTOFF, EPDS_RELIABILITY, reliable_change
 
 # Bounds: a year and a bit of weekly data, and at most this many rows of each kind on one page.

@@ -1,15 +1,13 @@
-"""Progress pages: the mother's own, her clinician's timeline, the educator's class observation and the
-programme lead's dashboard. Every record is opened through `bondwell.accounts.access`."""
+"""Progress pages, read only: the mother's own, her clinician's timeline and the programme lead's dashboard.
+Every record is opened through `bondwell.accounts.access`; changes are made by the owning apps' pages."""
 
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
 from typing import Any
 
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -18,19 +16,20 @@ from bondwell.accounts.access import access_mother, audit, mothers_in_scope, own
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.pathway.services import visible_to_mother
-from bondwell.programme.models import Booking, ClassSession, Course
-from bondwell.progress import charts, checklist, dashboard, presented, series, services, small_numbers
-from bondwell.progress.forms import DashboardFilterForm, ObservationForm, SchedulePbqForm
-from bondwell.progress.models import Observation
+from bondwell.programme import checklist
+from bondwell.programme.models import Booking, Course, Observation
+from bondwell.progress import charts, dashboard, presented, series, small_numbers
+from bondwell.progress.forms import DashboardFilterForm
 from bondwell.progress.series import MAX_ROWS
-from bondwell.screening.models import Assessment, ScheduledQuestionnaire
+from bondwell.screening.forms import SchedulePbqForm
+from bondwell.screening.models import Assessment
 from bondwell.screening.presenters import risk_open
-from bondwell.screening.safety import load_instrument
+from bondwell.screening.questionnaires import load_instrument
+from bondwell.screening.services import pending_pbq
 from bondwell.security import cells
 from bondwell.stats.dose_response import OBSERVATIONAL_NOTE
 from bondwell.stats.trial import EPDS_CUTOFF
 
-OBSERVE_DAYS_BACK = 14
 PBQ_CUTOFF = 26
 
 
@@ -202,29 +201,9 @@ def mother_progress(request: HttpRequest, mother_id: int) -> HttpResponse:
         title=f"Progress: {mother.full_name}", change=change, timeline=series.timeline(mother),
         observations=Observation.objects.filter(mother=mother).select_related("session__course")[:50],
         checklist_items=checklist.ITEMS, non_validated=checklist.NON_VALIDATED_LABEL, cutoff=EPDS_CUTOFF,
-        pbq_form=SchedulePbqForm(),
-        pbq_pending=ScheduledQuestionnaire.objects.filter(
-            mother=mother, instrument=services.PBQ, status=ScheduledQuestionnaire.Status.SCHEDULED
-        ).first(),
+        pbq_form=SchedulePbqForm(), pbq_pending=pending_pbq(mother),
     )
     return render(request, "progress/mother.html", context)
-
-
-@require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
-def schedule_pbq(request: HttpRequest, mother_id: int) -> HttpResponse:
-    mother = access_mother(request, mother_id, Purpose.CLINICAL, action="open:schedule-pbq")
-    if request.method != "POST":
-        return redirect("progress-mother", mother_id=mother.pk)
-    form = SchedulePbqForm(request.POST)
-    if form.is_valid():
-        try:
-            services.schedule_pbq(mother, form.cleaned_data["due_on"], by=_user(request))
-            messages.success(request, "The bonding questionnaire (PBQ) is scheduled.")
-        except services.ProgressError as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, "Choose a valid due date.")
-    return redirect("progress-mother", mother_id=mother.pk)
 
 
 @require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
@@ -241,55 +220,6 @@ def mother_export(request: HttpRequest, mother_id: int) -> HttpResponse:
     writer.writerow([])
     writer.writerow([f"# Class observations: {checklist.NON_VALIDATED_LABEL}. Not a study outcome."])
     return response
-
-
-# ---- the educator in class ------------------------------------------------------------------------------
-
-
-@require_role(Role.EDUCATOR)
-def observe(request: HttpRequest) -> HttpResponse:
-    """Her recent classes with the mothers booked on each, to observe on a tablet."""
-    user = _user(request)
-    now = timezone.now()
-    sessions = list(
-        ClassSession.objects.filter(course__educator=user, starts_at__lte=now + timedelta(hours=2),
-                                    starts_at__gte=now - timedelta(days=OBSERVE_DAYS_BACK))
-        .select_related("course").order_by("-starts_at")[:20]
-    )
-    in_scope = mothers_in_scope(user)
-    rows = []
-    for session in sessions:
-        booked = in_scope.filter(
-            programme_bookings__course_id=session.course_id, programme_bookings__status=Booking.Status.BOOKED
-        ).order_by("full_name")[:50]
-        done = set(Observation.objects.filter(session=session).values_list("mother_id", flat=True))
-        rows.append((session, [(m, m.pk in done) for m in booked]))
-    return render(request, "progress/observe.html", {"title": "Observe a class", "rows": rows,
-                                                     "non_validated": checklist.NON_VALIDATED_LABEL})
-
-
-@require_role(Role.EDUCATOR)
-def observe_mother(request: HttpRequest, session_id: int, mother_id: int) -> HttpResponse:
-    mother = access_mother(request, mother_id, Purpose.PROGRAMME, action="open:observation")
-    session = ClassSession.objects.filter(pk=session_id, course__educator=_user(request)).select_related(
-        "course").first()
-    if session is None:
-        raise Http404("No such class.")
-    existing = Observation.objects.filter(session=session, mother=mother).first()
-    form = ObservationForm(request.POST or None)
-    if request.method == "POST" and existing is None and form.is_valid():
-        try:
-            services.record_observation(session, mother, form.values(), by=_user(request),
-                                        note=form.cleaned_data["note"])
-        except services.ProgressError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Observation of {mother.full_name} saved.")
-            return redirect("progress-observe")
-    return render(request, "progress/observe_form.html", {
-        "title": f"Observe {mother.full_name}", "mother": mother, "session": session, "form": form,
-        "existing": existing, "items": checklist.ITEMS, "non_validated": checklist.NON_VALIDATED_LABEL,
-    })
 
 
 # ---- the programme lead -----------------------------------------------------------------------------------

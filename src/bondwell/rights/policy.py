@@ -65,7 +65,7 @@ RECORD_TYPES: list[RecordType] = [
     RecordType("studies.Participant", "anonymise", STUDY),
     RecordType("studies.Allocation", "keep", STUDY + " Append-only randomisation record."),
     RecordType("studies.Visit", "anonymise", STUDY),
-    RecordType("progress.Observation", "anonymise", "Observed practice for programme outcomes; notes removed.",
+    RecordType("programme.Observation", "anonymise", "Observed practice for programme outcomes; notes removed.",
                clear={"note": ""}),
     RecordType("pathway.FollowUp", "anonymise", CLINICAL + " Free-text outcome removed.",
                clear={"outcome_detail": ""}),

@@ -3,7 +3,6 @@ questionnaires and time-to-acknowledge. Site leads see alerts but never answers 
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,12 +14,13 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from bondwell.accounts.access import access_mother, audit, mothers_in_scope, require_role
+from bondwell.accounts.access import access_mother, access_row, audit, mothers_in_scope, require_role
 from bondwell.accounts.list_audit import audit_list
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.errors import add_to_form
 from bondwell.screening import services
+from bondwell.screening.crisis import crisis_contacts
 from bondwell.screening.forms import (
     BLANK,
     ActionForm,
@@ -29,19 +29,14 @@ from bondwell.screening.forms import (
     PaperForm,
     SafetySettingsForm,
     ScheduleForm,
+    SchedulePbqForm,
 )
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, SiteCrisisContact, new_key
 from bondwell.screening.presenters import history, option_label, question_text, read
+from bondwell.screening.questionnaires import PAPER_INSTRUMENTS, answerable_by_mother, load_for_profile, load_instrument
 from bondwell.screening.report_pdf import AlertHandling, ReportContext, local, render_pdf
-from bondwell.screening.safety import (
-    FLAG_ALERTS,
-    PAPER_INSTRUMENTS,
-    answerable_by_mother,
-    crisis_contacts,
-    load_for_profile,
-    load_instrument,
-    safety_settings,
-)
+from bondwell.screening.response_times import alerts_raised, response_times
+from bondwell.screening.safety import FLAG_ALERTS, safety_settings
 
 PAGE_SIZE = 50
 ACTIVE = (RiskAlert.Status.OPEN, RiskAlert.Status.ACKNOWLEDGED)
@@ -140,11 +135,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _alert(request: HttpRequest, alert_id: int) -> RiskAlert:
-    alert = RiskAlert.objects.filter(pk=alert_id).select_related("mother__site", "assessment", "draft").first()
-    if alert is None:
-        raise Http404("No such alert.")
-    access_mother(request, alert.mother_id, Purpose.ALERTS, action="view:alert")
-    return alert
+    rows = RiskAlert.objects.filter(pk=alert_id).select_related("mother__site", "assessment", "draft")
+    return access_row(request, rows, Purpose.ALERTS, action="view:alert", missing="No such alert.")
 
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)
@@ -266,6 +258,25 @@ def mother_screening(request: HttpRequest, mother_id: int) -> HttpResponse:
     )
 
 
+@require_role(Role.EDUCATOR, Role.CLINICIAN, Role.SITE_LEAD)
+def schedule_pbq(request: HttpRequest, mother_id: int) -> HttpResponse:
+    """Schedule the bonding questionnaire from her progress page (clinicians: the scoping layer answers 403 to
+    the other staff roles), then go back to that page."""
+    mother = access_mother(request, mother_id, Purpose.CLINICAL, action="open:schedule-pbq")
+    if request.method != "POST":
+        return redirect("progress-mother", mother_id=mother.pk)
+    form = SchedulePbqForm(request.POST)
+    if form.is_valid():
+        try:
+            services.schedule_pbq(mother, form.cleaned_data["due_on"], by=_user(request))
+            messages.success(request, "The bonding questionnaire (PBQ) is scheduled.")
+        except services.ScreeningError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "Choose a valid due date.")
+    return redirect("progress-mother", mother_id=mother.pk)
+
+
 @require_role(Role.CLINICIAN)
 def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse:
     """A clinician types in a paper form; missing items are allowed and risk flags still raise alerts."""
@@ -366,40 +377,17 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """How quickly alerts are acknowledged at this site (the last 90 days, at most the latest 5,000)."""
-    since = timezone.now() - timedelta(days=90)
-    alerts = RiskAlert.objects.filter(mother__in=mothers_in_scope(_user(request)), raised_at__gte=since)
-    acknowledged = alerts.filter(acknowledged_at__isnull=False).order_by("-raised_at")
-    minutes = [
-        (ack - raised).total_seconds() / 60
-        for raised, ack in acknowledged.values_list("raised_at", "acknowledged_at")[:5000]
-        if ack is not None
-    ]
+    """How quickly alerts are acknowledged at this site (the last 90 days)."""
+    times = response_times(alerts_raised(mothers_in_scope(_user(request)), timezone.now() - timedelta(days=90)))
     audit(request, "view:alert-dashboard")
     return render(
         request,
         "screening/dashboard.html",
         {
-            "title": "Alert response", "count": len(minutes),
-            "median": statistics.median(minutes) if minutes else None,
-            "p90": _percentile(minutes, 90) if minutes else None,
-            "open": alerts.filter(status=RiskAlert.Status.OPEN).count(),
-            "escalated": alerts.filter(escalation_level__gt=0).count(),
-            "total": alerts.count(),
+            "title": "Alert response", "count": times.acknowledged, "median": times.median_minutes,
+            "p90": times.p90_minutes, "open": times.open, "escalated": times.escalated, "total": times.raised,
         },
     )
-
-
-def _percentile(values: list[float], percent: int) -> float:
-    """Linear interpolation between order statistics (numpy's and R's type-7 default)."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    position = (len(ordered) - 1) * percent / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
 
 
 @require_role(Role.SITE_LEAD)

@@ -180,3 +180,10 @@ def contacts_for(site: Site, moment: datetime | None = None) -> ContactList:
     later = [c for c in everyone if not c.open_at(moment)]
     return ContactList(call_now=call_now, later=later)
 
+
+def crisis_contacts(site: Site, moment: datetime | None = None) -> list[CrisisContact]:
+    """Every contact for her site: the national lines (never removed) and the site's own, open-now ones first.
+
+    Templates that need the split (call now / later) use `contacts_for`.
+    """
+    return contacts_for(site, moment).all

@@ -11,7 +11,7 @@ from bondwell.demo import DemoContext
 from bondwell.notify.models import Message
 from bondwell.screening import services
 from bondwell.screening.models import AlertAction, AlertEvent, RiskAlert, Source
-from bondwell.screening.safety import load_instrument
+from bondwell.screening.questionnaires import load_instrument
 
 OPEN_ALERTS = 3
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -12,7 +12,7 @@ from django.utils import timezone
 from bondwell import instruments
 from bondwell.screening.models import AlertAction, SiteCrisisContact, SiteSafetySettings
 from bondwell.screening.presenters import option_label, question_text
-from bondwell.screening.safety import MOTHER_INSTRUMENTS, PAPER_INSTRUMENTS
+from bondwell.screening.questionnaires import MOTHER_INSTRUMENTS, PAPER_INSTRUMENTS
 
 # The browser's date picker needs ISO dates whatever the language of the page.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -82,7 +82,7 @@ class ScheduleForm(forms.Form):
     due_on = forms.DateField(label="Answer by", widget=DATE_INPUT)
 
     def __init__(self, *args: Any, site: Any = None, **kwargs: Any) -> None:
-        from bondwell.screening.safety import answerable_by_mother
+        from bondwell.screening.questionnaires import answerable_by_mother
 
         super().__init__(*args, **kwargs)
         offered = [n for n in MOTHER_INSTRUMENTS if site is None or answerable_by_mother(n, site)]
@@ -182,3 +182,11 @@ class CrisisContactForm(forms.ModelForm[SiteCrisisContact]):
             "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+
+
+class SchedulePbqForm(forms.Form):
+    due_on = forms.DateField(label="Due by", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].initial = date.today() + timedelta(days=7)

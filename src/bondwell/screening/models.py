@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from bondwell.accounts.models import Mother, Site
 from bondwell.append_only import AppendOnlyModel, AppendOnlyQuerySet
+from bondwell.step_events import StepEvent
 
 
 def new_key() -> str:
@@ -210,23 +211,13 @@ class RiskAlert(models.Model):
         return f"{self.kind} alert for mother {self.mother_id} ({self.status})"
 
 
-class AlertEvent(models.Model):
+class AlertEvent(StepEvent):
     """Every step of an alert, time-stamped: raised, notified, escalated, acknowledged, action, closed."""
 
     alert = models.ForeignKey(RiskAlert, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    step = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    detail = models.CharField(max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StepEvent.Meta):
         indexes = [models.Index(fields=["alert", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.step} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class SiteSafetySettings(models.Model):

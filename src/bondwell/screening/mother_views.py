@@ -22,12 +22,7 @@ from bondwell.screening import services
 from bondwell.screening.crisis import contacts_for
 from bondwell.screening.models import Assessment, Draft, ScheduledQuestionnaire
 from bondwell.screening.presenters import mother_result, option_label, question_text
-from bondwell.screening.safety import (
-    answerable_by_mother,
-    due_for_mother,
-    load_instrument,
-    mother_instrument,
-)
+from bondwell.screening.questionnaires import answerable_by_mother, due_for_mother, load_instrument, mother_instrument
 
 
 def _own_draft(request: HttpRequest, draft_id: int) -> tuple[Mother, Draft]:

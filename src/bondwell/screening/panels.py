@@ -9,7 +9,7 @@ from bondwell.accounts.access import mothers_in_scope
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
 from bondwell.screening.models import RiskAlert
-from bondwell.screening.safety import due_for_mother
+from bondwell.screening.questionnaires import due_for_mother
 from bondwell.web.navigation import Panel
 
 

@@ -18,7 +18,7 @@ from bondwell.pathway.promises import NextSteps, next_steps
 from bondwell.pathway.services import open_follow_ups
 from bondwell.screening.crisis import ContactList, contacts_for
 from bondwell.screening.models import Assessment, RiskAlert
-from bondwell.screening.safety import load_for_profile
+from bondwell.screening.questionnaires import load_for_profile
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -38,13 +38,8 @@ from bondwell.screening.models import (
     Source,
     new_key,
 )
-from bondwell.screening.safety import (
-    FLAG_ALERTS,
-    MOTHER_INSTRUMENTS,
-    PAPER_INSTRUMENTS,
-    load_instrument,
-    profile_for,
-)
+from bondwell.screening.questionnaires import MOTHER_INSTRUMENTS, PAPER_INSTRUMENTS, load_instrument, profile_for
+from bondwell.screening.safety import FLAG_ALERTS
 
 
 class ScreeningError(BondwellError):
@@ -78,6 +73,25 @@ def schedule_questionnaire(
         detail = f"{instrument} due {due}"
         audit(None, "schedule:questionnaire", mother=mother, obj=scheduled, actor=by, detail=detail)
     return scheduled
+
+
+PBQ = "pbq"
+
+
+def schedule_pbq(mother: Mother, due: date, *, by: User) -> ScheduledQuestionnaire:
+    """Ask the mother to answer the Postpartum Bonding Questionnaire (one waiting at a time, not in the past)."""
+    if due < timezone.localdate() - timedelta(days=1):
+        raise ScreeningError("The due date cannot be in the past.", field="due_on")
+    if pending_pbq(mother) is not None:
+        raise ScreeningError("A bonding questionnaire is already waiting for her answers.")
+    return schedule_questionnaire(mother, PBQ, due, by=by)
+
+
+def pending_pbq(mother: Mother) -> ScheduledQuestionnaire | None:
+    """The bonding questionnaire waiting for her answers, if any."""
+    return ScheduledQuestionnaire.objects.filter(
+        mother=mother, instrument=PBQ, status=ScheduledQuestionnaire.Status.SCHEDULED
+    ).first()
 
 
 def cancel_scheduled(
@@ -129,9 +143,7 @@ class DraftState:
     alert: RiskAlert | None
 
 
-def save_answers(
-    draft: Draft, given: Mapping[str, object]
-) -> DraftState:
+def save_answers(draft: Draft, given: Mapping[str, object]) -> DraftState:
     """Merge answers into her draft. A self-harm answer raises its alert now, before she submits."""
     instrument = load_instrument(draft.instrument, draft.mother.site)
     _scores, problems = instruments.check_answers(instrument, given)
@@ -158,9 +170,7 @@ def save_answers(
     return DraftState(answers=answers, flags=flags, new_flags=flags - before, alert=alert)
 
 
-def submit_answers(
-    draft: Draft, given: Mapping[str, object]
-) -> Assessment:
+def submit_answers(draft: Draft, given: Mapping[str, object]) -> Assessment:
     """Save her last answers and submit, in one transaction; a repeated submit returns the same Assessment."""
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
@@ -171,9 +181,7 @@ def submit_answers(
         return submit_draft(draft)
 
 
-def resubmit_answers(
-    draft: Draft, given: Mapping[str, object]
-) -> Assessment:
+def resubmit_answers(draft: Draft, given: Mapping[str, object]) -> Assessment:
     """Answers sent again after her questionnaire was submitted (she went Back and sent again).
 
     The same answers return her result as stored. Different answers are recorded as a correction of the newest
@@ -257,7 +265,7 @@ def record_assessment(
     if instrument_name not in PAPER_INSTRUMENTS:
         raise ScreeningError(f"Unknown questionnaire {instrument_name!r}.")
     if answered_on > timezone.localdate():
-        raise ScreeningError("The date answered cannot be in the future.")
+        raise ScreeningError("The date answered cannot be in the future.", field="answered_on")
     instrument = load_instrument(instrument_name, mother.site)
     clean = {k: v for k, v in answers.items() if v is not None}
     try:
@@ -265,7 +273,7 @@ def record_assessment(
         flags = set(result.flags) if result else set()
     except instruments.ScoringError as error:
         if any(p.reason != "missing" for p in error.problems) or source != Source.PAPER:
-            raise ScreeningError("; ".join(p.describe() for p in error.problems)) from error
+            raise ScreeningError("; ".join(p.describe() for p in error.problems), field="answers") from error
         result, flags = None, set(error.flags)
     now = now or timezone.now()
     with transaction.atomic():
@@ -323,7 +331,7 @@ RESENT_REASON = "Sent again with different answers; the earlier version is kept.
 
 def _same_request(existing: Assessment, mother: Mother) -> Assessment:
     if existing.mother_id != mother.pk:
-        raise ScreeningError("This submission key belongs to another record.")
+        raise ScreeningError("This submission key belongs to another record.", field="idempotency_key")
     return existing
 
 
@@ -400,7 +408,7 @@ def correct_assessment(
 ) -> Assessment:
     """A clinician's correction: a new version pointing to the one it replaces; the original is kept."""
     if not reason.strip():
-        raise ScreeningError("Say why the answers are being corrected.")
+        raise ScreeningError("Say why the answers are being corrected.", field="reason")
     with transaction.atomic():
         current = Assessment.objects.select_for_update().get(pk=original.pk)
         if Assessment.objects.filter(supersedes=current).exists():
@@ -437,9 +445,9 @@ def record_alert_action(
     alert: RiskAlert, action: str, note: str, *, by: User
 ) -> RiskAlert:
     if action not in AlertAction.values:
-        raise ScreeningError("Choose what was done.")
+        raise ScreeningError("Choose what was done.", field="action")
     if action == AlertAction.OTHER and not note.strip():
-        raise ScreeningError("Describe what was done.")
+        raise ScreeningError("Describe what was done.", field="note")
     now = timezone.now()
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)

@@ -17,6 +17,8 @@ urlpatterns = [
     path(
         "screening/mothers/<int:mother_id>/paper/<str:instrument>/", clinic_views.paper, name="screening-paper"
     ),
+    # Posted from her progress page; the address is the one it had when progress owned it.
+    path("progress/mothers/<int:mother_id>/schedule-pbq/", clinic_views.schedule_pbq, name="screening-schedule-pbq"),
     path("screening/assessments/<int:assessment_id>/", clinic_views.report, name="screening-report"),
     path("screening/assessments/<int:assessment_id>/pdf/", clinic_views.report_pdf, name="screening-pdf"),
     path("screening/assessments/<int:assessment_id>/fix/", clinic_views.correct, name="screening-correct"),

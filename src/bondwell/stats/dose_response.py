@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from bondwell.stats.pairs import complete_pairs
 from bondwell.stats.results import Summary, summary_of
 
 OBSERVATIONAL_NOTE = (
@@ -90,15 +91,9 @@ class DoseResponseFit:
 
 def fit_dose_response(dose: ArrayLike, change: ArrayLike) -> DoseResponseFit:
     """Fit change = a + b · dose by least squares; pairs with a missing value on either side are dropped."""
-    x = np.asarray(dose, dtype=np.float64)
-    y = np.asarray(change, dtype=np.float64)
-    if x.shape != y.shape or x.ndim != 1:
-        raise ValueError("dose and change must be one-dimensional and of equal length")
-    keep = np.isfinite(x) & np.isfinite(y)
-    x, y = x[keep], y[keep]
+    x, y = complete_pairs(dose, change, names="dose and change", at_least=3,
+                          too_few="at least three complete pairs are needed for a line with a confidence band")
     n = x.size
-    if n < 3:
-        raise ValueError("at least three complete pairs are needed for a line with a confidence band")
     x_mean, y_mean = float(x.mean()), float(y.mean())
     # Centred sums: numerically stable for large doses (minutes) with small changes (points).
     dx = x - x_mean

@@ -7,6 +7,7 @@ computed apart from pooling so that trial analysis and meta-analysis share one d
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -136,7 +137,8 @@ def _two_by_two(
     return a + add * has_zero, b + add * has_zero, c + add * has_zero, d + add * has_zero
 
 
-def log_rr(
+def binary(
+    measure: str,
     ai: ArrayLike,
     bi: ArrayLike,
     ci: ArrayLike,
@@ -145,47 +147,29 @@ def log_rr(
     add: float = 0.5,
     drop00: bool = False,
 ) -> EffectSizes:
-    """Log risk ratio: `escalc(measure="RR")`; ai/bi events/non-events in group 1, ci/di in group 2."""
+    """A 2×2-table measure as `escalc(measure=...)`; ai/bi events/non-events in group 1, ci/di in group 2.
+
+    RR: log risk ratio, vi = 1/a − 1/n1 + 1/c − 1/n2. OR: log odds ratio, vi = 1/a + 1/b + 1/c + 1/d.
+    RD: risk difference with vtype "LS" (cells of zero-cell studies also get +1/2).
+    """
     a, b, c, d = _two_by_two(ai, bi, ci, di, add, drop00)
     n1, n2 = a + b, c + d
     with np.errstate(divide="ignore", invalid="ignore"):
-        yi = np.log(a / n1) - np.log(c / n2)
-        vi = 1 / a - 1 / n1 + 1 / c - 1 / n2
-    return EffectSizes(yi, vi, "RR", tuple(slab))
+        p1, p2 = a / n1, c / n2
+        if measure == "RR":
+            yi, vi = np.log(p1) - np.log(p2), 1 / a - 1 / n1 + 1 / c - 1 / n2
+        elif measure == "OR":
+            yi, vi = np.log(p1 / (1 - p1)) - np.log(p2 / (1 - p2)), 1 / a + 1 / b + 1 / c + 1 / d
+        elif measure == "RD":
+            yi, vi = p1 - p2, p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2
+        else:
+            raise ValueError(f"unknown 2×2 measure {measure!r}; expected RR, OR or RD")
+    return EffectSizes(yi, vi, measure, tuple(slab))
 
 
-def log_or(
-    ai: ArrayLike,
-    bi: ArrayLike,
-    ci: ArrayLike,
-    di: ArrayLike,
-    slab: Sequence[str] = (),
-    add: float = 0.5,
-    drop00: bool = False,
-) -> EffectSizes:
-    """Log odds ratio: `escalc(measure="OR")`, vi = 1/a + 1/b + 1/c + 1/d."""
-    a, b, c, d = _two_by_two(ai, bi, ci, di, add, drop00)
-    p1, p2 = a / (a + b), c / (c + d)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        yi = np.log(p1 / (1 - p1)) - np.log(p2 / (1 - p2))
-        vi = 1 / a + 1 / b + 1 / c + 1 / d
-    return EffectSizes(yi, vi, "OR", tuple(slab))
-
-
-def rd(
-    ai: ArrayLike,
-    bi: ArrayLike,
-    ci: ArrayLike,
-    di: ArrayLike,
-    slab: Sequence[str] = (),
-    add: float = 0.5,
-    drop00: bool = False,
-) -> EffectSizes:
-    """Risk difference: `escalc(measure="RD")` with vtype "LS" (cells of zero-cell studies also get +1/2)."""
-    a, b, c, d = _two_by_two(ai, bi, ci, di, add, drop00)
-    n1, n2 = a + b, c + d
-    p1, p2 = a / n1, c / n2
-    return EffectSizes(p1 - p2, p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2, "RD", tuple(slab))
+log_rr = functools.partial(binary, "RR")
+log_or = functools.partial(binary, "OR")
+rd = functools.partial(binary, "RD")
 
 
 def generic(yi: ArrayLike, vi: ArrayLike, slab: Sequence[str] = (), measure: str = "GEN") -> EffectSizes:
@@ -213,8 +197,7 @@ def escalc(measure: str, slab: Sequence[str] = (), **columns: ArrayLike) -> Effe
         return md(v[0], v[1], v[2], v[3], v[4], v[5], slab=slab)
     if measure == "GEN":
         return generic(v[0], v[1], slab=slab)
-    binary = {"RR": log_rr, "OR": log_or, "RD": rd}[measure]
-    return binary(v[0], v[1], v[2], v[3], slab=slab)
+    return binary(measure, v[0], v[1], v[2], v[3], slab=slab)
 
 
 CONTINUOUS_COLUMNS = ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i")

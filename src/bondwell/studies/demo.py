@@ -16,6 +16,7 @@ from bondwell.accounts.models import Baby, Mother, User
 from bondwell.accounts.roles import Role
 from bondwell.demo import DEMO_PASSWORD, DemoContext
 from bondwell.demo.accounts import BABY_NAMES, FIRST_NAMES, SURNAMES
+from bondwell.demo.answers import answers_adding_up_to
 from bondwell.studies.allocation import randomise_participant
 from bondwell.studies.enrolment import (
     enrol_participant,
@@ -39,47 +40,32 @@ DEMO_CONSENT = (
 
 def epds_answers(total: int) -> dict[str, int]:
     """EPDS answer positions (as printed) that score `total`, never endorsing self-harm (item 10 = 0)."""
-    epds = instruments.load("epds")
     if not 0 <= total <= 27:
         raise ValueError("demo totals run from 0 to 27 (item 10 stays at 0)")
-    answers: dict[str, int] = {}
-    remaining = total
-    for item in epds.items:
-        target = 0 if item.key == "q10" else min(3, remaining)
-        remaining -= target
-        answers[item.key] = next(o.position for o in item.options if o.score == target)
-    return answers
+    return answers_adding_up_to(instruments.load("epds"), total)
+
+
+def _record_paper(mother: Mother, instrument: str, answers: dict[str, int], answered_on: date, by: User,
+                  at: time) -> None:
+    """One paper questionnaire through the screening module (scored by bondwell.instruments, alerts and all)."""
+    from bondwell.screening.models import Source
+    from bondwell.screening.services import new_submission_key, record_assessment
+
+    record_assessment(
+        mother, instrument, answers, source=Source.PAPER, entered_by=by, answered_on=answered_on,
+        idempotency_key=new_submission_key(), now=timezone.make_aware(datetime.combine(answered_on, at)),
+    )
 
 
 def record_epds(mother: Mother, total: int, answered_on: date, by: User) -> None:
-    """One paper EPDS through the screening module (scored by bondwell.instruments, alerts and all)."""
-    from bondwell.screening.models import Source
-    from bondwell.screening.services import new_submission_key, record_assessment
-
-    record_assessment(
-        mother, "epds", epds_answers(total), source=Source.PAPER, entered_by=by, answered_on=answered_on,
-        idempotency_key=new_submission_key(),
-        now=timezone.make_aware(datetime.combine(answered_on, time(10, 0))),
-    )
+    """One paper EPDS scoring `total` (0–27: item 10 stays at 0)."""
+    _record_paper(mother, "epds", epds_answers(total), answered_on, by, time(10, 0))
 
 
 def record_gad7(mother: Mother, total: int, answered_on: date, by: User) -> None:
-    """One paper GAD-7 (the demo trial's secondary outcome) through the screening module."""
-    from bondwell.screening.models import Source
-    from bondwell.screening.services import new_submission_key, record_assessment
-
-    gad7 = instruments.load("gad7")
-    answers: dict[str, int] = {}
-    remaining = max(0, min(21, total))
-    for item in gad7.items:
-        target = min(3, remaining)
-        remaining -= target
-        answers[item.key] = next(o.position for o in item.options if o.score == target)
-    record_assessment(
-        mother, "gad7", answers, source=Source.PAPER, entered_by=by, answered_on=answered_on,
-        idempotency_key=new_submission_key(),
-        now=timezone.make_aware(datetime.combine(answered_on, time(10, 30))),
-    )
+    """One paper GAD-7 (the demo trial's secondary outcome), its total kept within 0–21."""
+    _record_paper(mother, "gad7", answers_adding_up_to(instruments.load("gad7"), total), answered_on, by,
+                  time(10, 30))
 
 
 def _plan(context: DemoContext) -> StudyPlan:

@@ -17,7 +17,8 @@ from bondwell.studies.models import Participant, Study, Visit
 
 COLUMNS = [
     "participant", "site", "arm", "week", "timepoint", "due_on", "assessed_on", "epds", "baseline_epds",
-    "adherence", "received", "status", "withdrawal_scope", "consent_version", "enrolled_on", "shift",
+    "adherence",  # practice minutes per week since enrolment (the name is kept: locked snapshots carry it)
+    "received", "status", "withdrawal_scope", "consent_version", "enrolled_on", "shift",
     "stratum", "sequence",
 ]
 
@@ -30,7 +31,7 @@ def analysed_participants(study: Study) -> list[Participant]:
     return list(participants.order_by("code"))
 
 
-def _adherence(minutes_by_day: list[tuple[date, float]], start: date, end: date) -> float:
+def _minutes_per_week(minutes_by_day: list[tuple[date, float]], start: date, end: date) -> float:
     """Mean minutes of home practice a week from enrolment to the visit (NaN at the baseline)."""
     days = (end - start).days
     if days <= 0:
@@ -65,7 +66,7 @@ def long_frame(study: Study) -> pd.DataFrame:
                 "timepoint": visit.timepoint.label, "due_on": visit.due_on, "assessed_on": assessed_on,
                 "epds": float(visit.epds_total) if visit.epds_total is not None else np.nan,
                 "baseline_epds": float(p.baseline_epds) if p.baseline_epds is not None else np.nan,
-                "adherence": np.nan if visit.timepoint.week == 0 else _adherence(practice, enrolled_on, end),
+                "adherence": np.nan if visit.timepoint.week == 0 else _minutes_per_week(practice, enrolled_on, end),
                 "received": p.received_intervention, "status": p.status,
                 "withdrawal_scope": p.withdrawal_scope, "consent_version": p.consent_version,
                 "enrolled_on": enrolled_on, "shift": p.date_shift_days if study.shift_dates else 0,

@@ -3,8 +3,7 @@
 Randomisation is final, and a mother with an unacknowledged risk alert or a follow-up still waiting for an
 outcome needs that attended to first (or at least seen by whoever randomises). `open_risks(mother)` lists
 both: screening's RiskAlert rows not closed, and the pathway's open follow-ups
-(`bondwell.pathway.services.open_follow_ups`). When either app is not installed, its part is empty and
-`checked` says which sources were looked at.
+(`bondwell.pathway.services.open_follow_ups`); `checked` names the sources looked at.
 """
 
 from __future__ import annotations
@@ -12,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.apps import apps
-
 from bondwell.accounts.models import Mother
+from bondwell.pathway.services import open_follow_ups
+from bondwell.screening.models import RiskAlert
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class OpenItem:
 class OpenRisks:
     alerts: tuple[OpenItem, ...]
     follow_ups: tuple[OpenItem, ...]
-    checked: tuple[str, ...]  # "risk alerts", "follow-ups": the sources that exist in this installation
+    checked: tuple[str, ...] = ("risk alerts", "follow-ups")  # the sources looked at
 
     @property
     def any(self) -> bool:
@@ -42,29 +41,17 @@ class OpenRisks:
 
 def open_risks(mother: Mother, limit: int = 20) -> OpenRisks:
     """Her risk alerts that are not closed and her follow-ups still open, most urgent first (bounded)."""
-    alerts: list[OpenItem] = []
-    follow_ups: list[OpenItem] = []
-    checked: list[str] = []
-    if apps.is_installed("bondwell.screening"):
-        from bondwell.screening.models import RiskAlert
-
-        checked.append("risk alerts")
-        rows = (
-            RiskAlert.objects.filter(mother=mother).exclude(status=RiskAlert.Status.CLOSED)
-            .order_by("priority", "-raised_at", "-id")[:limit]
-        )
-        alerts = [
-            OpenItem("alert", f"{row.get_kind_display()} alert ({row.instrument.upper()}): "
-                              f"{row.get_status_display().lower()}", row.raised_at)
-            for row in rows
-        ]
-    if apps.is_installed("bondwell.pathway"):
-        from bondwell.pathway.services import open_follow_ups
-
-        checked.append("follow-ups")
-        follow_ups = [
-            OpenItem("follow-up", f"{row.get_action_display()} ({row.instrument.upper()}), not yet completed",
-                     row.due_at)
-            for row in open_follow_ups(mother)[:limit]
-        ]
-    return OpenRisks(tuple(alerts), tuple(follow_ups), tuple(checked))
+    rows = (
+        RiskAlert.objects.filter(mother=mother).exclude(status=RiskAlert.Status.CLOSED)
+        .order_by("priority", "-raised_at", "-id")[:limit]
+    )
+    alerts = [
+        OpenItem("alert", f"{row.get_kind_display()} alert ({row.instrument.upper()}): "
+                          f"{row.get_status_display().lower()}", row.raised_at)
+        for row in rows
+    ]
+    follow_ups = [
+        OpenItem("follow-up", f"{row.get_action_display()} ({row.instrument.upper()}), not yet completed", row.due_at)
+        for row in open_follow_ups(mother)[:limit]
+    ]
+    return OpenRisks(tuple(alerts), tuple(follow_ups))

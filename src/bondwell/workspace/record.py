@@ -41,7 +41,7 @@ class Note:
 def histories(mother: Mother) -> list[InstrumentHistory]:
     """Every questionnaire she has a scored result of, oldest result first, with bands and reliable change."""
     from bondwell.screening.models import Assessment
-    from bondwell.screening.safety import load_instrument
+    from bondwell.screening.questionnaires import load_instrument
 
     found: dict[str, list[tuple[reliable_change.Point, str]]] = {}
     for pk, name, answered, total, band in (
@@ -77,7 +77,7 @@ def sections(mother: Mother, user: User) -> dict[str, Any]:
     notes: list[Note] = []
     if clinical:
         from bondwell.screening.models import Assessment
-        from bondwell.screening.safety import PAPER_INSTRUMENTS
+        from bondwell.screening.questionnaires import PAPER_INSTRUMENTS
 
         context["histories"] = histories(mother)
         context["assessments"] = list(
@@ -101,8 +101,7 @@ def sections(mother: Mother, user: User) -> dict[str, Any]:
     context["concerns"] = list(shown.select_related("raised_by").order_by("-raised_at", "-id")[:ROWS])
     notes += [Note(c.closed_at, "Concern closed", c.outcome) for c in context["concerns"] if c.closed_at]
     if programme:
-        from bondwell.programme.models import Attendance, Booking, PracticeLog
-        from bondwell.progress.models import Observation
+        from bondwell.programme.models import Attendance, Booking, Observation, PracticeLog
 
         context["bookings"] = list(Booking.objects.filter(mother=mother).select_related("course")
                                    .order_by("-course__starts_on")[:10])

@@ -17,6 +17,8 @@ from typing import Any, Literal, cast, get_args
 
 import yaml
 
+from bondwell.evidence.review.extraction import poolable, reason_problem
+
 STUDIES_FILE = Path(__file__).with_name("studies.yaml")
 
 Design = Literal["rct", "quasi_experimental", "pre_post", "qualitative", "mixed_methods", "other"]
@@ -79,7 +81,7 @@ class Outcome:
 
     @property
     def poolable(self) -> bool:
-        return self.not_poolable_reason is None
+        return poolable(self.massage.complete and self.control.complete, self.not_poolable_reason)
 
 
 @dataclass(frozen=True)
@@ -320,11 +322,9 @@ def _outcome(raw: Any, where: str) -> Outcome:
         reported_result=_optional_text(item.get("reported_result")),
         not_poolable_reason=_optional_text(item.get("not_poolable_reason")),
     )
-    complete = outcome.massage.complete and outcome.control.complete
-    if complete and outcome.not_poolable_reason is not None:
-        raise EvidenceDataError(f"{where}: both arms are complete, so it must not give a not_poolable_reason")
-    if not complete and outcome.not_poolable_reason is None:
-        raise EvidenceDataError(f"{where}: an arm lacks n, mean or SD, so not_poolable_reason must say why")
+    problem = reason_problem(outcome.massage.complete and outcome.control.complete, outcome.not_poolable_reason)
+    if problem:
+        raise EvidenceDataError(f"{where}.not_poolable_reason: {problem}")
     return outcome
 
 

@@ -103,12 +103,29 @@ def clean(raw: Mapping[str, object]) -> tuple[dict[str, object], dict[str, str]]
     given = [n for n in NUMBERS if data.get(n) is not None]
     if given and not data.get("source"):
         errors.setdefault("source", "Say where these numbers come from (table, page or abstract).")
-    if len(given) < len(NUMBERS) and not data.get("not_poolable_reason"):
-        errors.setdefault("not_poolable_reason", "Some numbers are missing: say why (e.g. not reported).")
-    if len(given) == len(NUMBERS) and data.get("not_poolable_reason"):
-        errors.setdefault("not_poolable_reason", "All six numbers are given, so leave this empty.")
+    problem = reason_problem(len(given) == len(NUMBERS), data.get("not_poolable_reason"))
+    if problem:
+        errors.setdefault("not_poolable_reason", problem)
     return data, errors
 
 
-def complete(data: Mapping[str, object]) -> bool:
-    return all(data.get(n) is not None for n in NUMBERS) and not data.get("not_poolable_reason")
+# ---- the poolability rule: the one place it is written -------------------------------------------------------
+
+
+def reason_problem(numbers_complete: bool, reason: object) -> str | None:
+    """A study gives all six numbers or says why not, never both: what is wrong, or None."""
+    if not numbers_complete and not reason:
+        return "Some numbers are missing: say why (e.g. not reported)."
+    if numbers_complete and reason:
+        return "All six numbers are given, so leave this empty."
+    return None
+
+
+def poolable(numbers_complete: bool, reason: object) -> bool:
+    """Pooled when both arms have n, mean and SD and nothing says why it cannot be pooled."""
+    return numbers_complete and not reason
+
+
+def poolable_data(data: Mapping[str, object]) -> bool:
+    """`poolable` for an extraction's (or a snapshot study's) plain data."""
+    return poolable(all(data.get(n) is not None for n in NUMBERS), data.get("not_poolable_reason"))

@@ -102,46 +102,36 @@ def _box(x: float, y: float, w: float, lines: list[str], heading: bool = False) 
 
 
 def layout(c: Counts) -> tuple[list[Box], list[tuple[float, float, float, float]], float]:
-    """Boxes and arrows (x1, y1, x2, y2) of the diagram, and its height."""
+    """Boxes and arrows (x1, y1, x2, y2) of the diagram, and its height: four rows of a main box with the records
+    removed at that stage beside it, then the studies included."""
     left, right, w_left, w_right = 20.0, 430.0, 360.0, 310.0
-    boxes: list[Box] = []
-    arrows: list[tuple[float, float, float, float]] = []
-    y = 20.0
     ident = ["Records identified:"] + [f"  {source}: {n}" for source, n in c.identified.items()]
     ident.append(f"  Total: {c.total_identified}")
-    main = _box(left, y, w_left, ident)
-    side = _box(right, y, w_right, ["Records removed before screening:", f"  Duplicates: {c.duplicates}"])
-    boxes += [main, side]
-    arrows.append((left + w_left, y + 20, right, y + 20))
-    y += max(main.h, side.h) + 30
-    arrows.append((left + w_left / 2, main.y + main.h, left + w_left / 2, y))
     screened = ["Records screened (title and abstract):", f"  {c.screened}"]
     if c.awaiting_screening:
         screened.append(f"  still being screened: {c.awaiting_screening}")
-    main = _box(left, y, w_left, screened)
-    side = _box(right, y, w_right, ["Records excluded:", f"  {c.excluded_screening}"])
-    boxes += [main, side]
-    arrows.append((left + w_left, y + 20, right, y + 20))
-    y += max(main.h, side.h) + 30
-    arrows.append((left + w_left / 2, main.y + main.h, left + w_left / 2, y))
-    main = _box(left, y, w_left, ["Reports sought for retrieval:", f"  {c.sought}"])
-    side = _box(right, y, w_right, ["Reports not retrieved:", f"  {c.not_retrieved}"])
-    boxes += [main, side]
-    arrows.append((left + w_left, y + 20, right, y + 20))
-    y += max(main.h, side.h) + 30
-    arrows.append((left + w_left / 2, main.y + main.h, left + w_left / 2, y))
     assessed = ["Reports assessed for eligibility:", f"  {c.assessed}"]
     if c.awaiting_full_text:
         assessed.append(f"  still being assessed: {c.awaiting_full_text}")
     excluded = ["Reports excluded:"] + [f"  {reason}: {n}" for reason, n in c.excluded_full_text.items()]
     if not c.excluded_full_text:
         excluded.append("  0")
-    main = _box(left, y, w_left, assessed)
-    side = _box(right, y, w_right, excluded)
-    boxes += [main, side]
-    arrows.append((left + w_left, y + 20, right, y + 20))
-    y += max(main.h, side.h) + 30
-    arrows.append((left + w_left / 2, main.y + main.h, left + w_left / 2, y))
+    rows = (
+        (ident, ["Records removed before screening:", f"  Duplicates: {c.duplicates}"]),
+        (screened, ["Records excluded:", f"  {c.excluded_screening}"]),
+        (["Reports sought for retrieval:", f"  {c.sought}"], ["Reports not retrieved:", f"  {c.not_retrieved}"]),
+        (assessed, excluded),
+    )
+    boxes: list[Box] = []
+    arrows: list[tuple[float, float, float, float]] = []
+    y = 20.0
+    for main_lines, side_lines in rows:
+        main = _box(left, y, w_left, main_lines)
+        side = _box(right, y, w_right, side_lines)
+        boxes += [main, side]
+        arrows.append((left + w_left, y + 20, right, y + 20))
+        y += max(main.h, side.h) + 30
+        arrows.append((left + w_left / 2, main.y + main.h, left + w_left / 2, y))
     main = _box(left, y, w_left, ["Studies included in the review:", f"  {c.included}"], heading=True)
     boxes.append(main)
     return boxes, arrows, y + main.h + 20

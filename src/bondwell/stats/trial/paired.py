@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from bondwell.stats.effect_sizes import small_sample_correction
+from bondwell.stats.pairs import complete_pairs
 from bondwell.stats.results import Summary, summary_of
 from bondwell.stats.trial.tables import format_table
 
@@ -68,15 +69,9 @@ class PairedChange:
 
 def paired_change(pre: ArrayLike, post: ArrayLike, label: str = "pre/post") -> PairedChange:
     """Summarise paired measurements; pairs with a missing value on either side are dropped."""
-    x1 = np.asarray(pre, dtype=np.float64)
-    x2 = np.asarray(post, dtype=np.float64)
-    if x1.shape != x2.shape or x1.ndim != 1:
-        raise ValueError("pre and post must be one-dimensional and of equal length")
-    keep = np.isfinite(x1) & np.isfinite(x2)
-    x1, x2 = x1[keep], x2[keep]
+    x1, x2 = complete_pairs(pre, post, names="pre and post", at_least=3,
+                            too_few="at least three complete pairs are needed")
     n = x1.size
-    if n < 3:
-        raise ValueError("at least three complete pairs are needed")
     diff = x2 - x1
     mean_change = float(diff.mean())
     se = float(diff.std(ddof=1) / np.sqrt(n))

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from bondwell.accounts.access import access_mother, may, mothers_in_scope, require_role
 from bondwell.accounts.roles import Purpose, Role
 from bondwell.errors import add_to_form
-from bondwell.studies import sources
 from bondwell.studies.access import SITE_STAFF, access_participant, access_study, signed_in
 from bondwell.studies.allocation import defer_randomisation, randomise_participant
 from bondwell.studies.enrolment import (
@@ -48,7 +47,7 @@ def study_enrol(request: HttpRequest, study_id: int) -> HttpResponse:
     page = Paginator(mothers.order_by("full_name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "studies/enrol.html", {
         "title": f"Screen mothers for {study.code}", "study": study, "page": page, "q": query,
-        "recruiting": study.status == StudyStatus.RECRUITING, "screening_ready": sources.screening_installed(),
+        "recruiting": study.status == StudyStatus.RECRUITING,
     })
 
 
@@ -77,7 +76,7 @@ def study_screen(request: HttpRequest, study_id: int, mother_id: int) -> HttpRes
     baby_age = youngest_baby_age(mother, timezone.localdate())
     return render(request, "studies/screen.html", {
         "title": f"Screen {mother.full_name}", "study": study, "mother": mother, "form": form,
-        "baby_age": baby_age, "screening_ready": sources.screening_installed(),
+        "baby_age": baby_age,
     })
 
 

@@ -15,7 +15,7 @@ from bondwell.accounts.access import audit, mothers_in_scope, require_role
 from bondwell.accounts.roles import Role
 from bondwell.errors import add_to_form
 from bondwell.stats.trial import sample_size
-from bondwell.studies import consort, dmc, exports, sources
+from bondwell.studies import consort, dmc, exports
 from bondwell.studies.access import (
     SITE_STAFF,
     UNBLINDED,
@@ -55,7 +55,7 @@ def study_followup(request: HttpRequest, study_id: int) -> HttpResponse:
     return render(request, "studies/followup.html", {
         "title": f"Follow-up of {study.code}", "study": study, "today": today, "pooled": pooled,
         "rows": follow_up_table(study, today, pooled=pooled), "attrition": attrition_by_arm(study, pooled=pooled),
-        "open_visits": own_site, "screening_ready": sources.screening_installed(),
+        "open_visits": own_site,
         "by_arm": not pooled, "is_statistician": user.role == Role.STATISTICIAN, "locked": is_locked(study),
     })
 

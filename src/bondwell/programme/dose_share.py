@@ -1,7 +1,10 @@
-"""Adherence to a prescribed dose: pure arithmetic on dates and seconds (no Django), tested with hypothesis.
+"""Dose share: how much of her prescribed home practice a mother did, week by week. Pure arithmetic on dates
+and seconds (no Django), tested with hypothesis.
 
-Adherence is minutes practised against minutes prescribed, capped at 100% per week: a generous week does not
-"bank" minutes, and a missed week is simply a lower bar, never a broken streak.
+A week's dose share is minutes practised against minutes prescribed, capped at 100%: a generous week does not
+"bank" minutes, and a missed week is simply a lower bar, never a broken streak. (Not to be confused with the
+dashboard's `dose_reached`, a yes/no per mother over the whole dose window, or a study's
+`practice_minutes_per_week`, a rate with no prescription; docs/glossary.md.)
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ class Dose:
 
 
 @dataclass(frozen=True)
-class WeekAdherence:
+class DoseWeek:
     number: int  # 1 = the first week of the dose
     starts_on: date
     sessions: int
@@ -61,7 +64,7 @@ class WeekAdherence:
         return round(self.fraction * 100)
 
 
-def weekly_adherence(dose: Dose, sessions: Iterable[tuple[date, int]], today: date) -> list[WeekAdherence]:
+def weekly_dose_share(dose: Dose, sessions: Iterable[tuple[date, int]], today: date) -> list[DoseWeek]:
     """One row per dose week that has begun by `today`, from (day, seconds) of each practice session."""
     if today < dose.starts_on:
         return []
@@ -76,7 +79,7 @@ def weekly_adherence(dose: Dose, sessions: Iterable[tuple[date, int]], today: da
         counts[index] += 1
     current_index = (today - dose.starts_on).days // 7
     return [
-        WeekAdherence(
+        DoseWeek(
             number=i + 1, starts_on=dose.starts_on + timedelta(weeks=i), sessions=counts[i],
             minutes=seconds[i] / 60, target_minutes=dose.weekly_minutes, current=i == current_index,
         )
@@ -84,7 +87,7 @@ def weekly_adherence(dose: Dose, sessions: Iterable[tuple[date, int]], today: da
     ]
 
 
-def recent_adherence(dose: Dose, sessions: Iterable[tuple[date, int]], today: date, days: int = 7) -> float:
+def recent_dose_share(dose: Dose, sessions: Iterable[tuple[date, int]], today: date, days: int = 7) -> float:
     """Minutes in the last `days` days (today included) against the dose for that many days, capped at 1."""
     start = today - timedelta(days=days - 1)
     total = sum(max(0, s) for d, s in sessions if start <= d <= today) / 60

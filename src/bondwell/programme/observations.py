@@ -1,9 +1,8 @@
-"""Every state change of progress, one function each: validated, in a transaction, audited."""
+"""The educator's class observation: recording it, one function, validated, in a transaction, audited."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,27 +10,18 @@ from django.utils import timezone
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
-from bondwell.errors import BondwellError
-from bondwell.programme.models import Booking, ClassSession
-from bondwell.progress import checklist
-from bondwell.progress.models import Observation
-from bondwell.screening.models import ScheduledQuestionnaire
-from bondwell.screening.services import schedule_questionnaire
-
-PBQ = "pbq"
-
-
-class ProgressError(BondwellError):
-    """A request the rules refuse (the message is fit to show to the person who made it)."""
+from bondwell.programme import checklist
+from bondwell.programme.models import Booking, ClassSession, Observation
+from bondwell.programme.services import ProgrammeError
 
 
 def check_may_observe(session: ClassSession, mother: Mother, by: User) -> None:
     """Only the course's own educator, and only for a mother booked on that course."""
     if by.role != Role.EDUCATOR or session.course.educator_id != by.pk:
-        raise ProgressError("Only the educator who teaches this class can record an observation.")
+        raise ProgrammeError("Only the educator who teaches this class can record an observation.")
     booked = Booking.objects.filter(course_id=session.course_id, mother=mother, status=Booking.Status.BOOKED)
     if not booked.exists():
-        raise ProgressError("This mother is not booked on this course.")
+        raise ProgrammeError("This mother is not booked on this course.")
 
 
 def record_observation(
@@ -45,7 +35,7 @@ def record_observation(
     """Record the educator's checklist for one mother in one class (once: a second save is refused)."""
     check_may_observe(session, mother, by)
     if session.starts_at > timezone.now():
-        raise ProgressError("A class can be observed only once it has started.")
+        raise ProgrammeError("A class can be observed only once it has started.")
     total = checklist.checklist_sum(values)
     try:
         with transaction.atomic():
@@ -56,17 +46,5 @@ def record_observation(
             )
             audit(None, "record:observation", mother=mother, obj=observation, actor=by)
     except IntegrityError as error:
-        raise ProgressError("This class already has an observation for this mother.") from error
+        raise ProgrammeError("This class already has an observation for this mother.") from error
     return observation
-
-
-def schedule_pbq(mother: Mother, due: date, *, by: User) -> ScheduledQuestionnaire:
-    """Ask the mother to answer the Postpartum Bonding Questionnaire, through screening's scheduling."""
-    if due < timezone.localdate() - timedelta(days=1):
-        raise ProgressError("The due date cannot be in the past.")
-    pending = ScheduledQuestionnaire.objects.filter(
-        mother=mother, instrument=PBQ, status=ScheduledQuestionnaire.Status.SCHEDULED
-    )
-    if pending.exists():
-        raise ProgressError("A bonding questionnaire is already waiting for her answers.")
-    return schedule_questionnaire(mother, PBQ, due, by=by)
