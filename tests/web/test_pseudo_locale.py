@@ -75,7 +75,7 @@ def _instrument_strings(site: Any) -> set[str]:
     """Questionnaire wording: from the definitions (public-domain wording) and installed text packs."""
     from bondwell.screening.crisis import contacts_for
     from bondwell.screening.presenters import option_label, question_text
-    from bondwell.screening.safety import load_instrument
+    from bondwell.screening.questionnaires import load_instrument
 
     found: set[str] = set()
     for name in ("phq9", "epds"):
