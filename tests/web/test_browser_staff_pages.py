@@ -48,7 +48,7 @@ DEMO_KWARGS: dict[str, dict[str, str]] = {
     "study-consent": {"study_id": "study_id", "entry_id": "entry_id"},
     "study-participant": _PARTICIPANT, "study-randomise": _PARTICIPANT, "study-withdraw": _PARTICIPANT,
     "programme-attendance": {"session_id": "session_id"},
-    "progress-observe-mother": {"session_id": "session_id", "mother_id": "mother_id"},
+    "programme-observe-mother": {"session_id": "session_id", "mother_id": "mother_id"},
 }
 PUBLIC_PAGES = [
     "/login/", "/password/reset/", "/password/reset/sent/", "/password/reset/done/", "/evidence/",
@@ -187,6 +187,8 @@ def test_the_check_finds_a_violation_where_there_is_one(new_page: Any) -> None:
 def test_no_serious_accessibility_violation_on_any_staff_public_or_error_page(
     live_server: Any, new_page: Any, transactional_db: None
 ) -> None:
+    stale = set(DEMO_KWARGS) - {case.url_name for case in CASES}
+    assert not stale, f"DEMO_KWARGS names views the access matrix no longer has: {sorted(stale)}"
     world, demo = _demo_world()
     base = live_server.url
     found: list[str] = []
