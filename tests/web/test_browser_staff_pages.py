@@ -48,7 +48,7 @@ DEMO_KWARGS: dict[str, dict[str, str]] = {
     "study-consent": {"study_id": "study_id", "entry_id": "entry_id"},
     "study-participant": _PARTICIPANT, "study-randomise": _PARTICIPANT, "study-withdraw": _PARTICIPANT,
     "programme-attendance": {"session_id": "session_id"},
-    "progress-observe-mother": {"session_id": "session_id", "mother_id": "mother_id"},
+    "programme-observe-mother": {"session_id": "session_id", "mother_id": "mother_id"},
 }
 PUBLIC_PAGES = [
     "/login/", "/password/reset/", "/password/reset/sent/", "/password/reset/done/", "/evidence/",
