@@ -6,6 +6,7 @@ import io
 import json
 from typing import Any
 
+from django.utils.translation import gettext, ngettext
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -19,9 +20,10 @@ MAX_ROWS_IN_PDF = 500
 def render(data: dict[str, Any]) -> bytes:
     styles = getSampleStyleSheet()
     story: list[Any] = [
-        Paragraph(plain("Your data in Bondwell"), styles["Title"]),
-        Paragraph(plain(f"Made {data['generated_at']}. Your code: {data['mother']['pseudonym']}. "
-                        f"Service: {data['mother']['site']}."), styles["Normal"]),
+        Paragraph(plain(gettext("Your data in Bondwell")), styles["Title"]),
+        Paragraph(plain(gettext("Made %(made)s. Your code: %(code)s. Service: %(site)s.") % {
+            "made": data["generated_at"], "code": data["mother"]["pseudonym"], "site": data["mother"]["site"],
+        }), styles["Normal"]),
         Spacer(1, 4 * mm),
     ]
     names = data.get("verbose_names", {})
@@ -33,11 +35,13 @@ def render(data: dict[str, Any]) -> bytes:
                              for key, value in row.items() if value not in (None, "", [], {}))
             story.append(Paragraph(plain(text[:4000]), styles["Normal"]))
         if len(rows) > MAX_ROWS_IN_PDF:
-            story.append(Paragraph(plain(f"… and {len(rows) - MAX_ROWS_IN_PDF} more (all are in the JSON file)."),
-                                   styles["Italic"]))
-    story.append(Paragraph(plain("Not included"), styles["Heading2"]))
+            more = len(rows) - MAX_ROWS_IN_PDF
+            story.append(Paragraph(plain(ngettext(
+                "… and %(count)d more (all are in the JSON file).", "… and %(count)d more (all are in the JSON file).",
+                more) % {"count": more}), styles["Italic"]))
+    story.append(Paragraph(plain(gettext("Not included")), styles["Heading2"]))
     for label, why in data.get("left_out", {}).items():
         story.append(Paragraph(plain(f"{label}: {why}"), styles["Normal"]))
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title="Your data in Bondwell", invariant=True).build(story)
+    SimpleDocTemplate(buffer, pagesize=A4, title=gettext("Your data in Bondwell"), invariant=True).build(story)
     return buffer.getvalue()
