@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from typing import Annotated
@@ -44,12 +45,26 @@ def serve(
         sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
         "--workers", str(workers), "--blocking-threads", "8", "--log-level", "warning", "bondwell.wsgi:application",
     ]
+    server = subprocess.Popen(command)
+    # A process manager stops us with SIGTERM, whose default action ends Python at once: granian and the worker
+    # would be left running, holding the port and the job rows. Pass it on and stop the children in order.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: server.terminate())
     try:
-        raise typer.Exit(subprocess.call(command))
+        raise typer.Exit(server.wait())
     finally:
-        if worker_process is not None:
-            worker_process.terminate()
-            worker_process.wait(timeout=10)
+        for child in (server, worker_process):
+            _stop(child)
+
+
+def _stop(child: subprocess.Popen[bytes] | None) -> None:
+    if child is None or child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def _print_welcome(host: str, port: int) -> None:

@@ -294,3 +294,42 @@ def test_a_slow_mail_server_sending_50_reminders_does_not_hold_up_a_questionnair
     print(f"submission seconds: baseline {baseline}, while sending {concurrent}")
     assert concurrent["median"] - baseline["median"] < 0.2
     assert concurrent["max"] - baseline["median"] < 1.0, "no submission waited for a mail send (2 s)"
+
+
+def _processes_in(folder: str) -> list[int]:
+    """Process ids whose working directory is `folder` (this test's own site)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.readlink(entry / "cwd") == folder:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cwd").exists(), reason="needs /proc to find the server's children")
+def test_sigterm_to_serve_stops_the_web_server_and_the_worker_it_started(site_env: dict[str, str]) -> None:
+    """A process manager stops `bondwell serve` with SIGTERM: nothing it started may keep the port or the jobs."""
+    port = free_port()
+    folder = site_env["BONDWELL_VAR_DIR"]
+    server = subprocess.Popen([sys.executable, "-m", "bondwell", "serve", "--port", str(port), "--with-worker"],
+                              env=site_env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def answering() -> bool:
+            try:
+                _healthz(port)
+            except (OSError, ValueError):
+                return False
+            return True
+
+        _wait_for(answering, 120)
+        assert len(_processes_in(folder)) >= 3, "serve, granian and the worker are running"
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=60) is not None
+        _wait_for(lambda: not _processes_in(folder), 30)
+        assert not answering(), "the port is free again"
+    finally:
+        for pid in _processes_in(folder):
+            os.kill(pid, signal.SIGKILL)
