@@ -303,7 +303,9 @@ SHOWN: dict[str, Show] = {
     "courses: she leaves the waiting list": _cancelled,
     "practice: a new session with errors": _errors("programme-practice-new"),
     "practice: a session saved": _saved("programme-practice-new", {
-        "started_at": f"{date.today():%Y-%m-%d}T07:00", "minutes": "12", "completed": "no", "baby_response": "",
+        # Yesterday: 07:00 today is still ahead in the site's time zone for part of the day (Sydney is UTC+11).
+        "started_at": f"{date.today() - timedelta(days=1):%Y-%m-%d}T07:00", "minutes": "12", "completed": "no",
+        "baby_response": "",
     }),
     "reminders saved": _saved("programme-reminders", {
         "enabled": "on", "time_1": "10:00", "quiet_start": "21:00", "quiet_end": "08:00",
