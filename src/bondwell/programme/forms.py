@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django import forms
@@ -13,6 +13,7 @@ from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
 from bondwell.programme import checklist
 from bondwell.programme.models import BabyResponse, Course, Mood
+from bondwell.programme.services import PracticeEntry
 
 
 class CourseForm(forms.Form):
@@ -82,6 +83,20 @@ class GuidedSaveForm(forms.Form):
     mood_before = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=Mood.choices)
     mood_after = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=Mood.choices)
     baby_response = forms.ChoiceField(required=False, choices=BabyResponse.choices)
+
+    def started_at(self) -> datetime:
+        """When the phone says the session began (UTC)."""
+        return datetime.fromtimestamp(self.cleaned_data["started_epoch_ms"] / 1000, tz=UTC)
+
+    def entry(self, started: datetime, routine_version: str) -> PracticeEntry:
+        """The practice entry this guided session makes, begun at `started` (the caller's judgement of the clock)."""
+        data = self.cleaned_data
+        return PracticeEntry(
+            started_at=started, duration_seconds=data["duration_seconds"], guided=True,
+            completed=data["outcome"] == "completed", mood_before=data["mood_before"], mood_after=data["mood_after"],
+            baby_response=data["baby_response"], steps_completed=min(data["steps_completed"], data["steps_total"]),
+            steps_total=data["steps_total"], routine_version=routine_version, client_token=data["token"],
+        )
 
 
 class EnrolForm(forms.Form):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -121,18 +121,12 @@ def offline_log(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": _("That session could not be saved."), "fields": list(form.errors)}, status=400)
     data = form.cleaned_data
     now = timezone.now()
-    started = datetime.fromtimestamp(data["started_epoch_ms"] / 1000, tz=UTC)
+    started = form.started_at()
     if started > now + timedelta(minutes=5):
         started = now - timedelta(seconds=data["duration_seconds"])  # a phone clock far ahead: trust ours
     if started < now - MAX_OFFLINE_AGE:
         return JsonResponse({"error": _("That session is too old to add.")}, status=400)
-    completed = data["outcome"] == "completed"
-    entry = services.PracticeEntry(
-        started_at=started, duration_seconds=data["duration_seconds"], guided=True, completed=completed,
-        mood_before=data["mood_before"], mood_after=data["mood_after"], baby_response=data["baby_response"],
-        steps_completed=min(data["steps_completed"], data["steps_total"]), steps_total=data["steps_total"],
-        routine_version=shipped_content().routine.version, client_token=data["token"],
-    )
+    entry = form.entry(started, shipped_content().routine.version)
     before = PracticeLog.objects.filter(client_token=data["token"], mother__user=user).exists()
     try:
         log = services.log_practice(entry, by=user)
@@ -140,6 +134,6 @@ def offline_log(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": _("That session could not be saved.")}, status=400)
     if payload.get("announce"):
         # Saved while she is on the page: the practice page she goes to says so, as the form post does.
-        messages.success(request, _("Saved. Thank you for this time together.") if completed else
+        messages.success(request, _("Saved. Thank you for this time together.") if entry.completed else
                          _("Saved. Stopping when your baby has had enough is part of the massage: well done."))
     return JsonResponse({"id": log.pk, "saved": not before}, status=200 if before else 201)

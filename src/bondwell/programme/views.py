@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -114,22 +114,15 @@ def guided_save(request: HttpRequest) -> HttpResponse:
         return redirect("programme-practice-new")
     data = form.cleaned_data
     now = timezone.now()
-    started = datetime.fromtimestamp(data["started_epoch_ms"] / 1000, tz=UTC)
+    started = form.started_at()
     if not now - timedelta(hours=12) <= started <= now + timedelta(minutes=5):
         started = now - timedelta(seconds=data["duration_seconds"])  # a phone clock far off: trust ours
-    completed = data["outcome"] == "completed"
-    entry = services.PracticeEntry(
-        started_at=started, duration_seconds=data["duration_seconds"], guided=True, completed=completed,
-        mood_before=data["mood_before"], mood_after=data["mood_after"], baby_response=data["baby_response"],
-        steps_completed=min(data["steps_completed"], data["steps_total"]), steps_total=data["steps_total"],
-        routine_version=shipped_content().routine.version, client_token=data["token"],
-    )
     try:
-        services.log_practice(entry, by=_user(request))
+        services.log_practice(form.entry(started, shipped_content().routine.version), by=_user(request))
     except services.ProgrammeError:
         messages.error(request, _("Sorry, that session could not be saved. You can add it by hand below."))
         return redirect("programme-practice-new")
-    if completed:
+    if data["outcome"] == "completed":
         messages.success(request, _("Saved. Thank you for this time together."))
     else:
         messages.success(
