@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
@@ -40,15 +41,25 @@ def _link_secondary(study: Study, instrument: str, now: datetime | None) -> int:
                .values_list("source", flat=True))
     records = sources.scores({v.participant.mother_id for v in visits}, instrument,
                              since=min(v.opens_on for v in visits))
+
+    def record(visit: Visit, best: sources.ScoreRecord) -> None:
+        VisitOutcome.objects.create(visit=visit, instrument=instrument, total=best.total,
+                                    assessed_on=best.answered_on, completed_at=best.submitted_at,
+                                    source=best.reference)
+
+    return _fill(visits, records, used, record)
+
+
+def _fill(visits: list[Visit], records: list[sources.ScoreRecord], used: set[str],
+          record: Callable[[Visit, sources.ScoreRecord], None]) -> int:
+    """Give each visit its best unused result (one transaction); `record` stores it. Returns the visits filled."""
     filled = 0
     with transaction.atomic():
         for visit in visits:
             best = _best_record(visit, records, used)
             if best is None:
                 continue
-            VisitOutcome.objects.create(visit=visit, instrument=instrument, total=best.total,
-                                        assessed_on=best.answered_on, completed_at=best.submitted_at,
-                                        source=best.reference)
+            record(visit, best)
             used.add(best.reference)
             filled += 1
     return filled
@@ -79,15 +90,10 @@ def _link_primary(study: Study, now: datetime | None) -> int:
     mother_ids = {v.participant.mother_id for v in visits}
     used = set(Visit.objects.filter(participant__study=study).exclude(source="").values_list("source", flat=True))
     records = sources.scores(mother_ids, study.primary_outcome, since=min(v.opens_on for v in visits))
-    filled = 0
-    with transaction.atomic():
-        for visit in visits:
-            best = _best_record(visit, records, used)
-            if best is None:
-                continue
-            visit.epds_total, visit.completed_at, visit.source = best.total, best.submitted_at, best.reference
-            visit.assessed_on = best.answered_on
-            visit.save(update_fields=["epds_total", "completed_at", "assessed_on", "source"])
-            used.add(best.reference)
-            filled += 1
-    return filled
+
+    def record(visit: Visit, best: sources.ScoreRecord) -> None:
+        visit.epds_total, visit.completed_at, visit.source = best.total, best.submitted_at, best.reference
+        visit.assessed_on = best.answered_on
+        visit.save(update_fields=["epds_total", "completed_at", "assessed_on", "source"])
+
+    return _fill(visits, records, used, record)
