@@ -16,15 +16,24 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from types import FrameType
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 log = logging.getLogger("bondwell.worker")
 
 Job = Callable[[datetime], int]
+Row = TypeVar("Row", bound=Model)
+
+
+def claim(rows: QuerySet[Row], *order: str, batch: int) -> list[Row]:
+    """Lock up to `batch` of these rows that no other worker holds (SKIP LOCKED: a held row is skipped, never
+    waited for). Call inside the transaction that handles them, so the locks last until its commit."""
+    return list(rows.select_for_update(skip_locked=True, of=("self",)).order_by(*order)[:batch])
 
 
 def configured_jobs() -> list[tuple[str, Job]]:

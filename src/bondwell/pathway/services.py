@@ -21,6 +21,7 @@ from bondwell.errors import BondwellError
 from bondwell.instruments.pathway import PathwayStep, steps_for
 from bondwell.pathway.models import UNABLE_TO_CONTACT_AFTER, FollowUp, FollowUpAttempt, FollowUpEvent, ResultRelease
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, Source
+from bondwell.worker import claim
 
 
 class PathwayError(BondwellError):
@@ -231,11 +232,10 @@ def escalate_overdue(now: datetime) -> int:
     from bondwell.pathway.notify import queue_escalation
 
     with transaction.atomic():
-        overdue = list(
-            FollowUp.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=FollowUp.Status.OPEN, next_escalation_at__lte=now)
-            .select_related("mother__site")
-            .order_by("next_escalation_at", "id")[:ESCALATION_BATCH]
+        overdue = claim(
+            FollowUp.objects.filter(status=FollowUp.Status.OPEN, next_escalation_at__lte=now)
+            .select_related("mother__site"),
+            "next_escalation_at", "id", batch=ESCALATION_BATCH,
         )
         for follow_up in overdue:
             level = follow_up.escalation_level + 1

@@ -24,6 +24,7 @@ from bondwell.notify.models import Channel
 from bondwell.notify.models import Purpose as MessagePurpose
 from bondwell.programme.models import PracticeLog, PracticeReminder, ReminderPreference
 from bondwell.programme.services import in_quiet_hours
+from bondwell.worker import claim
 
 log = logging.getLogger("bondwell.programme.reminders")
 
@@ -89,11 +90,10 @@ def _handle(reminder: PracticeReminder, now: datetime) -> None:
 def send_due(now: datetime) -> int:
     """Claim due reminders and queue their emails; rows locked by another worker are skipped, not waited for."""
     with transaction.atomic():
-        claimed = list(
-            PracticeReminder.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=PracticeReminder.Status.PENDING, due_at__lte=now)
-            .select_related("mother", "mother__user")
-            .order_by("due_at", "id")[:BATCH]
+        claimed = claim(
+            PracticeReminder.objects.filter(status=PracticeReminder.Status.PENDING, due_at__lte=now)
+            .select_related("mother", "mother__user"),
+            "due_at", "id", batch=BATCH,
         )
         for reminder in claimed:
             _handle(reminder, now)

@@ -37,6 +37,7 @@ from bondwell.notify.models import Purpose as MessagePurpose
 from bondwell.notify.routing import Contact, Tier
 from bondwell.screening.models import AlertEvent, AlertKind, Assessment, Draft, RiskAlert
 from bondwell.screening.safety import URGENT_RISK_KINDS, acknowledge_window, safety_settings
+from bondwell.worker import claim
 
 log = logging.getLogger("bondwell.screening.alerts")
 
@@ -167,11 +168,9 @@ def _queue(alert: RiskAlert, *, level: int, now: datetime) -> int:
 def escalate_overdue(now: datetime) -> int:
     """Escalate every open alert past its acknowledgement deadline by one level; returns how many."""
     with transaction.atomic():
-        overdue = list(
-            RiskAlert.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=RiskAlert.Status.OPEN, ack_due_at__lte=now)
-            .select_related("mother__site")
-            .order_by("priority", "ack_due_at")[:ESCALATION_BATCH]
+        overdue = claim(
+            RiskAlert.objects.filter(status=RiskAlert.Status.OPEN, ack_due_at__lte=now).select_related("mother__site"),
+            "priority", "ack_due_at", batch=ESCALATION_BATCH,
         )
         for alert in overdue:
             level = alert.escalation_level + 1
