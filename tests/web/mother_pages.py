@@ -32,9 +32,3 @@ NOT_FOR_HER = {
     "api-v1:openapi-view": "the REST API's reference for developers",
     "fhir-r4:openapi-view": "the FHIR API's reference for developers",
 }
-
-# Not yet translated, with the reason (the pseudo-locale test skips them and says so; the phone checks still run).
-NOT_YET_TRANSLATED = {
-    "evidence": "the public research summary (statistical English, shared with staff); translated as a whole later",
-    "evidence-versions": "the public research summary's versions; translated with the summary",
-}

@@ -4,7 +4,9 @@ No statistics are computed here: effect sizes and the random-effects fit come fr
 (metafor's escalc SMD, and rma with REML and Hartung–Knapp with the ad hoc correction, `test="adhoc"`: the
 interval is never narrower than the z interval; Cochrane Handbook chapter 10; Röver, Knapp & Friede 2015).
 This module chooses the rows, calls the fit, and turns the result into sentences that do not overstate: with
-fewer than two studies there is no pooled estimate, no prediction interval and no word "pooled". No Django.
+fewer than two studies there is no pooled estimate, no prediction interval and no word "pooled". Django only for
+translation: the sentences go through gettext (named placeholders), and the English stored in a published version
+(analysis titles, the "no estimate" sentences) is marked with gettext_noop and translated when it is shown.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bondwell.evidence.review.extraction import NUMBERS, poolable_data
 from bondwell.stats.meta import MetaResult, escalc, rma
@@ -64,10 +69,14 @@ def _finite(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
-EMPTY = {
-    "main": "No study has complete EPDS numbers (group sizes, means and SDs) for both arms, so there is no estimate.",
-    "rct": "No randomised trial has complete EPDS numbers for both arms, so there is no estimate.",
-    "low_risk": "No study with complete EPDS numbers has been judged at low risk of bias, so there is no estimate.",
+EMPTY = {  # stored in English in the version; translated when shown (effect_words)
+    "main": gettext_noop(
+        "No study has complete EPDS numbers (group sizes, means and SDs) for both arms, so there is no estimate."
+    ),
+    "rct": gettext_noop("No randomised trial has complete EPDS numbers for both arms, so there is no estimate."),
+    "low_risk": gettext_noop(
+        "No study with complete EPDS numbers has been judged at low risk of bias, so there is no estimate."
+    ),
 }
 
 
@@ -102,9 +111,10 @@ def analyses(studies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     pairs = [(s, row_of(s)) for s in studies]
     poolable = [(s, r) for s, r in pairs if r is not None]
     plans = (
-        ("main", "All studies with complete numbers", [r for _, r in poolable]),
-        ("rct", "Randomised trials only", [r for s, r in poolable if s.get("design") == "rct"]),
-        ("low_risk", "Low risk of bias only", [r for s, r in poolable if (s.get("rob") or {}).get("overall") == "low"]),
+        ("main", gettext_noop("All studies with complete numbers"), [r for _s, r in poolable]),
+        ("rct", gettext_noop("Randomised trials only"), [r for s, r in poolable if s.get("design") == "rct"]),
+        ("low_risk", gettext_noop("Low risk of bias only"),
+         [r for s, r in poolable if (s.get("rob") or {}).get("overall") == "low"]),
     )
     fits: dict[tuple[str, ...], MetaResult | None] = {}
     done = []
@@ -124,66 +134,75 @@ def fmt(value: float) -> str:
 def _size_word(g: float) -> str:
     size = abs(g)
     if size < 0.2:
-        return "very small"
+        return _("very small")
     if size < 0.5:
-        return "small"
+        return _("small")
     if size < 0.8:
-        return "moderate"
-    return "large"
+        return _("moderate")
+    return _("large")
 
 
 def effect_words(a: Mapping[str, Any]) -> str:
     k = int(a["k"])
     if k == 0:
-        return str(a.get("empty") or EMPTY["main"])
+        return _(str(a.get("empty") or EMPTY["main"]))
     if k == 1:
         s = a["studies"][0]
-        return (
-            f"Only one study ({s['label']}) has complete numbers: its own Hedges' g is {fmt(s['yi'])} (95% CI "
-            f"{fmt(s['ci_low'])} to {fmt(s['ci_high'])}). One study cannot show how results vary between settings, "
+        return _(
+            "Only one study (%(label)s) has complete numbers: its own Hedges' g is %(g)s (95%% CI "
+            "%(low)s to %(high)s). One study cannot show how results vary between settings, "
             "so no combined estimate is given."
-        )
+        ) % {"label": s["label"], "g": fmt(s["yi"]), "low": fmt(s["ci_low"]), "high": fmt(s["ci_high"])}
     g, low, high = a["estimate"], a["ci_low"], a["ci_high"]
-    direction = "lower (better)" if g < 0 else "higher (worse)"
     sure = (
-        "The 95% interval does not include zero (no difference)."
+        _("The 95% interval does not include zero (no difference).")
         if high < 0 or low > 0
-        else "The 95% interval includes zero, so the data are also compatible with no effect."
+        else _("The 95% interval includes zero, so the data are also compatible with no effect.")
     )
-    return (
-        f"Pooled from {k} studies: Hedges' g = {fmt(g)} (95% CI {fmt(low)} to {fmt(high)}), EPDS scores {direction} "
-        f"with massage than with the comparator, a {_size_word(g)} difference by the usual rule of thumb. {sure} "
-        "Random effects (REML) with Hartung–Knapp intervals and the ad hoc correction."
-    )
+    values = {"k": k, "g": fmt(g), "low": fmt(low), "high": fmt(high), "size": _size_word(g), "sure": sure}
+    if g < 0:
+        text = _(
+            "Pooled from %(k)s studies: Hedges' g = %(g)s (95%% CI %(low)s to %(high)s), EPDS scores lower (better) "
+            "with massage than with the comparator, a %(size)s difference by the usual rule of thumb. %(sure)s "
+            "Random effects (REML) with Hartung–Knapp intervals and the ad hoc correction."
+        )
+    else:
+        text = _(
+            "Pooled from %(k)s studies: Hedges' g = %(g)s (95%% CI %(low)s to %(high)s), EPDS scores higher (worse) "
+            "with massage than with the comparator, a %(size)s difference by the usual rule of thumb. %(sure)s "
+            "Random effects (REML) with Hartung–Knapp intervals and the ad hoc correction."
+        )
+    return text % values
 
 
 def heterogeneity_words(a: Mapping[str, Any]) -> str:
     if int(a["k"]) < MIN_POOLED:
-        return "With fewer than two studies, how much results differ between studies cannot be estimated."
+        return _("With fewer than two studies, how much results differ between studies cannot be estimated.")
     i2 = float(a["i2"])
     if i2 < 25:
-        spread = "little of the spread between studies is beyond what chance alone would give"
+        spread = _("little of the spread between studies is beyond what chance alone would give")
     elif i2 < 50:
-        spread = "some of the spread between studies is beyond chance"
+        spread = _("some of the spread between studies is beyond chance")
     elif i2 < 75:
-        spread = "much of the spread between studies is beyond chance"
+        spread = _("much of the spread between studies is beyond chance")
     else:
-        spread = "most of the spread between studies is beyond chance: they disagree substantially"
-    return (
-        f"I² = {i2:.0f}% (τ² = {a['tau2']:.3f}; Q = {a['q']:.2f} on {a['q_df']} df, p = {a['q_pvalue']:.3f}): "
-        f"{spread}. With only {a['k']} studies these measures are themselves very uncertain."
-    )
+        spread = _("most of the spread between studies is beyond chance: they disagree substantially")
+    return _(
+        "I² = %(i2)s%% (τ² = %(tau2)s; Q = %(q)s on %(df)s df, p = %(p)s): "
+        "%(spread)s. With only %(k)s studies these measures are themselves very uncertain."
+    ) % {"i2": f"{i2:.0f}", "tau2": f"{a['tau2']:.3f}", "q": f"{a['q']:.2f}", "df": a["q_df"],
+         "p": f"{a['q_pvalue']:.3f}", "spread": spread, "k": a["k"]}  # fmt: skip
 
 
 def prediction_words(a: Mapping[str, Any]) -> str:
     if int(a["k"]) < MIN_POOLED or a.get("pi_low") is None:
-        return "A prediction interval needs at least two studies (and is only informative with many more)."
+        return _("A prediction interval needs at least two studies (and is only informative with many more).")
     low, high = float(a["pi_low"]), float(a["pi_high"])
     if high < 0:
-        verdict = "all of it on the side of benefit, though with few studies this interval is itself uncertain"
+        verdict = _("all of it on the side of benefit, though with few studies this interval is itself uncertain")
     else:
-        verdict = "which includes no effect (and harm), so a new setting might see no benefit"
-    return (
-        f"A new study in a setting like these might find g between {fmt(low)} and {fmt(high)} "
-        f"(95% prediction interval), {verdict}."
-    )
+        verdict = _("which includes no effect (and harm), so a new setting might see no benefit")
+    return _(
+        "A new study in a setting like these might find g between %(low)s and %(high)s "
+        "(95%% prediction interval), %(verdict)s."
+    ) % {"low": fmt(low), "high": fmt(high), "verdict": verdict}

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bondwell.accounts.access import require_role
@@ -53,14 +54,15 @@ def _version_context(version: ReviewVersion) -> dict[str, Any]:
     main_keys = [s["key"] for s in snap["analyses"][0]["studies"]]
     for i, a in enumerate(snap["analyses"]):
         same = i > 0 and [s["key"] for s in a["studies"]] == main_keys
-        analyses.append({**a, "same_as_main": same, "effect": effect_words(a), "heterogeneity": heterogeneity_words(a),
+        analyses.append({**a, "title": _(a["title"]), "same_as_main": same, "effect": effect_words(a),
+                         "heterogeneity": heterogeneity_words(a),
                          "prediction": prediction_words(a), "forest": forest_svg(a, rob),
                          "estimate_text": fmt(a["estimate"]) if a.get("estimate") is not None else ""})  # fmt: skip
     counts = prisma.Counts(**snap["prisma"])
     effects = {s["key"]: s for s in snap["analyses"][0]["studies"]}
     studies = [{**s, "g": fmt(effects[s["key"]]["yi"]) if s["key"] in effects else "",
                 "design_label": DESIGNS.get(s.get("design") or "", ""),
-                "rob_label": JUDGEMENT_LABELS.get((s.get("rob") or {}).get("overall") or "", "not judged")}
+                "rob_label": JUDGEMENT_LABELS.get((s.get("rob") or {}).get("overall") or "", _("not judged"))}
                for s in snap["studies"]]  # fmt: skip
     return {"version": version, "snap": snap, "analyses": analyses, "main": analyses[0], "studies": studies,
             "prisma_svg": prisma.svg(counts), "traffic": traffic_light_svg(snap["studies"]),
@@ -70,11 +72,13 @@ def _version_context(version: ReviewVersion) -> dict[str, Any]:
 
 def _sof_effect(a: dict[str, Any]) -> str:
     if a["k"] >= 2:
-        return f"{fmt(a['estimate'])} ({fmt(a['ci_low'])} to {fmt(a['ci_high'])}), pooled"
+        return _("%(g)s (%(low)s to %(high)s), pooled") % {
+            "g": fmt(a["estimate"]), "low": fmt(a["ci_low"]), "high": fmt(a["ci_high"])}  # fmt: skip
     if a["k"] == 1:
         s = a["studies"][0]
-        return f"{fmt(s['yi'])} ({fmt(s['ci_low'])} to {fmt(s['ci_high'])}), one study's own result"
-    return "no estimate"
+        return _("%(g)s (%(low)s to %(high)s), one study's own result") % {
+            "g": fmt(s["yi"]), "low": fmt(s["ci_low"]), "high": fmt(s["ci_high"])}  # fmt: skip
+    return _("no estimate")
 
 
 def evidence_page(request: HttpRequest) -> HttpResponse:
@@ -82,14 +86,14 @@ def evidence_page(request: HttpRequest) -> HttpResponse:
     if version is None:
         raise Http404("No version of the review has been published yet.")
     context = _version_context(version)
-    context.update(title="Evidence: infant massage and postnatal depression", latest=True, sources=load_evidence(),
+    context.update(title=_("Evidence: infant massage and postnatal depression"), latest=True, sources=load_evidence(),
                    on_team=getattr(request.user, "role", None) in TEAM)  # fmt: skip
     return render(request, "evidence/page.html", context)
 
 
 def versions_page(request: HttpRequest) -> HttpResponse:
     versions = ReviewVersion.objects.filter(review=services.shipped_review()).order_by("-number")[:100]
-    return render(request, "evidence/versions.html", {"title": "Published versions", "versions": versions})
+    return render(request, "evidence/versions.html", {"title": _("Published versions"), "versions": versions})
 
 
 def _published(number: int) -> ReviewVersion:
@@ -98,7 +102,7 @@ def _published(number: int) -> ReviewVersion:
 
 def version_page(request: HttpRequest, number: int) -> HttpResponse:
     context = _version_context(_published(number))
-    context.update(title=f"Evidence, version {number}", latest=False, sources=load_evidence())
+    context.update(title=_("Evidence, version %(number)s") % {"number": number}, latest=False, sources=load_evidence())
     return render(request, "evidence/page.html", context)
 
 

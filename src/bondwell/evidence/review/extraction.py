@@ -11,16 +11,18 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from bondwell.stats.meta.csv_input import MAX_COUNT
 
 EPDS_MAX = 30
 DESIGNS = {
-    "rct": "Randomised controlled trial",
-    "quasi_experimental": "Quasi-experimental (non-randomised allocation)",
-    "pre_post": "Pre-post (no control group)",
-    "qualitative": "Qualitative",
-    "mixed_methods": "Mixed methods",
-    "other": "Other",
+    "rct": _("Randomised controlled trial"),
+    "quasi_experimental": _("Quasi-experimental (non-randomised allocation)"),
+    "pre_post": _("Pre-post (no control group)"),
+    "qualitative": _("Qualitative"),
+    "mixed_methods": _("Mixed methods"),
+    "other": _("Other"),
 }
 NUMBERS = ("n_massage", "mean_massage", "sd_massage", "n_control", "mean_control", "sd_control")
 

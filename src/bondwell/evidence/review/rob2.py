@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from bondwell.evidence.review.answers import BASIC, NA, NI, NO, YES, RobError
 
 
@@ -22,7 +24,7 @@ class Judgement(StrEnum):
     HIGH = "high"
 
 
-LABELS = {Judgement.LOW: "Low risk", Judgement.SOME_CONCERNS: "Some concerns", Judgement.HIGH: "High risk"}
+LABELS = {Judgement.LOW: _("Low risk"), Judgement.SOME_CONCERNS: _("Some concerns"), Judgement.HIGH: _("High risk")}
 _ORDER = (Judgement.LOW, Judgement.SOME_CONCERNS, Judgement.HIGH)
 
 

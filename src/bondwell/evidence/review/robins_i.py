@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Union
 
+from django.utils.translation import gettext_lazy as _
+
 from bondwell.evidence.review.answers import NI, PN, PY, SN, SY, WN, WY, N, RobError, Y
 
 
@@ -33,11 +35,11 @@ class Judgement(StrEnum):
 
 
 LABELS = {
-    Judgement.LOW: "Low risk",
-    Judgement.LOW_EXCEPT_CONFOUNDING: "Low risk except for uncontrolled confounding",
-    Judgement.MODERATE: "Moderate risk",
-    Judgement.SERIOUS: "Serious risk",
-    Judgement.CRITICAL: "Critical risk",
+    Judgement.LOW: _("Low risk"),
+    Judgement.LOW_EXCEPT_CONFOUNDING: _("Low risk except for uncontrolled confounding"),
+    Judgement.MODERATE: _("Moderate risk"),
+    Judgement.SERIOUS: _("Serious risk"),
+    Judgement.CRITICAL: _("Critical risk"),
 }
 _ORDER = tuple(Judgement)
 L, LEC, M, S, C = (Judgement.LOW, Judgement.LOW_EXCEPT_CONFOUNDING, Judgement.MODERATE, Judgement.SERIOUS,
