@@ -136,6 +136,15 @@ def _healthz(port: int) -> tuple[int, dict[str, Any]]:
         return error.code, json.loads(error.read())
 
 
+def _answering(port: int) -> bool:
+    """The server on this port answers /healthz (healthy or not)."""
+    try:
+        _healthz(port)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def _wait_for(check: Any, limit: float, step: float = 0.25) -> float:
     """Seconds until `check()` is true (fails after `limit`)."""
     started = time.monotonic()
@@ -154,14 +163,7 @@ def test_serving_without_a_worker_healthz_is_degraded_and_recovers_within_one_cy
                               cwd=site_env["BONDWELL_VAR_DIR"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     worker: subprocess.Popen[bytes] | None = None
     try:
-        def answering() -> bool:
-            try:
-                _healthz(port)
-            except (OSError, ValueError):
-                return False
-            return True
-
-        _wait_for(answering, 120)
+        _wait_for(lambda: _answering(port), 120)
         status, body = _healthz(port)
         assert status == 503
         assert body["status"] == "degraded"
@@ -317,19 +319,12 @@ def test_sigterm_to_serve_stops_the_web_server_and_the_worker_it_started(site_en
     server = subprocess.Popen([sys.executable, "-m", "bondwell", "serve", "--port", str(port), "--with-worker"],
                               env=site_env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        def answering() -> bool:
-            try:
-                _healthz(port)
-            except (OSError, ValueError):
-                return False
-            return True
-
-        _wait_for(answering, 120)
+        _wait_for(lambda: _answering(port), 120)
         assert len(_processes_in(folder)) >= 3, "serve, granian and the worker are running"
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=60) is not None
         _wait_for(lambda: not _processes_in(folder), 30)
-        assert not answering(), "the port is free again"
+        assert not _answering(port), "the port is free again"
     finally:
         for pid in _processes_in(folder):
             os.kill(pid, signal.SIGKILL)
