@@ -1,4 +1,5 @@
-"""The systematic-review workflow's rules, with no Django import (one file per rule set).
+"""The systematic-review workflow's rules, with no models or requests (only Django's
+translation, for the words people read); one file per rule set.
 
 citations: reading RIS, PubMed MEDLINE (.nbib) and CSV search results; dedupe: duplicates by DOI, then fuzzy
 title/year/first author; screening: what two independent decisions (and a resolution) mean for a record;

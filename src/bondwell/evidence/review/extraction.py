@@ -1,4 +1,5 @@
-"""The data-extraction form's fields and their checks (pure), shared by the page, the shipped file and exports.
+"""The data-extraction form's fields and their checks, shared by the page, the shipped file and exports
+(no database; its labels go through Django's translation).
 
 One primary outcome per study: the EPDS (0-30, higher is worse) at the stated time point, per arm: number
 analysed, mean and SD. A number is never required: when one is not reported the reviewer says why, and the
