@@ -30,7 +30,7 @@ PINNED = {
     "mother home": 14,
     "questionnaire answer": 4,
     "questionnaire submit": 20,  # was 26: no savepoints of its own inside the submission's transaction
-    "result": 14,  # was 19: a calm result asks nobody's rota or hours (pathway.promises.next_steps)
+    "result": 10,  # was 19: a calm result asks nobody's rota or hours; 14: open alerts, follow-ups, result read once
     "progress": 15,
     "clinician home": 17,
     "alert queue": 10,
