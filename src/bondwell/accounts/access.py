@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 
 from bondwell.accounts import audit_chain, request_context
-from bondwell.accounts.models import AuditEvent, Mother, User
+from bondwell.accounts.models import AuditEvent, Mother, Site, User
 from bondwell.accounts.roles import ALLOWED_PURPOSES, Purpose, Role
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
@@ -117,6 +117,19 @@ def access_row(request: HttpRequest, rows: QuerySet[RowT], purpose: Purpose, *, 
         raise Http404(missing)
     access_mother(request, found.mother_id, purpose, action=action)  # type: ignore[attr-defined]
     return found
+
+
+def own_site(user: User) -> Site:
+    """The site a staff member works at, for her site's own settings pages (404 for one without a site)."""
+    if user.site is None:
+        raise Http404("No site.")
+    return user.site
+
+
+def posted_row(request: HttpRequest, rows: QuerySet[RowT], name: str) -> RowT | None:
+    """The row of `rows` whose id a form posted as `name` (None for a missing, malformed or foreign id)."""
+    chosen = request.POST.get(name, "")
+    return rows.filter(pk=int(chosen)).first() if chosen.isdigit() else None
 
 
 def own_mother_record(request: HttpRequest) -> Mother:
