@@ -21,7 +21,7 @@ def paper(
     mother: Any, clinician: Any, answers: dict[str, int], instrument: str = "phq9", **extra: Any
 ) -> Assessment:
     return services.record_assessment(
-        mother, instrument, answers, source="paper", entered_by=clinician,
+        mother, instrument, answers, source="paper", by=clinician,
         answered_on=extra.pop("on", date.today()), idempotency_key=extra.pop("key", services.new_submission_key()),
         **extra,
     )

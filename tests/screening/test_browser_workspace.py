@@ -29,7 +29,7 @@ def test_from_an_alert_her_phone_is_one_click_away_and_her_full_record_one_more(
     world = make_world()
     _with_contact(world.mother_a)
     services.record_assessment(  # she answers on her phone: an open self-harm alert for the care team
-        world.mother_a, "phq9", PHQ9_SELF_HARM, source="mother", entered_by=world.users["mother"],
+        world.mother_a, "phq9", PHQ9_SELF_HARM, source="mother", by=world.users["mother"],
         answered_on=timezone.localdate(), idempotency_key=services.new_submission_key(),
     )
     page = new_page(390, 844)

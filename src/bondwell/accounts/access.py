@@ -133,13 +133,17 @@ def posted_row(request: HttpRequest, rows: QuerySet[RowT], name: str) -> RowT | 
 
 
 def own_mother_record(request: HttpRequest) -> Mother:
-    """The signed-in mother's own record (404 for any other role or a mother without a record)."""
+    """The signed-in mother's own record with her site (404 for any other role or a mother without a record);
+    read once per request, however many of its parts (the home page's panels) ask."""
     user = request.user
     if not isinstance(user, User) or user.role != Role.MOTHER:
         raise Http404("No such record.")
-    mother = Mother.objects.filter(user=user).select_related("site").first()
-    if mother is None:
-        raise Http404("No such record.")
+    mother: Mother | None = getattr(request, "_bondwell_own_mother", None)
+    if mother is None or mother.user_id != user.pk:
+        mother = Mother.objects.filter(user=user).select_related("site").first()
+        if mother is None:
+            raise Http404("No such record.")
+        request._bondwell_own_mother = mother  # type: ignore[attr-defined]
     return mother
 
 

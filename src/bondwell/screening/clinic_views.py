@@ -294,7 +294,7 @@ def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.record_assessment(
-                mother, instrument, form.answers(), source="paper", entered_by=_user(request),
+                mother, instrument, form.answers(), source="paper", by=_user(request),
                 answered_on=form.cleaned_data["answered_on"], idempotency_key=form.cleaned_data["key"],
                 scheduled=scheduled, acknowledge_own_alerts=True,
             )
