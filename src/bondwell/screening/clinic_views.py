@@ -169,7 +169,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         audit_list(request, "view:alert-queue", (a.pk for a in shown))
         etag = rows_etag(request, rows, show_closed=show_closed, page=number or "1")
         response: HttpResponse
-        if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+        # Weak comparison, as HTTP has it for If-None-Match: a proxy that compresses may mark the tag weak (W/).
+        if etag in {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}:
             response = HttpResponseNotModified()  # the browser keeps the rows it has (screening/queue-etag.js)
         else:
             response = HttpResponse(render_to_string("screening/queue_rows.html",
