@@ -163,40 +163,55 @@ def save_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> Draf
     """Merge answers into her draft (`by`: her own sign-in). A self-harm answer raises its alert now, before she
     submits. Not audited, as `start_draft`: the submission is."""
     _check_answerer(draft.mother, by)
+    instrument = _checked_instrument(draft, given)
+    # Inside submit_answers' transaction no savepoint of its own: a refusal rolls the whole submission back.
+    with transaction.atomic(savepoint=False):
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        return _save_locked(draft, locked, instrument, given)
+
+
+def _checked_instrument(draft: Draft, given: Mapping[str, object]) -> instruments.Instrument:
     instrument = load_instrument(draft.instrument, draft.mother.site)
     _scores, problems = instruments.check_answers(instrument, given)
     invalid = [p for p in problems if p.reason != "missing"]
     if invalid:
         raise ScreeningError("; ".join(p.describe() for p in invalid))
+    return instrument
+
+
+def _save_locked(
+    draft: Draft, locked: Draft, instrument: instruments.Instrument, given: Mapping[str, object]
+) -> DraftState:
+    """save_answers on the draft's row already locked by the caller's transaction (`locked`)."""
     now = timezone.now()
-    # Inside submit_answers' transaction no savepoint of its own: a refusal rolls the whole submission back.
-    with transaction.atomic(savepoint=False):
-        locked = Draft.objects.select_for_update().get(pk=draft.pk)
-        if locked.submitted_at is not None:
-            raise ScreeningError(gettext("These answers were already sent."))
-        before = instruments.risk_flags(instrument, locked.answers)
-        answers = {**locked.answers, **{k: int(v) for k, v in given.items() if isinstance(v, int)}}
-        Draft.objects.filter(pk=draft.pk).update(answers=answers, updated_at=now)
-        draft.answers = answers
-        flags = instruments.risk_flags(instrument, answers)
-        alert = None
-        if "self_harm" in flags:
-            alert = raise_alert(
-                mother=draft.mother, kind=AlertKind.SELF_HARM, instrument=draft.instrument,
-                reason=_reason(instrument, "self_harm"), source_key=draft.key, now=now, draft=draft,
-            )
+    if locked.submitted_at is not None:
+        raise ScreeningError(gettext("These answers were already sent."))
+    before = instruments.risk_flags(instrument, locked.answers)
+    answers = {**locked.answers, **{k: int(v) for k, v in given.items() if isinstance(v, int)}}
+    Draft.objects.filter(pk=draft.pk).update(answers=answers, updated_at=now)
+    draft.answers = locked.answers = answers
+    locked.updated_at = now
+    flags = instruments.risk_flags(instrument, answers)
+    alert = None
+    if "self_harm" in flags:
+        alert = raise_alert(
+            mother=draft.mother, kind=AlertKind.SELF_HARM, instrument=draft.instrument,
+            reason=_reason(instrument, "self_harm"), source_key=draft.key, now=now, draft=draft,
+        )
     return DraftState(answers=answers, flags=flags, new_flags=flags - before, alert=alert)
 
 
 def submit_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> Assessment:
     """Save her last answers and submit, in one transaction; a repeated submit returns the same Assessment."""
+    _check_answerer(draft.mother, by)
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
             return resubmit_answers(draft, given, by=by)
+        # The row stays locked to the end of this transaction: saved and submitted without reading it again.
         if given:
-            save_answers(draft, given, by=by)
-        return submit_draft(draft, by=by)
+            _save_locked(draft, locked, _checked_instrument(draft, given), given)
+        return _submit_locked(draft, locked, by=by)
 
 
 def resubmit_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> Assessment:
@@ -229,6 +244,12 @@ def submit_draft(draft: Draft, *, by: User) -> Assessment:
     _check_answerer(draft.mother, by)
     with transaction.atomic(savepoint=False):  # as save_answers: all or nothing with the caller's transaction
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        return _submit_locked(draft, locked, by=by)
+
+
+def _submit_locked(draft: Draft, locked: Draft, *, by: User) -> Assessment:
+    """submit_draft on the draft's row already locked by the caller's transaction (`locked`)."""
+    with transaction.atomic(savepoint=False):
         if locked.submitted_at is not None:
             return Assessment.objects.get(idempotency_key=locked.key)
         if locked.mother_id == draft.mother_id:
