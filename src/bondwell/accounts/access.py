@@ -119,17 +119,12 @@ def access_row(request: HttpRequest, rows: QuerySet[RowT], purpose: Purpose, *, 
     return found
 
 
-def signed_in_mother(request: HttpRequest) -> Mother | None:
-    """The signed-in mother's own record; None for any other role or a mother without a record."""
-    user = request.user
-    if not isinstance(user, User) or user.role != Role.MOTHER:
-        return None
-    return Mother.objects.filter(user=user).select_related("site").first()
-
-
 def own_mother_record(request: HttpRequest) -> Mother:
     """The signed-in mother's own record (404 for any other role or a mother without a record)."""
-    mother = signed_in_mother(request)
+    user = request.user
+    if not isinstance(user, User) or user.role != Role.MOTHER:
+        raise Http404("No such record.")
+    mother = Mother.objects.filter(user=user).select_related("site").first()
     if mother is None:
         raise Http404("No such record.")
     return mother

@@ -7,7 +7,6 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 
-from bondwell.accounts.access import signed_in_mother
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
 from bondwell.programme.charts import practice_chart
@@ -45,10 +44,12 @@ def _staff_panel(user: User) -> Panel:
 
 
 def programme(request: HttpRequest) -> Panel | None:
-    mother = signed_in_mother(request)
-    if mother is not None:
-        return _mother_panel(mother)
     user = request.user
-    if isinstance(user, User) and user.role in {Role.EDUCATOR, Role.SITE_LEAD, Role.CLINICIAN}:
+    if not isinstance(user, User):
+        return None
+    if user.role == Role.MOTHER:
+        mother = Mother.objects.filter(user=user).first()
+        return _mother_panel(mother) if mother is not None else None
+    if user.role in {Role.EDUCATOR, Role.SITE_LEAD, Role.CLINICIAN}:
         return _staff_panel(user)
     return None

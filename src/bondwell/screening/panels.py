@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
-from bondwell.accounts.access import mothers_in_scope, signed_in_mother
-from bondwell.accounts.models import User
+from bondwell.accounts.access import mothers_in_scope
+from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
 from bondwell.screening.models import RiskAlert
 from bondwell.screening.questionnaires import due_for_mother
@@ -14,11 +14,15 @@ from bondwell.web.navigation import Panel
 
 
 def panel(request: HttpRequest) -> Panel | None:
-    mother = signed_in_mother(request)
-    if mother is not None:
-        return Panel("screening/panels/mother.html", {"due": due_for_mother(mother, 3)}, order=20)
     user = request.user
-    if isinstance(user, User) and user.role in {Role.CLINICIAN, Role.SITE_LEAD}:
+    if not isinstance(user, User):
+        return None
+    if user.role == Role.MOTHER:
+        mother = Mother.objects.filter(user=user).first()
+        if mother is None:
+            return None
+        return Panel("screening/panels/mother.html", {"due": due_for_mother(mother, 3)}, order=20)
+    if user.role in {Role.CLINICIAN, Role.SITE_LEAD}:
         open_alerts = RiskAlert.objects.filter(
             mother__in=mothers_in_scope(user), status=RiskAlert.Status.OPEN
         )
