@@ -67,7 +67,7 @@ def seed(mothers: int) -> dict[str, Any]:
     harm = {f"q{n}": 0 for n in range(1, 10)} | {"q9": 1}
     for i in range(mothers):
         other = Mother.objects.create(site=mother.site, full_name=f"Bench mother {i}", is_synthetic=True)
-        services.record_assessment(other, "phq9", harm, source="paper", entered_by=clinician,
+        services.record_assessment(other, "phq9", harm, source="paper", by=clinician,
                                    answered_on=today - timedelta(days=i % 30), idempotency_key=f"bench-harm-{i}")
     return {"mother": mother, "clinician": clinician}
 

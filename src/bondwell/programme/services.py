@@ -154,14 +154,20 @@ def book_own_place(course_id: int, *, by: User) -> Booking:
     return _book(course_id, mother, by=mother_user)
 
 
-def enrol_mother(course_id: int, mother_id: int, *, by: User) -> Booking:
-    """Staff enrol a mother in their scope onto a course they may see (a place or the waiting list)."""
-    staff = by
+def _mother_for_staff(staff: User, mother_id: int, *, refusal: str) -> Mother:
+    """The mother a member of staff acts for: her role must enrol mothers (else `refusal`), the mother in scope."""
     if staff.role not in ENROLLING_ROLES:
-        raise PermissionDenied("Your role does not enrol mothers.")
+        raise PermissionDenied(refusal)
     mother = mothers_in_scope(staff).filter(pk=mother_id).first()
     if mother is None:
         raise PermissionDenied("This mother is not in your scope.")
+    return mother
+
+
+def enrol_mother(course_id: int, mother_id: int, *, by: User) -> Booking:
+    """Staff enrol a mother in their scope onto a course they may see (a place or the waiting list)."""
+    staff = by
+    mother = _mother_for_staff(staff, mother_id, refusal="Your role does not enrol mothers.")
     if not course_queryset(staff).filter(pk=course_id).exists():
         raise ProgrammeError("No such course for you.")
     return _book(course_id, mother, by=staff)
@@ -334,11 +340,7 @@ def set_dose(
 ) -> PracticeDose:
     """Prescribe a personal dose to a mother in the staff member's scope (it overrides her course's)."""
     staff = by
-    if staff.role not in ENROLLING_ROLES:
-        raise PermissionDenied("Your role does not prescribe doses.")
-    mother = mothers_in_scope(staff).filter(pk=mother_id).first()
-    if mother is None:
-        raise PermissionDenied("This mother is not in your scope.")
+    mother = _mother_for_staff(staff, mother_id, refusal="Your role does not prescribe doses.")
     with transaction.atomic():
         dose = PracticeDose(mother=mother, minutes_per_session=minutes_per_session,
                             sessions_per_week=sessions_per_week, starts_on=starts_on, weeks=weeks, set_by=staff)

@@ -50,7 +50,7 @@ def _epds(context: DemoContext, mother: Mother, clinician: User, day: date, tota
     at = timezone.make_aware(datetime.combine(day, time(10, 30)))
     screening.record_assessment(
         mother, "epds", answers_adding_up_to(definition, max(0, min(27, total)), context.rng), source=source,
-        entered_by=mother.user or clinician, answered_on=day, idempotency_key=screening.new_submission_key(),
+        by=mother.user or clinician, answered_on=day, idempotency_key=screening.new_submission_key(),
         now=min(at, context.now),
     )
 

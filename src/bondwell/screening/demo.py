@@ -56,7 +56,7 @@ def load(context: DemoContext) -> None:
                 when = context.now - timedelta(minutes=rng.randint(5, 50))
             assessment = services.record_assessment(
                 mother, instrument, _answers(context, mother, instrument, severity, self_harm), source=source,
-                entered_by=entered_by, answered_on=when.date(), idempotency_key=services.new_submission_key(),
+                by=entered_by, answered_on=when.date(), idempotency_key=services.new_submission_key(),
                 now=when,
             )
             for alert in RiskAlert.objects.filter(assessment=assessment):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bondwell.accounts.access import audit, own_mother_record, require_role
-from bondwell.accounts.models import Mother
+from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
 from bondwell.instruments import Instrument, Item
 from bondwell.pathway.promises import immediate_lines
@@ -23,6 +24,13 @@ from bondwell.screening.crisis import contacts_for
 from bondwell.screening.models import Assessment, Draft, ScheduledQuestionnaire
 from bondwell.screening.presenters import mother_result, option_label, question_text
 from bondwell.screening.questionnaires import answerable_by_mother, due_for_mother, load_instrument, mother_instrument
+
+
+def _her(request: HttpRequest) -> User:
+    """The signed-in mother, who answers (every view here is `@require_role(Role.MOTHER)`)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def _own_draft(request: HttpRequest, draft_id: int) -> tuple[Mother, Draft]:
@@ -68,7 +76,7 @@ def start(request: HttpRequest, instrument: str) -> HttpResponse:
         # Without its licensed wording a questionnaire cannot be shown; her clinician can use the paper form.
         raise Http404("This questionnaire is not offered to you.")
     try:
-        draft = services.start_draft(mother, instrument, scheduled=scheduled)
+        draft = services.start_draft(mother, instrument, by=_her(request), scheduled=scheduled)
     except services.ScreeningError as error:
         raise Http404(str(error)) from error
     return redirect("screening-answer", draft_id=draft.pk)
@@ -91,7 +99,7 @@ def answer(request: HttpRequest, draft_id: int) -> HttpResponse:
             # Her result page carries the support screen when her answers raise a risk.
             return _submit(request, draft, given)
         try:
-            state = services.save_answers(draft, given)
+            state = services.save_answers(draft, given, by=_her(request))
         except services.ScreeningError as problem:
             error = str(problem)
         else:
@@ -163,7 +171,7 @@ def _after_sending(request: HttpRequest, draft: Draft, given: dict[str, object])
     if request.method != "POST" or not given:
         return redirect("screening-result", assessment_id=before.pk)
     try:
-        now = services.resubmit_answers(draft, given)
+        now = services.resubmit_answers(draft, given, by=_her(request))
     except services.ScreeningError as problem:
         messages.error(request, _("Your new answer could not be saved: %(problem)s") % {"problem": problem})
         return redirect("screening-result", assessment_id=before.pk)
@@ -177,7 +185,7 @@ def _after_sending(request: HttpRequest, draft: Draft, given: dict[str, object])
 
 def _submit(request: HttpRequest, draft: Draft, given: dict[str, object]) -> HttpResponse:
     try:
-        assessment = services.submit_answers(draft, given)
+        assessment = services.submit_answers(draft, given, by=_her(request))
     except services.ScreeningError as problem:
         messages.error(request, str(problem))
         return redirect(reverse("screening-answer", kwargs={"draft_id": draft.pk}) + "?q=review")
@@ -207,14 +215,19 @@ def support(request: HttpRequest, draft_id: int) -> HttpResponse:
 @require_role(Role.MOTHER)
 def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
     mother = own_mother_record(request)
-    found = get_object_or_404(Assessment, pk=assessment_id, mother=mother)
-    found.mother = mother  # her record and site are already loaded: the result reads them without new queries
-    if not visible_to_mother(Assessment.objects.filter(pk=found.pk)).exists():
-        # Entered from paper: she sees it once her clinician has gone through it with her and released it.
+    # One query: her result if she may see it (entered from paper: once her clinician has gone through it with
+    # her and released it), and whether a correction replaced it.
+    found = (
+        visible_to_mother(Assessment.objects.filter(pk=assessment_id, mother=mother))
+        .annotate(corrected=Exists(Assessment.objects.filter(supersedes=OuterRef("pk"))))
+        .first()
+    )
+    if found is None:
         raise Http404("No such result.")
-    assessment = services.latest_version(found)
-    if assessment.pk != found.pk:
-        return redirect("screening-result", assessment_id=assessment.pk)
+    found.mother = mother  # her record and site are already loaded: the result reads them without new queries
+    if found.corrected:  # type: ignore[attr-defined]
+        return redirect("screening-result", assessment_id=services.latest_version(found).pk)
+    assessment = found
     audit(request, "view:own-result", mother=mother, obj=assessment)
     shown = mother_result(assessment)
     return render(

@@ -118,8 +118,24 @@ def matching_schedule(mother: Mother, instrument: str) -> ScheduledQuestionnaire
 # ---- the mother's draft ------------------------------------------------------------------------------------
 
 
-def start_draft(mother: Mother, instrument: str, *, scheduled: ScheduledQuestionnaire | None = None) -> Draft:
-    """Her unfinished draft of this questionnaire, or a new one."""
+def _check_answerer(mother: Mother, by: User) -> None:
+    """Online answers are hers alone: staff never answer for her here (they enter a paper form instead,
+    `record_assessment` with source paper), so `by` must be her own sign-in."""
+    if mother.user_id is None:
+        raise ScreeningError(gettext("Only a mother with a sign-in can answer online."))
+    if by.pk != mother.user_id:
+        raise ScreeningError(gettext("Only she answers her questionnaire online; staff enter a paper form."))
+
+
+def start_draft(
+    mother: Mother, instrument: str, *, by: User, scheduled: ScheduledQuestionnaire | None = None
+) -> Draft:
+    """Her unfinished draft of this questionnaire, or a new one; `by` is her own sign-in.
+
+    Not audited: a draft is her unsent work (nobody else sees it). What she sends is audited when submitted
+    (`submit_draft`), and an alert raised while she answers has its own time-stamped events.
+    """
+    _check_answerer(mother, by)
     if instrument not in MOTHER_INSTRUMENTS:
         raise ScreeningError(f"{instrument!r} is not offered to mothers.")
     if scheduled is not None and (scheduled.mother_id != mother.pk or scheduled.instrument != instrument):
@@ -143,8 +159,10 @@ class DraftState:
     alert: RiskAlert | None
 
 
-def save_answers(draft: Draft, given: Mapping[str, object]) -> DraftState:
-    """Merge answers into her draft. A self-harm answer raises its alert now, before she submits."""
+def save_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> DraftState:
+    """Merge answers into her draft (`by`: her own sign-in). A self-harm answer raises its alert now, before she
+    submits. Not audited, as `start_draft`: the submission is."""
+    _check_answerer(draft.mother, by)
     instrument = load_instrument(draft.instrument, draft.mother.site)
     _scores, problems = instruments.check_answers(instrument, given)
     invalid = [p for p in problems if p.reason != "missing"]
@@ -170,23 +188,24 @@ def save_answers(draft: Draft, given: Mapping[str, object]) -> DraftState:
     return DraftState(answers=answers, flags=flags, new_flags=flags - before, alert=alert)
 
 
-def submit_answers(draft: Draft, given: Mapping[str, object]) -> Assessment:
+def submit_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> Assessment:
     """Save her last answers and submit, in one transaction; a repeated submit returns the same Assessment."""
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
-            return resubmit_answers(draft, given)
+            return resubmit_answers(draft, given, by=by)
         if given:
-            save_answers(draft, given)
-        return submit_draft(draft)
+            save_answers(draft, given, by=by)
+        return submit_draft(draft, by=by)
 
 
-def resubmit_answers(draft: Draft, given: Mapping[str, object]) -> Assessment:
+def resubmit_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> Assessment:
     """Answers sent again after her questionnaire was submitted (she went Back and sent again).
 
     The same answers return her result as stored. Different answers are recorded as a correction of the newest
     version (audited, the earlier version kept) and their own risk rules run, so a risk answer always alerts.
     """
+    _check_answerer(draft.mother, by)
     original = Assessment.objects.get(idempotency_key=draft.key)
     head = latest_version(original)
     instrument = load_instrument(draft.instrument, draft.mother.site)
@@ -197,18 +216,17 @@ def resubmit_answers(draft: Draft, given: Mapping[str, object]) -> Assessment:
     answers = {**head.answers, **{k: int(v) for k, v in given.items() if isinstance(v, int)}}
     if _same_answers(head.answers, answers):
         return head
-    user = draft.mother.user
-    if user is None:
-        raise ScreeningError(gettext("Only a mother with a sign-in can answer online."))
     return record_assessment(
-        draft.mother, draft.instrument, answers, source=Source.MOTHER, entered_by=user,
+        draft.mother, draft.instrument, answers, source=Source.MOTHER, by=by,
         answered_on=timezone.localdate(), idempotency_key=draft.key,
         correction_reason="She changed her answers after sending them; the earlier version is kept.",
     )
 
 
-def submit_draft(draft: Draft) -> Assessment:
-    """Submit her draft once: a second submit (double tap, reload, retry) returns the same Assessment."""
+def submit_draft(draft: Draft, *, by: User) -> Assessment:
+    """Submit her draft once (`by`: her own sign-in, the actor of its audit event): a second submit (double tap,
+    reload, retry) returns the same Assessment."""
+    _check_answerer(draft.mother, by)
     with transaction.atomic(savepoint=False):  # as save_answers: all or nothing with the caller's transaction
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
@@ -221,11 +239,8 @@ def submit_draft(draft: Draft) -> Assessment:
             missing = ", ".join(p.item.removeprefix("q") for p in problems)
             message = gettext("Please answer every question before sending (still to do: %(missing)s).")
             raise ScreeningError(message % {"missing": missing})
-        user = locked.mother.user
-        if user is None:
-            raise ScreeningError(gettext("Only a mother with a sign-in can answer online."))
         assessment = record_assessment(
-            locked.mother, locked.instrument, locked.answers, source=Source.MOTHER, entered_by=user,
+            locked.mother, locked.instrument, locked.answers, source=Source.MOTHER, by=by,
             answered_on=timezone.localdate(), idempotency_key=locked.key, scheduled=locked.scheduled, draft=locked,
         )
         Draft.objects.filter(pk=locked.pk).update(submitted_at=assessment.submitted_at)
@@ -245,7 +260,7 @@ def record_assessment(
     answers: Mapping[str, object],
     *,
     source: str,
-    entered_by: User,
+    by: User,
     answered_on: date,
     idempotency_key: str,
     scheduled: ScheduledQuestionnaire | None = None,
@@ -285,7 +300,7 @@ def record_assessment(
             if _same_answers(head.answers, clean):
                 return head
             return record_assessment(
-                mother, instrument_name, clean, source=source, entered_by=entered_by, answered_on=answered_on,
+                mother, instrument_name, clean, source=source, by=by, answered_on=answered_on,
                 idempotency_key=_changed_key(idempotency_key, head, clean), supersedes=head,
                 correction_reason=correction_reason or RESENT_REASON, now=now,
                 acknowledge_own_alerts=acknowledge_own_alerts,
@@ -304,7 +319,7 @@ def record_assessment(
                     band_key=result.band.key if result else "",
                     band_urgent=bool(result and result.band.urgent),
                     flags=sorted(flags), source=source, answered_on=answered_on, submitted_at=now,
-                    entered_by=entered_by, scheduled=scheduled, supersedes=supersedes,
+                    entered_by=by, scheduled=scheduled, supersedes=supersedes,
                     correction_reason=correction_reason[:300], idempotency_key=idempotency_key,
                     is_synthetic=mother.is_synthetic,
                 )
@@ -322,7 +337,7 @@ def record_assessment(
         pathway.start_follow_ups(assessment, instrument, result, flags, now=now)
         pathway.keep_released_after_correction(assessment)
         action = "correct:assessment" if supersedes else f"submit:assessment:{source}"
-        audit(None, action, mother=mother, obj=assessment, actor=entered_by, detail=correction_reason)
+        audit(None, action, mother=mother, obj=assessment, actor=by, detail=correction_reason)
     return assessment
 
 
@@ -417,7 +432,7 @@ def correct_assessment(
                 return replacement
             raise ScreeningError("This version was already corrected; correct the newest version instead.")
         return record_assessment(
-            current.mother, current.instrument, answers, source=Source.PAPER, entered_by=by,
+            current.mother, current.instrument, answers, source=Source.PAPER, by=by,
             answered_on=answered_on or current.answered_on, idempotency_key=idempotency_key,
             supersedes=current, correction_reason=reason.strip(),
         )

@@ -52,7 +52,7 @@ def _record_paper(mother: Mother, instrument: str, answers: dict[str, int], answ
     from bondwell.screening.services import new_submission_key, record_assessment
 
     record_assessment(
-        mother, instrument, answers, source=Source.PAPER, entered_by=by, answered_on=answered_on,
+        mother, instrument, answers, source=Source.PAPER, by=by, answered_on=answered_on,
         idempotency_key=new_submission_key(), now=timezone.make_aware(datetime.combine(answered_on, at)),
     )
 
