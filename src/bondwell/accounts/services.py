@@ -18,6 +18,7 @@ from django.utils import timezone
 from bondwell.accounts.access import audit
 from bondwell.accounts.models import SITE_BOUND_ROLES, Baby, Mother, Site, User
 from bondwell.accounts.roles import Role
+from bondwell.accounts.staff import LEAD_MAY_GIVE
 from bondwell.errors import BondwellError
 
 # Who registers a mother at her site (besides the operator): the staff who meet her.
@@ -89,12 +90,16 @@ def create_user(
     password: str | None,
     synthetic: bool = False,
 ) -> User:
-    """An account for a member of staff (or a researcher, statistician or administrator), made by the operator
-    or an administrator. A mother's sign-in comes with her record: `register_mother`."""
+    """An account for a member of staff (or a researcher, statistician or administrator): by the operator or an
+    administrator, or by a site lead for her own site's educators, clinicians and leads (as `accounts.staff`
+    allows). Without a password she sets one from a reset link. A mother's sign-in comes with her record:
+    `register_mother`."""
     if role == Role.MOTHER:
         raise AccountError("Register a mother with her record (register_mother).", field="role")
-    if by is not None and by.role != Role.ADMIN:
-        raise AccountError("Only an administrator creates accounts.")
+    if by is not None and by.role != Role.ADMIN and not (
+        by.role == Role.SITE_LEAD and role in LEAD_MAY_GIVE and site is not None and site.pk == by.site_id
+    ):
+        raise AccountError("A site lead adds educators, clinicians and leads of her own site.")
     if role in SITE_BOUND_ROLES and site is None:
         raise AccountError(f"A {Role(role).label.lower()} must belong to a site.", field="site")
     with transaction.atomic():
