@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from typer.testing import CliRunner
 
 from bondwell.accounts import audit_chain
@@ -23,7 +23,9 @@ def _events(world: Any, n: int = 5) -> list[AuditEvent]:
 
 def test_each_event_carries_the_hash_of_the_one_before(world: Any) -> None:
     events = _events(world)
-    assert events[0].prev_hash == audit_chain.GENESIS
+    # One connection, one lane: lane 0 on SQLite (the chain before lanes), a leased lane on PostgreSQL.
+    assert events[0].prev_hash == audit_chain.lane_genesis(events[0].lane)
+    assert {e.lane for e in events} == {events[0].lane}
     for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
         assert len(after.hash) == 64
@@ -78,3 +80,92 @@ def test_concurrent_writers_on_postgresql_keep_one_unbroken_chain() -> None:
     report = audit_chain.verify()
     assert report.ok, report.problem
     assert AuditEvent.objects.filter(action__startswith="concurrent:").count() == writers * per_writer
+
+
+# Lanes (issue 18): on PostgreSQL each connection writes its own lane; here the lane is chosen for the test.
+def _events_in_lanes(world: Any, monkeypatch: pytest.MonkeyPatch, lanes: list[int]) -> list[AuditEvent]:
+    chosen = iter(lanes)
+    monkeypatch.setattr(audit_chain, "_lane", lambda: next(chosen))
+    return [audit(None, f"lane:{i}", mother=world.mother_a, actor=world.users["clinician"], detail=f"d{i}")
+            for i in range(len(lanes))]
+
+
+def test_each_lane_is_a_chain_of_its_own_and_the_head_covers_them_all(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = _events_in_lanes(world, monkeypatch, [0, 3, 0, 3, 3, 7])
+    assert events[1].prev_hash == audit_chain.lane_genesis(3) != audit_chain.GENESIS
+    assert events[2].prev_hash == events[0].hash
+    assert events[3].prev_hash == events[1].hash
+    report = audit_chain.verify()
+    assert report.ok, report.problem
+    assert report.events == 6
+    assert report.heads == {0: events[2].hash, 3: events[4].hash, 7: events[5].hash}
+    assert report.head == audit_chain.heads_digest(report.heads)
+    assert report.head not in {e.hash for e in events}
+
+
+@pytest.mark.parametrize(("statement", "target", "broken"), [
+    ("UPDATE accounts_auditevent SET detail = 'nothing' WHERE id = %s", 3, 3),  # altered in lane 3
+    ("DELETE FROM accounts_auditevent WHERE id = %s", 3, 4),  # removed from the middle of lane 3
+    ("UPDATE accounts_auditevent SET lane = 0 WHERE id = %s", 3, 3),  # moved to lane 0
+    ("UPDATE accounts_auditevent SET lane = 3 WHERE id = %s", 2, 2),  # lane 0's event moved into lane 3
+    ("UPDATE accounts_auditevent SET lane = 5 WHERE id = %s", 1, 1),  # a lane's first event moved to an empty one
+])
+def test_tampering_within_or_across_lanes_fails_the_proof(
+    world: Any, monkeypatch: pytest.MonkeyPatch, statement: str, target: int, broken: int
+) -> None:
+    events = _events_in_lanes(world, monkeypatch, [0, 3, 0, 3, 3])
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [events[target].pk])
+    report = audit_chain.verify()
+    assert not report.ok
+    assert report.broken_at == events[broken].pk
+
+
+def test_a_row_inserted_into_a_lane_fails_the_proof(world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = _events_in_lanes(world, monkeypatch, [3, 0, 3, 3])
+    forged = {name: getattr(events[2], name) for name in audit_chain.HASHED_FIELDS} | {"detail": "forged"}
+    # A well-formed event that follows lane 3's first event, written where its second one was.
+    digest = audit_chain.event_hash(events[0].hash, forged)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE accounts_auditevent SET detail = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                       ["forged", events[0].hash, digest, events[2].pk])
+    report = audit_chain.verify()
+    assert report.broken_at == events[3].pk
+    assert "does not follow" in report.problem
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("lanes", [audit_chain.LANES, 2])
+def test_concurrent_writers_on_postgresql_write_their_own_lanes_or_share_lane_0(
+    lanes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many writers at once: each connection its own lane (no lock between them); with too few lanes for them
+    all (LANES=2: one leased lane), the others share lane 0 under its lock. Every lane verifies."""
+    from tests.conftest import make_world
+
+    monkeypatch.setattr(audit_chain, "LANES", lanes)
+    world = make_world()
+    writers, per_writer = 8, 12
+
+    def write() -> int:
+        for i in range(per_writer):
+            with transaction.atomic():  # two events in one transaction stay in one lane
+                audit(None, f"concurrent:{i}", mother=world.mother_a)
+                audit(None, f"concurrent:{i}b", mother=world.mother_a)
+        return int(connection.bondwell_audit_lane[1])  # type: ignore[attr-defined]
+
+    used = run_together([write] * writers)
+    report = audit_chain.verify()
+    assert report.ok, report.problem
+    assert AuditEvent.objects.filter(action__startswith="concurrent:").count() == writers * per_writer * 2
+    written = set(AuditEvent.objects.filter(action__startswith="concurrent:").values_list("lane", flat=True))
+    assert written == set(used)
+    if lanes > writers:
+        assert len(set(used)) == writers  # each writer leased a lane of its own
+        assert 0 not in used
+    else:
+        assert 0 in used
+        assert set(used) <= {0, 1}

@@ -203,16 +203,20 @@ class AuditEvent(AppendOnlyModel):
     detail = models.CharField(max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(null=True)
     user_agent = models.CharField(max_length=200, blank=True)
-    # Tamper evidence (bondwell.accounts.audit_chain): the previous event's hash and this event's own.
+    # Tamper evidence (bondwell.accounts.audit_chain): the previous event's hash in its lane and this event's own.
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
+    lane = models.PositiveSmallIntegerField(default=0)
 
     refused_change: ClassVar[str] = "The access audit is append-only: events cannot be changed."
     refused_delete: ClassVar[str] = "The access audit is append-only: events cannot be deleted."
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["mother", "-at"]), models.Index(fields=["actor", "-at"])]
+        indexes = [
+            models.Index(fields=["mother", "-at"]), models.Index(fields=["actor", "-at"]),
+            models.Index(fields=["lane", "id"], name="accounts_audit_lane_id"),  # each lane's head
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.object_type}:{self.object_id}"

@@ -125,7 +125,7 @@ def _sqlite_audit_head(copy: sqlite3.Connection, verify_rows: Any) -> str:
 
     copy.row_factory = sqlite3.Row
     try:
-        rows = copy.execute(f"SELECT id, prev_hash, hash, {', '.join(HASHED_FIELDS)} FROM accounts_auditevent "
+        rows = copy.execute(f"SELECT id, lane, prev_hash, hash, {', '.join(HASHED_FIELDS)} FROM accounts_auditevent "
                             "ORDER BY id").fetchall()
     except sqlite3.OperationalError:
         return ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ class NextSteps:
     urgent: bool = False  # an immediate step is open: show the call-now list first
     told: bool = False  # an alert reached (will reach) someone
     today: bool = False  # a same-day route exists now
+    risk_open: bool = False  # anything about her still open: a risk alert or a follow-up without an outcome
 
     @property
     def any(self) -> bool:
@@ -50,14 +50,24 @@ def next_steps(mother: Mother, assessment: Assessment | None = None, *, now: dat
     """What she is told happens next after `assessment` (or about her record as it stands, when None)."""
     now = now or timezone.now()
     site = mother.site
-    open_ups = FollowUp.objects.filter(mother=mother, status=FollowUp.Status.OPEN)
+    # Everything open about her, two queries, then what concerns `assessment` picked from it: the result page
+    # needs both (what happens next after this result; whether anything else is open, `risk_open`).
+    all_ups = list(
+        FollowUp.objects.filter(mother=mother, status=FollowUp.Status.OPEN).select_related("scheduled")
+        .order_by("due_at", "id")
+    )
+    all_alerts = list(
+        RiskAlert.objects.filter(mother=mother).exclude(status=RiskAlert.Status.CLOSED)
+        .values_list("assessment_id", "source_key")
+    )
+    for up in all_ups:
+        up.mother = mother  # her site is loaded already: the follow-up's line reads it without a query
+    ups, has_alert = all_ups, bool(all_alerts)
     if assessment is not None:
-        open_ups = open_ups.filter(assessment=assessment)
-    ups = list(open_ups.select_related("scheduled").order_by("due_at"))
-    alerts = RiskAlert.objects.filter(mother=mother).exclude(status=RiskAlert.Status.CLOSED)
-    if assessment is not None:
-        alerts = alerts.filter(Q(assessment=assessment) | Q(source_key=assessment.idempotency_key))
-    has_alert = alerts.exists()
+        ups = [up for up in all_ups if up.assessment_id == assessment.pk]
+        has_alert = any(
+            found == assessment.pk or (key == assessment.idempotency_key) for found, key in all_alerts
+        )
     immediate = has_alert or any(up.action == FollowUp.Action.IMMEDIATE for up in ups)
     # Who would be told is asked only when something is to be said (a calm result without follow-ups, the
     # common case, needs neither the alert chain's queries nor the site's hours).
@@ -75,7 +85,7 @@ def next_steps(mother: Mother, assessment: Assessment | None = None, *, now: dat
             )
     return NextSteps(
         lines=list(dict.fromkeys(lines)), urgent=immediate, told=recipient and (has_alert or bool(ups)),
-        today=immediate and recipient and same_day_route(site, now),
+        today=immediate and recipient and same_day_route(site, now), risk_open=bool(all_ups or all_alerts),
     )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from bondwell.accounts.access import own_mother_record
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
 from bondwell.programme.charts import practice_chart
@@ -48,8 +49,11 @@ def programme(request: HttpRequest) -> Panel | None:
     if not isinstance(user, User):
         return None
     if user.role == Role.MOTHER:
-        mother = Mother.objects.filter(user=user).first()
-        return _mother_panel(mother) if mother is not None else None
+        try:
+            mother = own_mother_record(request)  # shared with the other panels of her home page
+        except Http404:
+            return None
+        return _mother_panel(mother)
     if user.role in {Role.EDUCATOR, Role.SITE_LEAD, Role.CLINICIAN}:
         return _staff_panel(user)
     return None

@@ -14,7 +14,15 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from bondwell.accounts.access import access_mother, access_row, audit, mothers_in_scope, require_role
+from bondwell.accounts.access import (
+    access_mother,
+    access_row,
+    audit,
+    mothers_in_scope,
+    own_site,
+    posted_row,
+    require_role,
+)
 from bondwell.accounts.list_audit import audit_list
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
@@ -181,11 +189,8 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 
 def _assessment(request: HttpRequest, assessment_id: int, action: str) -> Assessment:
-    assessment = Assessment.objects.filter(pk=assessment_id).first()
-    if assessment is None:
-        raise Http404("No such assessment.")
-    access_mother(request, assessment.mother_id, Purpose.CLINICAL, action=action)
-    return assessment
+    rows = Assessment.objects.filter(pk=assessment_id)
+    return access_row(request, rows, Purpose.CLINICAL, action=action, missing="No such assessment.")
 
 
 @require_role(Role.CLINICIAN)
@@ -394,9 +399,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def site_settings(request: HttpRequest) -> HttpResponse:
     """The site lead sets the acknowledgement windows, the fallback contact and the site's crisis contacts."""
     user = _user(request)
-    site = user.site
-    if site is None:
-        raise Http404("No site.")
+    site = own_site(user)
     form = SafetySettingsForm(request.POST if request.POST.get("part") == "rules" else None,
                               instance=safety_settings(site))
     contact_form = CrisisContactForm(request.POST if request.POST.get("part") == "contact" else None, site=site)
@@ -411,8 +414,7 @@ def site_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Contact added after the national crisis lines, which mothers always see.")
             return redirect("screening-settings")
         if part == "remove":
-            chosen = request.POST.get("contact", "")
-            contact = SiteCrisisContact.objects.filter(site=site, pk=int(chosen)).first() if chosen.isdigit() else None
+            contact = posted_row(request, SiteCrisisContact.objects.filter(site=site), "contact")
             if contact is not None:
                 services.remove_crisis_contact(contact, by=user)
                 messages.success(request, "Crisis contact removed.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -214,14 +215,19 @@ def support(request: HttpRequest, draft_id: int) -> HttpResponse:
 @require_role(Role.MOTHER)
 def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
     mother = own_mother_record(request)
-    found = get_object_or_404(Assessment, pk=assessment_id, mother=mother)
-    found.mother = mother  # her record and site are already loaded: the result reads them without new queries
-    if not visible_to_mother(Assessment.objects.filter(pk=found.pk)).exists():
-        # Entered from paper: she sees it once her clinician has gone through it with her and released it.
+    # One query: her result if she may see it (entered from paper: once her clinician has gone through it with
+    # her and released it), and whether a correction replaced it.
+    found = (
+        visible_to_mother(Assessment.objects.filter(pk=assessment_id, mother=mother))
+        .annotate(corrected=Exists(Assessment.objects.filter(supersedes=OuterRef("pk"))))
+        .first()
+    )
+    if found is None:
         raise Http404("No such result.")
-    assessment = services.latest_version(found)
-    if assessment.pk != found.pk:
-        return redirect("screening-result", assessment_id=assessment.pk)
+    found.mother = mother  # her record and site are already loaded: the result reads them without new queries
+    if found.corrected:  # type: ignore[attr-defined]
+        return redirect("screening-result", assessment_id=services.latest_version(found).pk)
+    assessment = found
     audit(request, "view:own-result", mother=mother, obj=assessment)
     shown = mother_result(assessment)
     return render(

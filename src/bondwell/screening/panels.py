@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from bondwell.accounts.access import mothers_in_scope
-from bondwell.accounts.models import Mother, User
+from bondwell.accounts.access import mothers_in_scope, own_mother_record
+from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
 from bondwell.screening.models import RiskAlert
 from bondwell.screening.questionnaires import due_for_mother
@@ -18,8 +18,9 @@ def panel(request: HttpRequest) -> Panel | None:
     if not isinstance(user, User):
         return None
     if user.role == Role.MOTHER:
-        mother = Mother.objects.filter(user=user).first()
-        if mother is None:
+        try:
+            mother = own_mother_record(request)  # shared with the other panels of her home page
+        except Http404:
             return None
         return Panel("screening/panels/mother.html", {"due": due_for_mother(mother, 3)}, order=20)
     if user.role in {Role.CLINICIAN, Role.SITE_LEAD}:

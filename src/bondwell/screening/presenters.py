@@ -138,7 +138,7 @@ def mother_result(assessment: Assessment, *, now: datetime | None = None) -> Mot
     band = reading.band
     flagged = bool(assessment.flags)
     steps = next_steps(mother, assessment, now=now)
-    misleading = band is not None and band.reassuring and (flagged or risk_open(mother) or band_rose(assessment))
+    misleading = band is not None and band.reassuring and (flagged or steps.risk_open or band_rose(assessment))
     if band is None:
         message = gettext("Some questions were left blank, so there is no overall score this time.")
     elif misleading:

@@ -25,11 +25,11 @@ from bondwell.studies.access import (
     sees_by_arm,
     signed_in,
 )
-from bondwell.studies.analysis import LIMITS, analyse_study, trajectory_figure
+from bondwell.studies.analysis import LIMITS, StudyAnalysis, analyse_study, trajectory_figure
 from bondwell.studies.followup import attrition_by_arm, follow_up_table, open_visits
 from bondwell.studies.forms import LockForm, SampleSizeForm
 from bondwell.studies.locking import lock_database
-from bondwell.studies.models import StudyStatus
+from bondwell.studies.models import Study, StudyStatus
 from bondwell.studies.outcomes import link_outcomes
 from bondwell.studies.report import render_pdf, report_tables
 from bondwell.studies.services import StudyError
@@ -60,13 +60,18 @@ def study_followup(request: HttpRequest, study_id: int) -> HttpResponse:
     })
 
 
-@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
-def study_analysis(request: HttpRequest, study_id: int) -> HttpResponse:
+def _analysed(request: HttpRequest, study_id: int, action: str) -> tuple[Study, StudyAnalysis]:
+    """The study's analysis by arm, for those who may see it (`require_by_arm`); the reading is audited."""
     study = access_study(request, study_id)
     require_by_arm(request, study)
-    audit(request, "view:study-analysis", obj=study, detail=f"study={study.code}")
+    audit(request, action, obj=study, detail=f"study={study.code}")
     link_outcomes(study)
-    analysis = analyse_study(study)
+    return study, analyse_study(study)
+
+
+@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
+def study_analysis(request: HttpRequest, study_id: int) -> HttpResponse:
+    study, analysis = _analysed(request, study_id, "view:study-analysis")
     figure = trajectory_figure(analysis, "svg").decode("utf-8") if analysis.trajectories else ""
     return render(request, "studies/analysis.html", {
         "title": f"Analysis of {study.code}", "study": study, "analysis": analysis,
@@ -78,11 +83,7 @@ def study_analysis(request: HttpRequest, study_id: int) -> HttpResponse:
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
 def study_report_pdf(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = access_study(request, study_id)
-    require_by_arm(request, study)
-    audit(request, "export:study-report-pdf", obj=study, detail=f"study={study.code}")
-    link_outcomes(study)
-    analysis = analyse_study(study)
+    study, analysis = _analysed(request, study_id, "export:study-report-pdf")
     pdf = render_pdf(study, analysis, consort.draw(consort.consort_flow(study), "png"))
     return _download(pdf, "application/pdf", f"{study.code.lower()}-analysis-report.pdf")
 
