@@ -462,24 +462,39 @@ def correct_assessment(
 # ---- acting on alerts -------------------------------------------------------------------------------------
 
 
-def acknowledge_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
+def _when(at: datetime | None, alert: RiskAlert, now: datetime, *, after: datetime | None = None) -> datetime:
+    """`at`: when it was done, for a step recorded afterwards (she phoned the mother, then wrote it up); never in
+    the future, never before the alert was raised (or before `after`, the step it follows)."""
+    if at is None:
+        return now
+    if at > now:
+        raise ScreeningError("That time is in the future.", field="at")
+    if at < max(alert.raised_at, after or alert.raised_at):
+        raise ScreeningError("That time is before the step it follows.", field="at")
+    return at
+
+
+def acknowledge_alert(alert: RiskAlert, *, by: User, at: datetime | None = None) -> RiskAlert:
+    """Acknowledge an open alert (`at`: when, if recorded afterwards); messages still waiting are not sent."""
     now = timezone.now()
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
         if locked.status != RiskAlert.Status.OPEN:
             return locked  # acknowledged already (by her or a colleague): nothing to do twice
+        when = _when(at, locked, now)
         RiskAlert.objects.filter(pk=alert.pk).update(
-            status=RiskAlert.Status.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=by
+            status=RiskAlert.Status.ACKNOWLEDGED, acknowledged_at=when, acknowledged_by=by
         )
-        AlertEvent.objects.create(alert=locked, at=now, step="acknowledged", actor=by)
+        AlertEvent.objects.create(alert=locked, at=when, step="acknowledged", actor=by)
         audit(None, "acknowledge:alert", mother=locked.mother, obj=locked, actor=by)
         alerts.acknowledged(locked, now)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
 def record_alert_action(
-    alert: RiskAlert, action: str, note: str, *, by: User
+    alert: RiskAlert, action: str, note: str, *, by: User, at: datetime | None = None
 ) -> RiskAlert:
+    """Record what was done about an alert (acknowledging it first if still open); `at`: when it was done."""
     if action not in AlertAction.values:
         raise ScreeningError("Choose what was done.", field="action")
     if action == AlertAction.OTHER and not note.strip():
@@ -489,20 +504,22 @@ def record_alert_action(
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
         if locked.status == RiskAlert.Status.CLOSED:
             raise ScreeningError("This alert is closed.")
+        when = _when(at, locked, now, after=locked.acknowledged_at)
         if locked.status == RiskAlert.Status.OPEN:
-            acknowledge_alert(locked, by=by)
+            acknowledge_alert(locked, by=by, at=at)
         RiskAlert.objects.filter(pk=alert.pk).update(
-            action=action, action_note=note.strip()[:500], action_at=now
+            action=action, action_note=note.strip()[:500], action_at=when
         )
         AlertEvent.objects.create(
-            alert=locked, at=now, step="action", actor=by,
+            alert=locked, at=when, step="action", actor=by,
             detail=f"{AlertAction(action).label}{': ' + note.strip() if note.strip() else ''}"[:300],
         )
         audit(None, "act:alert", mother=locked.mother, obj=locked, actor=by, detail=action)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
-def close_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
+def close_alert(alert: RiskAlert, *, by: User, at: datetime | None = None) -> RiskAlert:
+    """Close an alert once what was done is recorded; `at`: when, if recorded afterwards."""
     now = timezone.now()
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
@@ -510,10 +527,11 @@ def close_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
             return locked
         if not locked.action:
             raise ScreeningError("Record what was done before closing the alert.")
+        when = _when(at, locked, now, after=locked.action_at)
         RiskAlert.objects.filter(pk=alert.pk).update(
-            status=RiskAlert.Status.CLOSED, closed_at=now, closed_by=by
+            status=RiskAlert.Status.CLOSED, closed_at=when, closed_by=by
         )
-        AlertEvent.objects.create(alert=locked, at=now, step="closed", actor=by)
+        AlertEvent.objects.create(alert=locked, at=when, step="closed", actor=by)
         audit(None, "close:alert", mother=locked.mother, obj=locked, actor=by)
     return RiskAlert.objects.get(pk=alert.pk)
 
