@@ -67,33 +67,34 @@ def _names_its_actor(function: ast.FunctionDef) -> bool:
     return any(a.arg == "by" for a in function.args.kwonlyargs)
 
 
-def _without_by() -> list[str]:
-    offences = []
+def _public_functions() -> list[tuple[str, ast.FunctionDef]]:
+    """(module relative to src/bondwell, function) for every public function of every service module, less the
+    HTTP-layer plug-ins."""
+    found = []
     for path in _service_modules():
         relative = path.relative_to(SRC).as_posix()
         for node in ast.parse(path.read_text(), filename=str(path)).body:
-            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
-                continue
-            if (relative, node.name) in WITHOUT_BY or (relative, node.name) in HTTP_HANDLERS:
-                continue
-            if _changes_state(node) and not _names_its_actor(node):
-                offences.append(f"{relative}:{node.lineno} {node.name}")
-    return offences
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and (
+                (relative, node.name) not in HTTP_HANDLERS
+            ):
+                found.append((relative, node))
+    return found
+
+
+def _without_by() -> list[str]:
+    return [
+        f"{relative}:{node.lineno} {node.name}" for relative, node in _public_functions()
+        if (relative, node.name) not in WITHOUT_BY and _changes_state(node) and not _names_its_actor(node)
+    ]
 
 
 def _offences() -> list[str]:
     offences = []
-    for path in _service_modules():
-        relative = path.relative_to(SRC).as_posix()
-        for node in ast.parse(path.read_text(), filename=str(path)).body:
-            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
-                continue
-            if (relative, node.name) in HTTP_HANDLERS:
-                continue
-            if taken := _takes_request(node):
-                offences.append(f"{relative}:{node.lineno} {node.name}({', '.join(taken)})")
-            if node.name.startswith("do_"):
-                offences.append(f"{relative}:{node.lineno} {node.name}: name it verb_noun, without do_")
+    for relative, node in _public_functions():
+        if taken := _takes_request(node):
+            offences.append(f"{relative}:{node.lineno} {node.name}({', '.join(taken)})")
+        if node.name.startswith("do_"):
+            offences.append(f"{relative}:{node.lineno} {node.name}: name it verb_noun, without do_")
     return offences
 
 

@@ -159,6 +159,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Django's backend, with the write transactions of a server process queued on one lock instead of polling
+    # SQLite's busy handler (bondwell.sqlite_backend, issue 18).
+    DATABASES["default"]["ENGINE"] = "bondwell.sqlite_backend"
     # WAL and a busy timeout let the web server and the worker share the embedded database safely.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,

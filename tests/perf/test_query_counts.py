@@ -29,7 +29,7 @@ from tests.screening.helpers import PHQ9_CALM, PHQ9_SELF_HARM, paper
 PINNED = {
     "mother home": 13,  # was 14: her record read once for all the panels (own_mother_record per request)
     "questionnaire answer": 4,
-    "questionnaire submit": 20,  # was 26: no savepoints of its own inside the submission's transaction
+    "questionnaire submit": 18,  # was 26: no savepoints of their own; 20: the locked draft row read once, not 3 times
     "result": 10,  # was 19: a calm result asks nobody's rota or hours; 14: open alerts, follow-ups, result read once
     "progress": 15,
     "clinician home": 17,

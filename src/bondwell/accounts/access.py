@@ -147,6 +147,14 @@ def own_mother_record(request: HttpRequest) -> Mother:
     return mother
 
 
+def signed_in_mother(request: HttpRequest) -> Mother | None:
+    """`own_mother_record`, or None where it answers 404: for the parts of a page every role sees (a panel)."""
+    try:
+        return own_mother_record(request)
+    except Http404:
+        return None
+
+
 def require_role(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
     """Let only these roles into a view (403 for the others, login for anonymous)."""
     allowed = frozenset(roles)

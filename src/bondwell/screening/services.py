@@ -163,40 +163,55 @@ def save_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> Draf
     """Merge answers into her draft (`by`: her own sign-in). A self-harm answer raises its alert now, before she
     submits. Not audited, as `start_draft`: the submission is."""
     _check_answerer(draft.mother, by)
+    instrument = _checked_instrument(draft, given)
+    # Inside submit_answers' transaction no savepoint of its own: a refusal rolls the whole submission back.
+    with transaction.atomic(savepoint=False):
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        return _save_locked(draft, locked, instrument, given)
+
+
+def _checked_instrument(draft: Draft, given: Mapping[str, object]) -> instruments.Instrument:
     instrument = load_instrument(draft.instrument, draft.mother.site)
     _scores, problems = instruments.check_answers(instrument, given)
     invalid = [p for p in problems if p.reason != "missing"]
     if invalid:
         raise ScreeningError("; ".join(p.describe() for p in invalid))
+    return instrument
+
+
+def _save_locked(
+    draft: Draft, locked: Draft, instrument: instruments.Instrument, given: Mapping[str, object]
+) -> DraftState:
+    """save_answers on the draft's row already locked by the caller's transaction (`locked`)."""
     now = timezone.now()
-    # Inside submit_answers' transaction no savepoint of its own: a refusal rolls the whole submission back.
-    with transaction.atomic(savepoint=False):
-        locked = Draft.objects.select_for_update().get(pk=draft.pk)
-        if locked.submitted_at is not None:
-            raise ScreeningError(gettext("These answers were already sent."))
-        before = instruments.risk_flags(instrument, locked.answers)
-        answers = {**locked.answers, **{k: int(v) for k, v in given.items() if isinstance(v, int)}}
-        Draft.objects.filter(pk=draft.pk).update(answers=answers, updated_at=now)
-        draft.answers = answers
-        flags = instruments.risk_flags(instrument, answers)
-        alert = None
-        if "self_harm" in flags:
-            alert = raise_alert(
-                mother=draft.mother, kind=AlertKind.SELF_HARM, instrument=draft.instrument,
-                reason=_reason(instrument, "self_harm"), source_key=draft.key, now=now, draft=draft,
-            )
+    if locked.submitted_at is not None:
+        raise ScreeningError(gettext("These answers were already sent."))
+    before = instruments.risk_flags(instrument, locked.answers)
+    answers = {**locked.answers, **{k: int(v) for k, v in given.items() if isinstance(v, int)}}
+    Draft.objects.filter(pk=draft.pk).update(answers=answers, updated_at=now)
+    draft.answers = locked.answers = answers
+    locked.updated_at = now
+    flags = instruments.risk_flags(instrument, answers)
+    alert = None
+    if "self_harm" in flags:
+        alert = raise_alert(
+            mother=draft.mother, kind=AlertKind.SELF_HARM, instrument=draft.instrument,
+            reason=_reason(instrument, "self_harm"), source_key=draft.key, now=now, draft=draft,
+        )
     return DraftState(answers=answers, flags=flags, new_flags=flags - before, alert=alert)
 
 
 def submit_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> Assessment:
     """Save her last answers and submit, in one transaction; a repeated submit returns the same Assessment."""
+    _check_answerer(draft.mother, by)
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
             return resubmit_answers(draft, given, by=by)
+        # The row stays locked to the end of this transaction: saved and submitted without reading it again.
         if given:
-            save_answers(draft, given, by=by)
-        return submit_draft(draft, by=by)
+            _save_locked(draft, locked, _checked_instrument(draft, given), given)
+        return _submit_locked(draft, locked, by=by)
 
 
 def resubmit_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> Assessment:
@@ -229,6 +244,12 @@ def submit_draft(draft: Draft, *, by: User) -> Assessment:
     _check_answerer(draft.mother, by)
     with transaction.atomic(savepoint=False):  # as save_answers: all or nothing with the caller's transaction
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        return _submit_locked(draft, locked, by=by)
+
+
+def _submit_locked(draft: Draft, locked: Draft, *, by: User) -> Assessment:
+    """submit_draft on the draft's row already locked by the caller's transaction (`locked`)."""
+    with transaction.atomic(savepoint=False):
         if locked.submitted_at is not None:
             return Assessment.objects.get(idempotency_key=locked.key)
         if locked.mother_id == draft.mother_id:
@@ -441,24 +462,39 @@ def correct_assessment(
 # ---- acting on alerts -------------------------------------------------------------------------------------
 
 
-def acknowledge_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
+def _when(at: datetime | None, alert: RiskAlert, now: datetime, *, after: datetime | None = None) -> datetime:
+    """`at`: when it was done, for a step recorded afterwards (she phoned the mother, then wrote it up); never in
+    the future, never before the alert was raised (or before `after`, the step it follows)."""
+    if at is None:
+        return now
+    if at > now:
+        raise ScreeningError("That time is in the future.", field="at")
+    if at < max(alert.raised_at, after or alert.raised_at):
+        raise ScreeningError("That time is before the step it follows.", field="at")
+    return at
+
+
+def acknowledge_alert(alert: RiskAlert, *, by: User, at: datetime | None = None) -> RiskAlert:
+    """Acknowledge an open alert (`at`: when, if recorded afterwards); messages still waiting are not sent."""
     now = timezone.now()
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
         if locked.status != RiskAlert.Status.OPEN:
             return locked  # acknowledged already (by her or a colleague): nothing to do twice
+        when = _when(at, locked, now)
         RiskAlert.objects.filter(pk=alert.pk).update(
-            status=RiskAlert.Status.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=by
+            status=RiskAlert.Status.ACKNOWLEDGED, acknowledged_at=when, acknowledged_by=by
         )
-        AlertEvent.objects.create(alert=locked, at=now, step="acknowledged", actor=by)
+        AlertEvent.objects.create(alert=locked, at=when, step="acknowledged", actor=by)
         audit(None, "acknowledge:alert", mother=locked.mother, obj=locked, actor=by)
         alerts.acknowledged(locked, now)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
 def record_alert_action(
-    alert: RiskAlert, action: str, note: str, *, by: User
+    alert: RiskAlert, action: str, note: str, *, by: User, at: datetime | None = None
 ) -> RiskAlert:
+    """Record what was done about an alert (acknowledging it first if still open); `at`: when it was done."""
     if action not in AlertAction.values:
         raise ScreeningError("Choose what was done.", field="action")
     if action == AlertAction.OTHER and not note.strip():
@@ -468,20 +504,22 @@ def record_alert_action(
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
         if locked.status == RiskAlert.Status.CLOSED:
             raise ScreeningError("This alert is closed.")
+        when = _when(at, locked, now, after=locked.acknowledged_at)
         if locked.status == RiskAlert.Status.OPEN:
-            acknowledge_alert(locked, by=by)
+            acknowledge_alert(locked, by=by, at=at)
         RiskAlert.objects.filter(pk=alert.pk).update(
-            action=action, action_note=note.strip()[:500], action_at=now
+            action=action, action_note=note.strip()[:500], action_at=when
         )
         AlertEvent.objects.create(
-            alert=locked, at=now, step="action", actor=by,
+            alert=locked, at=when, step="action", actor=by,
             detail=f"{AlertAction(action).label}{': ' + note.strip() if note.strip() else ''}"[:300],
         )
         audit(None, "act:alert", mother=locked.mother, obj=locked, actor=by, detail=action)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
-def close_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
+def close_alert(alert: RiskAlert, *, by: User, at: datetime | None = None) -> RiskAlert:
+    """Close an alert once what was done is recorded; `at`: when, if recorded afterwards."""
     now = timezone.now()
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
@@ -489,10 +527,11 @@ def close_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
             return locked
         if not locked.action:
             raise ScreeningError("Record what was done before closing the alert.")
+        when = _when(at, locked, now, after=locked.action_at)
         RiskAlert.objects.filter(pk=alert.pk).update(
-            status=RiskAlert.Status.CLOSED, closed_at=now, closed_by=by
+            status=RiskAlert.Status.CLOSED, closed_at=when, closed_by=by
         )
-        AlertEvent.objects.create(alert=locked, at=now, step="closed", actor=by)
+        AlertEvent.objects.create(alert=locked, at=when, step="closed", actor=by)
         audit(None, "close:alert", mother=locked.mother, obj=locked, actor=by)
     return RiskAlert.objects.get(pk=alert.pk)
 
