@@ -85,7 +85,12 @@ def test_concurrent_writers_on_postgresql_keep_one_unbroken_chain() -> None:
 # Lanes (issue 18): on PostgreSQL each connection writes its own lane; here the lane is chosen for the test.
 def _events_in_lanes(world: Any, monkeypatch: pytest.MonkeyPatch, lanes: list[int]) -> list[AuditEvent]:
     chosen = iter(lanes)
-    monkeypatch.setattr(audit_chain, "_lane", lambda: next(chosen))
+
+    def claim() -> tuple[int, str | None]:
+        lane = next(chosen)
+        return lane, audit_chain._head(lane)
+
+    monkeypatch.setattr(audit_chain, "_claim", claim)
     return [audit(None, f"lane:{i}", mother=world.mother_a, actor=world.users["clinician"], detail=f"d{i}")
             for i in range(len(lanes))]
 
@@ -169,3 +174,20 @@ def test_concurrent_writers_on_postgresql_write_their_own_lanes_or_share_lane_0(
     else:
         assert 0 in used
         assert set(used) <= {0, 1}
+
+
+@pytest.mark.postgres
+def test_a_transaction_on_another_database_session_than_the_lease_writes_to_lane_0(world: Any) -> None:
+    """A lane's lease belongs to the database session that took it: a transaction that runs elsewhere (a pooler
+    handing transactions to other sessions) writes to the shared lane 0 under its lock, never to the lane."""
+    connection.ensure_connection()
+    own = audit(None, "on:own-session", mother=world.mother_a)
+    assert own.lane != 0
+    raw, lane, backend = connection.bondwell_audit_lane  # type: ignore[attr-defined]
+    connection.bondwell_audit_lane = (raw, lane, backend + 100_000)  # type: ignore[attr-defined]
+    try:
+        elsewhere = audit(None, "on:another-session", mother=world.mother_a)
+    finally:
+        connection.bondwell_audit_lane = (raw, lane, backend)  # type: ignore[attr-defined]
+    assert elsewhere.lane == 0
+    assert audit_chain.verify().ok

@@ -75,3 +75,37 @@ def test_rollback_and_close_give_the_lock_back(tmp_path: Path) -> None:
     db.close()
     assert base._WRITERS.acquire(blocking=False)
     base._WRITERS.release()
+
+
+def test_another_process_holding_the_file_lock_makes_a_writer_wait(tmp_path: Path) -> None:
+    """The processes sharing a database file queue on `<file>.writers` (another open file description here
+    stands for another process: flock locks conflict between them)."""
+    import fcntl
+    import os
+
+    path = tmp_path / "p.sqlite3"
+    db = wrapper(path, "p")
+    db.ensure_connection()
+    other = os.open(f"{path}.writers", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(other, fcntl.LOCK_EX)
+    released: list[float] = []
+
+    def release_later() -> None:
+        time.sleep(0.3)
+        released.append(time.monotonic())
+        fcntl.flock(other, fcntl.LOCK_UN)
+
+    thread = threading.Thread(target=release_later)
+    thread.start()
+    db._start_transaction_under_autocommit()
+    began = time.monotonic()
+    thread.join()
+    assert released
+    assert began >= released[0]
+    with pytest.raises(BlockingIOError):  # held by the transaction now
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    db.commit()
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # given back at commit
+    fcntl.flock(other, fcntl.LOCK_UN)
+    os.close(other)
+    db.close()

@@ -5,9 +5,10 @@ in its lane.
 its own so that audited requests do not wait on each other's commits (issue 18):
 
 - On PostgreSQL each database connection leases a lane of its own when it opens (a session-level advisory lock
-  on lanes 1..LANES-1, released when the connection closes): only that connection writes to that lane, one
-  transaction after another, so its events chain without any lock. A connection that finds every lane leased
-  writes to lane 0 under a transaction-level advisory lock held until its commit (the one chain of old).
+  on lanes 1..LANES-1, released when the connection closes): only that database session writes to that lane,
+  one transaction after another, so its events chain without any lock. A connection that finds every lane
+  leased, or a transaction that runs on another session than the lease's, writes to lane 0 under a
+  transaction-level advisory lock held until its commit (the one chain of old).
 - On SQLite everything goes to lane 0, serialised by its single writer (IMMEDIATE transactions).
 
 Within a lane the events are chained in the order they were written, which is the order of their ids. `verify()`
@@ -67,13 +68,13 @@ def lease_lane(wrapper: BaseDatabaseWrapper) -> int:
     with wrapper.cursor() as cursor:
         # The scan stops at the first lease granted (LIMIT 1 over a lazily filtered series).
         cursor.execute(
-            "SELECT lane FROM generate_series(1, %s) AS lane WHERE pg_try_advisory_lock(%s, lane) LIMIT 1",
+            "SELECT pg_backend_pid(), (SELECT lane FROM generate_series(1, %s) AS lane "
+            "WHERE pg_try_advisory_lock(%s, lane) LIMIT 1)",
             [LANES - 1, _LANE_LEASE_KEY],
         )
-        row = cursor.fetchone()
-    lane = int(row[0]) if row else 0
-    wrapper.bondwell_audit_lane = (raw, lane)  # type: ignore[attr-defined]
-    return lane
+        backend, lane = cursor.fetchone()
+    wrapper.bondwell_audit_lane = (raw, int(lane or 0), backend)  # type: ignore[attr-defined]
+    return int(lane or 0)
 
 
 def on_connection_created(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
@@ -82,17 +83,40 @@ def on_connection_created(sender: Any, connection: BaseDatabaseWrapper, **kwargs
         lease_lane(connection)
 
 
-def _lane() -> int:
-    """This connection's lane, locked for the transaction when it is the shared lane 0 on PostgreSQL."""
+def _head(lane: int) -> str | None:
+    from bondwell.accounts.models import AuditEvent
+
+    return AuditEvent.objects.filter(lane=lane).order_by("-id").values_list("hash", flat=True).first()
+
+
+def _claim() -> tuple[int, str | None]:
+    """The lane this transaction writes its events to, and that lane's last hash (None: the lane is empty).
+
+    On PostgreSQL the lane leased by this connection, read in one statement with the server process it runs on:
+    the lease belongs to that database session, so a transaction that runs on another one (a connection opened
+    again, or a pooler that hands transactions to other sessions) writes to lane 0 instead, under its lock.
+    """
     if connection.vendor != "postgresql":
-        return 0
+        return 0, _head(0)  # SQLite: one writer at a time (BEGIN IMMEDIATE)
     leased = getattr(connection, "bondwell_audit_lane", None)
-    # The lease belongs to the database session: a connection opened again must lease again.
-    lane = leased[1] if leased is not None and leased[0] is connection.connection else lease_lane(connection)
-    if lane == 0:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-    return lane
+    if leased is None or leased[0] is not connection.connection:
+        lease_lane(connection)
+        leased = connection.bondwell_audit_lane  # type: ignore[attr-defined]
+    _raw, lane, backend = leased
+    with connection.cursor() as cursor:
+        if lane:
+            cursor.execute(
+                "SELECT pg_backend_pid(), (SELECT hash FROM accounts_auditevent WHERE lane = %s "
+                "ORDER BY id DESC LIMIT 1)",
+                [lane],
+            )
+            running_on, head = cursor.fetchone()
+            if running_on == backend:
+                return lane, head
+        # Lane 0 is shared: its lock is held to this transaction's end, and the head read after it (a statement
+        # of its own, so that it sees the commit of the transaction that held the lock before).
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+    return 0, _head(0)
 
 
 def append(**fields: Any) -> Any:
@@ -102,8 +126,7 @@ def append(**fields: Any) -> Any:
     # No savepoint of its own inside a caller's transaction (two statements fewer per event): an event that
     # cannot be written fails the change it records, which rolls back whole.
     with transaction.atomic(savepoint=False):
-        lane = _lane()  # a statement of its own: the head below is read after the lane is ours
-        head = AuditEvent.objects.filter(lane=lane).order_by("-id").values_list("hash", flat=True).first()
+        lane, head = _claim()
         prev = head or lane_genesis(lane)
         event = AuditEvent(**fields)
         # What is hashed is what the database gives back: the address in its normal form (e.g. IPv6).
