@@ -25,6 +25,7 @@ at most 150 ms, and of the clinician's progress page at a site of 5,000 mothers 
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import shutil
@@ -266,6 +267,19 @@ def p95(values: Sequence[float]) -> float:
 
 
 CPU: dict[str, list[float]] = {}
+GC_MS: list[float] = []  # every collection while pages are timed (generation 2, "full", are the long pauses)
+GC_FULL_MS: list[float] = []
+_GC_STARTED = [0.0]
+
+
+def _time_collections(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        _GC_STARTED[0] = time.perf_counter()
+        return
+    elapsed = 1000 * (time.perf_counter() - _GC_STARTED[0])
+    GC_MS.append(elapsed)
+    if info["generation"] == 2:
+        GC_FULL_MS.append(elapsed)
 
 
 class Timer:
@@ -387,7 +401,19 @@ def main() -> int:
     baseline.run(timezone.now())
     print(f"one worker cycle of the summaries and baselines with nothing new: "
           f"{1000 * (time.perf_counter() - started):.0f} ms")
+    # A web process settles at start (bondwell.web.warm, called by bondwell.wsgi): its pages' code imported, then
+    # all in memory set aside from the collector. Here that also sets aside what this process loaded and
+    # materialised, which a server does not hold; a full collection during a request then walks what a server's
+    # would. The collections during the timed requests are timed and printed.
+    from bondwell.web.warm import settle
+
+    settle()
+    print(f"objects the collector tracks before timing: {len(gc.get_objects()):,} (frozen: {gc.get_freeze_count():,})")
+    gc.callbacks.append(_time_collections)
     pages = time_pages(world, rng)
+    gc.callbacks.remove(_time_collections)
+    print(f"garbage collections while timing: {len(GC_MS)} ({sum(GC_MS):.0f} ms), of which full: {len(GC_FULL_MS)} "
+          f"(longest {max(GC_FULL_MS, default=0):.0f} ms)")
     baseline = time_baseline()
     for kind, values in pages.items():
         print(f"{kind:52s} median {statistics.median(values):7.1f} ms  p95 {p95(values):7.1f} ms  "
