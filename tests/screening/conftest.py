@@ -14,6 +14,16 @@ from tests.notify.servers import Inbox, serve_smtp
 PLACEHOLDER_PACK = Path(__file__).parents[1] / "fixtures" / "instruments" / "epds-placeholder-pack.yaml"
 
 
+@pytest.fixture
+def empty_cache() -> Iterator[None]:
+    """The cache emptied around a test that counts what a cached page or audit does (the queue's live rows)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     # Argon2 is what production uses; here it would only slow down making the test world on a busy machine.

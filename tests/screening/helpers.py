@@ -8,6 +8,9 @@ from typing import Any
 from bondwell.screening import services
 from bondwell.screening.models import Assessment, Draft, RiskAlert
 
+# The header HTMX sends with the alert queue's poll for its live rows.
+LIVE = {"HX-Request": "true"}
+
 # Positions as printed (0 = top option). PHQ-9 item 9 at position 0 is "Not at all".
 PHQ9_CALM = {f"q{n}": 0 for n in range(1, 10)}
 PHQ9_SELF_HARM = {**PHQ9_CALM, "q9": 1}

@@ -5,26 +5,17 @@ once every LIST_AUDIT_SECONDS; opening an alert (a record) is audited every time
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from bondwell.accounts import list_audit
 from bondwell.accounts.models import AuditEvent
-from tests.screening.helpers import alert_for
+from tests.screening.helpers import LIVE, alert_for
 
-LIVE = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def queue_events() -> list[AuditEvent]:

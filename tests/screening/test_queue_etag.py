@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,16 +17,9 @@ from django.utils import timezone
 from bondwell.accounts import list_audit
 from bondwell.accounts.models import AuditEvent
 from bondwell.screening.services import acknowledge_alert
-from tests.screening.helpers import alert_for
+from tests.screening.helpers import LIVE, alert_for
 
-LIVE = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.fixture
