@@ -169,14 +169,26 @@ def new_page(chromium: Any) -> Iterator[Callable[..., Any]]:
     assert not violations, f"Content-Security-Policy violations in the browser: {violations}"
 
 
-def browser_login(page: Any, base_url: str, email: str, password: str = PASSWORD) -> None:
+def enter_password(page: Any, base_url: str, email: str, password: str = PASSWORD) -> None:
+    """The first step of signing in only: staff are then asked for their second step."""
     page.goto(f"{base_url}/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
+
+
+def browser_login(page: Any, base_url: str, email: str, password: str = PASSWORD) -> None:
+    enter_password(page, base_url, email, password)
     if "/mfa/setup/" in page.url or "/mfa/verify/" in page.url:
         pass_second_step(page, email)
+
+
+def browser_open(page: Any, base_url: str, email: str, link: str) -> None:
+    """Sign in as `email` and follow the first link named `link` (a menu entry)."""
+    browser_login(page, base_url, email)
+    page.get_by_role("link", name=link).first.click()
+    page.wait_for_load_state()
 
 
 def totp_code(key_b32: str, after_step: int = -1) -> str:

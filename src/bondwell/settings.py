@@ -476,6 +476,7 @@ BONDWELL_RESET_MIN_SECONDS = 0.5  # every reset request takes at least this long
 # The dashboard's per-booking summaries are brought up to date every cycle (bondwell.progress.summary); after
 # the outbox's delivery, so no alert waits for it.
 BONDWELL_WORKER_JOBS.append("bondwell.progress.summary.run")
+BONDWELL_WORKER_JOBS.append("bondwell.progress.baseline.run")  # each mother's first EPDS (the site's baseline SD)
 # Several web processes or hosts share one cache and one session store (the web tier keeps no state of its own):
 # BONDWELL_CACHE_URL = redis://HOST:6379/0 (Redis), db:// (the database's bondwell_cache table, made by
 # `bondwell manage createcachetable`) or locmem:// (one process only: the default, for a single server).

@@ -9,15 +9,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bondwell.accounts.models import AuditEvent
-from tests.conftest import PASSWORD, browser_login, make_world, totp_code
-
-
-def _password(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
+from tests.conftest import browser_login, enter_password, make_world, totp_code
 
 
 @pytest.mark.browser
@@ -27,7 +19,7 @@ def test_a_clinician_sets_up_totp_at_first_sign_in_and_signs_in_with_it(
     world = make_world()
     base = live_server.url
     page = new_page(360, 740)
-    _password(page, base, "clinician@a.test")
+    enter_password(page, base, "clinician@a.test")
     assert "/mfa/setup/" in page.url
     assert page.get_by_role("heading", level=1).inner_text() == "Set up your authenticator app"
     page.goto(f"{base}/mothers/{world.mother_a.pk}/")  # no record before the second factor
@@ -41,7 +33,7 @@ def test_a_clinician_sets_up_totp_at_first_sign_in_and_signs_in_with_it(
     assert "Mother A" in page.content()  # back at the record asked for
 
     second = new_page()
-    _password(second, base, "clinician@a.test")
+    enter_password(second, base, "clinician@a.test")
     assert "/mfa/verify/" in second.url
     second.get_by_label("Code").fill("000000")
     second.get_by_role("button", name="Continue").click()
@@ -75,7 +67,7 @@ def test_a_passkey_on_a_virtual_authenticator_is_added_and_then_signs_in(
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login/")
 
-    _password(page, base, "clinician@a.test")
+    enter_password(page, base, "clinician@a.test")
     assert "/mfa/verify/" in page.url
     page.get_by_role("button", name="Use your passkey").click()
     page.wait_for_url(f"{base}/")

@@ -12,6 +12,6 @@ from bondwell.screening.models import Assessment
 
 def mother_answers(world: Any, answers: dict[str, int], now: datetime, instrument: str = "phq9") -> Assessment:
     return services.record_assessment(
-        world.mother_a, instrument, answers, source="mother", entered_by=world.users["mother"],
+        world.mother_a, instrument, answers, source="mother", by=world.users["mother"],
         answered_on=min(now.date(), date.today()), idempotency_key=services.new_submission_key(), now=now,
     )

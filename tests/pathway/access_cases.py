@@ -12,7 +12,7 @@ def _follow_up(world, mother):  # type: ignore[no-untyped-def]
 
     clinician = world.users["clinician"] if mother.site_id == world.site_a.pk else world.users_b["clinician"]
     assessment = record_assessment(
-        mother, "epds", EPDS_17, source="paper", entered_by=clinician, answered_on=date.today(),
+        mother, "epds", EPDS_17, source="paper", by=clinician, answered_on=date.today(),
         idempotency_key=new_submission_key(),
     )
     return {"follow_up_id": FollowUp.objects.get(assessment=assessment).pk}

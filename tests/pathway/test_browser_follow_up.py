@@ -9,31 +9,29 @@ import pytest
 
 from bondwell.pathway.models import FollowUp
 from bondwell.screening.models import ScheduledQuestionnaire
-from tests.conftest import browser_login, make_world
+from tests.conftest import browser_open, make_world
 from tests.pathway.helpers import EPDS_11, EPDS_17
+from tests.screening.helpers import start_short_questionnaire
 
 LETTERS = "ABCD"
 
 
-def answer_epds(page: Any, base: str, answers: dict[str, int]) -> None:
-    """The mother answers the EPDS (test text pack) on the whole-form page and sends it."""
-    browser_login(page, base, "mother@a.test")
-    page.get_by_role("link", name="Questionnaires").first.click()
-    page.get_by_role("link", name="Answer a short questionnaire").click()
-    page.get_by_role("link", name="See all questions").click()
+def answered_then_worklist(new_page: Any, base: str, answers: dict[str, int]) -> tuple[Any, Any]:
+    """The mother answers the EPDS (test text pack) on the whole-form page on her phone; then her clinician opens
+    the follow-up worklist on hers. Both pages, which must fit a phone."""
+    mother = new_page(390, 844)
+    start_short_questionnaire(mother, base)
+    mother.get_by_role("link", name="See all questions").click()
     for number in range(1, 11):
         letter = LETTERS[answers[f"q{number}"]]
-        page.get_by_label(f"Placeholder option {letter} of item {number}", exact=True).check()
-    page.get_by_role("button", name="Send my answers").click()
-    page.wait_for_load_state()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page must fit a phone"
-
-
-def open_worklist(page: Any, base: str) -> None:
-    browser_login(page, base, "clinician@a.test")
-    page.get_by_role("link", name="Follow-ups").first.click()
-    page.wait_for_load_state()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        mother.get_by_label(f"Placeholder option {letter} of item {number}", exact=True).check()
+    mother.get_by_role("button", name="Send my answers").click()
+    mother.wait_for_load_state()
+    assert mother.evaluate("document.documentElement.scrollWidth") <= 390, "the page must fit a phone"
+    clinician = new_page(390, 844)
+    browser_open(clinician, base, "clinician@a.test", "Follow-ups")
+    assert clinician.evaluate("document.documentElement.scrollWidth") <= 390
+    return mother, clinician
 
 
 @pytest.mark.browser
@@ -41,14 +39,10 @@ def test_epds_11_then_the_clinician_sees_the_repeat_screen_scheduled(
     live_server: Any, new_page: Any, transactional_db: None, epds_pack: Any
 ) -> None:
     make_world()
-    mother = new_page(390, 844)
-    answer_epds(mother, live_server.url, EPDS_11)
+    mother, clinician = answered_then_worklist(new_page, live_server.url, EPDS_11)
     assert "We will ask you to answer this questionnaire again on" in mother.content()
     repeat = ScheduledQuestionnaire.objects.get(instrument="epds")
     due = f"{repeat.due_on:%a} {repeat.due_on.day} {repeat.due_on:%b}"
-
-    clinician = new_page(390, 844)
-    open_worklist(clinician, live_server.url)
     item = clinician.get_by_role("link", name="Repeat the questionnaire")
     assert item.count() == 1
     assert f"repeat questionnaire due {due}" in item.inner_text()
@@ -62,12 +56,8 @@ def test_epds_17_follow_up_on_the_worklist_phoned_and_closed_with_an_outcome(
     live_server: Any, new_page: Any, transactional_db: None, epds_pack: Any
 ) -> None:
     make_world()
-    mother = new_page(390, 844)
-    answer_epds(mother, live_server.url, EPDS_17)
+    mother, clinician = answered_then_worklist(new_page, live_server.url, EPDS_17)
     assert "Someone from your care team will contact you by" in mother.content()
-
-    clinician = new_page(390, 844)
-    open_worklist(clinician, live_server.url)
     clinician.get_by_role("link", name="Further assessment").click()
     clinician.wait_for_load_state()
     clinician.get_by_label("Phoned: spoke with her").check()

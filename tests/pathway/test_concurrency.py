@@ -22,7 +22,7 @@ def test_concurrent_workers_escalate_each_overdue_follow_up_once_on_postgresql()
     start = sydney(2026, 11, 30, 10)
     for _ in range(12):
         record_assessment(
-            world.mother_a, "epds", EPDS_17, source="paper", entered_by=world.users["clinician"],
+            world.mother_a, "epds", EPDS_17, source="paper", by=world.users["clinician"],
             answered_on=date(2026, 11, 30), idempotency_key=new_submission_key(), now=start,
         )
     later = start + timedelta(days=8)

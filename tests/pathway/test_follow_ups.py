@@ -21,7 +21,7 @@ MONDAY_10AM = sydney(2026, 11, 30, 10)
 
 def _paper(world: Any, answers: dict[str, int], instrument: str = "epds", now: Any = MONDAY_10AM, **extra: Any) -> Any:
     return screening.record_assessment(
-        world.mother_a, instrument, answers, source="paper", entered_by=world.users["clinician"],
+        world.mother_a, instrument, answers, source="paper", by=world.users["clinician"],
         answered_on=date(2026, 11, 30), idempotency_key=extra.pop("key", screening.new_submission_key()), now=now,
         **extra,
     )

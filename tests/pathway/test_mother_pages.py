@@ -26,13 +26,15 @@ def _record(world: Any, answers: dict[str, int], instrument: str = "phq9", *, by
             now: datetime | None = None) -> Assessment:
     return screening.record_assessment(
         world.mother_a, instrument, answers, source="mother" if by_mother else "paper",
-        entered_by=world.users["mother" if by_mother else "clinician"], answered_on=date.today(),
+        by=world.users["mother" if by_mother else "clinician"], answered_on=date.today(),
         idempotency_key=screening.new_submission_key(), now=now,
     )
 
 
 def _pages(client: Any, assessment: Assessment) -> dict[str, str]:
-    draft = screening.start_draft(assessment.mother, "phq9")
+    her = assessment.mother.user
+    assert her is not None
+    draft = screening.start_draft(assessment.mother, "phq9", by=her)
     urls = {
         "result": reverse("screening-result", kwargs={"assessment_id": assessment.pk}),
         "questionnaires": reverse("screening-my"),
@@ -238,7 +240,7 @@ def test_the_same_answers_sent_again_change_nothing(world: Any, client_as: Any) 
 
 def test_a_paper_form_re_sent_with_the_same_key_and_a_changed_answer_is_a_correction_that_alerts(world: Any) -> None:
     key = screening.new_submission_key()
-    kwargs = {"source": "paper", "entered_by": world.users["clinician"], "answered_on": date.today(),
+    kwargs = {"source": "paper", "by": world.users["clinician"], "answered_on": date.today(),
               "idempotency_key": key}
     first = screening.record_assessment(world.mother_a, "epds", EPDS_CALM, **kwargs)
     same = screening.record_assessment(world.mother_a, "epds", EPDS_CALM, **kwargs)
@@ -281,7 +283,7 @@ def test_her_progress_shows_every_instrument_most_recent_first_and_never_praises
         (day, "phq9", {**PHQ9_14, "q9": 1}),
     ):
         screening.record_assessment(
-            world.mother_a, instrument, answers, source="mother", entered_by=world.users["mother"],
+            world.mother_a, instrument, answers, source="mother", by=world.users["mother"],
             answered_on=answered_on, idempotency_key=screening.new_submission_key(),
         )
     client = client_as(world.users["mother"])

@@ -61,6 +61,64 @@ def test_the_dashboard_reads_its_figures_in_a_reporting_block(monkeypatch: pytes
     assert seen == ["replica"]
 
 
+
+STUDY_READS = [  # (url name, format, module of the read, the read)
+    ("study-analysis", None, "bondwell.studies.views.results", "analyse_study"),
+    ("study-report-pdf", None, "bondwell.studies.views.results", "analyse_study"),
+    ("study-dmc-report", None, "bondwell.studies.dmc", "build"),
+    ("study-consort", "svg", "bondwell.studies.consort", "consort_flow"),
+    ("study-export", "csv", "bondwell.studies.exports", "render"),
+]
+
+
+@override_settings(DATABASES=WITH_REPLICA)
+@pytest.mark.parametrize(("url_name", "fmt", "module", "read"), STUDY_READS)
+@pytest.mark.parametrize("linked", [0, 2])
+def test_study_analyses_and_exports_read_in_a_reporting_block_unless_they_just_linked_outcomes(
+    world: Any, client_as: Any, monkeypatch: pytest.MonkeyPatch, url_name: str, fmt: str | None, module: str,
+    read: str, linked: int,
+) -> None:
+    import importlib
+
+    from django.urls import reverse
+
+    from bondwell.studies.views import results
+    from tests.studies.access_cases import study_at
+
+    study = study_at(world, world.site_a)
+    seen: list[str | None] = []
+
+    def reads(*args: Any, **kwargs: Any) -> Any:
+        seen.append(router.db_for_read(Mother))
+        raise LookupError("stop here")
+
+    monkeypatch.setattr(importlib.import_module(module), read, reads)
+    monkeypatch.setattr(results, "link_outcomes", lambda study: linked)  # visits this request filled
+    client = client_as(world.users["statistician"])
+    with pytest.raises(LookupError):
+        client.get(reverse(url_name, kwargs={"study_id": study.pk, **({"fmt": fmt} if fmt else {})}))
+    # Filled just now, the replica may not have them yet: the page reads them where they were written.
+    assert seen == (["default"] if linked else ["replica"])
+
+
+@override_settings(DATABASES=WITH_REPLICA)
+def test_whether_a_study_is_locked_is_read_on_the_primary_even_when_reporting(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bondwell.studies import analysis
+    from tests.studies.access_cases import study_at
+
+    study = study_at(world, world.site_a)
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(analysis, "long_frame", lambda study: "live frame")
+    with reporting(), CaptureQueriesContext(connections["default"]) as primary:
+        assert analysis.DatabaseLock.objects.filter(study=study).db == "replica"  # any other read would go there
+        assert analysis.study_frame(study) == "live frame"  # not locked: the live frame
+    assert any("studies_databaselock" in query["sql"] for query in primary.captured_queries)
+
+
 def _settings_in_a_new_process(**env: str) -> subprocess.CompletedProcess[str]:
     code = (
         "import django; django.setup(); from django.conf import settings; "

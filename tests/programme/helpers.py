@@ -31,3 +31,20 @@ def mother_user(site: Site, email: str) -> tuple[User, Mother]:
 
 def at(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=hour))
+
+
+def load_programme_demo(settings: Any) -> None:
+    """The demo's people and its programme (courses, classes, practice), without the rest of the demo."""
+    from bondwell.demo import load
+
+    settings.BONDWELL_DEMO_LOADERS = ["bondwell.demo.accounts.load", "bondwell.programme.demo.load"]
+    load(reset=False)
+
+
+def pass_the_safety_check(page: Any, url: str) -> None:
+    """In the browser: open the guided routine at `url` and answer yes to each safety question."""
+    page.goto(url)
+    for fieldset in page.locator("fieldset.yes-no").all():
+        fieldset.get_by_text("Yes").click()
+    page.get_by_role("button", name="Continue").click()
+    page.locator('[data-phase="before"]').wait_for()

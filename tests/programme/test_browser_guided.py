@@ -7,20 +7,13 @@ from typing import Any
 
 import pytest
 
-from bondwell.demo import DEMO_PASSWORD, load
+from bondwell.demo import DEMO_PASSWORD
 from bondwell.programme.content import load_content
 from bondwell.programme.models import Booking, PracticeLog
 from tests.conftest import browser_login
+from tests.programme.helpers import load_programme_demo, pass_the_safety_check
 
 MOTHER, EDUCATOR = "mother@demo.bondwell.test", "educator@demo.bondwell.test"
-
-
-def _pass_the_safety_check(page: Any, base: str) -> None:
-    page.goto(f"{base}/practice/guided/")
-    for fieldset in page.locator("fieldset.yes-no").all():
-        fieldset.get_by_text("Yes").click()
-    page.get_by_role("button", name="Continue").click()
-    page.locator('[data-phase="before"]').wait_for()
 
 
 def _tap(page: Any, phase: str, face: str) -> None:
@@ -31,8 +24,7 @@ def _tap(page: Any, phase: str, face: str) -> None:
 def test_a_demo_mother_does_a_full_guided_session_and_a_stopped_one(
     live_server: Any, new_page: Any, transactional_db: None, settings: Any
 ) -> None:
-    settings.BONDWELL_DEMO_LOADERS = ["bondwell.demo.accounts.load", "bondwell.programme.demo.load"]
-    load(reset=False)
+    load_programme_demo(settings)
     booking = Booking.objects.select_related("mother", "course").get(mother__user__email=MOTHER, status="booked")
     maya = booking.mother
     PracticeLog.objects.filter(mother=maya).delete()  # a clean week, so the educator's column must move
@@ -41,7 +33,7 @@ def test_a_demo_mother_does_a_full_guided_session_and_a_stopped_one(
     page = new_page(390, 844)
     page.clock.install()
     browser_login(page, live_server.url, MOTHER, DEMO_PASSWORD)
-    _pass_the_safety_check(page, live_server.url)
+    pass_the_safety_check(page, f"{live_server.url}/practice/guided/")
     _tap(page, "before", "Low")
     page.get_by_role("button", name="Start").click()
     assert page.get_by_role("heading", name="A warm, quiet place").is_visible()
@@ -79,7 +71,7 @@ def test_a_demo_mother_does_a_full_guided_session_and_a_stopped_one(
     assert row.locator("[data-adherence]").inner_text() == f"{expected}%"
     assert expected > 0
 
-    _pass_the_safety_check(page, live_server.url)
+    pass_the_safety_check(page, f"{live_server.url}/practice/guided/")
     page.get_by_role("button", name="Start").click()
     page.clock.run_for(65_000)  # the first step (60 s) is done, the second has begun
     assert page.get_by_role("heading", name="Your hands, and oil if you use it").is_visible()
@@ -95,7 +87,7 @@ def test_a_demo_mother_does_a_full_guided_session_and_a_stopped_one(
     assert 60 <= stopped.duration_seconds <= 70
 
     # A neutral stop: no reason given, no thanks for listening to the baby, the part she did is saved.
-    _pass_the_safety_check(page, live_server.url)
+    pass_the_safety_check(page, f"{live_server.url}/practice/guided/")
     page.get_by_role("button", name="Start").click()
     page.clock.run_for(10_000)
     page.get_by_role("button", name="Stop", exact=True).click()

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from bondwell.demo import DEMO_PASSWORD, load
+from bondwell.demo import DEMO_PASSWORD
 from bondwell.programme.content import load_content
 from bondwell.programme.models import PracticeLog
 from tests.conftest import browser_login
+from tests.programme.helpers import load_programme_demo, pass_the_safety_check
 
 MOTHER = "mother@demo.bondwell.test"
 KEPT = """async () => {
@@ -29,8 +30,7 @@ KEPT = """async () => {
 def test_the_routine_runs_offline_and_its_log_arrives_once(
     live_server: Any, new_page: Any, transactional_db: None, settings: Any
 ) -> None:
-    settings.BONDWELL_DEMO_LOADERS = ["bondwell.demo.accounts.load", "bondwell.programme.demo.load"]
-    load(reset=False)
+    load_programme_demo(settings)
     PracticeLog.objects.filter(mother__user__email=MOTHER).delete()
     steps = len(load_content().routine.steps)
 
@@ -42,10 +42,8 @@ def test_the_routine_runs_offline_and_its_log_arrives_once(
     page.wait_for_function(KEPT, polling=200)
 
     page.context.set_offline(True)
-    page.goto(f"{live_server.url}/practice/guided/")  # the safety check, from the cache
-    for fieldset in page.locator("fieldset.yes-no").all():
-        fieldset.get_by_text("Yes").click()
-    page.get_by_role("button", name="Continue").click()  # cannot reach the server: the kept session answers
+    # The safety check, from the cache; its Continue cannot reach the server: the kept session answers.
+    pass_the_safety_check(page, f"{live_server.url}/practice/guided/")
     page.get_by_role("button", name="Start").click()
     assert page.get_by_role("heading", name="A warm, quiet place").is_visible()
     assert page.locator(".diagram svg").first.is_visible()
@@ -77,8 +75,7 @@ def test_the_routine_runs_offline_and_its_log_arrives_once(
 def test_a_questionnaire_offline_says_it_needs_a_connection(
     live_server: Any, new_page: Any, transactional_db: None, settings: Any
 ) -> None:
-    settings.BONDWELL_DEMO_LOADERS = ["bondwell.demo.accounts.load", "bondwell.programme.demo.load"]
-    load(reset=False)
+    load_programme_demo(settings)
     page = new_page(390, 844)
     browser_login(page, live_server.url, MOTHER, DEMO_PASSWORD)
     page.goto(f"{live_server.url}/programme/routine/")

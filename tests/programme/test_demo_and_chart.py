@@ -7,14 +7,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from bondwell.demo import load
 from bondwell.programme.charts import HEIGHT, TOP, practice_chart
 from bondwell.programme.models import Attendance, Booking, Course, PracticeLog
+from tests.programme.helpers import load_programme_demo
 
 
 def test_the_demo_has_courses_classes_attendance_and_weeks_of_practice(db: None, settings: Any) -> None:
-    settings.BONDWELL_DEMO_LOADERS = ["bondwell.demo.accounts.load", "bondwell.programme.demo.load"]
-    load(reset=False)
+    load_programme_demo(settings)
     courses = list(Course.objects.all())
     assert len(courses) >= 3
     assert all(course.sessions.count() == 5 for course in courses)

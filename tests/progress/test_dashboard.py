@@ -135,3 +135,25 @@ def test_the_filter_form_refuses_a_reversed_period(cohort: Any, client_as: Any) 
     page = client.get(reverse("progress-dashboard"), {"start": today.isoformat(),
                                                       "end": (today - timedelta(days=3)).isoformat()})
     assert "must be after its start" in page.content.decode()
+
+
+def test_the_dashboard_counts_only_its_site_s_courses_which_are_the_only_ones_its_mothers_can_book(
+    cohort: Any,
+) -> None:
+    """The booking rows are filtered on the course's site (for its index): a mother books only at her own site."""
+    from bondwell.programme import services
+    from bondwell.programme.models import Booking, Course
+
+    world = cohort.world
+    course_b = Course.objects.get(title="Course B")
+    for staff in (world.users["site_lead"], world.users["clinician"], world.users["educator"]):
+        with pytest.raises(services.ProgrammeError):
+            services.enrol_mother(course_b.pk, world.mother_a.pk, by=staff)
+    with pytest.raises(services.ProgrammeError):
+        services.book_own_place(course_b.pk, by=world.users["mother"])
+    # Only a row written by hand breaks the rule; such a booking is not counted at site A (M7, whose own booking
+    # there is cancelled, would otherwise be an eighth mother).
+    from bondwell.accounts.models import Mother
+
+    Booking.objects.create(course=course_b, mother=Mother.objects.get(full_name="M7"), status=Booking.Status.BOOKED)
+    assert _board(world).overall.enrolled == 7

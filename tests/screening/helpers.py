@@ -21,7 +21,7 @@ def paper(
     mother: Any, clinician: Any, answers: dict[str, int], instrument: str = "phq9", **extra: Any
 ) -> Assessment:
     return services.record_assessment(
-        mother, instrument, answers, source="paper", entered_by=clinician,
+        mother, instrument, answers, source="paper", by=clinician,
         answered_on=extra.pop("on", date.today()), idempotency_key=extra.pop("key", services.new_submission_key()),
         **extra,
     )
@@ -34,3 +34,11 @@ def alert_for(mother: Any, clinician: Any) -> RiskAlert:
 
 def draft_for(mother: Any) -> Draft:
     return Draft.objects.create(mother=mother, instrument="phq9", profile="AU")
+
+
+def start_short_questionnaire(page: Any, base_url: str) -> None:
+    """In the browser: Mother A signs in and opens the questionnaire she is asked to answer."""
+    from tests.conftest import browser_open
+
+    browser_open(page, base_url, "mother@a.test", "Questionnaires")
+    page.get_by_role("link", name="Answer a short questionnaire").click()

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from bondwell.screening.models import RiskAlert
-from tests.conftest import browser_login, make_world
+from tests.conftest import browser_login, browser_open, make_world
+from tests.screening.helpers import start_short_questionnaire
 
 
 def answer_one_at_a_time(page: Any, choices: list[str], harm_at: int) -> None:
@@ -22,17 +23,20 @@ def answer_one_at_a_time(page: Any, choices: list[str], harm_at: int) -> None:
             return
 
 
-def see_support_then_send(page: Any, emergency: str) -> None:
+def answer_see_support_and_send(page: Any, choices: list[str], harm_at: int) -> None:
+    """Answer up to the self-harm item, see the support screen (Australia's 000), carry on and send."""
+    answer_one_at_a_time(page, choices, harm_at)
     support = page.get_by_role("alert")
     assert "Support is here for you" in support.inner_text()
     assert "Your care team has been told" in support.inner_text()
-    assert page.locator(f'a[href="tel:{emergency}"]').is_visible()
+    assert page.locator('a[href="tel:000"]').is_visible()
     page.get_by_role("link", name="Carry on with the questions").click()
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_load_state()
 
 
 def clinician_acknowledges(page: Any, base: str) -> None:
-    browser_login(page, base, "clinician@a.test")
-    page.get_by_role("link", name="Alerts").first.click()
+    browser_open(page, base, "clinician@a.test", "Alerts")
     page.get_by_role("link", name="Self-harm").first.click()
     page.get_by_role("button", name="Acknowledge").click()
     page.wait_for_load_state()
@@ -45,14 +49,8 @@ def test_a_mother_answering_the_phq9_sees_support_and_her_clinician_acknowledges
 ) -> None:
     make_world()
     page = new_page(390, 844)
-    browser_login(page, live_server.url, "mother@a.test")
-    page.get_by_role("link", name="Questionnaires").first.click()
-    page.get_by_role("link", name="Answer a short questionnaire").click()
-    answers = ["Not at all"] * 8 + ["Several days"]
-    answer_one_at_a_time(page, answers, harm_at=9)
-    see_support_then_send(page, "000")
-    page.get_by_role("button", name="Send my answers").click()
-    page.wait_for_load_state()
+    start_short_questionnaire(page, live_server.url)
+    answer_see_support_and_send(page, ["Not at all"] * 8 + ["Several days"], harm_at=9)
     assert "Support is here for you" in page.get_by_role("alert").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page must fit a phone"
     alert = RiskAlert.objects.get()
@@ -71,15 +69,10 @@ def test_a_mother_answering_the_epds_from_the_text_pack_sees_support(
 ) -> None:
     make_world()
     page = new_page(390, 844)
-    browser_login(page, live_server.url, "mother@a.test")
-    page.get_by_role("link", name="Questionnaires").first.click()
-    page.get_by_role("link", name="Answer a short questionnaire").click()
+    start_short_questionnaire(page, live_server.url)
     # Option A of each item as printed; item 10's option B ("hardly ever" on the real form) scores 1... of 3.
     labels = [f"Placeholder option A of item {n}" for n in range(1, 10)] + ["Placeholder option C of item 10"]
-    answer_one_at_a_time(page, labels, harm_at=10)
-    see_support_then_send(page, "000")
-    page.get_by_role("button", name="Send my answers").click()
-    page.wait_for_load_state()
+    answer_see_support_and_send(page, labels, harm_at=10)
     assert "Support is here for you" in page.content()
     alert = RiskAlert.objects.get()
     assert alert.instrument == "epds"

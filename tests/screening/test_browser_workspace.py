@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bondwell.screening import services
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire
-from tests.conftest import browser_login, make_world
+from tests.conftest import browser_login, browser_open, make_world
 from tests.screening.helpers import PHQ9_SELF_HARM
 from tests.workspace.axe import serious_violations
 
@@ -29,13 +29,11 @@ def test_from_an_alert_her_phone_is_one_click_away_and_her_full_record_one_more(
     world = make_world()
     _with_contact(world.mother_a)
     services.record_assessment(  # she answers on her phone: an open self-harm alert for the care team
-        world.mother_a, "phq9", PHQ9_SELF_HARM, source="mother", entered_by=world.users["mother"],
+        world.mother_a, "phq9", PHQ9_SELF_HARM, source="mother", by=world.users["mother"],
         answered_on=timezone.localdate(), idempotency_key=services.new_submission_key(),
     )
     page = new_page(390, 844)
-    browser_login(page, live_server.url, "clinician@a.test")
-    page.get_by_role("link", name="Alerts").first.click()
-    page.wait_for_load_state()
+    browser_open(page, live_server.url, "clinician@a.test", "Alerts")
     queue = page.content()
     assert "left" in queue  # the time left to acknowledge
     assert "Item 9" in queue  # the answer that raised it, in words
@@ -99,8 +97,7 @@ def test_an_educators_concern_appears_in_the_clinicians_queue(
 ) -> None:
     make_world()
     educator = new_page(390, 844)
-    browser_login(educator, live_server.url, "educator@a.test")
-    educator.get_by_role("link", name="Mothers").first.click()
+    browser_open(educator, live_server.url, "educator@a.test", "Mothers")
     educator.get_by_role("link", name="Mother A", exact=True).click()
     educator.get_by_role("link", name="I'm worried about this mother").click()
     educator.get_by_role("button", name="Send to the clinicians").click()  # empty: refused, with the summary
@@ -113,9 +110,7 @@ def test_an_educators_concern_appears_in_the_clinicians_queue(
     assert "in the clinicians' queue" in educator.content()
 
     clinician = new_page(390, 844)
-    browser_login(clinician, live_server.url, "clinician@a.test")
-    clinician.get_by_role("link", name="Alerts").first.click()
-    clinician.wait_for_load_state()
+    browser_open(clinician, live_server.url, "clinician@a.test", "Alerts")
     assert "not sleeping" in clinician.content()
     clinician.get_by_role("link", name="Concern from Educator A").click()
     clinician.get_by_role("button", name="Acknowledge").click()

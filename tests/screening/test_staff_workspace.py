@@ -40,7 +40,7 @@ def test_her_own_paper_entry_acknowledges_the_alert_and_no_message_is_queued(wor
 
 def test_an_alert_from_answers_she_did_not_enter_still_messages_the_care_team(world: Any) -> None:
     services.record_assessment(
-        world.mother_a, "phq9", PHQ9_SELF_HARM, source="mother", entered_by=world.users["mother"],
+        world.mother_a, "phq9", PHQ9_SELF_HARM, source="mother", by=world.users["mother"],
         answered_on=timezone.localdate(), idempotency_key=services.new_submission_key(),
     )
     assert RiskAlert.objects.get().status == RiskAlert.Status.OPEN
@@ -106,7 +106,7 @@ def test_scheduling_without_the_epds_wording_does_not_offer_it(world: Any, no_te
 
 
 def test_the_queue_puts_overdue_alerts_first_with_time_left_and_what_raised_them(world: Any, client_as: Any) -> None:
-    mother_answers = {"source": "mother", "entered_by": world.users["mother"], "answered_on": timezone.localdate()}
+    mother_answers = {"source": "mother", "by": world.users["mother"], "answered_on": timezone.localdate()}
     newer = services.record_assessment(world.mother_a, "phq9", PHQ9_SELF_HARM,
                                        idempotency_key=services.new_submission_key(), **mother_answers)
     older = services.record_assessment(world.mother_a, "phq9", PHQ9_SELF_HARM,

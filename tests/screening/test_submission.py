@@ -16,8 +16,8 @@ from tests.screening.helpers import PHQ9_CALM, PHQ9_SELF_HARM, paper
 
 
 def answered_draft(world: Any, answers: dict[str, int]) -> Draft:
-    draft = services.start_draft(world.mother_a, "phq9")
-    services.save_answers(draft, answers)
+    draft = services.start_draft(world.mother_a, "phq9", by=world.users["mother"])
+    services.save_answers(draft, answers, by=world.users["mother"])
     return draft
 
 
@@ -31,6 +31,32 @@ def test_a_double_tap_and_a_reload_of_send_make_one_assessment(world: Any, clien
     assert {r["Location"] for r in responses} == {reverse("screening-result", kwargs={"assessment_id": assessment.pk})}
     assert RiskAlert.objects.count() == 1, "the alert raised while answering is the one linked, not a second"
     assert RiskAlert.objects.get().assessment == assessment
+
+
+def test_her_submission_is_audited_with_her_as_the_actor(world: Any) -> None:
+    draft = answered_draft(world, PHQ9_CALM)
+    assessment = services.submit_draft(draft, by=world.users["mother"])
+    event = AuditEvent.objects.get(action="submit:assessment:mother", object_id=str(assessment.pk))
+    assert event.actor == world.users["mother"]
+    assert assessment.entered_by == world.users["mother"]
+
+
+@pytest.mark.parametrize("who", ["her clinician", "another mother"])
+def test_nobody_else_answers_or_sends_her_online_questionnaire(world: Any, who: str) -> None:
+    other = world.users["clinician"] if who == "her clinician" else world.users_b["mother"]
+    with pytest.raises(services.ScreeningError):
+        services.start_draft(world.mother_a, "phq9", by=other)
+    draft = answered_draft(world, PHQ9_CALM)
+    for attempt in (lambda: services.save_answers(draft, {"q1": 3}, by=other),
+                    lambda: services.submit_answers(draft, {}, by=other),
+                    lambda: services.submit_draft(draft, by=other)):
+        with pytest.raises(services.ScreeningError):
+            attempt()
+    assert not Assessment.objects.exists()
+    assert Draft.objects.get(pk=draft.pk).answers == PHQ9_CALM
+    services.submit_draft(draft, by=world.users["mother"])
+    with pytest.raises(services.ScreeningError):
+        services.resubmit_answers(draft, {"q1": 3}, by=other)
 
 
 def test_a_retried_paper_entry_with_the_same_key_makes_one_assessment(world: Any) -> None:
@@ -55,7 +81,8 @@ def test_concurrent_submissions_of_one_draft_make_one_assessment_on_postgresql()
 
     world = make_world()
     draft = answered_draft(world, PHQ9_SELF_HARM)
-    results = run_together([lambda: services.submit_draft(Draft.objects.get(pk=draft.pk)).pk] * 4)
+    mother = world.users["mother"]
+    results = run_together([lambda: services.submit_draft(Draft.objects.get(pk=draft.pk), by=mother).pk] * 4)
     assert len(set(results)) == 1
     assert Assessment.objects.count() == 1
     assert RiskAlert.objects.count() == 1

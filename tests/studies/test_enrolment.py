@@ -196,7 +196,7 @@ def test_the_answer_to_the_questionnaire_scheduled_for_the_visit_wins_inside_the
     invitation = ScheduledQuestionnaire.objects.get(study_timepoint_ref=f"studies.Visit:{six.pk}")
     record_epds(participant.mother, 12, six.due_on, world.users["clinician"])  # a routine screen on the due day
     record_assessment(participant.mother, "epds", epds_answers(7), source=Source.PAPER,
-                      entered_by=world.users["clinician"], answered_on=six.due_on + timedelta(days=9),
+                      by=world.users["clinician"], answered_on=six.due_on + timedelta(days=9),
                       idempotency_key=new_submission_key(), scheduled=invitation)
     link_outcomes(study)
     six.refresh_from_db()

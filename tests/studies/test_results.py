@@ -166,18 +166,21 @@ def test_consort_downloads_as_svg_and_pdf(world: Any, client_as: Any, trial: Stu
     assert client.get(reverse("study-consort", kwargs={"study_id": trial.pk, "fmt": "png"})).status_code == 404
 
 
+def _as_statistician(client_as: Any, world: Any, url_name: str, trial: Study) -> Any:
+    """One of the trial's pages as its statistician gets it (by arm while the trial runs: she is unblinded)."""
+    return client_as(world.users["statistician"]).get(reverse(url_name, kwargs={"study_id": trial.pk}))
+
+
 def test_the_analysis_page_reports_itt_first_and_labels_per_protocol_as_sensitivity(world: Any, client_as: Any,
                                                                                   trial: Study) -> None:
-    # While the trial runs, the by-arm analysis is the unblinded statistician's.
-    page = client_as(world.users["statistician"]).get(reverse("study-analysis", kwargs={"study_id": trial.pk}))
-    text = page.content.decode()
+    text = _as_statistician(client_as, world, "study-analysis", trial).content.decode()
     assert "ANCOVA, EPDS adjusted for baseline (intention-to-treat)" in text
     assert "per-protocol (sensitivity)" in text
     assert "<svg" in text
     assert "Limits" in text
     for identifier in _identifiers(trial):
         assert identifier not in text
-    report = client_as(world.users["statistician"]).get(reverse("study-report-pdf", kwargs={"study_id": trial.pk}))
+    report = _as_statistician(client_as, world, "study-report-pdf", trial)
     assert report.content.startswith(b"%PDF")
 
 
@@ -197,8 +200,7 @@ def test_the_analysis_uses_every_week_6_result_and_excludes_the_non_receiver_per
 
 def test_the_follow_up_dashboard_counts_by_arm_and_lists_due_visits_for_staff(world: Any, client_as: Any,
                                                                               trial: Study) -> None:
-    page = client_as(world.users["statistician"]).get(reverse("study-followup", kwargs={"study_id": trial.pk}))
-    text = page.content.decode()
+    text = _as_statistician(client_as, world, "study-followup", trial).content.decode()
     assert "Attrition by arm" in text
     assert "6 weeks" in text
     from bondwell.studies.followup import attrition_by_arm, follow_up_table

@@ -32,7 +32,7 @@ def _gad7(mother: Mother, total: int, on: date, by: User) -> None:
         target = min(3, remaining)
         remaining -= target
         answers[item.key] = next(o.position for o in item.options if o.score == target)
-    record_assessment(mother, "gad7", answers, source=Source.PAPER, entered_by=by, answered_on=on,
+    record_assessment(mother, "gad7", answers, source=Source.PAPER, by=by, answered_on=on,
                       idempotency_key=new_submission_key(), now=timezone.make_aware(datetime.combine(on, time(11))))
 
 

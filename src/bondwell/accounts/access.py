@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 
 from bondwell.accounts import audit_chain, request_context
-from bondwell.accounts.models import AuditEvent, Mother, User
+from bondwell.accounts.models import AuditEvent, Mother, Site, User
 from bondwell.accounts.roles import ALLOWED_PURPOSES, Purpose, Role
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
@@ -119,6 +119,19 @@ def access_row(request: HttpRequest, rows: QuerySet[RowT], purpose: Purpose, *, 
     return found
 
 
+def own_site(user: User) -> Site:
+    """The site a staff member works at, for her site's own settings pages (404 for one without a site)."""
+    if user.site is None:
+        raise Http404("No site.")
+    return user.site
+
+
+def posted_row(request: HttpRequest, rows: QuerySet[RowT], name: str) -> RowT | None:
+    """The row of `rows` whose id a form posted as `name` (None for a missing, malformed or foreign id)."""
+    chosen = request.POST.get(name, "")
+    return rows.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+
+
 def own_mother_record(request: HttpRequest) -> Mother:
     """The signed-in mother's own record with her site (404 for any other role or a mother without a record);
     read once per request, however many of its parts (the home page's panels) ask."""
@@ -132,6 +145,14 @@ def own_mother_record(request: HttpRequest) -> Mother:
             raise Http404("No such record.")
         request._bondwell_own_mother = mother  # type: ignore[attr-defined]
     return mother
+
+
+def signed_in_mother(request: HttpRequest) -> Mother | None:
+    """`own_mother_record`, or None where it answers 404: for the parts of a page every role sees (a panel)."""
+    try:
+        return own_mother_record(request)
+    except Http404:
+        return None
 
 
 def require_role(*roles: str) -> Callable[[ViewFunc], ViewFunc]:

@@ -23,6 +23,7 @@ from bondwell.accounts.access import (
 from bondwell.accounts.forms import InvitationForm, NewUserForm, StaffEditForm
 from bondwell.accounts.models import AuditEvent, User
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.accounts.services import AccountError, create_user
 from bondwell.errors import add_to_form
 
 PAGE_SIZE = 50
@@ -68,18 +69,21 @@ def staff_new(request: HttpRequest) -> HttpResponse:
     assert isinstance(creator, User)
     form = NewUserForm(request.POST or None, creator=creator)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            new_user = form.save(commit=False)
-            new_user.set_unusable_password()
-            new_user.save()
-            audit(request, "create:user", obj=new_user, detail=f"role={new_user.role}")
-            # Queued with the account it invites: both exist, or neither; the worker sends it.
-            reset = InvitationForm({"email": new_user.email})
-            if reset.is_valid():
-                reset.save(request=request, use_https=settings.BONDWELL_BASE_URL.startswith("https:"),
-                           domain_override=_public_host())
-        messages.success(request, f"{new_user.full_name} was added and sent a link to set a password.")
-        return redirect("staff-list")
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                new_user = create_user(data["email"], by=creator, role=data["role"], full_name=data["full_name"],
+                                       site=data["site"], password=None)
+                # Queued with the account it invites: both exist, or neither; the worker sends it.
+                reset = InvitationForm({"email": new_user.email})
+                if reset.is_valid():
+                    reset.save(request=request, use_https=settings.BONDWELL_BASE_URL.startswith("https:"),
+                               domain_override=_public_host())
+        except AccountError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, f"{new_user.full_name} was added and sent a link to set a password.")
+            return redirect("staff-list")
     return render(request, "accounts/staff_new.html", {"title": "Add a person", "form": form})
 
 

@@ -26,7 +26,7 @@ from ninja.params.functions import Path, Query
 from pydantic import ValidationError as PydanticValidationError
 
 from bondwell import __version__, instruments
-from bondwell.accounts.access import access_mother, audit, mothers_in_scope
+from bondwell.accounts.access import access_mother, access_row, audit, mothers_in_scope
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Purpose
 from bondwell.api.http import MAX_ID, BondwellApi, TokenAuth, Unprocessable, check_body_size, need, whole_number
@@ -333,11 +333,8 @@ def create_response(request: HttpRequest) -> HttpResponse:
 
 
 def _assessment(request: HttpRequest, assessment_id: int, action: str) -> Assessment:
-    assessment = Assessment.objects.filter(pk=assessment_id).first()
-    if assessment is None:
-        raise Http404("No such resource.")
-    access_mother(request, assessment.mother_id, Purpose.CLINICAL, action=action)
-    return assessment
+    rows = Assessment.objects.filter(pk=assessment_id)
+    return access_row(request, rows, Purpose.CLINICAL, action=action, missing="No such resource.")
 
 
 @fhir.get("/QuestionnaireResponse/{response_id}", response={200: None}, openapi_extra=_responses("200"),

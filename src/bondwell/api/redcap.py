@@ -385,7 +385,7 @@ def import_records(
                 # A repeated response within the file is the same assessment (same key).
                 existed = Assessment.objects.filter(idempotency_key=p.key).first()
                 assessment = existed or record_assessment(
-                    p.mother, p.result.instrument, p.answers, source=Source.PAPER, entered_by=by,
+                    p.mother, p.result.instrument, p.answers, source=Source.PAPER, by=by,
                     answered_on=p.answered_on, idempotency_key=p.key,
                 )
                 p.result.status = "already present" if existed else "imported"

@@ -242,7 +242,7 @@ def submit_assessment(
                                 [("scheduled_id", "not a scheduled questionnaire of hers for this instrument")])
     try:
         assessment = screening.record_assessment(
-            mother, instrument, answers, source=source, entered_by=user,
+            mother, instrument, answers, source=source, by=user,
             answered_on=answered_on or timezone.localdate(), idempotency_key=key, scheduled=scheduled,
         )
     except screening.ScreeningError as error:

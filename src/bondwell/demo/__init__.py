@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from bondwell.accounts.models import Mother, Site, User
+from bondwell.accounts.roles import Role
 
 DEMO_PASSWORD = "bondwell-demo"
 DEMO_SEED = 20261124
@@ -57,7 +58,9 @@ def load(*, reset: bool) -> DemoContext:
 
 
 def demo_logins() -> list[DemoLogin]:
-    users = User.objects.filter(is_synthetic=True).select_related("site").order_by("id")
+    roles = list(Role.values)  # mothers first, then staff as the roles are listed; each role's sites in order
+    users = sorted(User.objects.filter(is_synthetic=True).select_related("site").order_by("id"),
+                   key=lambda user: roles.index(user.role) if user.role in roles else len(roles))
     seen: set[str] = set()
     logins = []
     for user in users:

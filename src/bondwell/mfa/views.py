@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -147,23 +149,45 @@ def _json_error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
-@login_required
-@require_POST
-def passkey_options(request: HttpRequest) -> HttpResponse:
-    options, challenge = passkeys.registration_options(_user(request), party=passkeys.RelyingParty.of(request))
-    request.session[passkeys.REGISTER_CHALLENGE] = challenge
+def _passkey_refusal_as_json(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """The passkey pages answer the page's script: a refused ceremony is a JSON error, not an error page."""
+
+    @wraps(view)
+    def answer(request: HttpRequest) -> HttpResponse:
+        try:
+            return view(request)
+        except passkeys.PasskeyError as error:
+            return _json_error(str(error))
+
+    return answer
+
+
+def _start_ceremony(request: HttpRequest, made: tuple[str, str], challenge_key: str) -> HttpResponse:
+    """Keep a passkey ceremony's challenge in the session; send the browser its options."""
+    options, challenge = made
+    request.session[challenge_key] = challenge
     return HttpResponse(options, content_type="application/json")
 
 
+def _finish_ceremony(request: HttpRequest, user: User, finish: Callable[..., Passkey], challenge_key: str) -> Passkey:
+    """Check the browser's answer (`passkeys.register` or `authenticate`) against the challenge kept for it."""
+    return finish(request.body, by=user, party=passkeys.RelyingParty.of(request),
+                  challenge=request.session.pop(challenge_key, None))
+
+
 @login_required
 @require_POST
+def passkey_options(request: HttpRequest) -> HttpResponse:
+    made = passkeys.registration_options(_user(request), party=passkeys.RelyingParty.of(request))
+    return _start_ceremony(request, made, passkeys.REGISTER_CHALLENGE)
+
+
+@login_required
+@require_POST
+@_passkey_refusal_as_json
 def passkey_add(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    try:
-        passkey = passkeys.register(request.body, by=user, party=passkeys.RelyingParty.of(request),
-                                    challenge=request.session.pop(passkeys.REGISTER_CHALLENGE, None))
-    except passkeys.PasskeyError as error:
-        return _json_error(str(error))
+    passkey = _finish_ceremony(request, user, passkeys.register, passkeys.REGISTER_CHALLENGE)
     if verified_method(request.session, user) is None:
         _passed(request, user, "passkey")
     return JsonResponse({"ok": True, "name": passkey.name, "next": reverse("mfa-security")})
@@ -175,20 +199,16 @@ def passkey_login_options(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not Passkey.objects.filter(user=user).exists():
         return _json_error(_("You have no passkey yet. Use the code from your authenticator app."))
-    options, challenge = passkeys.login_options(user, party=passkeys.RelyingParty.of(request))
-    request.session[passkeys.LOGIN_CHALLENGE] = challenge
-    return HttpResponse(options, content_type="application/json")
+    made = passkeys.login_options(user, party=passkeys.RelyingParty.of(request))
+    return _start_ceremony(request, made, passkeys.LOGIN_CHALLENGE)
 
 
 @login_required
 @require_POST
+@_passkey_refusal_as_json
 def passkey_login(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    try:
-        passkeys.authenticate(request.body, by=user, party=passkeys.RelyingParty.of(request),
-                              challenge=request.session.pop(passkeys.LOGIN_CHALLENGE, None))
-    except passkeys.PasskeyError as error:
-        return _json_error(str(error))
+    _finish_ceremony(request, user, passkeys.authenticate, passkeys.LOGIN_CHALLENGE)
     _passed(request, user, "passkey")
     return JsonResponse({"ok": True, "next": _next(request)})
 

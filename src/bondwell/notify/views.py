@@ -8,11 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bondwell.accounts.access import audit, require_role
+from bondwell.accounts.access import audit, own_site, posted_row, require_role
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
 from bondwell.errors import add_to_form
@@ -50,15 +50,12 @@ def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
 @require_role(Role.SITE_LEAD)
 def rota_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    site = user.site
-    if site is None:
-        raise Http404("No site.")
+    site = own_site(user)
     now = timezone.now()
     form = ShiftForm(request.POST if request.POST.get("part") == "add" else None, site=site)
     if request.method == "POST":
         if request.POST.get("part") == "remove":
-            chosen = request.POST.get("shift", "")
-            shift = OnCallShift.objects.filter(site=site, pk=int(chosen)).first() if chosen.isdigit() else None
+            shift = posted_row(request, OnCallShift.objects.filter(site=site), "shift")
             if shift is not None:
                 rota.remove_shift(shift, by=user)
                 messages.success(request, "Shift removed.")

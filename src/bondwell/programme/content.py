@@ -123,6 +123,19 @@ def _read(directory: Path, name: str) -> dict[str, Any]:
     return data
 
 
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ContentError(f"{where}: expected a mapping")
+    return value
+
+
+def _entries(value: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """A non-empty list of mappings, each with the place that names it in a message (`where[i]`)."""
+    if not isinstance(value, list) or not value:
+        raise ContentError(f"{where}: must be a non-empty list")
+    return [(f"{where}[{i}]", _mapping(item, f"{where}[{i}]")) for i, item in enumerate(value)]
+
+
 def _text(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ContentError(f"{where}: must be non-empty text")
@@ -148,8 +161,7 @@ def _sources(directory: Path) -> dict[str, Source]:
     sources = {}
     for key, entry in raw.items():
         where = f"sources.yaml:{key}"
-        if not isinstance(entry, dict):
-            raise ContentError(f"{where}: expected a mapping")
+        entry = _mapping(entry, where)
         url = entry.get("url") or ""
         if not isinstance(url, str):
             raise ContentError(f"{where}.url: must be text")
@@ -158,9 +170,9 @@ def _sources(directory: Path) -> dict[str, Source]:
     return sources
 
 
-def _step(raw: Any, where: str, section: tuple[str, str], sources: dict[str, Source], directory: Path) -> Step:
-    if not isinstance(raw, dict):
-        raise ContentError(f"{where}: expected a mapping")
+def _step(
+    raw: dict[str, Any], where: str, section: tuple[str, str], sources: dict[str, Source], directory: Path
+) -> Step:
     key = _text(raw.get("key"), f"{where}.key")
     where = f"{where} ({key})"
     seconds = raw.get("seconds")
@@ -185,19 +197,11 @@ def _routine(directory: Path, sources: dict[str, Source]) -> Routine:
     raw = _read(directory, "routine.yaml")
     sections = []
     seen: set[str] = set()
-    raw_sections = raw.get("sections")
-    if not isinstance(raw_sections, list) or not raw_sections:
-        raise ContentError("routine.yaml:sections: must be a non-empty list")
-    for i, raw_section in enumerate(raw_sections):
-        where = f"routine.yaml:sections[{i}]"
-        if not isinstance(raw_section, dict):
-            raise ContentError(f"{where}: expected a mapping")
+    for where, raw_section in _entries(raw.get("sections"), "routine.yaml:sections"):
         key, title = _text(raw_section.get("key"), f"{where}.key"), _text(raw_section.get("title"), f"{where}.title")
-        raw_steps = raw_section.get("steps")
-        if not isinstance(raw_steps, list) or not raw_steps:
-            raise ContentError(f"{where}.steps: must be a non-empty list")
         steps = tuple(
-            _step(s, f"{where}.steps[{j}]", (key, title), sources, directory) for j, s in enumerate(raw_steps)
+            _step(raw_step, step_where, (key, title), sources, directory)
+            for step_where, raw_step in _entries(raw_section.get("steps"), f"{where}.steps")
         )
         for step in steps:
             if step.key in seen:
@@ -214,8 +218,7 @@ def _routine(directory: Path, sources: dict[str, Source]) -> Routine:
 
 
 def _cue_group(raw: Any, where: str) -> CueGroup:
-    if not isinstance(raw, dict):
-        raise ContentError(f"{where}: expected a mapping")
+    raw = _mapping(raw, where)
     note = raw.get("note") or ""
     return CueGroup(
         title=_text(raw.get("title"), f"{where}.title"),
@@ -231,29 +234,18 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     routine = _routine(directory, sources)
     cues = _read(directory, "cues.yaml")
     precautions = _read(directory, "precautions.yaml")
-    raw_check = precautions.get("safety_check")
-    if not isinstance(raw_check, list) or not raw_check:
-        raise ContentError("precautions.yaml:safety_check: must be a non-empty list")
     check = []
-    for i, item in enumerate(raw_check):
-        where = f"precautions.yaml:safety_check[{i}]"
-        if not isinstance(item, dict):
-            raise ContentError(f"{where}: expected a mapping")
+    for where, item in _entries(precautions.get("safety_check"), "precautions.yaml:safety_check"):
         blocks = item.get("blocks", True)
         if not isinstance(blocks, bool):
             raise ContentError(f"{where}.blocks: true or false")
         check.append(SafetyQuestion(_text(item.get("key"), f"{where}.key"),
                                     _text(item.get("question"), f"{where}.question"),
                                     _text(item.get("if_not"), f"{where}.if_not"), blocks))
-    raw_precautions = precautions.get("precautions")
-    if not isinstance(raw_precautions, list) or not raw_precautions:
-        raise ContentError("precautions.yaml:precautions: must be a non-empty list")
-    listed = []
-    for i, item in enumerate(raw_precautions):
-        where = f"precautions.yaml:precautions[{i}]"
-        if not isinstance(item, dict):
-            raise ContentError(f"{where}: expected a mapping")
-        listed.append(Precaution(_text(item.get("title"), f"{where}.title"), _text(item.get("text"), f"{where}.text")))
+    listed = [
+        Precaution(_text(item.get("title"), f"{where}.title"), _text(item.get("text"), f"{where}.text"))
+        for where, item in _entries(precautions.get("precautions"), "precautions.yaml:precautions")
+    ]
     return Content(
         routine=routine,
         engagement=_cue_group(cues.get("engagement"), "cues.yaml:engagement"),

@@ -12,8 +12,23 @@ from django.utils.translation import gettext_lazy as _
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
 from bondwell.programme import checklist
-from bondwell.programme.models import BabyResponse, Course, Mood
+from bondwell.programme.models import (
+    DEFAULT_DOSE_WEEKS,
+    DEFAULT_MINUTES_PER_SESSION,
+    DEFAULT_SESSIONS_PER_WEEK,
+    MOST_DOSE_WEEKS,
+    MOST_MINUTES_PER_SESSION,
+    MOST_SESSIONS_PER_WEEK,
+    BabyResponse,
+    Course,
+    Mood,
+)
 from bondwell.programme.services import PracticeEntry
+
+
+def _dose_part(most: int, initial: int, label: str | None = None) -> forms.IntegerField:
+    """One part of a home-practice dose, with the bounds the models hold."""
+    return forms.IntegerField(min_value=1, max_value=most, initial=initial, label=label)
 
 
 class CourseForm(forms.Form):
@@ -28,11 +43,11 @@ class CourseForm(forms.Form):
     )
     classes = forms.IntegerField(min_value=1, max_value=12, initial=5, label="Number of classes")
     class_minutes = forms.IntegerField(min_value=15, max_value=180, initial=60, label="Class length (minutes)")
-    minutes_per_session = forms.IntegerField(min_value=1, max_value=60, initial=15,
-                                             label="Home practice: minutes per session")
-    sessions_per_week = forms.IntegerField(min_value=1, max_value=21, initial=7,
-                                           label="Home practice: sessions per week")
-    dose_weeks = forms.IntegerField(min_value=1, max_value=26, initial=6, label="Home practice: weeks")
+    minutes_per_session = _dose_part(MOST_MINUTES_PER_SESSION, DEFAULT_MINUTES_PER_SESSION,
+                                     "Home practice: minutes per session")
+    sessions_per_week = _dose_part(MOST_SESSIONS_PER_WEEK, DEFAULT_SESSIONS_PER_WEEK,
+                                   "Home practice: sessions per week")
+    dose_weeks = _dose_part(MOST_DOSE_WEEKS, DEFAULT_DOSE_WEEKS, "Home practice: weeks")
 
     def __init__(self, *args: Any, creator: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,10 +123,10 @@ class EnrolForm(forms.Form):
 
 
 class DoseForm(forms.Form):
-    minutes_per_session = forms.IntegerField(min_value=1, max_value=60, initial=15)
-    sessions_per_week = forms.IntegerField(min_value=1, max_value=21, initial=7)
+    minutes_per_session = _dose_part(MOST_MINUTES_PER_SESSION, DEFAULT_MINUTES_PER_SESSION)
+    sessions_per_week = _dose_part(MOST_SESSIONS_PER_WEEK, DEFAULT_SESSIONS_PER_WEEK)
     starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    weeks = forms.IntegerField(min_value=1, max_value=26, initial=6)
+    weeks = _dose_part(MOST_DOSE_WEEKS, DEFAULT_DOSE_WEEKS)
 
 
 def _time_field(label: Any, initial: time | None = None, required: bool = False) -> forms.TimeField:

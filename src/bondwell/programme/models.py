@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,15 @@ from bondwell.programme.checklist import SCALE, SCALE_MAX
 DEFAULT_MINUTES_PER_SESSION = 15
 DEFAULT_SESSIONS_PER_WEEK = 7
 DEFAULT_DOSE_WEEKS = 6
+# The most a dose may prescribe (each part is at least 1); the forms offer the same bounds.
+MOST_MINUTES_PER_SESSION = 60
+MOST_SESSIONS_PER_WEEK = 21
+MOST_DOSE_WEEKS = 26
+
+
+def _dose_part(most: int, default: object = NOT_PROVIDED) -> models.PositiveSmallIntegerField:  # type: ignore[type-arg]
+    """One part of a home-practice dose (a course's default or a mother's own): a whole number from 1 to `most`."""
+    return models.PositiveSmallIntegerField(default=default, validators=[MinValueValidator(1), MaxValueValidator(most)])
 
 
 class Course(models.Model):
@@ -37,15 +47,9 @@ class Course(models.Model):
     capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(50)])
     starts_on = models.DateField()
     # The home-practice dose a mother on this course is prescribed unless her own dose says otherwise.
-    minutes_per_session = models.PositiveSmallIntegerField(
-        default=DEFAULT_MINUTES_PER_SESSION, validators=[MinValueValidator(1), MaxValueValidator(60)]
-    )
-    sessions_per_week = models.PositiveSmallIntegerField(
-        default=DEFAULT_SESSIONS_PER_WEEK, validators=[MinValueValidator(1), MaxValueValidator(21)]
-    )
-    dose_weeks = models.PositiveSmallIntegerField(
-        default=DEFAULT_DOSE_WEEKS, validators=[MinValueValidator(1), MaxValueValidator(26)]
-    )
+    minutes_per_session = _dose_part(MOST_MINUTES_PER_SESSION, default=DEFAULT_MINUTES_PER_SESSION)
+    sessions_per_week = _dose_part(MOST_SESSIONS_PER_WEEK, default=DEFAULT_SESSIONS_PER_WEEK)
+    dose_weeks = _dose_part(MOST_DOSE_WEEKS, default=DEFAULT_DOSE_WEEKS)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="courses_created"
     )
@@ -254,16 +258,10 @@ class PracticeDose(models.Model):
     """A dose prescribed to one mother from a date (overrides her course's default dose)."""
 
     mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="practice_doses")
-    minutes_per_session = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(60)]
-    )
-    sessions_per_week = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(21)]
-    )
+    minutes_per_session = _dose_part(MOST_MINUTES_PER_SESSION)
+    sessions_per_week = _dose_part(MOST_SESSIONS_PER_WEEK)
     starts_on = models.DateField()
-    weeks = models.PositiveSmallIntegerField(
-        default=DEFAULT_DOSE_WEEKS, validators=[MinValueValidator(1), MaxValueValidator(26)]
-    )
+    weeks = _dose_part(MOST_DOSE_WEEKS, default=DEFAULT_DOSE_WEEKS)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

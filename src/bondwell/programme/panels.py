@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 
-from bondwell.accounts.access import own_mother_record
+from bondwell.accounts.access import signed_in_mother
 from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
 from bondwell.programme.charts import practice_chart
@@ -45,15 +45,10 @@ def _staff_panel(user: User) -> Panel:
 
 
 def programme(request: HttpRequest) -> Panel | None:
-    user = request.user
-    if not isinstance(user, User):
-        return None
-    if user.role == Role.MOTHER:
-        try:
-            mother = own_mother_record(request)  # shared with the other panels of her home page
-        except Http404:
-            return None
+    mother = signed_in_mother(request)  # read once for all the panels of her home page
+    if mother is not None:
         return _mother_panel(mother)
-    if user.role in {Role.EDUCATOR, Role.SITE_LEAD, Role.CLINICIAN}:
+    user = request.user
+    if isinstance(user, User) and user.role in {Role.EDUCATOR, Role.SITE_LEAD, Role.CLINICIAN}:
         return _staff_panel(user)
     return None

@@ -119,12 +119,23 @@ def create_course(plan: CoursePlan, *, by: User, educator: User) -> Course:
     return course
 
 
+def _when(at: datetime | None, now: datetime) -> datetime:
+    """`at`: when it happened, for a record entered afterwards (a sign-up sheet, the register after class, a
+    session she did yesterday); never in the future."""
+    if at is None:
+        return now
+    if at > now:
+        raise ProgrammeError(gettext("That time is in the future."), field="at")
+    return at
+
+
 def _booked_count(course: Course) -> int:
     return Booking.objects.filter(course=course, status=Booking.Status.BOOKED).count()
 
 
-def _book(course_id: int, mother: Mother, *, by: User) -> Booking:
+def _book(course_id: int, mother: Mother, *, by: User, at: datetime | None = None) -> Booking:
     actor = by
+    now = _when(at, timezone.now())
     with transaction.atomic():
         # The lock on the course row serialises every booking and cancellation of this course.
         course = Course.objects.select_for_update().get(pk=course_id)
@@ -133,38 +144,45 @@ def _book(course_id: int, mother: Mother, *, by: User) -> Booking:
         active = Booking.objects.filter(course=course, mother=mother, status__in=["booked", "waiting"]).first()
         if active is not None:
             return active
-        now = timezone.now()
         full = _booked_count(course) >= course.capacity
         booking = Booking.objects.create(
             course=course, mother=mother, status=Booking.Status.WAITING if full else Booking.Status.BOOKED,
-            requested_at=now, placed_at=None if full else now, booked_by=actor,
+            requested_at=now, placed_at=None if full else now, booked_by=actor, is_synthetic=mother.is_synthetic,
         )
         audit(None, f"book:{booking.status}", mother=mother, obj=booking, actor=actor)
     return booking
 
 
-def book_own_place(course_id: int, *, by: User) -> Booking:
-    """A mother books herself onto a course of her site: a place, or the waiting list when it is full."""
+def book_own_place(course_id: int, *, by: User, at: datetime | None = None) -> Booking:
+    """A mother books herself onto a course of her site: a place, or the waiting list when it is full (`at`: when
+    she asked, if entered afterwards)."""
     mother_user = by
     if mother_user.role != Role.MOTHER:
         raise PermissionDenied("Only a mother books for herself.")
     mother = Mother.objects.get(user=mother_user)
     if not course_queryset(mother_user).filter(pk=course_id).exists():
         raise ProgrammeError("No such course at your site.")
-    return _book(course_id, mother, by=mother_user)
+    return _book(course_id, mother, by=mother_user, at=at)
 
 
-def enrol_mother(course_id: int, mother_id: int, *, by: User) -> Booking:
-    """Staff enrol a mother in their scope onto a course they may see (a place or the waiting list)."""
-    staff = by
+def _mother_for_staff(staff: User, mother_id: int, *, refusal: str) -> Mother:
+    """The mother a member of staff acts for: her role must enrol mothers (else `refusal`), the mother in scope."""
     if staff.role not in ENROLLING_ROLES:
-        raise PermissionDenied("Your role does not enrol mothers.")
+        raise PermissionDenied(refusal)
     mother = mothers_in_scope(staff).filter(pk=mother_id).first()
     if mother is None:
         raise PermissionDenied("This mother is not in your scope.")
+    return mother
+
+
+def enrol_mother(course_id: int, mother_id: int, *, by: User, at: datetime | None = None) -> Booking:
+    """Staff enrol a mother in their scope onto a course they may see (a place or the waiting list; `at`: when
+    she asked, e.g. on a sign-up sheet entered afterwards, which keeps her place in the waiting list's order)."""
+    staff = by
+    mother = _mother_for_staff(staff, mother_id, refusal="Your role does not enrol mothers.")
     if not course_queryset(staff).filter(pk=course_id).exists():
         raise ProgrammeError("No such course for you.")
-    return _book(course_id, mother, by=staff)
+    return _book(course_id, mother, by=staff, at=at)
 
 
 def cancel_booking(booking_id: int, *, by: User) -> Booking | None:
@@ -217,9 +235,13 @@ def _promote_first_waiting(course: Course, *, by: User) -> Booking | None:
     return first
 
 
-def record_attendance(session_id: int, marks: dict[int, tuple[str, str]], *, by: User) -> int:
-    """Record attendance for one class: {mother_id: (status, note)} for mothers booked on its course."""
+def record_attendance(
+    session_id: int, marks: dict[int, tuple[str, str]], *, by: User, at: datetime | None = None
+) -> int:
+    """Record attendance for one class: {mother_id: (status, note)} for mothers booked on its course (`at`: when
+    the register was taken, if typed in afterwards; not before the class began)."""
     staff = by
+    recorded = _when(at, timezone.now())
     if staff.role not in PLANNING_ROLES:
         raise PermissionDenied("Only an educator or a site lead records attendance.")
     with transaction.atomic():
@@ -228,6 +250,8 @@ def record_attendance(session_id: int, marks: dict[int, tuple[str, str]], *, by:
             raise PermissionDenied("Not your class.")
         if session.starts_at.date() > timezone.localdate() + timedelta(days=1):
             raise ProgrammeError("This class has not happened yet.")
+        if at is not None and at < session.starts_at:
+            raise ProgrammeError(gettext("The register is taken once the class has begun."), field="at")
         booked = set(
             Booking.objects.filter(course=session.course, status=Booking.Status.BOOKED)
             .filter(mother__in=mothers_in_scope(staff)).values_list("mother_id", flat=True)
@@ -241,7 +265,8 @@ def record_attendance(session_id: int, marks: dict[int, tuple[str, str]], *, by:
                 raise ProgrammeError(f"Unknown attendance status {status!r}.")
             row, _ = Attendance.objects.update_or_create(
                 session=session, mother_id=mother_id,
-                defaults={"status": status, "note": note[:300], "recorded_by": staff, "recorded_at": timezone.now()},
+                defaults={"status": status, "note": note[:300], "recorded_by": staff, "recorded_at": recorded,
+                          "is_synthetic": session.course.is_synthetic},
             )
             audit(None, "record:attendance", mother=row.mother, obj=row, actor=staff, detail=status)
             written += 1
@@ -290,16 +315,18 @@ def _check_entry(entry: PracticeEntry, mother: Mother, now: datetime) -> None:
         raise ProgrammeError(message, field=field)
 
 
-def log_practice(entry: PracticeEntry, *, by: User) -> PracticeLog:
+def log_practice(entry: PracticeEntry, *, by: User, at: datetime | None = None) -> PracticeLog:
     """Save one practice session of the signed-in mother (guided or logged afterwards).
 
-    The same client token saves once: a retried or double-tapped save returns the first log.
+    The same client token saves once: a retried or double-tapped save returns the first log. `at`: when she saved
+    it, for a log kept on her phone while offline and sent later (the session's own start is `entry.started_at`).
     """
     mother_user = by
     if mother_user.role != Role.MOTHER:
         raise PermissionDenied("Only a mother logs her own practice.")
     mother = Mother.objects.get(user=mother_user)
-    _check_entry(entry, mother, timezone.now())
+    saved = _when(at, timezone.now())
+    _check_entry(entry, mother, saved)
     if entry.client_token is not None:
         existing = PracticeLog.objects.filter(client_token=entry.client_token, mother=mother).first()
         if existing is not None:
@@ -315,6 +342,7 @@ def log_practice(entry: PracticeEntry, *, by: User) -> PracticeLog:
         outcome=PracticeLog.Outcome.COMPLETED if entry.completed else PracticeLog.Outcome.STOPPED_EARLY,
         mood_before=entry.mood_before, mood_after=entry.mood_after, baby_response=entry.baby_response,
         steps_completed=entry.steps_completed, steps_total=entry.steps_total, routine_version=entry.routine_version,
+        created_at=saved, is_synthetic=mother.is_synthetic,
     )
     if entry.client_token is not None:
         log.client_token = entry.client_token
@@ -334,11 +362,7 @@ def set_dose(
 ) -> PracticeDose:
     """Prescribe a personal dose to a mother in the staff member's scope (it overrides her course's)."""
     staff = by
-    if staff.role not in ENROLLING_ROLES:
-        raise PermissionDenied("Your role does not prescribe doses.")
-    mother = mothers_in_scope(staff).filter(pk=mother_id).first()
-    if mother is None:
-        raise PermissionDenied("This mother is not in your scope.")
+    mother = _mother_for_staff(staff, mother_id, refusal="Your role does not prescribe doses.")
     with transaction.atomic():
         dose = PracticeDose(mother=mother, minutes_per_session=minutes_per_session,
                             sessions_per_week=sessions_per_week, starts_on=starts_on, weeks=weeks, set_by=staff)
@@ -389,6 +413,7 @@ def set_reminders(
         preference.quiet_start = quiet_start
         preference.quiet_end = quiet_end
         preference.updated_at = timezone.now()
+        preference.is_synthetic = mother.is_synthetic
         preference.save()
         audit(None, "set:reminders", mother=mother, obj=preference, actor=mother_user)
     return preference

@@ -21,6 +21,7 @@ import hashlib
 import math
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
@@ -180,12 +181,16 @@ class Dashboard:
 # ---- the queries ------------------------------------------------------------------------------------------
 
 
-def cohort(mothers: QuerySet[Mother], filters: Filters, today: date) -> QuerySet[Booking]:
-    """The bookings behind the dashboard: mothers in the viewer's scope, booked on a course in the filters."""
+def cohort(mothers: QuerySet[Mother], filters: Filters, today: date, sites: Iterable[int]) -> QuerySet[Booking]:
+    """The bookings behind the dashboard: mothers in the viewer's scope, booked on a course in the filters.
+
+    The courses are also those of the dashboard's `sites`: a mother books only a course of her own site
+    (`programme.services._book` refuses another), so this changes no figure, and it lets the database start from
+    the sites' courses in the period (index site, starts_on) instead of scanning every booking."""
     start, end = filters.period(today)
     bookings = Booking.objects.filter(
-        status=Booking.Status.BOOKED, mother__in=mothers, course__starts_on__gte=start,
-        course__starts_on__lte=end,
+        status=Booking.Status.BOOKED, mother__in=mothers, course__site_id__in=sorted(sites),
+        course__starts_on__gte=start, course__starts_on__lte=end,
     )
     if filters.course_id is not None:
         bookings = bookings.filter(course_id=filters.course_id)
@@ -372,7 +377,7 @@ def _compose(mothers: QuerySet[Mother], site_names: dict[int, str], filters: Fil
 def _figures_of(mothers: QuerySet[Mother], site_names: dict[int, str], filters: Filters, now: datetime) -> Dashboard:
     today = timezone.localdate(now)
     period = filters.period(today)
-    rows, truncated = booking_rows(cohort(mothers, filters, today), now)
+    rows, truncated = booking_rows(cohort(mothers, filters, today, site_names), now)
     rows = first_per_mother([r for r in rows if in_severity(r, filters.severity)])
     per_site: dict[int, list[BookingRow]] = defaultdict(list)
     for row in rows:

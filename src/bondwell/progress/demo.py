@@ -16,10 +16,12 @@ from django.utils import timezone
 
 from bondwell.accounts.models import Mother, User
 from bondwell.demo import DemoContext
+from bondwell.demo.accounts import showcase_mothers
 from bondwell.demo.answers import answers_adding_up_to
 from bondwell.programme import checklist
 from bondwell.programme import services as programme
-from bondwell.programme.models import Attendance, Booking, Course, PracticeLog
+from bondwell.programme.demo import book_place
+from bondwell.programme.models import Course
 from bondwell.programme.observations import record_observation
 from bondwell.programme.services import create_course
 from bondwell.screening import services as screening
@@ -46,11 +48,13 @@ def _epds(context: DemoContext, mother: Mother, clinician: User, day: date, tota
     if near.exists():  # the screening demo already has a result here: keep it, add nothing
         return
     definition = load_instrument("epds", mother.site)
-    source = Source.MOTHER if mother.user is not None else Source.PAPER
+    # The demo's own logins answer online; the others on paper at the clinic (entered by their clinician).
+    online = mother.user if mother.user in showcase_mothers(context) else None
     at = timezone.make_aware(datetime.combine(day, time(10, 30)))
     screening.record_assessment(
-        mother, "epds", answers_adding_up_to(definition, max(0, min(27, total)), context.rng), source=source,
-        entered_by=mother.user or clinician, answered_on=day, idempotency_key=screening.new_submission_key(),
+        mother, "epds", answers_adding_up_to(definition, max(0, min(27, total)), context.rng),
+        source=Source.MOTHER if online else Source.PAPER, by=online or clinician, answered_on=day,
+        idempotency_key=screening.new_submission_key(),
         now=min(at, context.now),
     )
 
@@ -66,17 +70,14 @@ def _course(context: DemoContext, plan: CoursePlan, index: int) -> Course:
 
 def _mother_year(context: DemoContext, course: Course, mother: Mother, plan: CoursePlan) -> None:
     rng = context.rng
-    Booking.objects.create(course=course, mother=mother, status=Booking.Status.BOOKED, booked_by=plan.educator,
-                           requested_at=context.now - timedelta(days=plan.days_ago + 14), is_synthetic=True,
-                           placed_at=context.now - timedelta(days=plan.days_ago + 14))
+    book_place(context, course, mother, at=context.now - timedelta(days=plan.days_ago + 14))
     keen = rng.uniform(0.2, 1.0)
     attended = 0
     for session in course.sessions.order_by("number"):
         present = rng.random() < 0.55 + 0.45 * keen
         attended += present
-        Attendance.objects.create(session=session, mother=mother, status="present" if present else "absent",
-                                  recorded_by=plan.educator, recorded_at=session.starts_at + timedelta(hours=1),
-                                  is_synthetic=True)
+        programme.record_attendance(session.pk, {mother.pk: ("present" if present else "absent", "")},
+                                    by=plan.educator, at=session.starts_at + timedelta(hours=1))
         if present and session.number in (1, 5):
             values = {key: min(3, max(0, round(rng.gauss(1 + keen + session.number / 5, 0.7))))
                       for key in checklist.ITEM_KEYS}
@@ -86,14 +87,16 @@ def _mother_year(context: DemoContext, course: Course, mother: Mother, plan: Cou
             continue
         started = timezone.make_aware(datetime.combine(course.starts_on + timedelta(days=day),
                                                        time(rng.choice([9, 15, 19]), rng.randint(0, 59))))
-        PracticeLog.objects.create(mother=mother, started_at=started, duration_seconds=rng.randint(10, 20) * 60,
-                                   guided=True, steps_total=0, is_synthetic=True)
+        entry = programme.PracticeEntry(started_at=started, duration_seconds=rng.randint(10, 20) * 60, guided=True,
+                                        completed=True)
+        if mother.user is not None:  # without a sign-in she practises all the same, but keeps no log here
+            programme.log_practice(entry, by=mother.user, at=started + timedelta(minutes=20))
     # Some improve (more often the keener ones), some do not, a few get worse; none of it is real.
     baseline = rng.randint(9, 21)
     kind = rng.random() - 0.25 * keen
     change = -rng.randint(4, 9) if kind < 0.45 else rng.randint(-2, 2) if kind < 0.85 else rng.randint(3, 6)
     _epds(context, mother, plan.clinician, course.starts_on - timedelta(days=rng.randint(3, 12)), baseline)
-    showcase = mother.user is not None  # the demo mothers who sign in answer every follow-up: a full year
+    showcase = mother.user in showcase_mothers(context)  # the demo's own logins answer every follow-up: a full year
     for days_after, chance in FOLLOW_UPS:
         if rng.random() > chance and not showcase:
             break  # lost to follow-up from here on

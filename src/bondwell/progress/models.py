@@ -1,4 +1,5 @@
-"""The dashboard's materialised summaries (`bondwell.progress.summary`): progress only reads and reports."""
+"""The dashboard's materialised summaries (`bondwell.progress.summary`) and the mothers' first EPDS for the site's
+baseline SD (`bondwell.progress.baseline`): progress only reads and reports."""
 
 from __future__ import annotations
 
@@ -27,6 +28,20 @@ class BookingSummary(models.Model):
         return f"dashboard summary of booking {self.booking_id}"
 
 
+class MotherBaseline(models.Model):
+    """One mother's first complete, current EPDS (None: she has none), materialised (`bondwell.progress.baseline`):
+    the site's baseline SD for the clinician's reliable-change index adds these up instead of looking each up."""
+
+    mother = models.OneToOneField(
+        "accounts.Mother", on_delete=models.CASCADE, primary_key=True, related_name="progress_baseline"
+    )
+    epds = models.SmallIntegerField(null=True)
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"first EPDS of mother {self.mother_id}"
+
+
 class SummaryState(models.Model):
     """The one row saying how far the summaries have read: the highest ids seen of each source table, when the
     worker last swept for changed rows, and a version that changes whenever a summary does (cache keys)."""
@@ -37,6 +52,10 @@ class SummaryState(models.Model):
     booking_id = models.BigIntegerField(default=0)
     swept_at = models.DateTimeField(null=True)
     version = models.BigIntegerField(default=0)
+    # The stored first EPDS of every mother (`bondwell.progress.baseline`): the highest assessment id seen, and
+    # when the worker last stored them (None: never yet; the clinician's page then computes the SD itself).
+    baseline_id = models.BigIntegerField(default=0)
+    baselines_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return f"dashboard summaries at version {self.version}"

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from django.core.cache import cache
-from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from bondwell import instruments
 from bondwell.accounts.models import Mother
 from bondwell.programme.checklist import ITEMS, NON_VALIDATED_LABEL
 from bondwell.programme.models import Attendance, Booking, Observation, PracticeLog
+from bondwell.progress import baseline
 from bondwell.screening.models import Assessment, RiskAlert
 from bondwell.screening.questionnaires import load_instrument
 from bondwell.stats.trial import EPDS_CUTOFF, EPDS_RELIABILITY, reliable_change
@@ -26,7 +26,7 @@ from bondwell.stats.trial import EPDS_CUTOFF, EPDS_RELIABILITY, reliable_change
 PRACTICE_WEEKS = 60
 MAX_ROWS = 400
 # The site's baseline SD enters the reliable-change index only when it rests on enough mothers.
-MIN_MOTHERS_FOR_SD = 10
+MIN_MOTHERS_FOR_SD = baseline.MIN_MOTHERS_FOR_SD
 
 
 @dataclass(frozen=True)
@@ -132,39 +132,11 @@ class ChangeSinceBaseline:
         return self.latest.total < self.cutoff
 
 
-SD_CACHE_SECONDS = 3600
-
-
 def cohort_baseline_sd(cohort: QuerySet[Mother], *, cache_key: str = "") -> tuple[float | None, int]:
-    """SD (n − 1) of the first EPDS of a cohort (the clinician's scope: her site): Jacobson & Truax's SD₁.
-
-    It reads one value per mother of the site, so it is kept for an hour under `cache_key` when one is given:
-    an SD of thousands of first scores barely moves in an hour."""
-    if cache_key:
-        found = cache.get(cache_key)
-        if isinstance(found, tuple):
-            return found
-        value = cohort_baseline_sd(cohort)
-        cache.set(cache_key, value, SD_CACHE_SECONDS)
-        return value
-    first = (
-        Assessment.objects.current()
-        .filter(mother=OuterRef("pk"), instrument="epds", complete=True)
-        .order_by("answered_on", "id")
-        .values("total")[:1]
-    )
-    # Bounded by the site's mothers; the aggregate runs in the database.
-    values = [
-        float(v)
-        for v in cohort.annotate(first_epds=Subquery(first))
-        .exclude(first_epds=None)
-        .values_list("first_epds", flat=True)[:20000]
-    ]
-    if len(values) < MIN_MOTHERS_FOR_SD:
-        return None, len(values)
-    mean = sum(values) / len(values)
-    sd = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5
-    return (sd if sd > 0 else None), len(values)
+    """SD (n − 1) of the first EPDS of a cohort (the clinician's scope: her site): Jacobson & Truax's SD₁, and the
+    number of mothers it rests on. Read from the first scores the worker keeps (`bondwell.progress.baseline`);
+    before its first cycle computed directly and kept for an hour under `cache_key` when one is given."""
+    return baseline.cohort_sd(cohort, cache_key=cache_key)
 
 
 def change_since_baseline(

@@ -25,3 +25,14 @@ class AddDays(Func):
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         day, n, params = self._parts(compiler, connection)
         return f"({day} + ({n})::integer)", params
+
+
+def plain_plan() -> None:
+    """On PostgreSQL no JIT compilation and no parallel workers for the summaries' many small index probes (call
+    inside a transaction): compiling the query or starting workers took longer than running it (bench/dashboard.py)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")

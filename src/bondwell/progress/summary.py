@@ -29,7 +29,7 @@ from django.db.models.functions import Greatest
 
 from bondwell.programme.models import Attendance, Booking, PracticeLog
 from bondwell.progress.models import BookingSummary, SummaryState
-from bondwell.progress.sql import AddDays
+from bondwell.progress.sql import AddDays, plain_plan
 from bondwell.screening.models import Assessment
 
 BASELINE_WINDOW = (-42, 7)  # days from the course's first day (docs/progress.md)
@@ -83,17 +83,6 @@ def _computed(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     )
 
 
-def _plain_plan() -> None:
-    """On PostgreSQL no JIT compilation and no parallel workers for these many small index probes: compiling the
-    query or starting workers took longer than running it (bench/dashboard.py)."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-
-
 def refresh(booking_ids: Iterable[int], now: datetime) -> int:
     """Compute and store the summaries of these bookings (any status); returns how many were written."""
     ids = sorted(set(booking_ids))
@@ -101,7 +90,7 @@ def refresh(booking_ids: Iterable[int], now: datetime) -> int:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         with transaction.atomic():
-            _plain_plan()
+            plain_plan()
             rows = list(_computed(Booking.objects.filter(id__in=chunk)).values_list(*COMPUTED))
             BookingSummary.objects.bulk_create(
                 [BookingSummary(booking_id=r[0], starts_on=r[1], dose_weeks=r[2], baseline=r[3], post=r[4],

@@ -65,6 +65,8 @@ RECORD_TYPES: list[RecordType] = [
     RecordType("studies.Participant", "anonymise", STUDY),
     RecordType("studies.Allocation", "keep", STUDY + " Append-only randomisation record."),
     RecordType("studies.Visit", "anonymise", STUDY),
+    RecordType("progress.MotherBaseline", "anonymise", CLINICAL + " A copy of her first EPDS score, kept for the "
+               "site's baseline; no identifying text."),
     RecordType("programme.Observation", "anonymise", "Observed practice for programme outcomes; notes removed.",
                clear={"note": ""}),
     RecordType("pathway.FollowUp", "anonymise", CLINICAL + " Free-text outcome removed.",

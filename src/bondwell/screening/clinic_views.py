@@ -3,18 +3,32 @@ questionnaires and time-to-acknowledge. Site leads see alerts but never answers 
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import get_language
 
-from bondwell.accounts.access import access_mother, access_row, audit, mothers_in_scope, require_role
+from bondwell.accounts.access import (
+    access_mother,
+    access_row,
+    audit,
+    mothers_in_scope,
+    own_site,
+    posted_row,
+    require_role,
+)
 from bondwell.accounts.list_audit import audit_list
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
@@ -54,6 +68,36 @@ class QueueRow:
     trigger: str  # the answer or score that raised it, in words (clinicians only: site leads never read answers)
     time_left: str
     overdue: bool
+    raised_ago: str  # "2 hours, 5 minutes": how long ago it was raised, as the row shows it
+
+
+def _queue_rows(alerts: Iterable[RiskAlert], *, reads_answers: bool, now: datetime) -> list[QueueRow]:
+    return [QueueRow(a, trigger_words(a) if reads_answers else a.get_kind_display(), *time_left(a.ack_due_at, now),
+                     raised_ago=timesince(a.raised_at, now)) for a in alerts]
+
+
+@functools.cache
+def _rows_template_digest() -> str:
+    return hashlib.sha256((Path(__file__).parent / "templates/screening/queue_rows.html").read_bytes()).hexdigest()
+
+
+def rows_etag(request: HttpRequest, rows: list[QueueRow], *, show_closed: bool, page: str) -> str:
+    """A validator of the queue's rows as drawn for this user in this session: every stored field of each alert
+    and its mother, who acknowledged it, the trigger and the relative times in the words the rows show for now
+    ('35 min left', 'raised 2 hours ago': a new minute that changes them changes it), the time zone and language
+    the rows are drawn in, and the rows template's own text. Equal validators mean an identical partial."""
+    parts: list[object] = [_rows_template_digest(), getattr(request.user, "pk", None),
+                           getattr(getattr(request, "session", None), "session_key", None), show_closed, page,
+                           timezone.get_current_timezone_name(), get_language()]
+    for row in rows:
+        alert, mother, by = row.alert, row.alert.mother, row.alert.acknowledged_by
+        parts.append((
+            [getattr(alert, f.attname) for f in alert._meta.concrete_fields],
+            [getattr(mother, f.attname) for f in mother._meta.concrete_fields],
+            (by.pk, by.full_name) if by is not None else None,
+            row.trigger, row.time_left, row.overdue, row.raised_ago,
+        ))
+    return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:40] + '"'
 
 
 def time_left(due: datetime, now: datetime) -> tuple[str, bool]:
@@ -119,17 +163,25 @@ def queue(request: HttpRequest) -> HttpResponse:
         # navigation or banner (the page around it has them): one query for the rows.
         number = request.GET.get("page", "")
         shown = list(alerts[:PAGE_SIZE] if number in ("", "1") else Paginator(alerts, PAGE_SIZE).get_page(number))
-        rows = [QueueRow(a, trigger_words(a) if reads_answers else a.get_kind_display(),
-                         *time_left(a.ack_due_at, now)) for a in shown]
-        # A poll showing the alerts this session was last shown is not audited again (docs/security.md).
+        rows = _queue_rows(shown, reads_answers=reads_answers, now=now)
+        # A poll showing the alerts this session was last shown is not audited again (docs/security.md); a poll
+        # answered 304 showed them too, so it is audited by the same rule.
         audit_list(request, "view:alert-queue", (a.pk for a in shown))
-        return HttpResponse(render_to_string("screening/queue_rows.html",
-                                             {"rows": rows, "show_closed": show_closed, "now": now}))
+        etag = rows_etag(request, rows, show_closed=show_closed, page=number or "1")
+        response: HttpResponse
+        # Weak comparison, as HTTP has it for If-None-Match: a proxy that compresses may mark the tag weak (W/).
+        if etag in {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}:
+            response = HttpResponseNotModified()  # the browser keeps the rows it has (screening/queue-etag.js)
+        else:
+            response = HttpResponse(render_to_string("screening/queue_rows.html",
+                                                     {"rows": rows, "show_closed": show_closed, "now": now}))
+        response["ETag"] = etag
+        return response
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [QueueRow(a, trigger_words(a) if reads_answers else a.get_kind_display(), *time_left(a.ack_due_at, now))
-            for a in page]
+    rows = _queue_rows(page, reads_answers=reads_answers, now=now)
     context = {"title": "Alerts and concerns", "page": page, "rows": rows, "show_closed": show_closed, "now": now,
-               "concerns": list(concerns_in_scope(user)[:PAGE_SIZE]) if not show_closed else []}
+               "concerns": list(concerns_in_scope(user)[:PAGE_SIZE]) if not show_closed else [],
+               "rows_etag": rows_etag(request, rows, show_closed=show_closed, page=str(page.number))}
     audit_list(request, "view:alert-queue", (row.alert.pk for row in rows), always=True)
     return render(request, "screening/queue.html", context)
 
@@ -181,11 +233,8 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 
 def _assessment(request: HttpRequest, assessment_id: int, action: str) -> Assessment:
-    assessment = Assessment.objects.filter(pk=assessment_id).first()
-    if assessment is None:
-        raise Http404("No such assessment.")
-    access_mother(request, assessment.mother_id, Purpose.CLINICAL, action=action)
-    return assessment
+    rows = Assessment.objects.filter(pk=assessment_id)
+    return access_row(request, rows, Purpose.CLINICAL, action=action, missing="No such assessment.")
 
 
 @require_role(Role.CLINICIAN)
@@ -289,7 +338,7 @@ def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.record_assessment(
-                mother, instrument, form.answers(), source="paper", entered_by=_user(request),
+                mother, instrument, form.answers(), source="paper", by=_user(request),
                 answered_on=form.cleaned_data["answered_on"], idempotency_key=form.cleaned_data["key"],
                 scheduled=scheduled, acknowledge_own_alerts=True,
             )
@@ -394,9 +443,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def site_settings(request: HttpRequest) -> HttpResponse:
     """The site lead sets the acknowledgement windows, the fallback contact and the site's crisis contacts."""
     user = _user(request)
-    site = user.site
-    if site is None:
-        raise Http404("No site.")
+    site = own_site(user)
     form = SafetySettingsForm(request.POST if request.POST.get("part") == "rules" else None,
                               instance=safety_settings(site))
     contact_form = CrisisContactForm(request.POST if request.POST.get("part") == "contact" else None, site=site)
@@ -411,8 +458,7 @@ def site_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Contact added after the national crisis lines, which mothers always see.")
             return redirect("screening-settings")
         if part == "remove":
-            chosen = request.POST.get("contact", "")
-            contact = SiteCrisisContact.objects.filter(site=site, pk=int(chosen)).first() if chosen.isdigit() else None
+            contact = posted_row(request, SiteCrisisContact.objects.filter(site=site), "contact")
             if contact is not None:
                 services.remove_crisis_contact(contact, by=user)
                 messages.success(request, "Crisis contact removed.")

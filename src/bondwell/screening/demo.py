@@ -10,7 +10,7 @@ from bondwell.accounts.models import Mother, User
 from bondwell.demo import DemoContext
 from bondwell.notify.models import Message
 from bondwell.screening import services
-from bondwell.screening.models import AlertAction, AlertEvent, RiskAlert, Source
+from bondwell.screening.models import AlertAction, RiskAlert, Source
 from bondwell.screening.questionnaires import load_instrument
 
 OPEN_ALERTS = 3
@@ -56,7 +56,7 @@ def load(context: DemoContext) -> None:
                 when = context.now - timedelta(minutes=rng.randint(5, 50))
             assessment = services.record_assessment(
                 mother, instrument, _answers(context, mother, instrument, severity, self_harm), source=source,
-                entered_by=entered_by, answered_on=when.date(), idempotency_key=services.new_submission_key(),
+                by=entered_by, answered_on=when.date(), idempotency_key=services.new_submission_key(),
                 now=when,
             )
             for alert in RiskAlert.objects.filter(assessment=assessment):
@@ -72,16 +72,18 @@ def load(context: DemoContext) -> None:
 
 
 def _act_on(context: DemoContext, alert: RiskAlert, clinician: User) -> None:
-    """An alert handled in the past: acknowledged after a realistic delay, acted on, closed."""
-    services.acknowledge_alert(alert, by=clinician)
+    """An alert handled in the past: acknowledged after a realistic delay, acted on, closed (each step recorded
+    with the time it was done, as a clinician writing it up afterwards would)."""
     action = context.rng.choice(AlertAction.values[:4])
-    services.record_alert_action(alert, action, "Demo note.", by=clinician)
-    services.close_alert(alert, by=clinician)
-    acknowledged = alert.raised_at + timedelta(minutes=context.rng.randint(6, 160))
-    RiskAlert.objects.filter(pk=alert.pk).update(
-        acknowledged_at=acknowledged, action_at=acknowledged + timedelta(minutes=20),
-        closed_at=acknowledged + timedelta(hours=2),
-    )
-    AlertEvent.objects.filter(alert=alert, step="acknowledged").update(at=acknowledged)
-    # The messages of a past alert went out back then: the demo worker must not send them now.
+    acknowledged = min(alert.raised_at + timedelta(minutes=context.rng.randint(6, 160)), context.now)
+    services.acknowledge_alert(alert, by=clinician, at=acknowledged)
+    services.record_alert_action(alert, action, "Demo note.", by=clinician,
+                                 at=min(acknowledged + timedelta(minutes=20), context.now))
+    services.close_alert(alert, by=clinician, at=min(acknowledged + timedelta(hours=2), context.now))
+    _sent_back_then(alert)
+
+
+def _sent_back_then(alert: RiskAlert) -> None:
+    """Demo only: the messages of an alert from the synthetic past count as sent when it was raised, so the demo's
+    worker does not send them now. Nothing real is ever sent at an earlier time."""
     Message.objects.filter(topic=f"alert:{alert.pk}").update(status=Message.Status.SENT, sent_at=alert.raised_at)

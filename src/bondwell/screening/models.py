@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from bondwell.accounts.models import Mother, Site
 from bondwell.append_only import AppendOnlyModel, AppendOnlyQuerySet
+from bondwell.queue_items import QueueItem
 from bondwell.step_events import StepEvent
 
 
@@ -157,13 +158,8 @@ class AlertAction(models.TextChoices):
     OTHER = "other", "Other (see note)"
 
 
-class RiskAlert(models.Model):
+class RiskAlert(QueueItem):
     """A risk signal a clinician must act on. Created in the same transaction as what raised it."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Open, not yet acknowledged"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        CLOSED = "closed", "Closed"
 
     mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="risk_alerts")
     assessment = models.ForeignKey(
@@ -178,22 +174,12 @@ class RiskAlert(models.Model):
     instrument = models.CharField(max_length=20)
     reason = models.CharField(max_length=300)
     priority = models.PositiveSmallIntegerField(help_text="0 is the most urgent.")
-    status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPEN)
-    raised_at = models.DateTimeField(default=timezone.now)
     ack_due_at = models.DateTimeField()
     escalation_level = models.PositiveSmallIntegerField(default=0)  # 0 care team, 1 site lead, 2+ fallback
     escalated_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     action = models.CharField(max_length=16, choices=AlertAction.choices, blank=True)
     action_note = models.CharField(max_length=500, blank=True)
     action_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     is_synthetic = models.BooleanField(default=False)
 
     class Meta:

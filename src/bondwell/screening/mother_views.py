@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bondwell.accounts.access import audit, own_mother_record, require_role
-from bondwell.accounts.models import Mother
+from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
 from bondwell.instruments import Instrument, Item
 from bondwell.pathway.promises import immediate_lines
@@ -24,6 +24,13 @@ from bondwell.screening.crisis import contacts_for
 from bondwell.screening.models import Assessment, Draft, ScheduledQuestionnaire
 from bondwell.screening.presenters import mother_result, option_label, question_text
 from bondwell.screening.questionnaires import answerable_by_mother, due_for_mother, load_instrument, mother_instrument
+
+
+def _her(request: HttpRequest) -> User:
+    """The signed-in mother, who answers (every view here is `@require_role(Role.MOTHER)`)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def _own_draft(request: HttpRequest, draft_id: int) -> tuple[Mother, Draft]:
@@ -69,7 +76,7 @@ def start(request: HttpRequest, instrument: str) -> HttpResponse:
         # Without its licensed wording a questionnaire cannot be shown; her clinician can use the paper form.
         raise Http404("This questionnaire is not offered to you.")
     try:
-        draft = services.start_draft(mother, instrument, scheduled=scheduled)
+        draft = services.start_draft(mother, instrument, by=_her(request), scheduled=scheduled)
     except services.ScreeningError as error:
         raise Http404(str(error)) from error
     return redirect("screening-answer", draft_id=draft.pk)
@@ -92,7 +99,7 @@ def answer(request: HttpRequest, draft_id: int) -> HttpResponse:
             # Her result page carries the support screen when her answers raise a risk.
             return _submit(request, draft, given)
         try:
-            state = services.save_answers(draft, given)
+            state = services.save_answers(draft, given, by=_her(request))
         except services.ScreeningError as problem:
             error = str(problem)
         else:
@@ -164,7 +171,7 @@ def _after_sending(request: HttpRequest, draft: Draft, given: dict[str, object])
     if request.method != "POST" or not given:
         return redirect("screening-result", assessment_id=before.pk)
     try:
-        now = services.resubmit_answers(draft, given)
+        now = services.resubmit_answers(draft, given, by=_her(request))
     except services.ScreeningError as problem:
         messages.error(request, _("Your new answer could not be saved: %(problem)s") % {"problem": problem})
         return redirect("screening-result", assessment_id=before.pk)
@@ -178,7 +185,7 @@ def _after_sending(request: HttpRequest, draft: Draft, given: dict[str, object])
 
 def _submit(request: HttpRequest, draft: Draft, given: dict[str, object]) -> HttpResponse:
     try:
-        assessment = services.submit_answers(draft, given)
+        assessment = services.submit_answers(draft, given, by=_her(request))
     except services.ScreeningError as problem:
         messages.error(request, str(problem))
         return redirect(reverse("screening-answer", kwargs={"draft_id": draft.pk}) + "?q=review")

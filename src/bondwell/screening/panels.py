@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 
-from bondwell.accounts.access import mothers_in_scope, own_mother_record
+from bondwell.accounts.access import mothers_in_scope, signed_in_mother
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Role
 from bondwell.screening.models import RiskAlert
@@ -14,16 +14,11 @@ from bondwell.web.navigation import Panel
 
 
 def panel(request: HttpRequest) -> Panel | None:
-    user = request.user
-    if not isinstance(user, User):
-        return None
-    if user.role == Role.MOTHER:
-        try:
-            mother = own_mother_record(request)  # shared with the other panels of her home page
-        except Http404:
-            return None
+    mother = signed_in_mother(request)  # read once for all the panels of her home page
+    if mother is not None:
         return Panel("screening/panels/mother.html", {"due": due_for_mother(mother, 3)}, order=20)
-    if user.role in {Role.CLINICIAN, Role.SITE_LEAD}:
+    user = request.user
+    if isinstance(user, User) and user.role in {Role.CLINICIAN, Role.SITE_LEAD}:
         open_alerts = RiskAlert.objects.filter(
             mother__in=mothers_in_scope(user), status=RiskAlert.Status.OPEN
         )

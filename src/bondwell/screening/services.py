@@ -118,8 +118,24 @@ def matching_schedule(mother: Mother, instrument: str) -> ScheduledQuestionnaire
 # ---- the mother's draft ------------------------------------------------------------------------------------
 
 
-def start_draft(mother: Mother, instrument: str, *, scheduled: ScheduledQuestionnaire | None = None) -> Draft:
-    """Her unfinished draft of this questionnaire, or a new one."""
+def _check_answerer(mother: Mother, by: User) -> None:
+    """Online answers are hers alone: staff never answer for her here (they enter a paper form instead,
+    `record_assessment` with source paper), so `by` must be her own sign-in."""
+    if mother.user_id is None:
+        raise ScreeningError(gettext("Only a mother with a sign-in can answer online."))
+    if by.pk != mother.user_id:
+        raise ScreeningError(gettext("Only she answers her questionnaire online; staff enter a paper form."))
+
+
+def start_draft(
+    mother: Mother, instrument: str, *, by: User, scheduled: ScheduledQuestionnaire | None = None
+) -> Draft:
+    """Her unfinished draft of this questionnaire, or a new one; `by` is her own sign-in.
+
+    Not audited: a draft is her unsent work (nobody else sees it). What she sends is audited when submitted
+    (`submit_draft`), and an alert raised while she answers has its own time-stamped events.
+    """
+    _check_answerer(mother, by)
     if instrument not in MOTHER_INSTRUMENTS:
         raise ScreeningError(f"{instrument!r} is not offered to mothers.")
     if scheduled is not None and (scheduled.mother_id != mother.pk or scheduled.instrument != instrument):
@@ -143,8 +159,10 @@ class DraftState:
     alert: RiskAlert | None
 
 
-def save_answers(draft: Draft, given: Mapping[str, object]) -> DraftState:
-    """Merge answers into her draft. A self-harm answer raises its alert now, before she submits."""
+def save_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> DraftState:
+    """Merge answers into her draft (`by`: her own sign-in). A self-harm answer raises its alert now, before she
+    submits. Not audited, as `start_draft`: the submission is."""
+    _check_answerer(draft.mother, by)
     instrument = _checked_instrument(draft, given)
     # Inside submit_answers' transaction no savepoint of its own: a refusal rolls the whole submission back.
     with transaction.atomic(savepoint=False):
@@ -183,24 +201,26 @@ def _save_locked(
     return DraftState(answers=answers, flags=flags, new_flags=flags - before, alert=alert)
 
 
-def submit_answers(draft: Draft, given: Mapping[str, object]) -> Assessment:
+def submit_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> Assessment:
     """Save her last answers and submit, in one transaction; a repeated submit returns the same Assessment."""
+    _check_answerer(draft.mother, by)
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.submitted_at is not None:
-            return resubmit_answers(draft, given)
+            return resubmit_answers(draft, given, by=by)
         # The row stays locked to the end of this transaction: saved and submitted without reading it again.
         if given:
             _save_locked(draft, locked, _checked_instrument(draft, given), given)
-        return _submit_locked(draft, locked)
+        return _submit_locked(draft, locked, by=by)
 
 
-def resubmit_answers(draft: Draft, given: Mapping[str, object]) -> Assessment:
+def resubmit_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> Assessment:
     """Answers sent again after her questionnaire was submitted (she went Back and sent again).
 
     The same answers return her result as stored. Different answers are recorded as a correction of the newest
     version (audited, the earlier version kept) and their own risk rules run, so a risk answer always alerts.
     """
+    _check_answerer(draft.mother, by)
     original = Assessment.objects.get(idempotency_key=draft.key)
     head = latest_version(original)
     instrument = load_instrument(draft.instrument, draft.mother.site)
@@ -211,24 +231,23 @@ def resubmit_answers(draft: Draft, given: Mapping[str, object]) -> Assessment:
     answers = {**head.answers, **{k: int(v) for k, v in given.items() if isinstance(v, int)}}
     if _same_answers(head.answers, answers):
         return head
-    user = draft.mother.user
-    if user is None:
-        raise ScreeningError(gettext("Only a mother with a sign-in can answer online."))
     return record_assessment(
-        draft.mother, draft.instrument, answers, source=Source.MOTHER, entered_by=user,
+        draft.mother, draft.instrument, answers, source=Source.MOTHER, by=by,
         answered_on=timezone.localdate(), idempotency_key=draft.key,
         correction_reason="She changed her answers after sending them; the earlier version is kept.",
     )
 
 
-def submit_draft(draft: Draft) -> Assessment:
-    """Submit her draft once: a second submit (double tap, reload, retry) returns the same Assessment."""
+def submit_draft(draft: Draft, *, by: User) -> Assessment:
+    """Submit her draft once (`by`: her own sign-in, the actor of its audit event): a second submit (double tap,
+    reload, retry) returns the same Assessment."""
+    _check_answerer(draft.mother, by)
     with transaction.atomic(savepoint=False):  # as save_answers: all or nothing with the caller's transaction
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
-        return _submit_locked(draft, locked)
+        return _submit_locked(draft, locked, by=by)
 
 
-def _submit_locked(draft: Draft, locked: Draft) -> Assessment:
+def _submit_locked(draft: Draft, locked: Draft, *, by: User) -> Assessment:
     """submit_draft on the draft's row already locked by the caller's transaction (`locked`)."""
     with transaction.atomic(savepoint=False):
         if locked.submitted_at is not None:
@@ -241,11 +260,8 @@ def _submit_locked(draft: Draft, locked: Draft) -> Assessment:
             missing = ", ".join(p.item.removeprefix("q") for p in problems)
             message = gettext("Please answer every question before sending (still to do: %(missing)s).")
             raise ScreeningError(message % {"missing": missing})
-        user = locked.mother.user
-        if user is None:
-            raise ScreeningError(gettext("Only a mother with a sign-in can answer online."))
         assessment = record_assessment(
-            locked.mother, locked.instrument, locked.answers, source=Source.MOTHER, entered_by=user,
+            locked.mother, locked.instrument, locked.answers, source=Source.MOTHER, by=by,
             answered_on=timezone.localdate(), idempotency_key=locked.key, scheduled=locked.scheduled, draft=locked,
         )
         Draft.objects.filter(pk=locked.pk).update(submitted_at=assessment.submitted_at)
@@ -265,7 +281,7 @@ def record_assessment(
     answers: Mapping[str, object],
     *,
     source: str,
-    entered_by: User,
+    by: User,
     answered_on: date,
     idempotency_key: str,
     scheduled: ScheduledQuestionnaire | None = None,
@@ -305,7 +321,7 @@ def record_assessment(
             if _same_answers(head.answers, clean):
                 return head
             return record_assessment(
-                mother, instrument_name, clean, source=source, entered_by=entered_by, answered_on=answered_on,
+                mother, instrument_name, clean, source=source, by=by, answered_on=answered_on,
                 idempotency_key=_changed_key(idempotency_key, head, clean), supersedes=head,
                 correction_reason=correction_reason or RESENT_REASON, now=now,
                 acknowledge_own_alerts=acknowledge_own_alerts,
@@ -324,7 +340,7 @@ def record_assessment(
                     band_key=result.band.key if result else "",
                     band_urgent=bool(result and result.band.urgent),
                     flags=sorted(flags), source=source, answered_on=answered_on, submitted_at=now,
-                    entered_by=entered_by, scheduled=scheduled, supersedes=supersedes,
+                    entered_by=by, scheduled=scheduled, supersedes=supersedes,
                     correction_reason=correction_reason[:300], idempotency_key=idempotency_key,
                     is_synthetic=mother.is_synthetic,
                 )
@@ -342,7 +358,7 @@ def record_assessment(
         pathway.start_follow_ups(assessment, instrument, result, flags, now=now)
         pathway.keep_released_after_correction(assessment)
         action = "correct:assessment" if supersedes else f"submit:assessment:{source}"
-        audit(None, action, mother=mother, obj=assessment, actor=entered_by, detail=correction_reason)
+        audit(None, action, mother=mother, obj=assessment, actor=by, detail=correction_reason)
     return assessment
 
 
@@ -437,7 +453,7 @@ def correct_assessment(
                 return replacement
             raise ScreeningError("This version was already corrected; correct the newest version instead.")
         return record_assessment(
-            current.mother, current.instrument, answers, source=Source.PAPER, entered_by=by,
+            current.mother, current.instrument, answers, source=Source.PAPER, by=by,
             answered_on=answered_on or current.answered_on, idempotency_key=idempotency_key,
             supersedes=current, correction_reason=reason.strip(),
         )
@@ -446,24 +462,39 @@ def correct_assessment(
 # ---- acting on alerts -------------------------------------------------------------------------------------
 
 
-def acknowledge_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
+def _when(at: datetime | None, alert: RiskAlert, now: datetime, *, after: datetime | None = None) -> datetime:
+    """`at`: when it was done, for a step recorded afterwards (she phoned the mother, then wrote it up); never in
+    the future, never before the alert was raised (or before `after`, the step it follows)."""
+    if at is None:
+        return now
+    if at > now:
+        raise ScreeningError("That time is in the future.", field="at")
+    if at < max(alert.raised_at, after or alert.raised_at):
+        raise ScreeningError("That time is before the step it follows.", field="at")
+    return at
+
+
+def acknowledge_alert(alert: RiskAlert, *, by: User, at: datetime | None = None) -> RiskAlert:
+    """Acknowledge an open alert (`at`: when, if recorded afterwards); messages still waiting are not sent."""
     now = timezone.now()
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
         if locked.status != RiskAlert.Status.OPEN:
             return locked  # acknowledged already (by her or a colleague): nothing to do twice
+        when = _when(at, locked, now)
         RiskAlert.objects.filter(pk=alert.pk).update(
-            status=RiskAlert.Status.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=by
+            status=RiskAlert.Status.ACKNOWLEDGED, acknowledged_at=when, acknowledged_by=by
         )
-        AlertEvent.objects.create(alert=locked, at=now, step="acknowledged", actor=by)
+        AlertEvent.objects.create(alert=locked, at=when, step="acknowledged", actor=by)
         audit(None, "acknowledge:alert", mother=locked.mother, obj=locked, actor=by)
         alerts.acknowledged(locked, now)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
 def record_alert_action(
-    alert: RiskAlert, action: str, note: str, *, by: User
+    alert: RiskAlert, action: str, note: str, *, by: User, at: datetime | None = None
 ) -> RiskAlert:
+    """Record what was done about an alert (acknowledging it first if still open); `at`: when it was done."""
     if action not in AlertAction.values:
         raise ScreeningError("Choose what was done.", field="action")
     if action == AlertAction.OTHER and not note.strip():
@@ -473,20 +504,22 @@ def record_alert_action(
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
         if locked.status == RiskAlert.Status.CLOSED:
             raise ScreeningError("This alert is closed.")
+        when = _when(at, locked, now, after=locked.acknowledged_at)
         if locked.status == RiskAlert.Status.OPEN:
-            acknowledge_alert(locked, by=by)
+            acknowledge_alert(locked, by=by, at=at)
         RiskAlert.objects.filter(pk=alert.pk).update(
-            action=action, action_note=note.strip()[:500], action_at=now
+            action=action, action_note=note.strip()[:500], action_at=when
         )
         AlertEvent.objects.create(
-            alert=locked, at=now, step="action", actor=by,
+            alert=locked, at=when, step="action", actor=by,
             detail=f"{AlertAction(action).label}{': ' + note.strip() if note.strip() else ''}"[:300],
         )
         audit(None, "act:alert", mother=locked.mother, obj=locked, actor=by, detail=action)
     return RiskAlert.objects.get(pk=alert.pk)
 
 
-def close_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
+def close_alert(alert: RiskAlert, *, by: User, at: datetime | None = None) -> RiskAlert:
+    """Close an alert once what was done is recorded; `at`: when, if recorded afterwards."""
     now = timezone.now()
     with transaction.atomic():
         locked = RiskAlert.objects.select_for_update().get(pk=alert.pk)
@@ -494,10 +527,11 @@ def close_alert(alert: RiskAlert, *, by: User) -> RiskAlert:
             return locked
         if not locked.action:
             raise ScreeningError("Record what was done before closing the alert.")
+        when = _when(at, locked, now, after=locked.action_at)
         RiskAlert.objects.filter(pk=alert.pk).update(
-            status=RiskAlert.Status.CLOSED, closed_at=now, closed_by=by
+            status=RiskAlert.Status.CLOSED, closed_at=when, closed_by=by
         )
-        AlertEvent.objects.create(alert=locked, at=now, step="closed", actor=by)
+        AlertEvent.objects.create(alert=locked, at=when, step="closed", actor=by)
         audit(None, "close:alert", mother=locked.mother, obj=locked, actor=by)
     return RiskAlert.objects.get(pk=alert.pk)
 

@@ -21,7 +21,8 @@ MEASURES: tuple[Measure, ...] = ("SMD", "MD", "RR", "OR", "RD", "GEN")
 RATIO_MEASURES: frozenset[str] = frozenset({"RR", "OR"})
 
 
-def _frozen(values: ArrayLike) -> FloatArray:
+def read_only(values: ArrayLike) -> FloatArray:
+    """A read-only float64 copy: the arrays of every frozen result object of bondwell.stats."""
     array = np.array(values, dtype=np.float64)
     array.setflags(write=False)
     return array
@@ -37,8 +38,8 @@ class EffectSizes:
     slab: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "yi", _frozen(self.yi))
-        object.__setattr__(self, "vi", _frozen(self.vi))
+        object.__setattr__(self, "yi", read_only(self.yi))
+        object.__setattr__(self, "vi", read_only(self.vi))
         if self.yi.ndim != 1 or self.yi.shape != self.vi.shape:
             raise ValueError("yi and vi must be one-dimensional and of equal length")
         if self.slab and len(self.slab) != self.yi.size:
@@ -51,7 +52,7 @@ class EffectSizes:
 
     @property
     def sei(self) -> FloatArray:
-        return _frozen(np.sqrt(self.vi))
+        return read_only(np.sqrt(self.vi))
 
     @property
     def is_ratio(self) -> bool:

@@ -13,6 +13,7 @@ from io import BytesIO
 import matplotlib
 import numpy as np
 import pandas as pd
+from django.db import DEFAULT_DB_ALIAS
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -92,8 +93,10 @@ def _per_protocol(study: Study, frame: pd.DataFrame) -> tuple[pd.DataFrame, floa
 
 
 def study_frame(study: Study) -> pd.DataFrame:
-    """The frozen snapshot once the database is locked (the final analysis), else the live long frame."""
-    lock = DatabaseLock.objects.filter(study=study).only("snapshot").first()
+    """The frozen snapshot once the database is locked (the final analysis), else the live long frame.
+    Whether it is locked is read on the primary, where the lock was written, even inside `reporting()`: a lagging
+    replica must not show a just-locked study's live data as its analysis."""
+    lock = DatabaseLock.objects.using(DEFAULT_DB_ALIAS).filter(study=study).only("snapshot").first()
     return from_snapshot(lock.snapshot) if lock is not None else long_frame(study)
 
 

@@ -12,10 +12,11 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from bondwell import instruments
-from bondwell.accounts.models import Baby, Mother, User
+from bondwell.accounts import services as people
+from bondwell.accounts.models import Mother, User
 from bondwell.accounts.roles import Role
-from bondwell.demo import DEMO_PASSWORD, DemoContext
-from bondwell.demo.accounts import BABY_NAMES, FIRST_NAMES, SURNAMES
+from bondwell.demo import DemoContext
+from bondwell.demo.accounts import BABY_NAMES, FIRST_NAMES, SURNAMES, with_demo_password
 from bondwell.demo.answers import answers_adding_up_to
 from bondwell.studies.allocation import randomise_participant
 from bondwell.studies.enrolment import (
@@ -52,7 +53,7 @@ def _record_paper(mother: Mother, instrument: str, answers: dict[str, int], answ
     from bondwell.screening.services import new_submission_key, record_assessment
 
     record_assessment(
-        mother, instrument, answers, source=Source.PAPER, entered_by=by, answered_on=answered_on,
+        mother, instrument, answers, source=Source.PAPER, by=by, answered_on=answered_on,
         idempotency_key=new_submission_key(), now=timezone.make_aware(datetime.combine(answered_on, at)),
     )
 
@@ -84,13 +85,14 @@ TRIAL_MOTHERS_PER_SITE = 26
 def _trial_mother(context: DemoContext, rng: random.Random, site_key: str) -> tuple[Mother, date]:
     """A synthetic mother recruited into the demo trial, and the day she was screened."""
     site = context.sites[site_key]
+    lead = context.users["site_lead" if site_key == "harbourside" else "site_lead2"]
     name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
-    mother = Mother.objects.create(site=site, full_name=name, is_synthetic=True,
-                                   created_at=context.now - timedelta(days=rng.randint(250, 380)))
+    mother = people.register_mother(site, by=lead, full_name=name, synthetic=True,
+                                    at=context.now - timedelta(days=rng.randint(250, 380)))
     screened = context.today - timedelta(days=rng.randint(7, 300))
-    Baby.objects.create(mother=mother, name=rng.choice(BABY_NAMES), is_synthetic=True,
-                        birth_date=screened - timedelta(days=rng.randint(14, 70)),
-                        gestation_weeks=rng.choice([36, 38, 39, 40, 40, 41]))
+    people.add_baby(mother, by=lead, name=rng.choice(BABY_NAMES),
+                    birth_date=screened - timedelta(days=rng.randint(14, 70)),
+                    gestation_weeks=rng.choice([36, 38, 39, 40, 40, 41]))
     context.mothers.append(mother)
     return mother, screened
 
@@ -101,10 +103,10 @@ def load(context: DemoContext) -> None:
     study = create_study(_plan(context), by=lead, synthetic=True)
     add_study_member(study, context.users["researcher"].email, by=lead)
     # The trial's unblinded statistician: by-arm results for the data-monitoring committee, the database lock.
-    statistician = User.objects.create_user(
-        "statistician@demo.bondwell.test", DEMO_PASSWORD, full_name="Sam Statistician", role=Role.STATISTICIAN,
-        site=None, is_synthetic=True,
-    )
+    statistician = with_demo_password(people.create_user(
+        "statistician@demo.bondwell.test", by=context.users.get("admin"), full_name="Sam Statistician",
+        role=Role.STATISTICIAN, site=None, password=None, synthetic=True,
+    ))
     context.users["statistician"] = statistician
     add_study_member(study, statistician.email, by=lead)
     study = set_study_status(study, StudyStatus.RECRUITING, by=lead)

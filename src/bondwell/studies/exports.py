@@ -182,26 +182,24 @@ def to_xlsx(table: pd.DataFrame, study: Study) -> bytes:
     return buffer.getvalue()
 
 
-def to_sav(table: pd.DataFrame, study: Study) -> bytes:
+def _readstat_file(table: pd.DataFrame, study: Study, write: Callable[..., None], suffix: str) -> bytes:
+    """An SPSS or Stata file: pyreadstat's `write_sav` and `write_dta` take the same labels."""
     frame = _readstat_frame(table, study)
     return _through_file(
-        lambda path: pyreadstat.write_sav(
+        lambda path: write(
             frame, path, file_label=f"{study.code} pseudonymised export", column_labels=_column_labels(study),
             variable_value_labels=_value_labels(study),
         ),
-        ".sav",
+        suffix,
     )
+
+
+def to_sav(table: pd.DataFrame, study: Study) -> bytes:
+    return _readstat_file(table, study, pyreadstat.write_sav, ".sav")
 
 
 def to_dta(table: pd.DataFrame, study: Study) -> bytes:
-    frame = _readstat_frame(table, study)
-    return _through_file(
-        lambda path: pyreadstat.write_dta(
-            frame, path, file_label=f"{study.code} pseudonymised export", column_labels=_column_labels(study),
-            variable_value_labels=_value_labels(study),
-        ),
-        ".dta",
-    )
+    return _readstat_file(table, study, pyreadstat.write_dta, ".dta")
 
 
 REDCAP_HEADER = [

@@ -9,31 +9,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from bondwell.accounts.models import Mother
+from bondwell.queue_items import QueueItem
 
 
-class Concern(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", "Open, not yet acknowledged"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        CLOSED = "closed", "Closed"
-
+class Concern(QueueItem):
     mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="concerns")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    raised_at = models.DateTimeField(default=timezone.now)
     note = models.CharField(max_length=1000)
-    status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPEN)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     outcome = models.CharField(max_length=500, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     is_synthetic = models.BooleanField(default=False)
 
     class Meta:

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from bondwell.stats.effect_sizes import read_only
 from bondwell.stats.meta._distributions import chi2_isf, chi2_ppf
 from bondwell.stats.meta._projection import FloatArray
 from bondwell.stats.meta._zeroin import R_TOL, RootNotFound, uniroot
-from bondwell.stats.meta.model import MetaResult, _frozen
+from bondwell.stats.meta.model import MetaResult
 from bondwell.stats.meta.tau2 import q_statistic
 
 
@@ -50,7 +51,7 @@ def predict(result: MetaResult, newmods: ArrayLike | None = None, transform: boo
         if not result.is_ratio:
             raise ValueError("only ratio measures (RR, OR) are back-transformed")
         bounds = [np.exp(b) if i != 1 else np.full_like(b, math.nan) for i, b in enumerate(bounds)]
-    pred, se, ci_low, ci_high, pi_low, pi_high = (_frozen(b) for b in bounds)
+    pred, se, ci_low, ci_high, pi_low, pi_high = (read_only(b) for b in bounds)
     return Prediction(pred, se, ci_low, ci_high, pi_low, pi_high, transformed=transform)
 
 

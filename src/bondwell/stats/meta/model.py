@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from bondwell.stats.effect_sizes import EffectSizes
+from bondwell.stats.effect_sizes import EffectSizes, read_only
 from bondwell.stats.meta._distributions import chi2_sf, f_sf, norm_isf, norm_sf, t_isf, t_sf
 from bondwell.stats.meta._projection import FloatArray, Projection
 from bondwell.stats.meta.tau2 import METHODS, estimate_tau2
@@ -26,12 +26,6 @@ Test = Literal["z", "knha", "adhoc"]
 TESTS: tuple[Test, ...] = ("z", "knha", "adhoc")
 T_TESTS = ("knha", "adhoc")  # tests that use t (and F) on k − p degrees of freedom
 LEVEL = 0.95
-
-
-def _frozen(values: ArrayLike) -> FloatArray:
-    array = np.array(values, dtype=np.float64)
-    array.setflags(write=False)
-    return array
 
 
 @dataclass(frozen=True)
@@ -110,7 +104,7 @@ class MetaResult:
 
     @property
     def sei(self) -> FloatArray:
-        return _frozen(np.sqrt(self.vi))
+        return read_only(np.sqrt(self.vi))
 
     def critical_value(self, level: float | None = None) -> float:
         """The multiplier of the standard error in intervals: normal, or t on k − p df for knha."""
@@ -315,11 +309,11 @@ def fit(
         tau2=tau2, tau2_se=tau.se, i2=i2, h2=h2, q=q, q_df=k - p, q_pvalue=q_pvalue,
         pi_low=float(beta[0]) - pi_half if p == 1 else math.nan,
         pi_high=float(beta[0]) + pi_half if p == 1 else math.nan,
-        weights=_frozen(100 * w / np.sum(w)),
-        beta=_frozen(beta), se_beta=_frozen(se), statistic_beta=_frozen(stat), pval_beta=_frozen(pvals),
-        ci_low_beta=_frozen(ci_low), ci_high_beta=_frozen(ci_high), vcov=_frozen(vb), coef_names=names,
+        weights=read_only(100 * w / np.sum(w)),
+        beta=read_only(beta), se_beta=read_only(se), statistic_beta=read_only(stat), pval_beta=read_only(pvals),
+        ci_low_beta=read_only(ci_low), ci_high_beta=read_only(ci_high), vcov=read_only(vb), coef_names=names,
         qm=qm, qm_df=(m, ddf), qm_pvalue=qm_pvalue, vt=vt, s2w=s2w, ddf=ddf, r2=r2,
-        yi=_frozen(y), vi=_frozen(v), X=_frozen(X), slab=slab, iterations=tau.iterations, level=level,
+        yi=read_only(y), vi=read_only(v), X=read_only(X), slab=slab, iterations=tau.iterations, level=level,
     )  # fmt: skip
 
 

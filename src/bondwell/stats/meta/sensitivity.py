@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from bondwell.stats.effect_sizes import EffectSizes
+from bondwell.stats.effect_sizes import EffectSizes, read_only
 from bondwell.stats.meta._distributions import chi2_sf
 from bondwell.stats.meta._projection import FloatArray
-from bondwell.stats.meta.model import MetaResult, _frozen, rma
+from bondwell.stats.meta.model import MetaResult, rma
 from bondwell.stats.meta.tau2 import ConvergenceError
 
 FIELDS = ("estimate", "se", "statistic", "pval", "ci_low", "ci_high", "q", "q_pvalue", "tau2", "i2", "h2")
@@ -44,7 +44,7 @@ class StudyTable:
 
 def _table(slab: Sequence[str], fits: Sequence[MetaResult | None]) -> StudyTable:
     columns = {
-        name: _frozen([math.nan if f is None else float(getattr(f, name)) for f in fits]) for name in FIELDS
+        name: read_only([math.nan if f is None else float(getattr(f, name)) for f in fits]) for name in FIELDS
     }
     return StudyTable(slab=tuple(slab), **columns)
 

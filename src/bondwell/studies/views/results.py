@@ -6,6 +6,8 @@ researchers; every export and report download is audited.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +15,7 @@ from django.utils import timezone
 
 from bondwell.accounts.access import audit, mothers_in_scope, require_role
 from bondwell.accounts.roles import Role
+from bondwell.db_routers import reporting
 from bondwell.errors import add_to_form
 from bondwell.stats.trial import sample_size
 from bondwell.studies import consort, dmc, exports
@@ -25,16 +28,23 @@ from bondwell.studies.access import (
     sees_by_arm,
     signed_in,
 )
-from bondwell.studies.analysis import LIMITS, analyse_study, trajectory_figure
+from bondwell.studies.analysis import LIMITS, StudyAnalysis, analyse_study, trajectory_figure
 from bondwell.studies.followup import attrition_by_arm, follow_up_table, open_visits
 from bondwell.studies.forms import LockForm, SampleSizeForm
 from bondwell.studies.locking import lock_database
-from bondwell.studies.models import StudyStatus
+from bondwell.studies.models import Study, StudyStatus
 from bondwell.studies.outcomes import link_outcomes
 from bondwell.studies.report import render_pdf, report_tables
 from bondwell.studies.services import StudyError
 
 RESEARCHERS = frozenset({Role.RESEARCHER, Role.STATISTICIAN})
+
+
+def _reading(filled: int) -> AbstractContextManager[None]:
+    """The reads of an analysis, report or export, on the read replica when one is configured
+    (`bondwell.db_routers.reporting`): they only read. Not when this request has just filled follow-up visits
+    (`filled`): a replica may not have them yet, and the page must show what it has just linked."""
+    return reporting() if not filled else nullcontext()
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -60,13 +70,18 @@ def study_followup(request: HttpRequest, study_id: int) -> HttpResponse:
     })
 
 
-@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
-def study_analysis(request: HttpRequest, study_id: int) -> HttpResponse:
+def _analysed(request: HttpRequest, study_id: int, action: str) -> tuple[Study, StudyAnalysis]:
+    """The study's analysis by arm, for those who may see it (`require_by_arm`); the reading is audited."""
     study = access_study(request, study_id)
     require_by_arm(request, study)
-    audit(request, "view:study-analysis", obj=study, detail=f"study={study.code}")
-    link_outcomes(study)
-    analysis = analyse_study(study)
+    audit(request, action, obj=study, detail=f"study={study.code}")
+    with _reading(link_outcomes(study)):
+        return study, analyse_study(study)
+
+
+@require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
+def study_analysis(request: HttpRequest, study_id: int) -> HttpResponse:
+    study, analysis = _analysed(request, study_id, "view:study-analysis")
     figure = trajectory_figure(analysis, "svg").decode("utf-8") if analysis.trajectories else ""
     return render(request, "studies/analysis.html", {
         "title": f"Analysis of {study.code}", "study": study, "analysis": analysis,
@@ -78,11 +93,7 @@ def study_analysis(request: HttpRequest, study_id: int) -> HttpResponse:
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD, Role.RESEARCHER, Role.STATISTICIAN)
 def study_report_pdf(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = access_study(request, study_id)
-    require_by_arm(request, study)
-    audit(request, "export:study-report-pdf", obj=study, detail=f"study={study.code}")
-    link_outcomes(study)
-    analysis = analyse_study(study)
+    study, analysis = _analysed(request, study_id, "export:study-report-pdf")
     pdf = render_pdf(study, analysis, consort.draw(consort.consort_flow(study), "png"))
     return _download(pdf, "application/pdf", f"{study.code.lower()}-analysis-report.pdf")
 
@@ -91,8 +102,9 @@ def study_report_pdf(request: HttpRequest, study_id: int) -> HttpResponse:
 def study_dmc_report(request: HttpRequest, study_id: int) -> HttpResponse:
     """The unblinded data-monitoring committee report (PDF): the study's statistician only, audited."""
     study = access_study(request, study_id, roles=UNBLINDED, action="export:study-dmc-report")
-    link_outcomes(study)
-    pdf = dmc.render_pdf(dmc.build(study))
+    with _reading(link_outcomes(study)):
+        report = dmc.build(study)
+    pdf = dmc.render_pdf(report)
     return _download(pdf, "application/pdf", f"{study.code.lower()}-dmc-report.pdf")
 
 
@@ -123,8 +135,9 @@ def study_consort(request: HttpRequest, study_id: int, fmt: str) -> HttpResponse
     if fmt not in {"svg", "pdf"}:
         raise Http404("Unknown format.")
     study = access_study(request, study_id, action=f"export:study-consort-{fmt}")
-    link_outcomes(study)
-    content = consort.draw(consort.consort_flow(study), fmt)
+    with _reading(link_outcomes(study)):
+        flow = consort.consort_flow(study)
+    content = consort.draw(flow, fmt)
     content_type = "image/svg+xml" if fmt == "svg" else "application/pdf"
     return _download(content, content_type, f"{study.code.lower()}-consort.{fmt}")
 
@@ -134,10 +147,11 @@ def study_export(request: HttpRequest, study_id: int, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404("Unknown format.")
     study = access_study(request, study_id, roles=RESEARCHERS, action=f"export:study-{fmt}")
-    link_outcomes(study)
+    filled = link_outcomes(study)
     # Blinded researchers get the arm masked until the database is locked.
     blinded = not sees_by_arm(signed_in(request), study)
-    content, content_type, filename = exports.render(study, fmt, mask_arm=blinded)
+    with _reading(filled):
+        content, content_type, filename = exports.render(study, fmt, mask_arm=blinded)
     return _download(content, content_type, filename)
 
 

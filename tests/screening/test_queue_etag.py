@@ -1,0 +1,194 @@
+"""The alert queue's live rows answer a conditional poll: an unchanged list is 304 without being drawn, still
+audited by the list rule; anything the rows show changing (an alert, its mother, who acknowledged, the minutes
+left or since it was raised) gives new rows; validators are per user and per session."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from bondwell.accounts import list_audit
+from bondwell.accounts.models import AuditEvent
+from bondwell.screening.services import acknowledge_alert
+from tests.screening.helpers import alert_for
+
+LIVE = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The server's clock, held still (two polls a few ms apart may otherwise fall in different minutes)."""
+
+    class Clock:
+        now = timezone.now()
+
+        def move(self, **delta: float) -> None:
+            self.now = self.now + timedelta(**delta)
+
+    held = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: held.now)
+    return held
+
+
+def poll(client: Any, etag: str = "") -> Any:
+    headers = dict(LIVE, **({"If-None-Match": etag} if etag else {}))
+    return client.get(reverse("screening-queue"), headers=headers)
+
+
+def queue_events() -> int:
+    return AuditEvent.objects.filter(action="view:alert-queue").count()
+
+
+def test_an_unchanged_list_answers_304_without_drawing_the_rows(world: Any, client_as: Any, clock: Any) -> None:
+    alert_for(world.mother_a, world.users["clinician"])
+    client = client_as(world.users["clinician"])
+    page = client.get(reverse("screening-queue"))
+    # The page carries the validator of the rows it drew: the first poll of an unchanged list is already a 304.
+    found = re.search(r'id="alert-rows"[^>]* data-etag="([^"]+)"', page.content.decode())
+    assert found is not None
+    etag = found.group(1).replace("&quot;", '"')
+    unchanged = poll(client, etag)
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert unchanged.templates == []  # nothing rendered
+    assert unchanged["ETag"] == etag
+    assert "no-store" in unchanged["Cache-Control"]  # still never kept by a browser or a proxy
+    fresh = poll(client)
+    assert fresh.status_code == 200
+    assert fresh["ETag"] == etag
+    assert [t.name for t in fresh.templates] == ["screening/queue_rows.html"]
+    assert poll(client, f'"other", {etag}').status_code == 304  # a list of validators, as HTTP allows
+    assert poll(client, f"W/{etag}").status_code == 304  # marked weak by a proxy that compressed it
+
+
+@pytest.mark.parametrize("change", ["new alert", "acknowledged", "mother's phone", "a minute later",
+                                    "an alert becomes overdue"])
+def test_anything_the_rows_show_changing_draws_them_again(
+    world: Any, client_as: Any, clock: Any, change: str
+) -> None:
+    clinician = world.users["clinician"]
+    alert = alert_for(world.mother_a, clinician)
+    if change == "an alert becomes overdue":  # due in 20 s: "0 min left", then "overdue by 0 min" and first
+        type(alert).objects.filter(pk=alert.pk).update(ack_due_at=clock.now + timedelta(seconds=20))
+    client = client_as(clinician)
+    before = poll(client)
+    assert before.status_code == 200
+    if change == "new alert":
+        alert_for(world.mother_a2, clinician)
+    elif change == "acknowledged":
+        acknowledge_alert(alert, by=clinician)
+    elif change == "mother's phone":
+        type(world.mother_a).objects.filter(pk=world.mother_a.pk).update(phone="+61400000999")
+    elif change == "a minute later":
+        clock.move(minutes=1)  # "… min left" and "raised … ago" move on
+    else:
+        clock.move(seconds=30)
+    after = poll(client, before["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    assert after.content != before.content
+
+
+def test_the_validator_moves_with_the_minutes_shown_not_with_the_seconds(
+    world: Any, client_as: Any, clock: Any
+) -> None:
+    alert = alert_for(world.mother_a, world.users["clinician"])
+    client = client_as(world.users["clinician"])
+    clock.now = alert.raised_at + timedelta(seconds=10)
+    first = poll(client)
+    clock.now = alert.raised_at + timedelta(seconds=50)  # the same minutes left, raised "0 minutes" ago
+    assert poll(client, first["ETag"]).status_code == 304
+    clock.now = alert.raised_at + timedelta(seconds=70)  # a minute less left, raised "1 minute" ago
+    moved = poll(client, first["ETag"])
+    assert moved.status_code == 200
+    assert "1\xa0minute ago" in moved.content.decode()
+
+
+def test_validators_are_per_user_and_per_session(world: Any, client_as: Any, clock: Any) -> None:
+    alert_for(world.mother_a, world.users["clinician"])
+    clinician = client_as(world.users["clinician"])
+    etag = poll(clinician)["ETag"]
+    lead = Client()
+    lead.force_login(world.users["site_lead"], backend="django.contrib.auth.backends.ModelBackend")
+    assert poll(lead, etag).status_code == 200  # same alerts, another person (she sees no answers)
+    again = Client()
+    again.force_login(world.users["clinician"], backend="django.contrib.auth.backends.ModelBackend")
+    assert poll(again, etag).status_code == 200  # the same clinician in another session
+
+
+def test_a_304_poll_is_audited_by_the_list_rule(
+    world: Any, client_as: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alert_for(world.mother_a, world.users["clinician"])
+    client = client_as(world.users["clinician"])
+    etag = poll(client)["ETag"]
+    assert queue_events() == 1
+    assert poll(client, etag).status_code == 304
+    assert queue_events() == 1  # the same alerts as the audited poll: not written again
+    later = time.time() + list_audit.LIST_AUDIT_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)  # the cache's clock: the remembered list has expired
+    assert poll(client, etag).status_code == 304
+    assert queue_events() == 2  # shown for another period: audited, though nothing was drawn
+
+
+def test_the_etag_is_no_query_more_than_the_poll(world: Any, client_as: Any, clock: Any,
+                                                 django_assert_num_queries: Any) -> None:
+    from tests.perf.test_query_counts import pinned
+
+    alert_for(world.mother_a, world.users["clinician"])
+    client = client_as(world.users["clinician"])
+    etag = poll(client)["ETag"]
+    with django_assert_num_queries(pinned("alert queue (live partial)")):
+        assert poll(client, etag).status_code == 304
+
+
+@pytest.mark.browser
+def test_in_a_browser_an_unchanged_poll_keeps_the_rows_and_a_changed_one_draws_them(
+    live_server: Any, new_page: Any, transactional_db: None
+) -> None:
+    from tests.conftest import browser_login, make_world
+
+    world = make_world()
+    alert_for(world.mother_a, world.users["clinician"])
+    page = new_page(1024, 800)
+    browser_login(page, live_server.url, "clinician@a.test")
+    page.goto(f"{live_server.url}{reverse('screening-queue')}")
+    url = reverse("screening-queue")
+    poll_now = f"htmx.ajax('GET', '{url}', {{source: '#alert-rows', target: '#alert-rows', swap: 'innerHTML'}})"
+
+    def polled() -> Any:
+        with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true") as answer:
+            page.evaluate(poll_now)
+        page.wait_for_load_state("networkidle")
+        return answer.value
+
+    first = polled()
+    if first.status == 200:  # a minute shown moved on between the page and the poll (rare): poll once more
+        first = polled()
+    assert first.status == 304  # the validator the page (or the last poll) carried: nothing changed
+    assert first.request.headers.get("if-none-match")
+    assert page.locator("#alert-rows tr.alert-row").count() == 1  # the rows stay
+    alert_for(world.mother_a2, world.users["clinician"])
+    second = polled()
+    assert second.status == 200
+    assert page.locator("#alert-rows tr.alert-row").count() == 2
+    third = polled()  # the new rows' validator is sent back
+    assert third.request.headers.get("if-none-match") == second.headers.get("etag")
+    assert third.status in (200, 304)  # 200 only if a minute shown has just moved on
+    assert page.locator("#alert-rows tr.alert-row").count() == 2
