@@ -17,8 +17,9 @@ from bondwell.accounts import service_hours
 from bondwell.accounts.models import Mother, Site
 from bondwell.notify import routing
 from bondwell.pathway.models import FollowUp
-from bondwell.screening.alerts import has_alert_recipient
-from bondwell.screening.models import Assessment, RiskAlert
+from bondwell.pathway.services import open_follow_ups
+from bondwell.screening.alerts import has_alert_recipient, open_alerts
+from bondwell.screening.models import Assessment
 from bondwell.screening.safety import safety_settings
 from bondwell.web.dates import day_in_words
 
@@ -52,14 +53,8 @@ def next_steps(mother: Mother, assessment: Assessment | None = None, *, now: dat
     site = mother.site
     # Everything open about her, two queries, then what concerns `assessment` picked from it: the result page
     # needs both (what happens next after this result; whether anything else is open, `risk_open`).
-    all_ups = list(
-        FollowUp.objects.filter(mother=mother, status=FollowUp.Status.OPEN).select_related("scheduled")
-        .order_by("due_at", "id")
-    )
-    all_alerts = list(
-        RiskAlert.objects.filter(mother=mother).exclude(status=RiskAlert.Status.CLOSED)
-        .values_list("assessment_id", "source_key")
-    )
+    all_ups = list(open_follow_ups(mother).select_related("scheduled"))
+    all_alerts = list(open_alerts(mother).values_list("assessment_id", "source_key"))
     for up in all_ups:
         up.mother = mother  # her site is loaded already: the follow-up's line reads it without a query
     ups, has_alert = all_ups, bool(all_alerts)

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +45,11 @@ log = logging.getLogger("bondwell.screening.alerts")
 PRIORITY = {AlertKind.SELF_HARM: 0, AlertKind.INFANT_HARM: 0, AlertKind.URGENT_BAND: 1}
 ESCALATION_BATCH = 50
 TOPIC = "alert:{}"
+
+
+def open_alerts(mother: Mother) -> QuerySet[RiskAlert]:
+    """Her risk alerts that are not closed (open or acknowledged): what keeps a risk open for her record."""
+    return RiskAlert.objects.filter(mother=mother).exclude(status=RiskAlert.Status.CLOSED)
 
 
 def raise_alert(

@@ -16,8 +16,9 @@ from bondwell import instruments
 from bondwell.accounts.models import Mother
 from bondwell.pathway.promises import NextSteps, next_steps
 from bondwell.pathway.services import open_follow_ups
+from bondwell.screening.alerts import open_alerts
 from bondwell.screening.crisis import ContactList, contacts_for
-from bondwell.screening.models import Assessment, RiskAlert
+from bondwell.screening.models import Assessment
 from bondwell.screening.questionnaires import load_for_profile
 
 
@@ -116,8 +117,7 @@ class MotherResult:
 
 def risk_open(mother: Mother) -> bool:
     """Whether anything about her is still open: a risk alert or a follow-up without an outcome."""
-    alerts = RiskAlert.objects.filter(mother=mother).exclude(status=RiskAlert.Status.CLOSED)
-    return alerts.exists() or open_follow_ups(mother).exists()
+    return open_alerts(mother).exists() or open_follow_ups(mother).exists()
 
 
 def band_rose(assessment: Assessment) -> bool:

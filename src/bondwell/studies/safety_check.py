@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bondwell.accounts.models import Mother
 from bondwell.pathway.services import open_follow_ups
-from bondwell.screening.models import RiskAlert
+from bondwell.screening.alerts import open_alerts
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,7 @@ class OpenRisks:
 def open_risks(mother: Mother, limit: int = 20) -> OpenRisks:
     """Her risk alerts that are not closed and her follow-ups still open, most urgent first (bounded)."""
     rows = (
-        RiskAlert.objects.filter(mother=mother).exclude(status=RiskAlert.Status.CLOSED)
-        .order_by("priority", "-raised_at", "-id")[:limit]
+        open_alerts(mother).order_by("priority", "-raised_at", "-id")[:limit]
     )
     alerts = [
         OpenItem("alert", f"{row.get_kind_display()} alert ({row.instrument.upper()}): "

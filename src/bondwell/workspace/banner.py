@@ -68,11 +68,11 @@ def build(mother: Mother, user: User, today: date | None = None) -> Banner:
     if not show_alerts:
         return banner
     from bondwell.pathway.models import FollowUp
-    from bondwell.screening.models import RiskAlert
+    from bondwell.screening.alerts import open_alerts
     from bondwell.studies.models import Participant
     from bondwell.workspace.models import Concern
 
-    alerts = RiskAlert.objects.filter(mother=mother).exclude(status=RiskAlert.Status.CLOSED).order_by(
+    alerts = open_alerts(mother).order_by(
         "priority", "ack_due_at", "id")
     first = alerts.values_list("id", flat=True).first()
     studies = [
