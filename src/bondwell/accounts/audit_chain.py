@@ -84,9 +84,11 @@ def on_connection_created(sender: Any, connection: BaseDatabaseWrapper, **kwargs
 
 
 def _head(lane: int) -> str | None:
-    from bondwell.accounts.models import AuditEvent
-
-    return AuditEvent.objects.filter(lane=lane).order_by("-id").values_list("hash", flat=True).first()
+    # Written out, as the lanes' statements below: it runs inside every audited write transaction.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT hash FROM accounts_auditevent WHERE lane = %s ORDER BY id DESC LIMIT 1", [lane])
+        row = cursor.fetchone()
+    return str(row[0]) if row else None
 
 
 def _claim() -> tuple[int, str | None]:

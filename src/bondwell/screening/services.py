@@ -167,7 +167,9 @@ def save_answers(draft: Draft, given: Mapping[str, object], *, by: User) -> Draf
     # Inside submit_answers' transaction no savepoint of its own: a refusal rolls the whole submission back.
     with transaction.atomic(savepoint=False):
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
-        return _save_locked(draft, locked, instrument, given)
+        state = _save_locked(draft, locked, instrument, given)
+        Draft.objects.filter(pk=draft.pk).update(answers=locked.answers, updated_at=locked.updated_at)
+        return state
 
 
 def _checked_instrument(draft: Draft, given: Mapping[str, object]) -> instruments.Instrument:
@@ -182,13 +184,13 @@ def _checked_instrument(draft: Draft, given: Mapping[str, object]) -> instrument
 def _save_locked(
     draft: Draft, locked: Draft, instrument: instruments.Instrument, given: Mapping[str, object]
 ) -> DraftState:
-    """save_answers on the draft's row already locked by the caller's transaction (`locked`)."""
+    """save_answers on the draft's row already locked by the caller's transaction (`locked`): the merged answers
+    are set on both objects, and the caller writes them (with the submission's own change, in one statement)."""
     now = timezone.now()
     if locked.submitted_at is not None:
         raise ScreeningError(gettext("These answers were already sent."))
     before = instruments.risk_flags(instrument, locked.answers)
     answers = {**locked.answers, **{k: int(v) for k, v in given.items() if isinstance(v, int)}}
-    Draft.objects.filter(pk=draft.pk).update(answers=answers, updated_at=now)
     draft.answers = locked.answers = answers
     locked.updated_at = now
     flags = instruments.risk_flags(instrument, answers)
@@ -264,9 +266,12 @@ def _submit_locked(draft: Draft, locked: Draft, *, by: User) -> Assessment:
             locked.mother, locked.instrument, locked.answers, source=Source.MOTHER, by=by,
             answered_on=timezone.localdate(), idempotency_key=locked.key, scheduled=locked.scheduled, draft=locked,
         )
-        Draft.objects.filter(pk=locked.pk).update(submitted_at=assessment.submitted_at)
+        # Her last answers and the submission, in one statement.
+        Draft.objects.filter(pk=locked.pk).update(
+            answers=locked.answers, updated_at=locked.updated_at, submitted_at=assessment.submitted_at
+        )
         # An alert raised while she answered stays tied to what she sent, even if she then changed that answer.
-        for alert in RiskAlert.objects.filter(source_key=locked.key, assessment__isnull=True):
+        for alert in RiskAlert.objects.filter(source_key=locked.key, assessment__isnull=True).order_by():
             RiskAlert.objects.filter(pk=alert.pk).update(assessment=assessment)
             AlertEvent.objects.create(alert=alert, step="linked", detail="answers submitted")
     return assessment
@@ -312,8 +317,14 @@ def record_assessment(
             raise ScreeningError("; ".join(p.describe() for p in error.problems), field="answers") from error
         result, flags = None, set(error.flags)
     now = now or timezone.now()
-    with transaction.atomic():
-        existing = Assessment.objects.filter(idempotency_key=idempotency_key).first()
+    # A draft's submission runs inside submit's own transaction, all or nothing: no savepoint of its own (two
+    # statements fewer while SQLite's one writer waits). Called on its own inside a caller's transaction, a refusal
+    # rolls back to its savepoint and leaves the caller's transaction usable.
+    with transaction.atomic(savepoint=draft is None):
+        # A draft not yet submitted has no assessment under its key (its submission marks it submitted in the same
+        # transaction), so its submission skips the look-up; the unique key still refuses a second one.
+        unsent = draft is not None and draft.submitted_at is None and draft.key == idempotency_key
+        existing = None if unsent else Assessment.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             # The same key again: a retry returns what was stored; changed answers are never dropped in silence
             # but recorded as a correction of the newest version, with their own risk rules run.
