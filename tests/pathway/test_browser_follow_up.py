@@ -3,6 +3,7 @@ EPDS of 17 puts a follow-up on the clinician's worklist, which she phones about 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,9 +17,18 @@ from tests.screening.helpers import start_short_questionnaire
 LETTERS = "ABCD"
 
 
-def answered_then_worklist(new_page: Any, base: str, answers: dict[str, int]) -> tuple[Any, Any]:
-    """The mother answers the EPDS (test text pack) on the whole-form page on her phone; then her clinician opens
-    the follow-up worklist on hers. Both pages, which must fit a phone."""
+Answered = Callable[[dict[str, int]], tuple[Any, Any]]
+
+
+@pytest.fixture
+def answered_then_worklist(live_server: Any, new_page: Any, transactional_db: None, epds_pack: Any) -> Answered:
+    """In a fresh world, the mother answers the EPDS (test text pack) on the whole-form page on her phone; then
+    her clinician opens the follow-up worklist on hers. Both pages, which must fit a phone."""
+    make_world()
+    return lambda answers: _answer_then_open_worklist(new_page, live_server.url, answers)
+
+
+def _answer_then_open_worklist(new_page: Any, base: str, answers: dict[str, int]) -> tuple[Any, Any]:
     mother = new_page(390, 844)
     start_short_questionnaire(mother, base)
     mother.get_by_role("link", name="See all questions").click()
@@ -35,11 +45,8 @@ def answered_then_worklist(new_page: Any, base: str, answers: dict[str, int]) ->
 
 
 @pytest.mark.browser
-def test_epds_11_then_the_clinician_sees_the_repeat_screen_scheduled(
-    live_server: Any, new_page: Any, transactional_db: None, epds_pack: Any
-) -> None:
-    make_world()
-    mother, clinician = answered_then_worklist(new_page, live_server.url, EPDS_11)
+def test_epds_11_then_the_clinician_sees_the_repeat_screen_scheduled(answered_then_worklist: Answered) -> None:
+    mother, clinician = answered_then_worklist(EPDS_11)
     assert "We will ask you to answer this questionnaire again on" in mother.content()
     repeat = ScheduledQuestionnaire.objects.get(instrument="epds")
     due = f"{repeat.due_on:%a} {repeat.due_on.day} {repeat.due_on:%b}"
@@ -52,11 +59,8 @@ def test_epds_11_then_the_clinician_sees_the_repeat_screen_scheduled(
 
 
 @pytest.mark.browser
-def test_epds_17_follow_up_on_the_worklist_phoned_and_closed_with_an_outcome(
-    live_server: Any, new_page: Any, transactional_db: None, epds_pack: Any
-) -> None:
-    make_world()
-    mother, clinician = answered_then_worklist(new_page, live_server.url, EPDS_17)
+def test_epds_17_follow_up_on_the_worklist_phoned_and_closed_with_an_outcome(answered_then_worklist: Answered) -> None:
+    mother, clinician = answered_then_worklist(EPDS_17)
     assert "Someone from your care team will contact you by" in mother.content()
     clinician.get_by_role("link", name="Further assessment").click()
     clinician.wait_for_load_state()

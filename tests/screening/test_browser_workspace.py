@@ -12,22 +12,26 @@ from django.utils import timezone
 
 from bondwell.screening import services
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire
-from tests.conftest import browser_login, browser_open, make_world
+from tests.conftest import World, browser_login, browser_open, make_world
 from tests.screening.helpers import PHQ9_SELF_HARM
 from tests.workspace.axe import serious_violations
 
 
-def _with_contact(mother: Any) -> None:
+@pytest.fixture
+def world_with_contact(transactional_db: None) -> World:
+    """The world, with Mother A's phone, date of birth and preferred contact times on her record."""
+    world = make_world()
+    mother = world.mother_a
     mother.phone, mother.date_of_birth, mother.preferred_contact_times = "0491 570 156", date(1991, 3, 14), "Mornings"
     mother.save()
+    return world
 
 
 @pytest.mark.browser
 def test_from_an_alert_her_phone_is_one_click_away_and_her_full_record_one_more(
-    live_server: Any, new_page: Any, transactional_db: None
+    live_server: Any, new_page: Any, world_with_contact: World
 ) -> None:
-    world = make_world()
-    _with_contact(world.mother_a)
+    world = world_with_contact
     services.record_assessment(  # she answers on her phone: an open self-harm alert for the care team
         world.mother_a, "phq9", PHQ9_SELF_HARM, source="mother", by=world.users["mother"],
         answered_on=timezone.localdate(), idempotency_key=services.new_submission_key(),
@@ -124,10 +128,9 @@ def test_an_educators_concern_appears_in_the_clinicians_queue(
 
 @pytest.mark.browser
 def test_the_other_workspace_pages_have_no_serious_accessibility_violation_and_fit_360_px(
-    live_server: Any, new_page: Any, transactional_db: None
+    live_server: Any, new_page: Any, world_with_contact: World
 ) -> None:
-    world = make_world()
-    _with_contact(world.mother_a)
+    world = world_with_contact
     services.schedule_questionnaire(world.mother_a, "phq9", timezone.localdate() - timedelta(days=5))
     page = new_page(360, 780)
     browser_login(page, live_server.url, "clinician@a.test")

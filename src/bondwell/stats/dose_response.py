@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from bondwell.stats.pairs import complete_pairs
-from bondwell.stats.results import Summary, summary_of
+from bondwell.stats.results import Reported
 
 OBSERVATIONAL_NOTE = (
     "Observational: mothers choose how much they practise, so this line shows an association, not an effect "
@@ -38,7 +38,7 @@ class ConfidenceBand:
 
 
 @dataclass(frozen=True)
-class DoseResponseFit:
+class DoseResponseFit(Reported):
     """`lm(y ~ x)` on the complete pairs: coefficients, their standard errors and the slope's test."""
 
     n: int
@@ -74,10 +74,6 @@ class DoseResponseFit:
     def band(self, points: int = 50, level: float = 0.95) -> ConfidenceBand:
         """The band over the observed range of doses, for a chart (never extrapolated)."""
         return self.predict(np.linspace(self.x_min, self.x_max, points), level)
-
-    def summary(self) -> Summary:
-        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
-        return summary_of(self, self.summary_text())
 
     def summary_text(self) -> str:
         low, high = self.conf_int()

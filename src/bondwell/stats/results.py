@@ -81,3 +81,14 @@ class Summary:
 def summary_of(result: Any, text: str) -> Summary:
     """The Summary of a result object: its text report and every field of it as data."""
     return Summary(text=text, data=jsonable(result))
+
+
+class Reported:
+    """A result object whose summary is its text report (`summary_text`) with every field of it as data."""
+
+    def summary_text(self) -> str:
+        raise NotImplementedError
+
+    def summary(self) -> Summary:
+        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
+        return summary_of(self, self.summary_text())

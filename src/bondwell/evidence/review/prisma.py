@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from xml.sax.saxutils import escape
 
 from bondwell.evidence.review.screening import NOT_RETRIEVED
@@ -50,13 +50,7 @@ class Counts:
         return sum(self.identified.values())
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "identified": dict(self.identified), "duplicates": self.duplicates, "screened": self.screened,
-            "awaiting_screening": self.awaiting_screening, "excluded_screening": self.excluded_screening,
-            "sought": self.sought, "not_retrieved": self.not_retrieved, "assessed": self.assessed,
-            "awaiting_full_text": self.awaiting_full_text, "excluded_full_text": dict(self.excluded_full_text),
-            "included": self.included,
-        }  # fmt: skip
+        return asdict(self)
 
 
 def count(records: Iterable[RecordState]) -> Counts:

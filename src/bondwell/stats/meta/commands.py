@@ -6,17 +6,16 @@ import enum
 import math
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bondwell.stats.cli import FormatOption, OutputFormat, fail
 from bondwell.stats.meta.csv_input import InputError, read_effects
 from bondwell.stats.results import to_json
 
 if TYPE_CHECKING:
     from bondwell.stats.meta.model import MetaResult
-
-EXIT_INVALID = 2
 
 
 class MeasureChoice(enum.StrEnum):
@@ -44,11 +43,6 @@ class TestChoice(enum.StrEnum):
     adhoc = "adhoc"
 
 
-class FormatChoice(enum.StrEnum):
-    text = "text"
-    json = "json"
-
-
 def register(app: typer.Typer) -> None:
     app.command("meta")(meta)
 
@@ -62,7 +56,7 @@ def meta(
     test: Annotated[
         TestChoice, typer.Option("--test", help="z (Wald), knha (Hartung-Knapp) or adhoc (HK, factor >= 1).")
     ] = TestChoice.z,
-    output_format: Annotated[FormatChoice, typer.Option("--format", help="text or json.")] = FormatChoice.text,
+    output_format: FormatOption = OutputFormat.text,
     forest: Annotated[Path | None, typer.Option("--forest", help="Write a forest plot (.svg or .png).")] = None,
     funnel: Annotated[Path | None, typer.Option("--funnel", help="Write a funnel plot (.svg or .png).")] = None,
 ) -> None:
@@ -72,33 +66,33 @@ def meta(
 
     for plot in (forest, funnel):
         if plot is not None and plot.suffix.lower() not in (".svg", ".png"):
-            _fail(f"{plot}: plot files must end in .svg or .png")
+            fail(f"{plot}: plot files must end in .svg or .png")
     try:
         effects = read_effects(file, measure.value)
     except InputError as error:
-        _fail(f"{file}: {error}")
+        fail(f"{file}: {error}")
     studies = int(sum(1 for y, v in zip(effects.yi, effects.vi, strict=True) if y == y and v == v))
     if test is not TestChoice.z and studies < 2:
-        _fail(f"{file}: --test {test.value} needs at least two studies (found {studies}); with one study "
-              "there is no between-study spread to scale by. Use --test z.")
+        fail(f"{file}: --test {test.value} needs at least two studies (found {studies}); with one study "
+             "there is no between-study spread to scale by. Use --test z.")
     try:
         result = rma(effects, method=method.value, test=test.value)
     except (ValueError, ConvergenceError) as error:
-        _fail(f"{file}: cannot fit the model: {error}")
+        fail(f"{file}: cannot fit the model: {error}")
     except ArithmeticError as error:  # e.g. effects or variances near 1e308 overflow the weights
-        _fail(f"{file}: cannot fit the model: the values are too large or too small to pool ({error})")
-    if output_format is FormatChoice.json:
+        fail(f"{file}: cannot fit the model: the values are too large or too small to pool ({error})")
+    if output_format is OutputFormat.json:
         sys.stdout.write(to_json(json_report(result)) + "\n")
     else:
         sys.stdout.write(str(result.summary()))
     for path, draw in ((forest, result.forest), (funnel, result.funnel)):
         if path is not None:
             if path.is_dir():
-                _fail(f"{path}: is a folder; give a file name ending in .svg or .png")
+                fail(f"{path}: is a folder; give a file name ending in .svg or .png")
             try:
                 draw(path)
             except OSError as error:
-                _fail(f"{path}: cannot write the plot ({error.strerror or error})")
+                fail(f"{path}: cannot write the plot ({error.strerror or error})")
             typer.echo(f"wrote {path}", err=True)
 
 
@@ -131,8 +125,3 @@ def json_report(result: MetaResult) -> dict[str, object]:
         for key in ("estimate", "ci_low", "ci_high", "pi_low", "pi_high"):
             report[f"{key}_exp"] = math.exp(getattr(result, key))
     return {key: (None if isinstance(value, float) and math.isnan(value) else value) for key, value in report.items()}
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(EXIT_INVALID)

@@ -94,6 +94,12 @@ class MetaResult:
     def intercept_only(self) -> bool:
         return self.p == 1
 
+    def require_intercept_only(self, refused: str) -> None:
+        """ValueError for a meta-regression, where there is no one pooled effect for a plot, a refit or a
+        small-study check to describe: `refused` says which ("forest plots are drawn for")."""
+        if not self.intercept_only:
+            raise ValueError(f"{refused} models without moderators")
+
     @property
     def is_ratio(self) -> bool:
         return self.measure in ("RR", "OR")

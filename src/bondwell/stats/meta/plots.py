@@ -66,8 +66,7 @@ def _interval_text(est: float, low: float, high: float, ratio: bool) -> str:
 
 def forest_plot(res: MetaResult, path: Path | None = None, title: str | None = None) -> Any:
     """Studies with 95% CIs (squares sized by weight), the weights column, the pooled diamond and the PI."""
-    if res.p != 1:
-        raise ValueError("forest plots are drawn for models without moderators")
+    res.require_intercept_only("forest plots are drawn for")
     if path is not None:
         _format(path)
     from matplotlib.patches import Polygon
@@ -172,8 +171,7 @@ OUTSIDE = "#98a6b5"
 def funnel_plot(res: MetaResult, path: Path | None = None, title: str | None = None) -> Any:
     """Effects against standard errors (inverted axis), with significance contours around zero and the
     pseudo 95% confidence funnel around the pooled estimate (Peters et al., 2008)."""
-    if res.p != 1:
-        raise ValueError("funnel plots are drawn for models without moderators")
+    res.require_intercept_only("funnel plots are drawn for")
     if path is not None:
         _format(path)
     sei = np.sqrt(res.vi)

@@ -57,21 +57,16 @@ def _refit(result: MetaResult, keep: FloatArray) -> MetaResult | None:
         return None  # metafor records NA for a refit that fails
 
 
-def _require_intercept_only(result: MetaResult) -> None:
-    if result.p != 1:
-        raise ValueError("only models without moderators can be refitted this way")
-
-
 def leave_one_out(result: MetaResult) -> StudyTable:
     """Refit without each study in turn (metafor's leave1out)."""
-    _require_intercept_only(result)
+    result.require_intercept_only("refits leaving out or adding studies are made for")
     fits = [_refit(result, np.arange(result.k) != i) for i in range(result.k)]
     return _table(result.slab, fits)
 
 
 def cumulative(result: MetaResult, order: ArrayLike | None = None) -> StudyTable:
     """Add studies one at a time, in data order or sorted by `order` (metafor's cumul)."""
-    _require_intercept_only(result)
+    result.require_intercept_only("refits leaving out or adding studies are made for")
     index = np.arange(result.k) if order is None else np.argsort(np.asarray(order), kind="stable")
     fits: list[MetaResult | None] = []
     for i in range(1, result.k + 1):

@@ -27,7 +27,7 @@ class RegTest:
 
 def regtest(result: MetaResult) -> RegTest:
     """metafor::regtest(res, model="rma", predictor="sei"): same method and test as the model."""
-    _require_intercept_only(result)
+    result.require_intercept_only("this check applies to")
     fit = rma(result.yi, result.vi, method=result.method, test=result.test, mods=np.sqrt(result.vi),
               mod_names=["sei"], measure=result.measure)  # fmt: skip
     # The intercept is the effect expected for a study of infinite size (standard error 0).
@@ -53,18 +53,13 @@ class TrimFill:
     filled: NDArray[np.bool_]
 
 
-def _require_intercept_only(result: MetaResult) -> None:
-    if result.p != 1:
-        raise ValueError("this check applies to models without moderators")
-
-
 def trimfill(result: MetaResult, estimator: str = "L0", maxiter: int = 100) -> TrimFill:
     """metafor::trimfill defaults: L0 estimator; the side opposite to the sign of Egger's slope.
 
     As in metafor, the side is chosen and the trimmed models refitted with the model's method but test="z",
     and the final filled model uses test="z" too (metafor does not pass the test on).
     """
-    _require_intercept_only(result)
+    result.require_intercept_only("this check applies to")
     if estimator not in ("L0", "R0"):
         raise ValueError("estimator must be L0 or R0")
     y0, v0 = np.asarray(result.yi), np.asarray(result.vi)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bondwell.stats.results import Summary, summary_of
+from bondwell.stats.results import Reported
 from bondwell.stats.trial.ancova import AncovaResult, ancova_by_week
 from bondwell.stats.trial.data import TrialData
 from bondwell.stats.trial.mixed import MixedModelResult, NotIdentifiableError, fit_mixed_model
@@ -28,7 +28,7 @@ PER_PROTOCOL = "per-protocol (sensitivity)"
 
 
 @dataclass(frozen=True)
-class TrialReport:
+class TrialReport(Reported):
     """Every between-arm result for one analysis population."""
 
     label: str
@@ -37,10 +37,6 @@ class TrialReport:
     hedges_g: HedgesGResult
     below_cutoff: BelowCutoffResult
     notes: tuple[str, ...] = ()
-
-    def summary(self) -> Summary:
-        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
-        return summary_of(self, self.summary_text())
 
     def summary_text(self) -> str:
         mixed = self.mixed_model.summary_text() if self.mixed_model else "Linear mixed model: not fitted"
@@ -101,14 +97,10 @@ class TrialReport:
 
 
 @dataclass(frozen=True)
-class TrialAnalysis:
+class TrialAnalysis(Reported):
     intention_to_treat: TrialReport
     per_protocol: TrialReport | None = None
     per_protocol_min: float | None = None
-
-    def summary(self) -> Summary:
-        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
-        return summary_of(self, self.summary_text())
 
     def summary_text(self) -> str:
         text = self.intention_to_treat.summary_text()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from bondwell.stats.results import Summary, summary_of
+from bondwell.stats.results import Reported
 from bondwell.stats.trial.data import TrialData
 from bondwell.stats.trial.tables import (
     NotEstimable,
@@ -33,7 +33,7 @@ class WeekEffect:
 
 
 @dataclass(frozen=True)
-class AncovaResult:
+class AncovaResult(Reported):
     """One `WeekEffect` per follow-up week, from separate baseline-adjusted regressions."""
 
     effects: tuple[WeekEffect, ...]
@@ -51,10 +51,6 @@ class AncovaResult:
             half = float(stats.t.ppf(0.5 + level / 2, e.n - 3)) * e.se
             out.append(WeekInterval(e.week, e.estimate, e.estimate - half, e.estimate + half, level))
         return tuple(out)
-
-    def summary(self) -> Summary:
-        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
-        return summary_of(self, self.summary_text())
 
     def summary_text(self) -> str:
         rows = [

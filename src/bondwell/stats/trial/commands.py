@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from bondwell.stats.cli import FormatOption, OutputFormat, fail
+
 # scipy and pandas load inside each command, so `bondwell --help` and the other capabilities' commands start
 # without paying for them; option defaults that live in the statistics modules are resolved there too.
-
-BAD_INPUT = 2
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-TEXT = OutputFormat.text
 
 
 def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
@@ -32,11 +23,6 @@ def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
     return group
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(BAD_INPUT)
-
-
 def _print_json(value: dict[str, Any]) -> None:
     from bondwell.stats.results import to_json  # the one JSON serialiser of bondwell.stats
 
@@ -46,7 +32,7 @@ def _print_json(value: dict[str, Any]) -> None:
 def analyse_trial_command(
     file: Annotated[Path, typer.Argument(help="CSV with columns participant, arm, week and the outcome.")],
     outcome: Annotated[str, typer.Option("--outcome", help="Outcome column, e.g. epds.")],
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = TEXT,
+    output_format: FormatOption = OutputFormat.text,
     per_protocol_min: Annotated[
         float | None,
         typer.Option("--per-protocol-min", help="Also run a per-protocol analysis at this adherence."),
@@ -85,9 +71,9 @@ def analyse_trial_command(
         data = load_trial_csv(file, outcome, adherence_column if per_protocol_min is not None else None, mapping)
         result = analyse_trial(data, per_protocol_min, cutoff)
     except TrialDataError as error:
-        raise _fail(f"{file}:\n{error}") from None
+        fail(f"{file}:\n{error}")
     except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise _fail(f"{file}: {error}") from None
+        fail(f"{file}: {error}")
     if output_format is OutputFormat.json:
         _print_json(result.as_dict())
     else:
@@ -106,20 +92,20 @@ def power_command(
     cluster_size: Annotated[
         float | None, typer.Option("--cluster-size", help="Mothers per group (class).")
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = TEXT,
+    output_format: FormatOption = OutputFormat.text,
 ) -> None:
     """Sample size per arm for a two-arm trial (R's power.t.test, then adjusted)."""
     if (icc is None) != (cluster_size is None):
-        raise _fail("--icc and --cluster-size go together")
+        fail("--icc and --cluster-size go together")
     if cluster_size is not None and not 1 <= cluster_size <= 10_000:
-        raise _fail(f"--cluster-size: {cluster_size:g} mothers per group; give a number from 1 to 10000")
+        fail(f"--cluster-size: {cluster_size:g} mothers per group; give a number from 1 to 10000")
     try:
         from bondwell.stats.trial.power import sample_size
 
         result = sample_size(smd, power, alpha, baseline_correlation, attrition,
                              icc or 0.0, cluster_size or 1.0)
     except (ValueError, ArithmeticError) as error:
-        raise _fail(str(error)) from None
+        fail(str(error))
     if output_format is OutputFormat.json:
         _print_json({"n_per_arm": result.n_per_arm, "n_per_arm_adjusted": result.n_per_arm_adjusted,
                      "n_total": result.n_total, "n_exact": result.n_exact,
@@ -145,7 +131,7 @@ def synth_trial_command(
         frame = synth_trial(participants, seed, effect_size, attrition, sites)
         frame.to_csv(out, index=False)
     except (ValueError, OSError) as error:
-        raise _fail(str(error)) from None
+        fail(str(error))
     typer.echo(f"wrote {len(frame)} rows for {participants} participants to {out}", err=True)
 
 

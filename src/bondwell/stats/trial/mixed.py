@@ -24,12 +24,11 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize, stats
 
-from bondwell.stats.results import Summary, summary_of
+from bondwell.stats.results import Reported
 from bondwell.stats.trial.data import TrialData
-from bondwell.stats.trial.tables import SkippedWeek, WeekInterval, check_level, format_table, skipped_note
+from bondwell.stats.trial.tables import Z95, SkippedWeek, WeekInterval, check_level, format_table, skipped_note
 
 FloatArray = NDArray[np.float64]
-_Z95 = float(stats.norm.ppf(0.975))
 _T_MAX = 0.9999  # θ = t/(1 − t) ≤ 9999: a random-intercept SD ten thousand times the residual SD is not data.
 
 
@@ -49,7 +48,7 @@ class MixedWeekEffect:
 
 
 @dataclass(frozen=True)
-class MixedModelResult:
+class MixedModelResult(Reported):
     """REML fit of the random-intercept model; CIs are Wald intervals with normal quantiles."""
 
     effects: tuple[MixedWeekEffect, ...]
@@ -73,10 +72,6 @@ class MixedModelResult:
         z = float(stats.norm.ppf(0.5 + level / 2))
         return tuple(WeekInterval(e.week, e.estimate, e.estimate - z * e.se, e.estimate + z * e.se, level)
                      for e in self.effects)
-
-    def summary(self) -> Summary:
-        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
-        return summary_of(self, self.summary_text())
 
     def summary_text(self) -> str:
         rows = [
@@ -266,7 +261,7 @@ def fit_mixed_model(data: TrialData, label: str = "intention-to-treat") -> Mixed
         contrast = full[keep]
         estimate = float(contrast @ fit.beta)
         se = float(np.sqrt(contrast @ vcov @ contrast))
-        effects.append(MixedWeekEffect(week, estimate, se, estimate - _Z95 * se, estimate + _Z95 * se))
+        effects.append(MixedWeekEffect(week, estimate, se, estimate - Z95 * se, estimate + Z95 * se))
     return MixedModelResult(
         effects=tuple(effects), sigma2=sigma2, tau2=theta * theta * sigma2,
         n_participants=len(participants), n_observations=d.n,

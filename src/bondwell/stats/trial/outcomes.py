@@ -8,12 +8,10 @@ import numpy as np
 from scipy import stats
 
 from bondwell.stats.effect_sizes import smd
-from bondwell.stats.results import Summary, summary_of
+from bondwell.stats.results import Reported
 from bondwell.stats.trial.data import TrialData
 from bondwell.stats.trial.reliability import EPDS_CUTOFF
-from bondwell.stats.trial.tables import SkippedWeek, WeekInterval, check_level, format_table, skipped_note
-
-_Z95 = float(stats.norm.ppf(0.975))
+from bondwell.stats.trial.tables import Z95, SkippedWeek, WeekInterval, check_level, format_table, skipped_note
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class WeekHedgesG:
 
 
 @dataclass(frozen=True)
-class HedgesGResult:
+class HedgesGResult(Reported):
     weeks: tuple[WeekHedgesG, ...]
     outcome: str
     label: str = "intention-to-treat"
@@ -47,10 +45,6 @@ class HedgesGResult:
         z = float(stats.norm.ppf(0.5 + level / 2))
         return tuple(WeekInterval(w.week, w.g, w.g - z * np.sqrt(w.variance), w.g + z * np.sqrt(w.variance), level)
                      for w in self.weeks)
-
-    def summary(self) -> Summary:
-        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
-        return summary_of(self, self.summary_text())
 
     def summary_text(self) -> str:
         rows = [
@@ -82,15 +76,11 @@ class WeekBelowCutoff:
 
 
 @dataclass(frozen=True)
-class BelowCutoffResult:
+class BelowCutoffResult(Reported):
     weeks: tuple[WeekBelowCutoff, ...]
     cutoff: float
     outcome: str
     label: str = "intention-to-treat"
-
-    def summary(self) -> Summary:
-        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
-        return summary_of(self, self.summary_text())
 
     def summary_text(self) -> str:
         rows = [
@@ -119,7 +109,7 @@ def hedges_g_by_week(data: TrialData, label: str = "intention-to-treat") -> Hedg
         effect = smd(treated.mean(), treated.std(ddof=1), treated.size,
                      control.mean(), control.std(ddof=1), control.size)
         g, variance = float(effect.yi[0]), float(effect.vi[0])
-        half = _Z95 * np.sqrt(variance)
+        half = Z95 * np.sqrt(variance)
         weeks.append(WeekHedgesG(week, g, variance, g - half, g + half, control.size, treated.size))
     return HedgesGResult(tuple(weeks), data.outcome, label, tuple(skipped))
 

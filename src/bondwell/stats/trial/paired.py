@@ -19,14 +19,12 @@ from scipy import stats
 
 from bondwell.stats.effect_sizes import small_sample_correction
 from bondwell.stats.pairs import complete_pairs
-from bondwell.stats.results import Summary, summary_of
-from bondwell.stats.trial.tables import format_table
-
-_Z95 = float(stats.norm.ppf(0.975))
+from bondwell.stats.results import Reported
+from bondwell.stats.trial.tables import Z95, format_table
 
 
 @dataclass(frozen=True)
-class PairedChange:
+class PairedChange(Reported):
     """Change from pre to post (post minus pre) among people measured at both."""
 
     n: int
@@ -46,12 +44,8 @@ class PairedChange:
 
     @property
     def hedges_g_ci(self) -> tuple[float, float]:
-        half = _Z95 * float(np.sqrt(self.hedges_g_variance))
+        half = Z95 * float(np.sqrt(self.hedges_g_variance))
         return self.hedges_g - half, self.hedges_g + half
-
-    def summary(self) -> Summary:
-        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
-        return summary_of(self, self.summary_text())
 
     def summary_text(self) -> str:
         g_low, g_high = self.hedges_g_ci

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from scipy import optimize, stats
 
-from bondwell.stats.results import Summary, summary_of
+from bondwell.stats.results import Reported
 from bondwell.stats.trial.tables import format_table
 
 _N_MIN, _N_MAX = 2.0, 1e7  # R's search interval
@@ -36,7 +36,7 @@ def t_test_power(n: float, smd: float, alpha: float) -> float:
 
 
 @dataclass(frozen=True)
-class SampleSize:
+class SampleSize(Reported):
     smd: float
     power: float
     alpha: float
@@ -52,10 +52,6 @@ class SampleSize:
     @property
     def design_effect(self) -> float:
         return 1.0 + (self.cluster_size - 1.0) * self.icc
-
-    def summary(self) -> Summary:
-        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
-        return summary_of(self, self.summary_text())
 
     def summary_text(self) -> str:
         rows = [

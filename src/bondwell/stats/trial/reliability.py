@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from bondwell.stats.results import Summary, summary_of
+from bondwell.stats.results import Reported
 from bondwell.stats.trial.tables import format_table
 
 EPDS_RELIABILITY = 0.87
@@ -41,7 +41,7 @@ CATEGORIES: tuple[Category, ...] = ("improved", "no reliable change", "deteriora
 
 
 @dataclass(frozen=True)
-class ReliableChangeResult:
+class ReliableChangeResult(Reported):
     """Per-person RCI and category, in input order, with the ingredients used."""
 
     rci: NDArray[np.float64]
@@ -62,10 +62,6 @@ class ReliableChangeResult:
     def reliable_change_threshold(self) -> float:
         """Smallest raw change, in outcome points, that counts as reliable."""
         return RCI_CRITICAL * self.s_diff
-
-    def summary(self) -> Summary:
-        """Printable text report; `.to_dict()` / `.to_json()` give the numbers (bondwell.stats.results)."""
-        return summary_of(self, self.summary_text())
 
     def summary_text(self) -> str:
         rows = [(c, f"{self.count(c)}", f"{100 * self.count(c) / self.n:.0f}%" if self.n else "-")

@@ -1,10 +1,15 @@
-"""Plain-text tables in the style of a trial report (fixed-width, right-aligned numbers)."""
+"""Plain-text tables in the style of a trial report (fixed-width, right-aligned numbers), and what the trial
+results share about intervals."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from scipy import stats
+
+Z95 = float(stats.norm.ppf(0.975))  # the normal quantile of every default 95% Wald interval
 
 
 def format_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], note: str = "") -> str:
