@@ -3,9 +3,10 @@ acknowledged by one clinician, then closed by one, each step stamped with when a
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from bondwell.accounts.fields import user_link
 
 
 class QueueItem(models.Model):
@@ -19,13 +20,9 @@ class QueueItem(models.Model):
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPEN)
     raised_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    acknowledged_by = user_link(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = user_link(null=True, blank=True)
 
     class Meta:
         abstract = True

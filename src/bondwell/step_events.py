@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from bondwell.accounts.fields import user_link
 
 
 class StepEvent(models.Model):
@@ -12,9 +13,7 @@ class StepEvent(models.Model):
 
     at = models.DateTimeField(default=timezone.now)
     step = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = user_link(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -8,10 +8,10 @@ The shipped evidence base (data/studies.yaml) is the shipped review's first publ
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from bondwell.accounts.fields import user_link
 from bondwell.append_only import AppendOnlyModel
 from bondwell.evidence.review import prisma, screening
 
@@ -35,7 +35,7 @@ class SearchImport(models.Model):
     file_format = models.CharField(max_length=8)
     records = models.PositiveIntegerField()
     duplicates = models.PositiveIntegerField()
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    imported_by = user_link(null=True)
     imported_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -91,7 +91,7 @@ class Decision(models.Model):
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="decisions")
     stage = models.CharField(max_length=16, choices=STAGES)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = user_link()
     include = models.BooleanField()
     reason = models.TextField(blank=True)
     decided_at = models.DateTimeField(default=timezone.now)
@@ -112,7 +112,7 @@ class Resolution(models.Model):
     stage = models.CharField(max_length=16, choices=Decision.STAGES)
     include = models.BooleanField()
     reason = models.TextField(blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resolved_by = user_link()
     resolved_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -126,7 +126,7 @@ class Extraction(models.Model):
     """One reviewer's data extraction for one included record (two per record, compared field by field)."""
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="extractions")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = user_link()
     data = models.JSONField()
     saved_at = models.DateTimeField(default=timezone.now)
 
@@ -146,9 +146,7 @@ class ReviewVersion(AppendOnlyModel):
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     published_at = models.DateTimeField(default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    published_by = user_link(null=True, blank=True)
     note = models.TextField(blank=True)
     snapshot = models.JSONField()  # studies, excluded studies, PRISMA counts, analyses
     changes = models.JSONField(default=list)  # plain sentences: what changed since the previous version

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from bondwell.accounts.fields import user_link
 from bondwell.accounts.models import Site
 
 
@@ -62,9 +63,7 @@ class Message(models.Model):
     # What the message is about, for the capability that queued it ("alert:12", "scheduled:7").
     topic = models.CharField(max_length=80, blank=True)
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    user = user_link(null=True, blank=True)
     urgent = models.BooleanField(default=False, help_text="Sent first; retried until it goes or is refused.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
@@ -117,9 +116,7 @@ class OnCallShift(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="on_call_shifts")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_link(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -138,13 +135,11 @@ class AckLink(models.Model):
 
     nonce = models.CharField(max_length=32, unique=True, default=new_key, editable=False)
     topic = models.CharField(max_length=80)  # what it acknowledges, e.g. "alert:12"
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    user = user_link(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
-    used_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+    used_by = user_link(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["topic"])]

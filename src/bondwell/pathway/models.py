@@ -5,11 +5,11 @@ State changes go through `bondwell.pathway.services`; these models hold data and
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from bondwell.accounts.fields import user_link
 from bondwell.accounts.models import Mother
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire
 from bondwell.step_events import StepEvent
@@ -49,9 +49,7 @@ class FollowUp(models.Model):
     action = models.CharField(max_length=16, choices=Action.choices)
     what = models.TextField()
     owner_role = models.CharField(max_length=40)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    owner = user_link(null=True, blank=True)
     source = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
@@ -62,9 +60,7 @@ class FollowUp(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     outcome_detail = models.CharField(max_length=300, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = user_link(null=True, blank=True)
     # What raised it (the assessment's key and the action): one follow-up per result and action, never two.
     dedupe_key = models.CharField(max_length=140, unique=True)
     is_synthetic = models.BooleanField(default=False)
@@ -100,7 +96,7 @@ class FollowUpAttempt(models.Model):
 
     follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="attempts")
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = user_link()
     result = models.CharField(max_length=14, choices=Result.choices)
     note = models.CharField(max_length=500, blank=True)
 
@@ -121,7 +117,7 @@ class ResultRelease(models.Model):
     """A clinician let her see a result entered from paper (until then it is not shown to her)."""
 
     assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="release")
-    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    released_by = user_link()
     released_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bondwell.accounts.fields import user_link
 from bondwell.accounts.models import Baby, Mother, Site
 from bondwell.programme.checklist import SCALE, SCALE_MAX
 
@@ -101,9 +102,7 @@ class Booking(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     placed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    booked_by = user_link(null=True)
     is_synthetic = models.BooleanField(default=False)
 
     class Meta:
@@ -134,9 +133,7 @@ class Attendance(models.Model):
     mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="programme_attendance")
     status = models.CharField(max_length=10, choices=Status.choices)
     note = models.CharField(max_length=300, blank=True, help_text="The educator's observation, if any.")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_link(null=True)
     recorded_at = models.DateTimeField(default=timezone.now)
     is_synthetic = models.BooleanField(default=False)
 
@@ -161,7 +158,7 @@ class Observation(models.Model):
 
     mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="class_observations")
     session = models.ForeignKey(ClassSession, on_delete=models.PROTECT, related_name="observations")
-    observed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    observed_by = user_link()
     eye_contact = _checklist_item()
     responds_to_cues = _checklist_item()
     talks_to_baby = _checklist_item()
@@ -262,9 +259,7 @@ class PracticeDose(models.Model):
     sessions_per_week = _dose_part(MOST_SESSIONS_PER_WEEK)
     starts_on = models.DateField()
     weeks = _dose_part(MOST_DOSE_WEEKS, default=DEFAULT_DOSE_WEEKS)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    set_by = user_link(null=True)
     created_at = models.DateTimeField(default=timezone.now)
     is_synthetic = models.BooleanField(default=False)
 

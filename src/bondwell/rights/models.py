@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from bondwell.accounts.fields import user_link
 from bondwell.accounts.models import Mother
 
 
@@ -21,9 +22,7 @@ class ErasureRequest(models.Model):
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     processed_at = models.DateTimeField(null=True, blank=True)
-    processed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    processed_by = user_link(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at", "id"]

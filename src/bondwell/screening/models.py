@@ -12,11 +12,11 @@ from __future__ import annotations
 import uuid
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from bondwell.accounts.fields import user_link
 from bondwell.accounts.models import Mother, Site
 from bondwell.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from bondwell.queue_items import QueueItem
@@ -44,9 +44,7 @@ class ScheduledQuestionnaire(models.Model):
     instrument = models.CharField(max_length=20)
     due_on = models.DateField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_link(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # A study time point (or other caller) as "app.Model:pk", so screening needs no import of the studies app.
     study_timepoint_ref = models.CharField(max_length=80, blank=True)
@@ -117,7 +115,7 @@ class Assessment(AppendOnlyModel):
     source = models.CharField(max_length=8, choices=Source.choices)
     answered_on = models.DateField(help_text="The day the mother answered (the date on a paper form).")
     submitted_at = models.DateTimeField(default=timezone.now)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = user_link()
     scheduled = models.ForeignKey(
         ScheduledQuestionnaire, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
     )

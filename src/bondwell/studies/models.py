@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from bondwell.accounts.fields import user_link
 from bondwell.accounts.models import Mother, Site, User
 from bondwell.append_only import AppendOnlyModel
 
@@ -78,7 +79,7 @@ class Study(models.Model):
     shift_dates = models.BooleanField(
         default=True, help_text="Shift every date in exports by a random per-participant number of days."
     )
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     is_synthetic = models.BooleanField(default=False)
 
@@ -132,7 +133,7 @@ class StudyMember(models.Model):
 
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="study_memberships")
-    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    added_by = user_link()
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -172,7 +173,7 @@ class ScreeningEntry(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="study_screenings")
     screened_at = models.DateTimeField(default=timezone.now)
-    screened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    screened_by = user_link()
     epds_total = models.PositiveSmallIntegerField(null=True, blank=True)
     epds_source = models.CharField(max_length=60, blank=True)
     epds_answered_on = models.DateField(null=True, blank=True)
@@ -212,7 +213,7 @@ class Participant(models.Model):
     consent_version = models.CharField(max_length=20)
     consented_at = models.DateTimeField()
     enrolled_at = models.DateTimeField(default=timezone.now)
-    enrolled_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    enrolled_by = user_link()
     baseline_epds = models.PositiveSmallIntegerField(null=True)
     anchor_date = models.DateField()
     status = models.CharField(max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.ACTIVE)
@@ -248,7 +249,7 @@ class Allocation(AppendOnlyModel):
     block_number = models.PositiveIntegerField(null=True)
     block_size = models.PositiveSmallIntegerField(null=True)
     allocated_at = models.DateTimeField(default=timezone.now)
-    allocated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    allocated_by = user_link()
     # The safety check shown before randomising: what was open for her, and the decision recorded.
     open_alerts_seen = models.PositiveSmallIntegerField(default=0)
     open_follow_ups_seen = models.PositiveSmallIntegerField(default=0)
@@ -293,7 +294,7 @@ class DatabaseLock(AppendOnlyModel):
 
     study = models.OneToOneField(Study, on_delete=models.PROTECT, related_name="database_lock")
     locked_at = models.DateTimeField(default=timezone.now)
-    locked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    locked_by = user_link()
     reason = models.CharField(max_length=300)
     snapshot = models.TextField()  # CSV of frame.long_frame(study) at the lock
     snapshot_sha256 = models.CharField(max_length=64)

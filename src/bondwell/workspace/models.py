@@ -6,17 +6,17 @@ through `bondwell.workspace.concerns`; this model holds data and constraints onl
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from bondwell.accounts.fields import user_link
 from bondwell.accounts.models import Mother
 from bondwell.queue_items import QueueItem
 
 
 class Concern(QueueItem):
     mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="concerns")
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_by = user_link()
     note = models.CharField(max_length=1000)
     outcome = models.CharField(max_length=500, blank=True)
     is_synthetic = models.BooleanField(default=False)
