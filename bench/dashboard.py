@@ -312,7 +312,7 @@ def time_pages(world: dict[str, Any], rng: random.Random) -> dict[str, list[floa
     # One untimed request first: a server process has imported its modules and compiled its templates by the
     # time a lead opens her dashboard (its filters differ, so no timed request finds its figures cached).
     warm = Client()
-    warm.force_login(world["leads"][sites[0].pk], backend="bondwell.accounts.backends.SignInBackend")
+    warm.force_login(world["leads"][sites[0].pk], backend="django.contrib.auth.backends.ModelBackend")
     _second_step_passed(warm, world["leads"][sites[0].pk])
     warm.get(reverse("progress-dashboard"), {"end": "2020-01-01"})
     warm.get(reverse("progress-dashboard-chart"), {"end": "2020-01-01"})
@@ -323,7 +323,7 @@ def time_pages(world: dict[str, Any], rng: random.Random) -> dict[str, list[floa
     for k in range(REQUESTS):
         site = sites[k % len(sites)]
         lead = Client()
-        lead.force_login(world["leads"][site.pk], backend="bondwell.accounts.backends.SignInBackend")
+        lead.force_login(world["leads"][site.pk], backend="django.contrib.auth.backends.ModelBackend")
         _second_step_passed(lead, world["leads"][site.pk])
         recent = list(Course.objects.filter(site=site).order_by("-starts_on").values_list("id", flat=True)[:100])
         course = recent[rng.randrange(len(recent))]
@@ -342,7 +342,7 @@ def time_pages(world: dict[str, Any], rng: random.Random) -> dict[str, list[floa
                     response = lead.get(reverse("progress-dashboard-chart"), params)
                 assert response.status_code == 200, response.status_code
         clinician = Client()
-        clinician.force_login(world["clinicians"][site.pk], backend="bondwell.accounts.backends.SignInBackend")
+        clinician.force_login(world["clinicians"][site.pk], backend="django.contrib.auth.backends.ModelBackend")
         _second_step_passed(clinician, world["clinicians"][site.pk])
         # The first page of a site in the hour: nothing of it cached (the site's baseline SD is read from the
         # first EPDS the worker stores, bondwell.progress.baseline; it was computed and cached for the hour).

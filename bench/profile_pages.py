@@ -79,7 +79,7 @@ def sign_in(user: Any) -> Any:
     from bondwell.mfa.session import mark_verified
 
     client = Client()
-    client.force_login(user, backend="bondwell.accounts.backends.SignInBackend")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     mark_verified(session, user, "bench")
     session.save()

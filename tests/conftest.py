@@ -108,7 +108,7 @@ def client_as(client: Any) -> Callable[[Any], Any]:
     """Sign the test client in as a user (force_login skips the lock-out machinery on purpose)."""
 
     def sign_in(user: Any) -> Any:
-        client.force_login(user, backend="bondwell.accounts.backends.SignInBackend")
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         return client
 
     return sign_in

@@ -67,7 +67,7 @@ def test_record_views_answer_each_role_as_declared(case: Case, world: Any, clien
     expected: dict[str, tuple[int, int]] = {}
     for role in ALL_ROLES:
         user = world.users[role]
-        client.force_login(user, backend="bondwell.accounts.backends.SignInBackend")
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         for mother in world.foreign_mothers_for(role):
             url = reverse(case.url_name, kwargs=case.kwargs(world, mother))
             status = _status(client, case.method, url, case.data)
@@ -90,7 +90,7 @@ def test_role_pages_answer_each_role_as_declared(page: RolePage, world: Any, cli
     url = reverse(page.url_name, kwargs=page.kwargs)
     answers = {}
     for role in ALL_ROLES:
-        client.force_login(world.users[role], backend="bondwell.accounts.backends.SignInBackend")
+        client.force_login(world.users[role], backend="django.contrib.auth.backends.ModelBackend")
         answers[role] = client.get(url).status_code
         client.logout()
     assert answers == page.expect

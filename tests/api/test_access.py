@@ -50,7 +50,7 @@ def test_api_operations_answer_each_role_as_declared(case: TokenCase, world: Any
 
 def test_a_browser_session_opens_no_api(world: Any) -> None:
     client = Client()
-    client.force_login(world.users["clinician"], backend="bondwell.accounts.backends.SignInBackend")
+    client.force_login(world.users["clinician"], backend="django.contrib.auth.backends.ModelBackend")
     for case in TOKEN_CASES:
         status = _call(client, None, case, case.path(world, world.mother_a), case.body(world, world.mother_a)
                        if case.body else None)

@@ -50,7 +50,7 @@ def test_expired_unknown_and_missing_tokens_are_refused(world: Any) -> None:
 
 
 def test_a_signed_in_browser_session_opens_no_api(world: Any, client: Any) -> None:
-    client.force_login(world.users["clinician"], backend="bondwell.accounts.backends.SignInBackend")
+    client.force_login(world.users["clinician"], backend="django.contrib.auth.backends.ModelBackend")
     assert client.get(MOTHERS).status_code == 401
 
 

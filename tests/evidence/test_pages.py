@@ -20,7 +20,7 @@ RIS = (b"TY  - JOUR\nAU  - Draftwell, D.\nTI  - A draft-only trial of infant mas
 def researcher(shipped: Any) -> Client:
     user = User.objects.create_user("r@pages.test", "pw-long-enough-1", full_name="Rae Search", role="researcher")
     client = Client()
-    client.force_login(user, backend="bondwell.accounts.backends.SignInBackend")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 
@@ -108,7 +108,7 @@ def test_differences_between_two_extractions_are_shown(shipped: Any) -> None:
     for user, sd in zip(users, ("2.04", "2.4"), strict=True):
         Extraction.objects.create(record=record, reviewer=user, data={"sd_control": sd, "label": "Raisi"})
     client = Client()
-    client.force_login(users[0], backend="bondwell.accounts.backends.SignInBackend")
+    client.force_login(users[0], backend="django.contrib.auth.backends.ModelBackend")
     page = client.get(f"/evidence/review/records/{record.pk}/extract/").content.decode()
     assert 'data-testid="differences"' in page
     assert "<td>sd_control</td><td>2.04</td><td>2.4</td>" in page

@@ -140,7 +140,7 @@ def test_deactivating_a_clinician_ends_her_sessions_takes_her_off_the_rota_and_i
     world: Any, client: Any, client_as: Any
 ) -> None:
     clinician = world.users["clinician"]
-    client.force_login(clinician, backend="bondwell.accounts.backends.SignInBackend")
+    client.force_login(clinician, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get(reverse("screening-queue")).status_code == 200
     OnCallShift.objects.create(site=world.site_a, user=clinician, starts_at=timezone.now() - timedelta(hours=1),
                                ends_at=timezone.now() + timedelta(hours=5))
@@ -149,7 +149,7 @@ def test_deactivating_a_clinician_ends_her_sessions_takes_her_off_the_rota_and_i
     from django.test import Client
 
     lead = Client()
-    lead.force_login(world.users["site_lead"], backend="bondwell.accounts.backends.SignInBackend")
+    lead.force_login(world.users["site_lead"], backend="django.contrib.auth.backends.ModelBackend")
     response = lead.post(reverse("staff-edit", kwargs={"user_id": clinician.pk}), {"part": "deactivate"})
     assert response.status_code == 302
     clinician.refresh_from_db()

@@ -69,7 +69,7 @@ def test_each_session_and_each_user_is_audited_on_its_own(world: Any, client_as:
     alert_for(world.mother_a, world.users["clinician"])
     poll(client_as(world.users["clinician"]))
     other = Client()
-    other.force_login(world.users["site_lead"], backend="bondwell.accounts.backends.SignInBackend")
+    other.force_login(world.users["site_lead"], backend="django.contrib.auth.backends.ModelBackend")
     poll(other)
     assert [e.actor for e in queue_events()] == [world.users["clinician"], world.users["site_lead"]]
 

@@ -116,10 +116,10 @@ def test_validators_are_per_user_and_per_session(world: Any, client_as: Any, clo
     clinician = client_as(world.users["clinician"])
     etag = poll(clinician)["ETag"]
     lead = Client()
-    lead.force_login(world.users["site_lead"], backend="bondwell.accounts.backends.SignInBackend")
+    lead.force_login(world.users["site_lead"], backend="django.contrib.auth.backends.ModelBackend")
     assert poll(lead, etag).status_code == 200  # same alerts, another person (she sees no answers)
     again = Client()
-    again.force_login(world.users["clinician"], backend="bondwell.accounts.backends.SignInBackend")
+    again.force_login(world.users["clinician"], backend="django.contrib.auth.backends.ModelBackend")
     assert poll(again, etag).status_code == 200  # the same clinician in another session
 
 

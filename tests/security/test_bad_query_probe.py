@@ -29,7 +29,7 @@ def test_no_hand_made_query_gives_a_server_error(world: Any) -> None:
     client = Client(raise_request_exception=False)
     failures: list[str] = []
     for role, user in world.users.items():
-        client.force_login(user, backend="bondwell.accounts.backends.SignInBackend")
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         urls = [reverse(page.url_name, kwargs=page.kwargs) for page in ROLE_PAGES]
         urls += [reverse(c.url_name, kwargs=c.kwargs(world, world.own_mother_for(role))) for c in CASES
                  if c.method == "get"]

@@ -55,7 +55,7 @@ def test_only_declared_views_skip_the_csrf_check() -> None:
 def test_every_post_without_a_csrf_token_is_refused(world: Any, who: str) -> None:
     client = Client(enforce_csrf_checks=True)
     if who != "anonymous":
-        client.force_login(world.users[who], backend="bondwell.accounts.backends.SignInBackend")
+        client.force_login(world.users[who], backend="django.contrib.auth.backends.ModelBackend")
     accepted = []
     for name, url, exempt in _urls():
         if exempt:

@@ -42,7 +42,7 @@ def test_stored_markup_is_inert_on_every_page_for_every_role(world: Any, client:
     _plant(world)
     live: list[str] = []
     for role, user in world.users.items():
-        client.force_login(user, backend="bondwell.accounts.backends.SignInBackend")
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         for page in ROLE_PAGES:
             response = client.get(reverse(page.url_name, kwargs=page.kwargs))
             if _live_markup(response):

@@ -140,10 +140,7 @@ def own_mother_record(request: HttpRequest) -> Mother:
         raise Http404("No such record.")
     mother: Mother | None = getattr(request, "_bondwell_own_mother", None)
     if mother is None or mother.user_id != user.pk:
-        if User.mother_profile.is_cached(user):  # read with her sign-in (accounts.backends)
-            mother = getattr(user, "mother_profile", None)
-        else:
-            mother = Mother.objects.filter(user=user).select_related("site").first()
+        mother = Mother.objects.filter(user=user).select_related("site").first()
         if mother is None:
             raise Http404("No such record.")
         request._bondwell_own_mother = mother  # type: ignore[attr-defined]
