@@ -252,6 +252,9 @@ import json, statistics, time
 from datetime import date
 from bondwell.accounts.models import Mother, User
 from bondwell.screening import services
+from bondwell.web.warm import settle
+settle()  # as a served process is before its first request (wsgi.py): every page's code imported, so the first
+# submission does not pay for importing the URLconf (an alert's message reverses its link) and only waits are timed
 mother = Mother.objects.get(full_name='Mother Answering')
 clinician = User.objects.get(email='clinician@a.test')
 answers = {f'q{n}': 0 for n in range(1, 10)} | {'q9': 1}  # PHQ-9 with the self-harm item: raises an alert
