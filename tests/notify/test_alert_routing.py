@@ -242,3 +242,16 @@ def test_an_alert_nobody_could_be_told_of_makes_the_site_degraded_once_past_its_
             if p.site_id] == []
     late = [p for p in health.problems(MONDAY_10AM + timedelta(minutes=60), world.site_a.pk) if p.site_id]
     assert [(p.code, p.site_id) for p in late] == [("alert_unaddressed", world.site_a.pk)]
+
+
+def test_an_alerts_chain_reads_the_sites_staff_once(staffed: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _shift(staffed, MONDAY_10AM)
+    for kind in ("self_harm", "urgent_band"):
+        with CaptureQueriesContext(connection) as read:
+            tiers = chain(staffed.site_a, kind, MONDAY_10AM)
+        staff_reads = [q["sql"] for q in read.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+        assert len(staff_reads) == 1, staff_reads
+        assert any(t.name == "site lead" for t in tiers)

@@ -85,17 +85,19 @@ def contact_of(user: User) -> Contact:
                    by_email=user.alerts_by_email, by_sms=user.alerts_by_sms)
 
 
-def _staff(site: Site) -> list[User]:
+def active_staff(site: Site) -> list[User]:
+    """The site's active staff in one read: pass it to the functions below when one routing decision asks
+    several of them (an alert's chain asks for clinicians and site leads)."""
     return list(User.objects.filter(site=site, is_active=True).order_by("id"))
 
 
-def clinicians(site: Site) -> list[User]:
-    return [u for u in _staff(site) if u.role == Role.CLINICIAN]
+def clinicians(site: Site, staff: list[User] | None = None) -> list[User]:
+    return [u for u in (active_staff(site) if staff is None else staff) if u.role == Role.CLINICIAN]
 
 
-def clinicians_at_work(site: Site, now: datetime) -> list[User]:
+def clinicians_at_work(site: Site, now: datetime, staff: list[User] | None = None) -> list[User]:
     """The site's active clinicians while the site is open (working day, working hours, not a public holiday)."""
-    return clinicians(site) if service_hours.is_open(site, now) else []
+    return clinicians(site, staff) if service_hours.is_open(site, now) else []
 
 
 def on_call(site: Site, now: datetime) -> list[User]:
@@ -109,5 +111,5 @@ def on_call(site: Site, now: datetime) -> list[User]:
     return list(dict.fromkeys(shift.user for shift in shifts))
 
 
-def site_leads(site: Site) -> list[User]:
-    return [u for u in _staff(site) if u.role == Role.SITE_LEAD]
+def site_leads(site: Site, staff: list[User] | None = None) -> list[User]:
+    return [u for u in (active_staff(site) if staff is None else staff) if u.role == Role.SITE_LEAD]

@@ -27,13 +27,14 @@ def escalation_contacts(follow_up: FollowUp, level: int, now: datetime) -> list[
     from level 2 also the fallback contact. A level that finds nobody passes to the next, so a follow-up is never
     addressed to no one."""
     site = follow_up.mother.site
+    staff = routing.active_staff(site)
     if follow_up.owner_id is not None:
         first = list(User.objects.filter(pk=follow_up.owner_id, is_active=True))
     else:
-        first = routing.clinicians_at_work(site, now)
+        first = routing.clinicians_at_work(site, now, staff)
         if follow_up.owner_role == "on_call":
             first = [*first, *routing.on_call(site, now)]
-        first = list(dict.fromkeys(first)) or routing.clinicians(site)
+        first = list(dict.fromkeys(first)) or routing.clinicians(site, staff)
     fallback_email = safety_settings(site).fallback_contact_email or getattr(
         settings, "BONDWELL_FALLBACK_CONTACT_EMAIL", ""
     )
@@ -42,7 +43,7 @@ def escalation_contacts(follow_up: FollowUp, level: int, now: datetime) -> list[
         fallback = []
     tiers = [
         [routing.contact_of(user) for user in first],
-        [routing.contact_of(user) for user in routing.site_leads(site)],
+        [routing.contact_of(user) for user in routing.site_leads(site, staff)],
         fallback,
     ]
     chosen: list[routing.Contact] = []

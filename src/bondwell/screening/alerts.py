@@ -120,16 +120,17 @@ def fallback_contact(site: Site) -> Contact | None:
 
 def chain(site: Site, kind: str, now: datetime) -> list[Tier]:
     """The escalation chain for an alert of this kind raised or escalated at `now`; empty links left out."""
-    leads = [routing.contact_of(u) for u in routing.site_leads(site)]
+    staff = routing.active_staff(site)
+    leads = [routing.contact_of(u) for u in routing.site_leads(site, staff)]
     fallback = fallback_contact(site)
     last = Tier("fallback contact", [fallback] if fallback else [])
     if kind in URGENT_RISK_KINDS:
         on_call = [routing.contact_of(u) for u in routing.on_call(site, now)]
-        at_work = [routing.contact_of(u) for u in routing.clinicians_at_work(site, now)]
+        at_work = [routing.contact_of(u) for u in routing.clinicians_at_work(site, now, staff)]
         tiers = [Tier("clinicians at work" if at_work else "on call", at_work or on_call), Tier("on call", on_call),
                  Tier("site lead", leads), last]
     else:
-        tiers = [Tier("clinicians", [routing.contact_of(u) for u in routing.clinicians(site)]),
+        tiers = [Tier("clinicians", [routing.contact_of(u) for u in routing.clinicians(site, staff)]),
                  Tier("site lead", leads), last]
     return routing.escalation_chain(tiers, urgent=kind in URGENT_RISK_KINDS, texts_possible=sms_available())
 

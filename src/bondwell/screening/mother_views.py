@@ -35,9 +35,11 @@ def _her(request: HttpRequest) -> User:
 
 def _own_draft(request: HttpRequest, draft_id: int) -> tuple[Mother, Draft]:
     mother = own_mother_record(request)
-    draft = Draft.objects.filter(pk=draft_id, mother=mother).select_related("mother__site", "mother__user").first()
+    draft = Draft.objects.filter(pk=draft_id, mother=mother).first()
     if draft is None:
         raise Http404("No such questionnaire.")
+    # Her record, with its site, is read already: joining it again cost more than the draft's own read.
+    draft.mother = mother
     return mother, draft
 
 
