@@ -35,7 +35,7 @@ def test_if_writing_the_message_fails_the_answers_and_the_alert_roll_back_too(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Message.objects, "get_or_create", broken)
+    monkeypatch.setattr(Message.objects, "create", broken)
     with pytest.raises(RuntimeError):
         mother_answers(world, PHQ9_SELF_HARM, now=MONDAY_10AM)
     assert not Assessment.objects.exists()

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
@@ -86,16 +86,24 @@ def queue(
     if template:
         subject, body = render_message(template, channel, context or {})
     problem = recipient_problem(channel, recipient)
-    message, created = Message.objects.get_or_create(
-        dedupe_key=dedupe_key[:160],
-        defaults={
-            "channel": channel, "recipient": recipient[:254], "subject": subject[:200], "body": body,
-            "purpose": purpose, "topic": topic[:80], "site": site, "user": user, "urgent": urgent,
-            "created_at": now, "next_attempt_at": now, "deliver_by": deliver_by,
-            **({"status": Message.Status.FAILED, "failed_at": now, "last_error": problem[:300]} if problem else {}),
-        },
-    )
-    if created and problem:
+    key = dedupe_key[:160]
+    # Inserted first, looked up only when the key is taken: every caller queues a key at most once in the
+    # common case (a new alert's topic, a reminder marked handled), so get_or_create's read before the insert
+    # was one more statement inside the caller's write transaction (an alert's: under SQLite's one writer lock).
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                dedupe_key=key, channel=channel, recipient=recipient[:254], subject=subject[:200], body=body,
+                purpose=purpose, topic=topic[:80], site=site, user=user, urgent=urgent, created_at=now,
+                next_attempt_at=now, deliver_by=deliver_by,
+                **({"status": Message.Status.FAILED, "failed_at": now, "last_error": problem[:300]} if problem else {}),
+            )
+    except IntegrityError:
+        queued = Message.objects.filter(dedupe_key=key).first()
+        if queued is None:  # another constraint refused it: not a repeat
+            raise
+        return queued
+    if problem:
         log.error("message %s to a malformed recipient not queued for sending: %s", message.pk, problem)
         _run_hooks(message, "failed", now)
     return message
