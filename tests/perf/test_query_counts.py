@@ -153,3 +153,24 @@ def test_the_live_partial_writes_one_audit_event_only_when_its_alerts_change(wor
     # The change costs the audit event's head and INSERT, on PostgreSQL too (its lane is the connection's own).
     assert (unchanged[1], changed[1]) == (pinned("alert queue (live partial)"),
                                           pinned("alert queue (live partial)") + 2)
+
+
+# The risk path: a self-harm answer raises its alert with its care-team messages inside the submission's
+# transaction (under SQLite's one writer lock), and her result page says who has been told.
+RISK_PINNED = {
+    "self-harm submit": 37,  # was 39: the chain reads the site's staff once; a message is inserted without a read
+    # first. One clinician told here: each further message is 4 statements (its link, savepoint, insert, release)
+    "self-harm result": 14,  # was 15: the chain's staff read once
+}
+
+
+def test_the_risk_path_costs_its_pinned_queries(world: Any, client_as: Any) -> None:
+    client = client_as(world.users["mother"])
+    start = client.get(reverse("screening-start", kwargs={"instrument": "phq9"}))
+    url = start["Location"]
+    answers = {key: str(value) for key, value in PHQ9_SELF_HARM.items()}
+    submitted = counted(client, "post", url, {"view": "all", "go": "submit", **answers})
+    latest = Assessment.objects.filter(mother=world.mother_a).latest("id")
+    shown = counted(client, "get", reverse("screening-result", args=[latest.pk]))
+    assert (submitted[0], shown[0]) == (302, 200)
+    assert {"self-harm submit": submitted[1], "self-harm result": shown[1]} == RISK_PINNED
