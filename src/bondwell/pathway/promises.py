@@ -19,7 +19,7 @@ from bondwell.notify import routing
 from bondwell.pathway.models import FollowUp
 from bondwell.pathway.services import open_follow_ups
 from bondwell.screening.alerts import has_alert_recipient, open_alerts
-from bondwell.screening.models import Assessment
+from bondwell.screening.models import Assessment, SiteSafetySettings
 from bondwell.screening.safety import safety_settings
 from bondwell.web.dates import day_in_words
 
@@ -66,10 +66,12 @@ def next_steps(mother: Mother, assessment: Assessment | None = None, *, now: dat
     immediate = has_alert or any(up.action == FollowUp.Action.IMMEDIATE for up in ups)
     # Who would be told is asked only when something is to be said (a calm result without follow-ups, the
     # common case, needs neither the alert chain's queries nor the site's hours).
-    recipient = has_alert_recipient(site) if immediate or ups else False
+    rules = safety_settings(site) if immediate or ups else None  # read once for the chain and "today"
+    recipient = has_alert_recipient(site, rules) if immediate or ups else False
     lines: list[str] = []
     if immediate:
-        lines.extend(_immediate_lines(mother, now, recipient=recipient, open_now=service_hours.is_open(site, now)))
+        lines.extend(_immediate_lines(mother, now, recipient=recipient, open_now=service_hours.is_open(site, now),
+                                      rules=rules))
     for up in ups:
         if up.action == FollowUp.Action.FOLLOW_UP:
             lines.append(_follow_up_line(up, now, recipient=recipient))
@@ -80,25 +82,31 @@ def next_steps(mother: Mother, assessment: Assessment | None = None, *, now: dat
             )
     return NextSteps(
         lines=list(dict.fromkeys(lines)), urgent=immediate, told=recipient and (has_alert or bool(ups)),
-        today=immediate and recipient and same_day_route(site, now), risk_open=bool(all_ups or all_alerts),
+        today=immediate and recipient and same_day_route(site, now, rules), risk_open=bool(all_ups or all_alerts),
     )
 
 
-def same_day_route(site: Site, now: datetime) -> bool:
+def same_day_route(site: Site, now: datetime, rules: SiteSafetySettings | None = None) -> bool:
     """Whether a clinician at work can still act today: the site is open and more of its day is left than a
-    clinician has to acknowledge a risk alert."""
+    clinician has to acknowledge a risk alert (`rules`: the site's safety settings, when read already)."""
     closes = service_hours.closes_at(site, now)
-    return closes is not None and closes - now >= timedelta(minutes=safety_settings(site).self_harm_ack_minutes)
+    if closes is None:
+        return False
+    return closes - now >= timedelta(minutes=(rules or safety_settings(site)).self_harm_ack_minutes)
 
 
 def immediate_lines(mother: Mother, now: datetime | None = None) -> list[str]:
     """What she is told the moment a risk answer raises an alert (before she has sent the questionnaire)."""
     now = now or timezone.now()
     site = mother.site
-    return _immediate_lines(mother, now, recipient=has_alert_recipient(site), open_now=service_hours.is_open(site, now))
+    rules = safety_settings(site)
+    return _immediate_lines(mother, now, recipient=has_alert_recipient(site, rules),
+                            open_now=service_hours.is_open(site, now), rules=rules)
 
 
-def _immediate_lines(mother: Mother, now: datetime, *, recipient: bool, open_now: bool) -> list[str]:
+def _immediate_lines(
+    mother: Mother, now: datetime, *, recipient: bool, open_now: bool, rules: SiteSafetySettings | None = None
+) -> list[str]:
     site = mother.site
     if not recipient:
         return [
@@ -106,7 +114,7 @@ def _immediate_lines(mother: Mother, now: datetime, *, recipient: bool, open_now
               "numbers below now, or your midwife, nurse or GP."),
         ]
     closes = service_hours.closes_at(site, now) if open_now else None
-    if closes is not None and same_day_route(site, now):
+    if closes is not None and same_day_route(site, now, rules):
         return [
             _("Your care team has been told. A clinician will try to contact you today, before %(time)s.")
             % {"time": _clock(closes)}

@@ -36,7 +36,7 @@ from bondwell.notify.health import Problem
 from bondwell.notify.models import Message
 from bondwell.notify.models import Purpose as MessagePurpose
 from bondwell.notify.routing import Contact, Tier
-from bondwell.screening.models import AlertEvent, AlertKind, Assessment, Draft, RiskAlert
+from bondwell.screening.models import AlertEvent, AlertKind, Assessment, Draft, RiskAlert, SiteSafetySettings
 from bondwell.screening.safety import URGENT_RISK_KINDS, acknowledge_window, safety_settings
 from bondwell.worker import claim
 
@@ -80,12 +80,13 @@ def raise_alert(
             existing.assessment = assessment
             AlertEvent.objects.create(alert=existing, at=now, step="linked", detail="answers submitted")
         return existing
+    rules = safety_settings(mother.site)  # read once: its window and its chain's fallback contact
     try:
         with transaction.atomic():
             alert = RiskAlert.objects.create(
                 mother=mother, kind=kind, instrument=instrument, reason=reason[:300], source_key=source_key,
                 priority=PRIORITY[AlertKind(kind)], raised_at=now,
-                ack_due_at=acknowledge_window(kind, mother.site, now),
+                ack_due_at=acknowledge_window(kind, mother.site, now, rules),
                 assessment=assessment, draft=draft, is_synthetic=synthetic,
                 **_born_acknowledged(acknowledged_by, now),
             )
@@ -100,7 +101,7 @@ def raise_alert(
         AlertEvent.objects.create(alert=alert, at=now, step="acknowledged", actor=acknowledged_by,
                                   detail="by her own paper entry: no message sent")
         return alert
-    _queue(alert, level=0, now=now)
+    _queue(alert, level=0, now=now, rules=rules)
     return alert
 
 
@@ -110,19 +111,20 @@ def _born_acknowledged(by: User | None, now: datetime) -> dict[str, object]:
     return {"status": RiskAlert.Status.ACKNOWLEDGED, "acknowledged_at": now, "acknowledged_by": by}
 
 
-def fallback_contact(site: Site) -> Contact | None:
-    rules = safety_settings(site)
+def fallback_contact(site: Site, rules: SiteSafetySettings | None = None) -> Contact | None:
+    rules = rules or safety_settings(site)
     email = rules.fallback_contact_email or settings.BONDWELL_FALLBACK_CONTACT_EMAIL
     if not email and not rules.fallback_phone:
         return None
     return Contact(key="fallback", user_id=None, email=email, mobile=rules.fallback_phone)
 
 
-def chain(site: Site, kind: str, now: datetime) -> list[Tier]:
-    """The escalation chain for an alert of this kind raised or escalated at `now`; empty links left out."""
+def chain(site: Site, kind: str, now: datetime, rules: SiteSafetySettings | None = None) -> list[Tier]:
+    """The escalation chain for an alert of this kind raised or escalated at `now`; empty links left out.
+    `rules`: the site's safety settings where the caller has read them already."""
     staff = routing.active_staff(site)
     leads = [routing.contact_of(u) for u in routing.site_leads(site, staff)]
-    fallback = fallback_contact(site)
+    fallback = fallback_contact(site, rules)
     last = Tier("fallback contact", [fallback] if fallback else [])
     if kind in URGENT_RISK_KINDS:
         on_call = [routing.contact_of(u) for u in routing.on_call(site, now)]
@@ -135,15 +137,17 @@ def chain(site: Site, kind: str, now: datetime) -> list[Tier]:
     return routing.escalation_chain(tiers, urgent=kind in URGENT_RISK_KINDS, texts_possible=sms_available())
 
 
-def recipients(alert: RiskAlert, level: int, now: datetime | None = None) -> list[Contact]:
+def recipients(
+    alert: RiskAlert, level: int, now: datetime | None = None, rules: SiteSafetySettings | None = None
+) -> list[Contact]:
     """Everyone told at this level: the people of every link of the chain up to it (the whole chain beyond)."""
-    return routing.told_at(chain(alert.mother.site, alert.kind, now or timezone.now()), level)
+    return routing.told_at(chain(alert.mother.site, alert.kind, now or timezone.now(), rules), level)
 
 
-def _queue(alert: RiskAlert, *, level: int, now: datetime) -> int:
+def _queue(alert: RiskAlert, *, level: int, now: datetime, rules: SiteSafetySettings | None = None) -> int:
     site = alert.mother.site
     urgent = alert.kind in URGENT_RISK_KINDS
-    people = recipients(alert, level, now)
+    people = recipients(alert, level, now, rules)
     if not people:
         log.error("alert %s has nobody to notify: no clinician, on-call, lead or fallback contact", alert.pk)
         AlertEvent.objects.create(alert=alert, at=now, step="unaddressed", detail="no recipient configured")
@@ -181,24 +185,25 @@ def escalate_overdue(now: datetime) -> int:
         )
         for alert in overdue:
             level = alert.escalation_level + 1
-            due = acknowledge_window(alert.kind, alert.mother.site, now)
+            rules = safety_settings(alert.mother.site)
+            due = acknowledge_window(alert.kind, alert.mother.site, now, rules)
             RiskAlert.objects.filter(pk=alert.pk).update(escalation_level=level, escalated_at=now, ack_due_at=due)
             alert.escalation_level, alert.ack_due_at = level, due
-            told = _queue(alert, level=level, now=now)
+            told = _queue(alert, level=level, now=now, rules=rules)
             AlertEvent.objects.create(
                 alert=alert, at=now, step="escalated", detail=f"level {level}: {told} recipient(s)"
             )
     return len(overdue)
 
 
-def has_alert_recipient(site: Site) -> bool:
+def has_alert_recipient(site: Site, rules: SiteSafetySettings | None = None) -> bool:
     """Whether a risk alert raised at this site now would reach at least one person.
 
     True only when the self-harm chain (clinicians at work or on call, site lead, fallback contact) holds
     someone reachable on a working channel. Mother-facing text says "your care team has been told" only when
     this is true; a site's settings cannot be saved while it is false.
     """
-    return bool(chain(site, AlertKind.SELF_HARM, timezone.now()))
+    return bool(chain(site, AlertKind.SELF_HARM, timezone.now(), rules))
 
 
 def acknowledged(alert: RiskAlert, now: datetime) -> None:

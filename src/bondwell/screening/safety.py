@@ -23,10 +23,13 @@ def safety_settings(site: Site) -> SiteSafetySettings:
     return found if found is not None else SiteSafetySettings(site=site)
 
 
-def acknowledge_window(kind: str, site: Site, raised_at: datetime) -> datetime:
+def acknowledge_window(
+    kind: str, site: Site, raised_at: datetime, rules: SiteSafetySettings | None = None
+) -> datetime:
     """When an alert of this kind raised now must have been acknowledged before it escalates: minutes for a risk
-    flag, the site's working days (its week and public holidays) for an urgent band."""
-    rules = safety_settings(site)
+    flag, the site's working days (its week and public holidays) for an urgent band. `rules`: the site's
+    settings where the caller has read them already (read here otherwise)."""
+    rules = rules or safety_settings(site)
     if kind in URGENT_RISK_KINDS:
         return raised_at + timedelta(minutes=rules.self_harm_ack_minutes)
     return service_hours.add_working_days(site, raised_at, rules.urgent_band_ack_working_days)
