@@ -158,9 +158,10 @@ def test_the_live_partial_writes_one_audit_event_only_when_its_alerts_change(wor
 # The risk path: a self-harm answer raises its alert with its care-team messages inside the submission's
 # transaction (under SQLite's one writer lock), and her result page says who has been told.
 RISK_PINNED = {
-    "self-harm submit": 36,  # was 39: the chain reads the site's staff once, the alert its site's safety settings
-    # once (window and fallback contact), and a message is inserted without a read first. One clinician is told
-    # here: each further message is 4 statements (its link, savepoint, insert, release)
+    "self-harm submit": 35,  # was 39: the chain reads the site's staff once and its messages name the people it
+    # read (no second read of their accounts), the alert reads its site's safety settings once (window and fallback
+    # contact), and a message is inserted without a read first. One clinician is told here: each further message is
+    # 4 statements (its link, savepoint, insert, release)
     "self-harm result": 12,  # was 15: the chain's staff and the site's safety settings read once each
 }
 

@@ -7,7 +7,7 @@ deactivated person drops out of routing the moment she is deactivated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bondwell.accounts import service_hours
@@ -27,6 +27,9 @@ class Contact:
     mobile: str  # verified, E.164; "" when texts cannot go to this person
     by_email: bool = True
     by_sms: bool = True
+    # The account itself where the contact was made from one (`contact_of`): her messages and ack link name her,
+    # and the chain has read her already.
+    user: User | None = field(default=None, compare=False, repr=False)
 
     def channels(self, *, urgent: bool, texts_possible: bool | None = None) -> list[tuple[str, str]]:
         """(channel, recipient) pairs: urgent alerts by SMS and email as she prefers, others by email.
@@ -82,7 +85,7 @@ def told_at(chain: list[Tier], level: int) -> list[Contact]:
 
 def contact_of(user: User) -> Contact:
     return Contact(key=f"user{user.pk}", user_id=user.pk, email=user.email, mobile=user.verified_mobile,
-                   by_email=user.alerts_by_email, by_sms=user.alerts_by_sms)
+                   by_email=user.alerts_by_email, by_sms=user.alerts_by_sms, user=user)
 
 
 def active_staff(site: Site) -> list[User]:

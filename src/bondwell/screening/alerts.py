@@ -162,10 +162,9 @@ def _queue(alert: RiskAlert, *, level: int, now: datetime, rules: SiteSafetySett
         "level": level,
         "link": links.absolute(reverse("screening-alert", kwargs={"alert_id": alert.pk})),
     }
-    users = {u.pk: u for u in User.objects.filter(pk__in=[c.user_id for c in people if c.user_id])}
     purpose = MessagePurpose.ALERT if level == 0 else MessagePurpose.ESCALATION
     for contact in people:
-        user = users.get(contact.user_id) if contact.user_id else None
+        user = contact.user
         ack = links.make(topic, user, now)
         for channel, recipient in contact.channels(urgent=urgent):
             outbox.queue(
