@@ -141,6 +141,15 @@ def main() -> None:
             urls["draft"] = draft_url()
             return str(urls["draft"])
 
+        harm = answers | {"q9": "1"}
+
+        def self_harm_url() -> str:
+            # As on her phone: the self-harm answer shows the support screen first (the alert is raised then);
+            # she carries on and sends. Timed: start, the support step and the send.
+            url = submit_url()
+            mum.post(url, harm)
+            return url
+
         def latest_result() -> int:
             from bondwell.screening.models import Assessment
 
@@ -152,6 +161,7 @@ def main() -> None:
             "mother: home": (mum, "get", "/", None, {}),
             "mother: start questionnaire": (mum, "get", "/questionnaires/start/phq9/", None, {}),
             "mother: submit": (mum, "post", submit_url, answers, {}),
+            "mother: submit, self-harm item": (mum, "post", self_harm_url, harm, {}),
             "mother: result": (mum, "get", lambda: f"/questionnaires/result/{latest_result()}/", None, {}),
             "mother: progress": (mum, "get", "/progress/mine/", None, {}),
             "clinician: home": (staff, "get", "/", None, {}),
