@@ -165,18 +165,18 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 call_command("collectstatic", interactive=False, verbosity=0)
-from bondwell.accounts.models import Mother, Site, User
+from bondwell.accounts import services
 from bondwell.mfa.demo import demo_key_hex
 from bondwell.mfa.services import enrol_demo_totp
-site = Site.objects.create(name="Bench site", slug="bench", country="AU", is_synthetic=True)
+# Through the services, as the operator (by=None) would at the command line: the rows are those a real site has.
+site = services.create_site("Bench site", by=None, slug="bench", country="AU", synthetic=True)
 for i in range({clinicians}):
-    clinician = User.objects.create_user(f"clinician{{i}}@bench.test", "{password}", full_name=f"Clinician {{i}}",
-                                         role="clinician", site=site, is_synthetic=True)
+    clinician = services.create_user(f"clinician{{i}}@bench.test", by=None, role="clinician",
+                                     full_name=f"Clinician {{i}}", site=site, password="{password}", synthetic=True)
     enrol_demo_totp(clinician, demo_key_hex())  # staff pass a second factor: the demo's authenticator key
 for i in range({mothers}):
-    user = User.objects.create_user(f"mother{{i}}@bench.test", "{password}", full_name=f"Mother {{i}}",
-                                    role="mother", site=site, is_synthetic=True)
-    Mother.objects.create(site=site, user=user, full_name=f"Mother {{i}}", is_synthetic=True)
+    services.register_mother(site, by=None, full_name=f"Mother {{i}}", email=f"mother{{i}}@bench.test",
+                             password="{password}", sign_in=True, synthetic=True)
 """
 
 COUNT = """

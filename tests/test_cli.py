@@ -21,7 +21,7 @@ runner = CliRunner()
 def test_version_and_help_teach() -> None:
     assert runner.invoke(app, ["--version"]).output.strip() == f"bondwell {__version__}"
     help_text = runner.invoke(app, ["--help"]).output
-    for command in ("serve", "worker", "migrate", "demo", "createuser", "manage"):
+    for command in ("serve", "worker", "migrate", "demo", "createsite", "createuser", "manage"):
         assert command in help_text
 
 
@@ -57,6 +57,29 @@ def test_createuser_makes_a_site_clinician_and_refuses_a_weak_password(world: An
     )
     assert good.exit_code == 0, good.output
     assert User.objects.get(email="new@a.test").site == world.site_a
+
+
+def test_createsite_adds_a_site_the_next_createuser_can_name(db: None) -> None:
+    from bondwell.accounts.models import Site
+
+    made = runner.invoke(app, ["createsite", "northgate", "--name", "Northgate Health", "--country", "uk",
+                               "--region", "sct"])
+    assert made.exit_code == 0, made.output
+    assert "Europe/London" in made.output
+    site = Site.objects.get(slug="northgate")
+    assert (site.country, site.region, site.is_synthetic) == ("UK", "SCT", False)
+    lead = runner.invoke(app, ["createuser", "lead@n.test", "--role", "site_lead", "--name", "Lead", "--site",
+                               "northgate", "--password", "a-much-longer-password-9"])
+    assert lead.exit_code == 0, lead.output
+    again = runner.invoke(app, ["createsite", "northgate", "--name", "Other", "--country", "AU"])
+    assert again.exit_code == 2
+    assert "slug" in again.output
+    bad_zone = runner.invoke(app, ["createsite", "south", "--name", "South", "--country", "AU",
+                                   "--time-zone", "Nowhere"])
+    assert bad_zone.exit_code == 2
+    assert "time_zone" in bad_zone.output
+    assert "Nowhere" in bad_zone.output
+    assert Site.objects.count() == 1
 
 
 def test_a_site_role_without_a_site_is_refused(db: None) -> None:

@@ -1,4 +1,4 @@
-"""CLI commands that run the service: serve, worker, status, migrate, demo, createuser and manage."""
+"""CLI commands that run the service: serve, worker, status, migrate, demo, createsite, createuser and manage."""
 
 from __future__ import annotations
 
@@ -162,6 +162,23 @@ def demo(
     out.print(note(), soft_wrap=True, highlight=False)
 
 
+def createsite(
+    slug: Annotated[str, typer.Argument(help="Short name used in addresses and by createuser --site, e.g. northgate.")],
+    name: Annotated[str, typer.Option(help="The service's name as staff and mothers see it.")],
+    country: Annotated[str, typer.Option(help="AU, UK or US: its questionnaire profiles, cut-offs and crisis lines.")],
+    region: Annotated[str, typer.Option(help="State or nation for public holidays, e.g. NSW, SCT, NIR, CA.")] = "",
+    time_zone: Annotated[str, typer.Option(help="IANA time zone; blank: the country's default.")] = "",
+) -> None:
+    """Add a site. Then give it a lead (createuser --role site_lead --site SLUG), who sets its hours and alerts."""
+    _setup()
+    from bondwell.accounts import services
+
+    # The operator at the server acts (by=None); a refusal is printed as `field: message` with exit 2 (cli.py).
+    site = services.create_site(name, by=None, slug=slug, country=country.upper(), region=region.upper(),
+                                time_zone=time_zone)
+    out.print(f"Created site {site.slug} ({site.name}, {site.get_country_display()}, {site.zone_name}).")
+
+
 def createuser(
     email: Annotated[str, typer.Argument(help="Sign-in email.")],
     role: Annotated[str, typer.Option(help="mother, educator, clinician, site_lead, researcher or admin.")],
@@ -213,5 +230,6 @@ def register(app: typer.Typer) -> None:
     app.command()(status)
     app.command()(migrate)
     app.command()(demo)
+    app.command()(createsite)
     app.command()(createuser)
     app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(manage)

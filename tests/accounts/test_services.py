@@ -1,5 +1,5 @@
-"""People through one service each: an account, a mother (with or without her sign-in), her baby; audited with
-who did it, refused with the field at fault."""
+"""Sites and people through one service each: a site, an account, a mother (with or without her sign-in), her
+baby; audited with who did it, refused with the field at fault."""
 
 from __future__ import annotations
 
@@ -9,8 +9,45 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from bondwell.accounts import services
-from bondwell.accounts.models import AuditEvent, Mother, User
+from bondwell.accounts import service_hours, services
+from bondwell.accounts.models import AuditEvent, Mother, Site, User
+
+
+def test_an_administrator_adds_a_site_that_opens_on_its_countrys_clock(world: Any) -> None:
+    admin = world.users["admin"]
+    site = services.create_site(" Westmead Perinatal ", by=admin, slug="westmead", country="UK", region="SCT")
+    assert (site.name, site.zone_name, site.working_days, site.is_synthetic) == (
+        "Westmead Perinatal", "Europe/London", "01234", False)
+    # Her hours are the default working week until its lead sets them: open on a Tuesday at 10:00 London time.
+    tuesday = timezone.make_aware(timezone.datetime(2026, 12, 1, 10, 0), service_hours.zone(site))
+    assert service_hours.is_open(site, tuesday)
+    event = AuditEvent.objects.get(action="create:site", object_id=str(site.pk))
+    assert (event.actor, event.object_type) == (admin, "accounts.Site")
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"slug": "not a slug"}, "slug"),
+    ({"country": "FR"}, "country"),
+    ({"region": "XYZ"}, "region"),
+    ({"time_zone": "Mars/Olympus"}, "time_zone"),
+    ({"name": ""}, "name"),
+])
+def test_a_site_is_refused_naming_the_field_at_fault(world: Any, changes: dict[str, Any], field: str) -> None:
+    values: dict[str, Any] = {"name": "New site", "slug": "new-site", "country": "AU", **changes}
+    with pytest.raises(services.AccountError) as refused:
+        services.create_site(values.pop("name"), by=None, **values)
+    assert refused.value.field == field
+    assert not Site.objects.filter(slug__in=["new-site", "not a slug"]).exists()
+
+
+def test_only_an_administrator_or_the_operator_adds_a_site(world: Any) -> None:
+    for role in ("site_lead", "clinician", "researcher"):
+        with pytest.raises(services.AccountError):
+            services.create_site("Elsewhere", by=world.users[role], slug="elsewhere", country="AU")
+    assert not Site.objects.filter(slug="elsewhere").exists()
+    assert AuditEvent.objects.get(
+        action="create:site", object_id=str(services.create_site("Elsewhere", by=None, slug="elsewhere",
+                                                                 country="AU").pk)).actor is None
 
 
 def test_the_operator_creates_a_clinician_whose_audit_names_no_actor(world: Any) -> None:

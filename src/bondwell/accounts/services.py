@@ -1,7 +1,9 @@
-"""People: an account made for a member of staff, a mother registered (with or without a sign-in), her baby.
+"""Sites and people: a service added, an account made for a member of staff, a mother registered (with or
+without a sign-in), her baby.
 
 One function per change, validated, in one transaction with its audit event. `by` is the person who does it; `None`
-only for the server's operator at the command line (`bondwell createuser`, `bondwell demo`), who has no account.
+only for the server's operator at the command line (`bondwell createsite`, `bondwell createuser`, `bondwell demo`),
+who has no account.
 A site lead (or an administrator) manages her site's staff afterwards through `accounts.staff`.
 """
 
@@ -78,6 +80,31 @@ def _new_user(
     user.set_password(password)
     user.save()
     return user
+
+
+def create_site(
+    name: str,
+    *,
+    by: User | None,
+    slug: str,
+    country: str,
+    region: str = "",
+    time_zone: str = "",
+    synthetic: bool = False,
+) -> Site:
+    """A service that runs Bondwell (a hospital's perinatal team, a community health centre): by the operator or an
+    administrator. It opens with the default hours (Monday to Friday, 9:00 to 17:00 in its country's time zone
+    unless `time_zone` names another); its lead then sets hours, alert windows and crisis lines (*Alert settings*)
+    once she has an account (`create_user` with the site)."""
+    if by is not None and by.role != Role.ADMIN:
+        raise AccountError("Only an administrator adds a site.")
+    site = Site(name=name.strip(), slug=slug.strip(), country=country, region=region.strip(),
+                time_zone=time_zone.strip(), is_synthetic=synthetic)
+    _full_clean(site)
+    with transaction.atomic():
+        site.save()
+        audit(None, "create:site", obj=site, actor=by, detail=f"slug={site.slug} country={site.country}")
+    return site
 
 
 def create_user(

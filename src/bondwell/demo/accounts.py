@@ -91,14 +91,10 @@ def signed_in(context: DemoContext, mother: Mother) -> User:
 
 
 def load(context: DemoContext) -> None:
-    harbourside = Site.objects.create(
-        name="Harbourside Perinatal Service (synthetic)", slug="harbourside", country=Country.AUSTRALIA,
-        is_synthetic=True,
-    )
-    northgate = Site.objects.create(
-        name="Northgate Community Health (synthetic)", slug="northgate", country=Country.UNITED_KINGDOM,
-        is_synthetic=True,
-    )
+    harbourside = services.create_site("Harbourside Perinatal Service (synthetic)", by=None, slug="harbourside",
+                                       country=Country.AUSTRALIA, synthetic=True)
+    northgate = services.create_site("Northgate Community Health (synthetic)", by=None, slug="northgate",
+                                     country=Country.UNITED_KINGDOM, synthetic=True)
     context.sites.update(harbourside=harbourside, northgate=northgate)
 
     _user(context, "educator", "educator@demo.bondwell.test", "Elena Educator", Role.EDUCATOR, harbourside)
