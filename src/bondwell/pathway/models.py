@@ -75,7 +75,9 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["status", "next_escalation_at"]),
-            models.Index(fields=["mother", "status"]),
+            # Her open follow-ups, soonest first (every page she reads asks): the order is in the index, so SQLite
+            # does not prefer (status, due_at) and walk every open follow-up of every site to find hers.
+            models.Index(fields=["mother", "status", "due_at"]),
         ]
 
     def __str__(self) -> str:
