@@ -60,14 +60,20 @@ def test_createuser_makes_a_site_clinician_and_refuses_a_weak_password(world: An
 
 
 def test_createsite_adds_a_site_the_next_createuser_can_name(db: None) -> None:
+    from datetime import time
+
     from bondwell.accounts.models import Site
+    from bondwell.screening.alerts import has_alert_recipient
 
     made = runner.invoke(app, ["createsite", "northgate", "--name", "Northgate Health", "--country", "uk",
-                               "--region", "sct"])
+                               "--region", "sct", "--working-days", "0123", "--opens", "08:30"])
     assert made.exit_code == 0, made.output
     assert "Europe/London" in made.output
     site = Site.objects.get(slug="northgate")
     assert (site.country, site.region, site.is_synthetic) == ("UK", "SCT", False)
+    assert (site.working_days, site.opens_at, site.closes_at) == ("0123", time(8, 30), time(17, 0))
+    # Said only while true: with no staff, only a deployment-wide fallback address could receive its alerts.
+    assert ("Nobody receives this site's risk alerts yet" in made.output) != has_alert_recipient(site)
     lead = runner.invoke(app, ["createuser", "lead@n.test", "--role", "site_lead", "--name", "Lead", "--site",
                                "northgate", "--password", "a-much-longer-password-9"])
     assert lead.exit_code == 0, lead.output
@@ -79,6 +85,12 @@ def test_createsite_adds_a_site_the_next_createuser_can_name(db: None) -> None:
     assert bad_zone.exit_code == 2
     assert "time_zone" in bad_zone.output
     assert "Nowhere" in bad_zone.output
+    bad_hours = runner.invoke(app, ["createsite", "south", "--name", "South", "--country", "AU", "--closes", "5pm"])
+    assert bad_hours.exit_code == 2
+    assert "--closes" in bad_hours.output
+    late_start = runner.invoke(app, ["createsite", "south", "--name", "South", "--country", "AU", "--opens", "18:00"])
+    assert late_start.exit_code == 2
+    assert "closes_at" in late_start.output
     assert Site.objects.count() == 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from datetime import time
 from typing import Annotated
 
 import typer
@@ -162,21 +163,38 @@ def demo(
     out.print(note(), soft_wrap=True, highlight=False)
 
 
+def _clock(value: str, option: str) -> time:
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a time of day such as 08:30", param_hint=option) from None
+
+
 def createsite(
     slug: Annotated[str, typer.Argument(help="Short name used in addresses and by createuser --site, e.g. northgate.")],
     name: Annotated[str, typer.Option(help="The service's name as staff and mothers see it.")],
     country: Annotated[str, typer.Option(help="AU, UK or US: its questionnaire profiles, cut-offs and crisis lines.")],
     region: Annotated[str, typer.Option(help="State or nation for public holidays, e.g. NSW, SCT, NIR, CA.")] = "",
     time_zone: Annotated[str, typer.Option(help="IANA time zone; blank: the country's default.")] = "",
+    working_days: Annotated[str, typer.Option(help="Days its clinicians work, 0 = Monday … 6 = Sunday.")] = "01234",
+    opens: Annotated[str, typer.Option(help="When its clinicians start, site time.")] = "09:00",
+    closes: Annotated[str, typer.Option(help="When its clinicians stop, site time.")] = "17:00",
 ) -> None:
-    """Add a site. Then give it a lead (createuser --role site_lead --site SLUG), who sets its hours and alerts."""
+    """Add a site with its working hours (they decide who an alert reaches and what a mother is promised). Then
+    give it a lead (createuser --role site_lead --site SLUG), who sets its alert windows and crisis lines."""
     _setup()
     from bondwell.accounts import services
+    from bondwell.screening.alerts import has_alert_recipient
 
     # The operator at the server acts (by=None); a refusal is printed as `field: message` with exit 2 (cli.py).
     site = services.create_site(name, by=None, slug=slug, country=country.upper(), region=region.upper(),
-                                time_zone=time_zone)
-    out.print(f"Created site {site.slug} ({site.name}, {site.get_country_display()}, {site.zone_name}).")
+                                time_zone=time_zone, working_days=working_days,
+                                opens_at=_clock(opens, "--opens"), closes_at=_clock(closes, "--closes"))
+    out.print(f"Created site {site.slug} ({site.name}, {site.get_country_display()}, {site.zone_name}; "
+              f"clinicians work days {site.working_days}, {site.opens_at:%H:%M}-{site.closes_at:%H:%M}).")
+    if not has_alert_recipient(site):
+        out.print(f"Nobody receives this site's risk alerts yet: add its clinicians and lead "
+                  f"(createuser --site {site.slug}) before any mother is registered there.")
 
 
 def createuser(

@@ -9,7 +9,7 @@ A site lead (or an administrator) manages her site's staff afterwards through `a
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -90,16 +90,21 @@ def create_site(
     country: str,
     region: str = "",
     time_zone: str = "",
+    working_days: str = "01234",
+    opens_at: time = time(9, 0),
+    closes_at: time = time(17, 0),
     synthetic: bool = False,
 ) -> Site:
     """A service that runs Bondwell (a hospital's perinatal team, a community health centre): by the operator or an
-    administrator. It opens with the default hours (Monday to Friday, 9:00 to 17:00 in its country's time zone
-    unless `time_zone` names another); its lead then sets hours, alert windows and crisis lines (*Alert settings*)
-    once she has an account (`create_user` with the site)."""
+    administrator, with the hours its clinicians work (they decide who an alert reaches and what a mother is
+    promised; Monday to Friday, 9:00 to 17:00 by default, in its country's time zone unless `time_zone` names
+    another). Its lead then sets alert windows, fallback contact and crisis lines (*Alert settings*) once she has
+    an account (`create_user` with the site)."""
     if by is not None and by.role != Role.ADMIN:
         raise AccountError("Only an administrator adds a site.")
     site = Site(name=name.strip(), slug=slug.strip(), country=country, region=region.strip(),
-                time_zone=time_zone.strip(), is_synthetic=synthetic)
+                time_zone=time_zone.strip(), working_days=working_days.strip(), opens_at=opens_at,
+                closes_at=closes_at, is_synthetic=synthetic)
     _full_clean(site)
     with transaction.atomic():
         site.save()
