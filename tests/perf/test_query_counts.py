@@ -4,7 +4,7 @@ many (no N+1), and a change that adds a query to a page shows here first (issue 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from django.utils import timezone
 from bondwell.accounts.models import Mother
 from bondwell.progress import baseline, summary
 from bondwell.screening.models import Assessment
-from tests.pathway.helpers import PHQ9_14
+from tests.pathway.helpers import PHQ9_14, sydney
 from tests.screening.helpers import PHQ9_CALM, PHQ9_SELF_HARM, paper
 
 # Queries per page, the same on SQLite and PostgreSQL: PostgreSQL's connection writes its audit events to a lane
@@ -166,7 +166,17 @@ RISK_PINNED = {
 }
 
 
-def test_the_risk_path_costs_its_pinned_queries(world: Any, client_as: Any) -> None:
+@pytest.mark.parametrize("moment", [
+    sydney(2026, 11, 30, 10),  # a Monday, open
+    sydney(2026, 11, 30, 16, 50),  # open, but less of the day left than a clinician has to acknowledge
+    sydney(2026, 11, 30, 17, 15),  # closed: the chain's first link is whoever is on call (nobody here)
+    sydney(2026, 11, 28, 23),  # a Saturday night
+])
+def test_the_risk_path_costs_its_pinned_queries(
+    world: Any, client_as: Any, monkeypatch: pytest.MonkeyPatch, moment: datetime
+) -> None:
+    # The same count at any hour (it once cost one query more after closing time, and CI runs at any hour).
+    monkeypatch.setattr(timezone, "now", lambda: moment)
     client = client_as(world.users["mother"])
     start = client.get(reverse("screening-start", kwargs={"instrument": "phq9"}))
     url = start["Location"]

@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 
 from bondwell.accounts import service_hours
 from bondwell.accounts.models import Mother, Site
-from bondwell.notify import routing
 from bondwell.pathway.models import FollowUp
 from bondwell.pathway.services import open_follow_ups
-from bondwell.screening.alerts import has_alert_recipient, open_alerts
-from bondwell.screening.models import Assessment, SiteSafetySettings
+from bondwell.screening.alerts import chain, open_alerts
+from bondwell.screening.models import AlertKind, Assessment, SiteSafetySettings
 from bondwell.screening.safety import safety_settings
 from bondwell.web.dates import day_in_words
 
@@ -67,10 +66,11 @@ def next_steps(mother: Mother, assessment: Assessment | None = None, *, now: dat
     # Who would be told is asked only when something is to be said (a calm result without follow-ups, the
     # common case, needs neither the alert chain's queries nor the site's hours).
     rules = safety_settings(site) if immediate or ups else None  # read once for the chain and "today"
-    recipient = has_alert_recipient(site, rules) if immediate or ups else False
+    told = _told(site, now, rules) if immediate or ups else _Told()
+    recipient = told.anyone
     lines: list[str] = []
     if immediate:
-        lines.extend(_immediate_lines(mother, now, recipient=recipient, open_now=service_hours.is_open(site, now),
+        lines.extend(_immediate_lines(mother, now, told=told, open_now=service_hours.is_open(site, now),
                                       rules=rules))
     for up in ups:
         if up.action == FollowUp.Action.FOLLOW_UP:
@@ -95,20 +95,33 @@ def same_day_route(site: Site, now: datetime, rules: SiteSafetySettings | None =
     return closes - now >= timedelta(minutes=(rules or safety_settings(site)).self_harm_ack_minutes)
 
 
+@dataclass(frozen=True)
+class _Told:
+    """Who a self-harm alert raised now would reach, from the chain the alert itself walks (one read of it)."""
+
+    anyone: bool = False
+    on_call_first: bool = False  # out of hours, its first link is a reachable clinician on call
+
+
+def _told(site: Site, now: datetime, rules: SiteSafetySettings | None) -> _Told:
+    tiers = chain(site, AlertKind.SELF_HARM, now, rules)
+    return _Told(anyone=bool(tiers), on_call_first=bool(tiers) and tiers[0].name == "on call")
+
+
 def immediate_lines(mother: Mother, now: datetime | None = None) -> list[str]:
     """What she is told the moment a risk answer raises an alert (before she has sent the questionnaire)."""
     now = now or timezone.now()
     site = mother.site
     rules = safety_settings(site)
-    return _immediate_lines(mother, now, recipient=has_alert_recipient(site, rules),
-                            open_now=service_hours.is_open(site, now), rules=rules)
+    return _immediate_lines(mother, now, told=_told(site, now, rules), open_now=service_hours.is_open(site, now),
+                            rules=rules)
 
 
 def _immediate_lines(
-    mother: Mother, now: datetime, *, recipient: bool, open_now: bool, rules: SiteSafetySettings | None = None
+    mother: Mother, now: datetime, *, told: _Told, open_now: bool, rules: SiteSafetySettings | None = None
 ) -> list[str]:
     site = mother.site
-    if not recipient:
+    if not told.anyone:
         return [
             _("We could not pass your answers on to a clinician automatically. Please do not wait: call one of the "
               "numbers below now, or your midwife, nurse or GP."),
@@ -129,7 +142,7 @@ def _immediate_lines(
             _("If you feel unsafe before then, call one of the numbers below now."),
         ]
     opens = service_hours.local(site, service_hours.next_opening(site, now))
-    if routing.on_call(site, now):
+    if told.on_call_first:
         return [
             _("Your care team is not at work now, so the clinician on call for them has been told about your answers. "
               "Your care team will also see them when they start again at %(time)s on %(day)s.")

@@ -195,14 +195,14 @@ def escalate_overdue(now: datetime) -> int:
     return len(overdue)
 
 
-def has_alert_recipient(site: Site, rules: SiteSafetySettings | None = None) -> bool:
-    """Whether a risk alert raised at this site now would reach at least one person.
+def has_alert_recipient(site: Site, rules: SiteSafetySettings | None = None, now: datetime | None = None) -> bool:
+    """Whether a risk alert raised at this site at `now` (default: now) would reach at least one person.
 
     True only when the self-harm chain (clinicians at work or on call, site lead, fallback contact) holds
     someone reachable on a working channel. Mother-facing text says "your care team has been told" only when
     this is true; a site's settings cannot be saved while it is false.
     """
-    return bool(chain(site, AlertKind.SELF_HARM, timezone.now(), rules))
+    return bool(chain(site, AlertKind.SELF_HARM, now or timezone.now(), rules))
 
 
 def acknowledged(alert: RiskAlert, now: datetime) -> None:
