@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytest
 from django.utils import timezone
 
 from bondwell.accounts.models import AuditEvent
@@ -201,3 +203,16 @@ def test_a_nul_character_is_refused_in_the_apis_own_terms(world: Any, api_as: An
     fhir = client.get("/fhir/R4/QuestionnaireResponse", patient="1\x00")
     assert fhir.status_code == 422
     assert fhir.json()["resourceType"] == "OperationOutcome"
+
+
+def test_an_api_submission_without_a_date_is_dated_on_the_tokens_site_clock(
+    world: Any, api_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    late_in_london = datetime(2026, 12, 1, 23, 30, tzinfo=ZoneInfo("Europe/London"))  # Sydney: the 2nd
+    monkeypatch.setattr(timezone, "now", lambda: late_in_london)
+    client = api_as(world.users_b["clinician"])
+    body = {"instrument": "phq9", "answers": PHQ9_CALM, "client_key": "key-london-01"}
+    response = client.post(f"{URL}/mothers/{world.mother_b.pk}/assessments", body)
+    assert response.status_code == 201, response.content
+    assert Assessment.objects.get(mother=world.mother_b).answered_on == date(2026, 12, 1)
+    assert timezone.get_current_timezone_name() == "Australia/Sydney", "the next request starts on the server's"

@@ -20,6 +20,7 @@ from bondwell.accounts.models import User
 from bondwell.api import tokens
 from bondwell.api.models import ApiToken
 from bondwell.errors import BondwellError, field_errors
+from bondwell.web import site_clock
 
 PROBLEM_TYPE = "application/problem+json"
 MAX_ID = 2**31 - 1
@@ -126,6 +127,7 @@ class TokenAuth(HttpBearer):
         allowed, retry_after = tokens.count_request(found)
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
+        site_clock.activate_for(found.user)
         audit(request, "api:use", actor=found.user,
               detail=f"{found.prefix} {request.method} {request.path}{' refused: rate' if not allowed else ''}")
         if not allowed:

@@ -125,7 +125,7 @@ def find_active(raw: str, now: datetime | None = None) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     now = now or timezone.now()
-    token = ApiToken.objects.filter(token_hash=hash_token(raw)).select_related("user").first()
+    token = ApiToken.objects.filter(token_hash=hash_token(raw)).select_related("user__site").first()
     if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.is_active:
         return None
     return token
