@@ -114,3 +114,49 @@ class StaffEditForm(forms.Form):
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [(r.value, r.label) for r in roles]
+
+
+WEEKDAYS = [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"), ("4", "Friday"),
+            ("5", "Saturday"), ("6", "Sunday")]
+
+
+class SiteHoursForm(forms.Form):
+    """When the site's clinicians are at work: alerts are routed and mothers promised by these hours. Whether the
+    values make sense together (a real time zone, a region of the country, an end after the start) is the
+    service's check (`accounts.service_hours.validate_site_hours`), shown beside the field it concerns."""
+
+    working_days = forms.MultipleChoiceField(
+        label="Days clinicians work", choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one day clinicians work."},
+    )
+    opens_at = forms.TimeField(
+        label="Clinicians start at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": "Enter the time clinicians start, such as 09:00.",
+                        "invalid": "Enter the time clinicians start as hours and minutes, such as 09:00."},
+    )
+    closes_at = forms.TimeField(
+        label="Clinicians finish at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": "Enter the time clinicians finish, such as 17:00.",
+                        "invalid": "Enter the time clinicians finish as hours and minutes, such as 17:00."},
+    )
+    time_zone = forms.CharField(label="Time zone", required=False, max_length=64)
+    region = forms.CharField(label="Region for public holidays", required=False, max_length=8)
+
+    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
+        from bondwell.accounts.models import DEFAULT_TIME_ZONE
+        from bondwell.accounts.service_hours import regions
+
+        kwargs.setdefault("initial", {
+            "working_days": list(site.working_days), "opens_at": site.opens_at, "closes_at": site.closes_at,
+            "time_zone": site.time_zone, "region": site.region,
+        })
+        super().__init__(*args, **kwargs)
+        default = DEFAULT_TIME_ZONE.get(site.country, "Australia/Sydney")
+        self.fields["time_zone"].help_text = (
+            f"A name such as Australia/Perth or Europe/London. Leave it empty for {default}.")
+        self.fields["region"].help_text = (
+            f"National public holidays always count. For your state's or nation's own, give one of: "
+            f"{', '.join(regions(site.country))}.")
+
+    def clean_working_days(self) -> str:
+        return "".join(sorted(self.cleaned_data["working_days"]))

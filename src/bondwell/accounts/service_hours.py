@@ -114,11 +114,15 @@ def validate_site_hours(site: Site) -> dict[str, str]:
     if site.opens_at is not None and site.closes_at is not None and site.opens_at >= site.closes_at:
         problems["closes_at"] = "Working hours must end after they start."
     if site.region:
-        country = HOLIDAY_COUNTRY.get(site.country, site.country)
-        known = holidays.country_holidays(country).subdivisions
+        known = regions(site.country)
         if site.region not in known:
             problems["region"] = f"{site.region!r} is not a region of {site.country}; use one of {', '.join(known)}."
     return problems
+
+
+def regions(country: str) -> list[str]:
+    """The states, territories or nations with public holidays of their own in Bondwell's `country`."""
+    return list(holidays.country_holidays(HOLIDAY_COUNTRY.get(country, country)).subdivisions)
 
 
 @functools.cache

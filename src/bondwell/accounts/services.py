@@ -98,8 +98,8 @@ def create_site(
     """A service that runs Bondwell (a hospital's perinatal team, a community health centre): by the operator or an
     administrator, with the hours its clinicians work (they decide who an alert reaches and what a mother is
     promised; Monday to Friday, 9:00 to 17:00 by default, in its country's time zone unless `time_zone` names
-    another). Its lead then sets alert windows, fallback contact and crisis lines (*Alert settings*) once she has
-    an account (`create_user` with the site)."""
+    another). Its lead then sets alert windows, fallback contact and crisis lines, and changes the hours
+    (`update_site_hours`), on *Alert settings* once she has an account (`create_user` with the site)."""
     if by is not None and by.role != Role.ADMIN:
         raise AccountError("Only an administrator adds a site.")
     site = Site(name=name.strip(), slug=slug.strip(), country=country, region=region.strip(),
@@ -110,6 +110,33 @@ def create_site(
         site.save()
         audit(None, "create:site", obj=site, actor=by, detail=f"slug={site.slug} country={site.country}")
     return site
+
+
+def update_site_hours(
+    site: Site,
+    *,
+    by: User,
+    working_days: str,
+    opens_at: time,
+    closes_at: time,
+    time_zone: str = "",
+    region: str = "",
+) -> Site:
+    """Change when a site's clinicians are at work: by its own lead or an administrator. From the next moment on,
+    alerts are routed and mothers are promised by these hours (open alerts keep the deadline they were given).
+    The site's staff see dates on a changed time zone from their next sign-in."""
+    if by.role != Role.ADMIN and not (by.role == Role.SITE_LEAD and by.site_id == site.pk):
+        raise AccountError("Only the site's lead or an administrator changes its working hours.")
+    with transaction.atomic():
+        locked = Site.objects.select_for_update().get(pk=site.pk)
+        locked.working_days, locked.opens_at, locked.closes_at = working_days.strip(), opens_at, closes_at
+        locked.time_zone, locked.region = time_zone.strip(), region.strip()
+        _full_clean(locked)
+        locked.save(update_fields=["working_days", "opens_at", "closes_at", "time_zone", "region"])
+        audit(None, "update:site-hours", obj=locked, actor=by,
+              detail=f"days={locked.working_days} {locked.opens_at:%H:%M}-{locked.closes_at:%H:%M} "
+                     f"zone={locked.zone_name} region={locked.region or '-'}")
+    return locked
 
 
 def create_user(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 
+from bondwell.accounts import service_hours
 from bondwell.accounts.access import (
     access_mother,
     access_row,
@@ -29,11 +30,14 @@ from bondwell.accounts.access import (
     posted_row,
     require_role,
 )
+from bondwell.accounts.forms import SiteHoursForm
 from bondwell.accounts.list_audit import audit_list
 from bondwell.accounts.models import User
 from bondwell.accounts.roles import Purpose, Role
+from bondwell.accounts.services import AccountError, update_site_hours
 from bondwell.errors import add_to_form
 from bondwell.screening import services
+from bondwell.screening.alerts import has_alert_recipient
 from bondwell.screening.crisis import crisis_contacts
 from bondwell.screening.forms import (
     BLANK,
@@ -441,14 +445,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_role(Role.SITE_LEAD)
 def site_settings(request: HttpRequest) -> HttpResponse:
-    """The site lead sets the acknowledgement windows, the fallback contact and the site's crisis contacts."""
+    """The site lead sets the site's working hours, the acknowledgement windows, the fallback contact and the site's
+    crisis contacts."""
     user = _user(request)
     site = own_site(user)
     form = SafetySettingsForm(request.POST if request.POST.get("part") == "rules" else None,
                               instance=safety_settings(site))
     contact_form = CrisisContactForm(request.POST if request.POST.get("part") == "contact" else None, site=site)
+    hours_form = SiteHoursForm(request.POST if request.POST.get("part") == "hours" else None, site=site)
+    now = timezone.now()
     if request.method == "POST":
         part = request.POST.get("part")
+        if part == "hours" and hours_form.is_valid():
+            try:
+                update_site_hours(site, by=user, **hours_form.cleaned_data)
+            except AccountError as error:
+                add_to_form(hours_form, error)
+            else:
+                messages.success(request, "Working hours saved. Alerts are routed, and mothers told when someone "
+                                          "will call, by these hours from now on.")
+                if not has_alert_recipient(site):
+                    messages.warning(request, "Nobody would receive a risk alert raised now: add a clinician, "
+                                              "someone on call or a fallback contact.")
+                return redirect("screening-settings")
         if part == "rules" and form.is_valid():
             services.update_safety_settings(site, form.cleaned_data, by=user)
             messages.success(request, "Alert settings saved.")
@@ -468,6 +487,8 @@ def site_settings(request: HttpRequest) -> HttpResponse:
         "screening/settings.html",
         {
             "title": "Alert and crisis settings", "form": form, "contact_form": contact_form,
-            "own_contacts": site.crisis_contacts.all(), "shown": crisis_contacts(site),
+            "own_contacts": site.crisis_contacts.all(), "shown": crisis_contacts(site), "hours_form": hours_form,
+            "site_now": service_hours.local(site, now), "open_now": service_hours.is_open(site, now),
+            "zone": site.zone_name,
         },
     )
