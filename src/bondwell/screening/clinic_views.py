@@ -55,6 +55,7 @@ from bondwell.screening.questionnaires import PAPER_INSTRUMENTS, answerable_by_m
 from bondwell.screening.report_pdf import AlertHandling, ReportContext, local, render_pdf
 from bondwell.screening.response_times import alerts_raised, response_times
 from bondwell.screening.safety import FLAG_ALERTS, safety_settings
+from bondwell.web.site_clock import remember_site_zone
 
 PAGE_SIZE = 50
 ACTIVE = (RiskAlert.Status.OPEN, RiskAlert.Status.ACKNOWLEDGED)
@@ -462,6 +463,7 @@ def site_settings(request: HttpRequest) -> HttpResponse:
             except AccountError as error:
                 add_to_form(hours_form, error)
             else:
+                remember_site_zone(None, request, user)  # her own pages on the new clock now, others' at sign-in
                 messages.success(request, "Working hours saved. Alerts are routed, and mothers told when someone "
                                           "will call, by these hours from now on.")
                 if not has_alert_recipient(site):
