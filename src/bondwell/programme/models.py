@@ -271,14 +271,24 @@ class PracticeDose(models.Model):
         return f"{self.minutes_per_session} min × {self.sessions_per_week}/week from {self.starts_on}"
 
 
+# Callables, not `time` values: Django's check for a "fixed default" (fields.W161) compares a fixed time with the
+# clock and warns, failing `check --deploy`, within ten seconds of 21:00 or 08:00 UTC.
+def _quiet_from() -> time:
+    return time(21, 0)
+
+
+def _quiet_until() -> time:
+    return time(8, 0)
+
+
 class ReminderPreference(models.Model):
     """When a mother would like a practice reminder by email, and when she wants quiet."""
 
     mother = models.OneToOneField(Mother, on_delete=models.CASCADE, related_name="reminder_preference")
     enabled = models.BooleanField(default=False)
     times = models.JSONField(default=list, blank=True, help_text='Local times "HH:MM", at most four.')
-    quiet_start = models.TimeField(default=time(21, 0))
-    quiet_end = models.TimeField(default=time(8, 0))
+    quiet_start = models.TimeField(default=_quiet_from)
+    quiet_end = models.TimeField(default=_quiet_until)
     updated_at = models.DateTimeField(default=timezone.now)
     is_synthetic = models.BooleanField(default=False)
 
