@@ -6,7 +6,8 @@ A throwaway SQLite database (or DATABASE_URL, whose name must contain "bench"; i
 database only) gets the demo and `--mothers` more mothers at the demo clinician's site, each with a result and an
 open self-harm alert; the demo mother gets two years of data. Each page is requested through Django's test client
 (DEBUG off, whole middleware stack and template), timed in wall and CPU time beside a signed-in trivial page
-and /healthz. `--profile NAME` prints the top of a cProfile of that page (cumulative time).
+and /healthz, at rest: after the worker's cycle has stored what the pages read (`--before-first-cycle`: before
+it). `--profile NAME` prints the top of a cProfile of that page (cumulative time).
 
 Without `--profile` it ends with the goal of issue 18 it measures (every page p95 at most 150 ms with a mother
 holding two years of data) and its `bench pages_two_years:` line, the slowest page against /healthz.
@@ -107,6 +108,8 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="cProfile the pages whose name contains this")
     parser.add_argument("--conn-max-age", type=int, default=None, help="experiment: keep SQLite connections")
     parser.add_argument("--queries", action="store_true", help="print the SQL of the profiled pages")
+    parser.add_argument("--before-first-cycle", action="store_true",
+                        help="time the pages before the worker's first cycle (its stored aggregates still empty)")
     options = parser.parse_args()
     folder = configure()
     try:
@@ -180,6 +183,13 @@ def main() -> None:
         from bondwell.notify import heartbeat
 
         heartbeat.beat(timezone.now())  # a worker is alive, as when served: /healthz answers 200, not 503
+        if not options.before_first_cycle:
+            # At rest the worker has had its cycle (every few seconds when served): the mothers' first EPDS and
+            # the dashboard's summaries are stored, as the pages expect.
+            from bondwell.progress import baseline, summary
+
+            baseline.run(timezone.now())
+            summary.run(timezone.now())
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {options.requests} requests each")
         seen: dict[str, float] = {}
         print(f"{'page':<32} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8}")
