@@ -15,6 +15,9 @@ from datetime import date
 from itertools import count
 from typing import Any
 
+from django.utils import timezone
+
+from bondwell.accounts import service_hours
 from tests.access_matrix import Case, RolePage, everyone
 
 # Open to anyone by design: the OpenAPI schemas and docs, the routers' roots and the FHIR CapabilityStatement.
@@ -22,6 +25,11 @@ OPEN = {"api-v1:openapi-json", "api-v1:openapi-view", "api-v1:api-root", "fhir-r
         "fhir-r4:openapi-view", "fhir-r4:api-root", "fhir-r4:metadata"}
 
 _keys = count(1)
+
+
+def site_today(mother: Any) -> date:
+    """Today on the mother's site clock, which the API checks dates against (not the machine's date.today())."""
+    return service_hours.local(mother.site, timezone.now()).date()
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,7 @@ def _redcap(world: Any, mother: Any) -> dict[str, Any]:
 
     items = ",".join(str(EPDS_CALM[f"q{n}"]) for n in range(1, 11))
     header = "record_id,epds_date," + ",".join(f"epds_q{n}" for n in range(1, 11))
-    return {"records_csv": f"{header}\n{mother.pseudonym},{date.today()},{items}\n", "dry_run": True}
+    return {"records_csv": f"{header}\n{mother.pseudonym},{site_today(mother)},{items}\n", "dry_run": True}
 
 
 NONE = {"researcher": 404, "statistician": 404, "admin": 404}  # roles with no mothers in scope
@@ -130,7 +138,7 @@ TOKEN_CASES = [
     TokenCase("api-v1:get_mother", "get", lambda w, m: f"/api/v1/mothers/{m.pk}", RECORD),
     TokenCase("api-v1:list_schedules", "get", lambda w, m: f"/api/v1/mothers/{m.pk}/schedules", CLINICAL),
     TokenCase("api-v1:create_schedule", "post", lambda w, m: f"/api/v1/mothers/{m.pk}/schedules",
-              CLINICIAN_WRITES, body=lambda w, m: {"instrument": "phq9", "due_on": str(date.today())}),
+              CLINICIAN_WRITES, body=lambda w, m: {"instrument": "phq9", "due_on": str(site_today(m))}),
     TokenCase("api-v1:list_assessments", "get", lambda w, m: f"/api/v1/mothers/{m.pk}/assessments", CLINICAL),
     TokenCase("api-v1:create_assessment", "post", lambda w, m: f"/api/v1/mothers/{m.pk}/assessments",
               everyone(403, mother=201, clinician=201, **NONE), body=_phq9),
