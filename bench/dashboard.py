@@ -140,20 +140,23 @@ def load(rng: random.Random) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from bondwell.accounts.models import Site, User
+    from bondwell.accounts.services import create_site, create_user
 
     loader = Loader()
     now = timezone.now()
     stamp = loader.dt(now - timedelta(days=1))  # rows written yesterday: a worker cycle today sees only new ones
     today = timezone.localdate(now)
-    sites = [Site.objects.create(name=f"Bench site {i}", slug=f"bench-{i}", is_synthetic=True) for i in range(SITES)]
+    # The sites and their staff through the services, as the operator would add them; the mothers and their rows
+    # below are bulk-inserted (100,000 mothers through register_mother would take the bench's whole hour).
+    sites = [create_site(f"Bench site {i}", by=None, slug=f"bench-{i}", country="AU", synthetic=True)
+             for i in range(SITES)]
     leads: dict[int, Any] = {}
     clinicians: dict[int, Any] = {}
     educators: dict[int, Any] = {}
     for site in sites:
         for role, store in (("site_lead", leads), ("clinician", clinicians), ("educator", educators)):
-            store[site.pk] = User.objects.create(email=f"{role}-{site.pk}@bench.test", full_name=f"{role} {site.pk}",
-                                                 role=role, site=site, is_synthetic=True)
+            store[site.pk] = create_user(f"{role}-{site.pk}@bench.test", by=None, role=role,
+                                         full_name=f"{role} {site.pk}", site=site, password=None, synthetic=True)
     started = time.perf_counter()
     counts: dict[str, int] = {}
     per_site = MOTHERS // SITES
