@@ -16,10 +16,19 @@ from django.utils import timezone
 
 from bondwell.accounts import list_audit
 from bondwell.accounts.models import AuditEvent
+from bondwell.screening.queue_rows import drawn_rows
 from bondwell.screening.services import acknowledge_alert
 from tests.screening.helpers import LIVE, alert_for
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
+
+
+@pytest.fixture(autouse=True)
+def no_rows_drawn() -> Any:
+    """Each test starts with no row drawn by an earlier one (the process keeps rows it has drawn)."""
+    drawn_rows.clear()
+    yield
+    drawn_rows.clear()
 
 
 @pytest.fixture
@@ -63,7 +72,7 @@ def test_an_unchanged_list_answers_304_without_drawing_the_rows(world: Any, clie
     fresh = poll(client)
     assert fresh.status_code == 200
     assert fresh["ETag"] == etag
-    assert [t.name for t in fresh.templates] == ["screening/queue_rows.html"]
+    assert [t.name for t in fresh.templates] == ["screening/queue_row.html"]
     assert poll(client, f'"other", {etag}').status_code == 304  # a list of validators, as HTTP allows
     assert poll(client, f"W/{etag}").status_code == 304  # marked weak by a proxy that compressed it
 
@@ -183,3 +192,41 @@ def test_in_a_browser_an_unchanged_poll_keeps_the_rows_and_a_changed_one_draws_t
     assert third.request.headers.get("if-none-match") == second.headers.get("etag")
     assert third.status in (200, 304)  # 200 only if a minute shown has just moved on
     assert page.locator("#alert-rows tr.alert-row").count() == 2
+
+
+def rows_of(html: str) -> list[str]:
+    return re.findall(r'<tr class="alert-row.*?</tr>', html, flags=re.S)
+
+
+def test_a_row_is_drawn_once_per_content_and_again_when_anything_it_shows_changes(
+    world: Any, client_as: Any, clock: Any
+) -> None:
+    clinician = world.users["clinician"]
+    first, second = alert_for(world.mother_a, clinician), alert_for(world.mother_a2, clinician)
+    client = client_as(clinician)
+    page = client.get(reverse("screening-queue")).content.decode()
+    drawn = poll(client)
+    assert [t.name for t in drawn.templates] == ["screening/queue_row.html"] * 2
+    assert rows_of(drawn.content.decode()) == rows_of(page)  # the same rows as the whole page draws
+    again = poll(client)  # nothing changed, no validator sent: the same rows, none drawn again
+    assert again.status_code == 200
+    assert again.templates == []
+    assert again.content == drawn.content
+    acknowledge_alert(first, by=clinician)
+    after = poll(client)
+    assert [t.name for t in after.templates] == ["screening/queue_row.html"]  # only the acknowledged row
+    assert after.content.decode().count("Acknowledged by") == 1
+    assert str(second.pk) in after.content.decode()
+    assert rows_of(after.content.decode()) == rows_of(client.get(reverse("screening-queue")).content.decode())
+
+
+def test_a_kept_row_never_shows_what_the_reader_may_not_see(world: Any, client_as: Any, clock: Any) -> None:
+    """The site lead never reads answers: a row a clinician had drawn (with the answer ticked) is not reused."""
+    alert_for(world.mother_a, world.users["clinician"])
+    clinician_rows = poll(client_as(world.users["clinician"])).content.decode()
+    assert "Item 9" in clinician_rows
+    lead = Client()
+    lead.force_login(world.users["site_lead"], backend="django.contrib.auth.backends.ModelBackend")
+    lead_rows = poll(lead)
+    assert [t.name for t in lead_rows.templates] == ["screening/queue_row.html"]
+    assert "Item 9" not in lead_rows.content.decode()

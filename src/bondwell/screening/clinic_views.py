@@ -3,22 +3,14 @@ questionnaires and time-to-acknowledge. Site leads see alerts but never answers 
 
 from __future__ import annotations
 
-import functools
-import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.timesince import timesince
-from django.utils.translation import get_language
 
 from bondwell.accounts import service_hours
 from bondwell.accounts.access import (
@@ -50,11 +42,12 @@ from bondwell.screening.forms import (
     SchedulePbqForm,
 )
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, SiteCrisisContact, new_key
-from bondwell.screening.presenters import history, option_label, question_text, read
-from bondwell.screening.questionnaires import PAPER_INSTRUMENTS, answerable_by_mother, load_for_profile, load_instrument
+from bondwell.screening.presenters import history, read
+from bondwell.screening.questionnaires import PAPER_INSTRUMENTS, answerable_by_mother, load_instrument
+from bondwell.screening.queue_rows import queue_rows, row_digests, rows_etag, rows_html, time_left, trigger_words
 from bondwell.screening.report_pdf import AlertHandling, ReportContext, local, render_pdf
 from bondwell.screening.response_times import alerts_raised, response_times
-from bondwell.screening.safety import FLAG_ALERTS, safety_settings
+from bondwell.screening.safety import safety_settings
 from bondwell.web.site_clock import remember_site_zone
 
 PAGE_SIZE = 50
@@ -65,80 +58,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    alert: RiskAlert
-    trigger: str  # the answer or score that raised it, in words (clinicians only: site leads never read answers)
-    time_left: str
-    overdue: bool
-    raised_ago: str  # "2 hours, 5 minutes": how long ago it was raised, as the row shows it
-
-
-def _queue_rows(alerts: Iterable[RiskAlert], *, reads_answers: bool, now: datetime) -> list[QueueRow]:
-    return [QueueRow(a, trigger_words(a) if reads_answers else a.get_kind_display(), *time_left(a.ack_due_at, now),
-                     raised_ago=timesince(a.raised_at, now)) for a in alerts]
-
-
-@functools.cache
-def _rows_template_digest() -> str:
-    return hashlib.sha256((Path(__file__).parent / "templates/screening/queue_rows.html").read_bytes()).hexdigest()
-
-
-def rows_etag(request: HttpRequest, rows: list[QueueRow], *, show_closed: bool, page: str) -> str:
-    """A validator of the queue's rows as drawn for this user in this session: every stored field of each alert
-    and its mother, who acknowledged it, the trigger and the relative times in the words the rows show for now
-    ('35 min left', 'raised 2 hours ago': a new minute that changes them changes it), the time zone and language
-    the rows are drawn in, and the rows template's own text. Equal validators mean an identical partial."""
-    parts: list[object] = [_rows_template_digest(), getattr(request.user, "pk", None),
-                           getattr(getattr(request, "session", None), "session_key", None), show_closed, page,
-                           timezone.get_current_timezone_name(), get_language()]
-    for row in rows:
-        alert, mother, by = row.alert, row.alert.mother, row.alert.acknowledged_by
-        parts.append((
-            [getattr(alert, f.attname) for f in alert._meta.concrete_fields],
-            [getattr(mother, f.attname) for f in mother._meta.concrete_fields],
-            (by.pk, by.full_name) if by is not None else None,
-            row.trigger, row.time_left, row.overdue, row.raised_ago,
-        ))
-    return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:40] + '"'
-
-
-def time_left(due: datetime, now: datetime) -> tuple[str, bool]:
-    """'35 min left' / '2 h 10 min left' / 'overdue by 20 min': plain words for the acknowledgement deadline."""
-    seconds = int((due - now).total_seconds())
-    minutes = abs(seconds) // 60
-    text = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
-    if minutes >= 48 * 60:
-        text = f"{minutes // (24 * 60)} days"
-    return (f"overdue by {text}", True) if seconds < 0 else (f"{text} left", False)
-
-
-def trigger_words(alert: RiskAlert) -> str:
-    """What raised the alert, in words: the item and the answer ticked, or the total and its band."""
-    answers: dict[str, int] = {}
-    profile = ""
-    if alert.assessment is not None:
-        answers, profile = alert.assessment.answers, alert.assessment.profile
-    elif alert.draft is not None:
-        answers, profile = alert.draft.answers, alert.draft.profile
-    if not profile:
-        return alert.reason
-    instrument = load_for_profile(alert.instrument, profile)
-    if alert.kind == "urgent_band":
-        assessment = alert.assessment
-        band = next((b for b in instrument.bands if assessment and b.key == assessment.band_key), None)
-        total = assessment.total if assessment else None
-        return f"Total {total}: {band.label}" if band and total is not None else alert.reason
-    flags = {flag for flag, kind in FLAG_ALERTS.items() if kind == alert.kind}
-    items = {rule.item for rule in instrument.rules if rule.flag in flags and rule.item}
-    words = []
-    for item in instrument.items:
-        if item.key in items and answers.get(item.key) is not None:
-            option = item.options[int(answers[item.key])]
-            words.append(f"Item {item.number} ({question_text(item)}): “{option_label(option)}”")
-    return "; ".join(words) or alert.reason
 
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)
@@ -168,25 +87,25 @@ def queue(request: HttpRequest) -> HttpResponse:
         # navigation or banner (the page around it has them): one query for the rows.
         number = request.GET.get("page", "")
         shown = list(alerts[:PAGE_SIZE] if number in ("", "1") else Paginator(alerts, PAGE_SIZE).get_page(number))
-        rows = _queue_rows(shown, reads_answers=reads_answers, now=now)
+        rows = queue_rows(shown, reads_answers=reads_answers, now=now)
+        digests = row_digests(rows)
         # A poll showing the alerts this session was last shown is not audited again (docs/security.md); a poll
         # answered 304 showed them too, so it is audited by the same rule.
         audit_list(request, "view:alert-queue", (a.pk for a in shown))
-        etag = rows_etag(request, rows, show_closed=show_closed, page=number or "1")
+        etag = rows_etag(request, digests, show_closed=show_closed, page=number or "1")
         response: HttpResponse
         # Weak comparison, as HTTP has it for If-None-Match: a proxy that compresses may mark the tag weak (W/).
         if etag in {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}:
             response = HttpResponseNotModified()  # the browser keeps the rows it has (screening/queue-etag.js)
         else:
-            response = HttpResponse(render_to_string("screening/queue_rows.html",
-                                                     {"rows": rows, "show_closed": show_closed, "now": now}))
+            response = HttpResponse(rows_html(rows, digests, show_closed=show_closed))
         response["ETag"] = etag
         return response
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _queue_rows(page, reads_answers=reads_answers, now=now)
+    rows = queue_rows(page, reads_answers=reads_answers, now=now)
     context = {"title": "Alerts and concerns", "page": page, "rows": rows, "show_closed": show_closed, "now": now,
                "concerns": list(concerns_in_scope(user)[:PAGE_SIZE]) if not show_closed else [],
-               "rows_etag": rows_etag(request, rows, show_closed=show_closed, page=str(page.number))}
+               "rows_etag": rows_etag(request, row_digests(rows), show_closed=show_closed, page=str(page.number))}
     audit_list(request, "view:alert-queue", (row.alert.pk for row in rows), always=True)
     return render(request, "screening/queue.html", context)
 
