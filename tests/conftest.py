@@ -191,6 +191,12 @@ def browser_open(page: Any, base_url: str, email: str, link: str) -> None:
     page.wait_for_load_state()
 
 
+def browser_sign_out(page: Any) -> None:
+    """Sign out from the menu and wait for the sign-in page, so that the next step starts signed out."""
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login/")
+
+
 def totp_code(key_b32: str, after_step: int = -1) -> str:
     """The code an authenticator app shows now (or for the next step, if this one was already used)."""
     import time

@@ -9,7 +9,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bondwell.accounts.models import AuditEvent
-from tests.conftest import browser_login, enter_password, make_world, totp_code
+from tests.conftest import browser_login, browser_sign_out, enter_password, make_world, totp_code
 
 
 @pytest.mark.browser
@@ -64,8 +64,7 @@ def test_a_passkey_on_a_virtual_authenticator_is_added_and_then_signs_in(
     page.get_by_role("button", name="Add a passkey").click()
     page.wait_for_load_state("networkidle")
     page.get_by_text("Work laptop, added").wait_for()
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/login/")
+    browser_sign_out(page)
 
     enter_password(page, base, "clinician@a.test")
     assert "/mfa/verify/" in page.url

@@ -15,7 +15,7 @@ from bondwell.accounts.models import Mother, User
 from bondwell.demo import DEMO_PASSWORD, load
 from bondwell.studies.demo import record_epds
 from bondwell.studies.models import Allocation
-from tests.conftest import browser_login
+from tests.conftest import browser_login, browser_sign_out
 
 
 def _screenable_demo_mothers(count: int) -> list[Mother]:
@@ -77,7 +77,7 @@ def test_a_site_lead_runs_a_two_arm_study_and_the_researcher_exports_it(
     assert "Randomised (n=2)" in svg
     assert "Assessed for eligibility (n=2)" in svg
 
-    page.get_by_role("button", name="Sign out").click()
+    browser_sign_out(page)
     browser_login(page, base, "researcher@demo.bondwell.test", DEMO_PASSWORD)
     page.goto(study_url)
     with page.expect_download() as download:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bondwell.demo import DEMO_PASSWORD, load
-from tests.conftest import browser_login
+from tests.conftest import browser_login, browser_sign_out
 
 HOMES = {
     "mother@demo.bondwell.test": "Your space",
@@ -27,8 +27,7 @@ def test_each_demo_role_signs_in_and_sees_its_home(live_server: Any, new_page: A
         browser_login(page, live_server.url, email, DEMO_PASSWORD)
         assert page.get_by_role("heading", level=1).inner_text() == title
         assert "synthetic" in page.content()
-        page.get_by_role("button", name="Sign out").click()
-        page.wait_for_url("**/login/")
+        browser_sign_out(page)
 
 
 @pytest.mark.browser

@@ -12,7 +12,7 @@ import uuid
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Status
@@ -77,6 +77,7 @@ api = BondwellApi(
 Id = Path(..., ge=1, le=MAX_ID)
 Limit = Query(50, ge=1, le=100)
 Offset = Query(0, ge=0, le=1_000_000)
+Row = TypeVar("Row", bound=Model)
 
 
 def _page(queryset: QuerySet[Any], limit: int, offset: int) -> tuple[int, list[Any]]:
@@ -85,6 +86,14 @@ def _page(queryset: QuerySet[Any], limit: int, offset: int) -> tuple[int, list[A
 
 def _out(status: int, schema: Any) -> dict[int, Any]:
     return {status: schema, **ERRORS}
+
+
+def _one(rows: QuerySet[Row], pk: int, missing: str) -> Row:
+    """Row `pk` of `rows` (those the caller may see), else 404 `missing`: a row outside them looks absent."""
+    found = rows.filter(pk=pk).first()
+    if found is None:
+        raise Http404(missing)
+    return found
 
 
 # ---- mothers ------------------------------------------------------------------------------------------------
@@ -185,10 +194,8 @@ def list_assessments(request: HttpRequest, mother_id: int = Id, limit: int = Lim
 @assessments.get("/assessments/{assessment_id}", response=_out(200, AssessmentOut), summary="One assessment")
 def get_assessment(request: HttpRequest, assessment_id: int = Id) -> AssessmentOut:
     need(request, "assessments", "read")
-    assessment = Assessment.objects.filter(pk=assessment_id).first()
-    if assessment is None:
-        raise Http404("No such assessment.")
-    access_mother(request, assessment.mother_id, Purpose.CLINICAL, action="api:view:assessment")
+    assessment = access_row(request, Assessment.objects.filter(pk=assessment_id), Purpose.CLINICAL,
+                            action="api:view:assessment", missing="No such assessment.")
     return _assessment_out(assessment)
 
 
@@ -459,10 +466,7 @@ def list_courses(request: HttpRequest, limit: int = Limit, offset: int = Offset)
 @courses.get("/courses/{course_id}", response=_out(200, CourseOut), summary="One course")
 def get_course(request: HttpRequest, course_id: int = Id) -> CourseOut:
     user = need(request, "courses", "read")
-    course = _courses(user).filter(pk=course_id).first()
-    if course is None:
-        raise Http404("No such course.")
-    return _course_out(course)
+    return _course_out(_one(_courses(user), course_id, "No such course."))
 
 
 def _bookings(user: User) -> QuerySet[Booking]:
@@ -509,9 +513,7 @@ def create_booking(request: HttpRequest, payload: BookingIn, course_id: int = Id
 @courses.post("/bookings/{booking_id}/cancel", response=_out(200, BookingOut), summary="Cancel a booking")
 def cancel_booking(request: HttpRequest, booking_id: int = Id) -> BookingOut:
     user = need(request, "bookings", "write")
-    booking = _bookings(user).filter(pk=booking_id).first()
-    if booking is None:
-        raise Http404("No such booking.")
+    booking = _one(_bookings(user), booking_id, "No such booking.")
     programme.cancel_booking(booking.pk, by=user)
     booking.refresh_from_db()
     return _booking_out(booking)

@@ -77,11 +77,14 @@ def small_sample_correction(mi: ArrayLike) -> FloatArray:
     return np.where(m <= 1, np.nan, cmi)
 
 
-def _check_continuous(sd1i: FloatArray, sd2i: FloatArray, n1i: FloatArray, n2i: FloatArray) -> None:
-    if np.any(np.concatenate([sd1i, sd2i]) < 0):
+def _two_groups(*columns: ArrayLike) -> list[FloatArray]:
+    """The six columns of `smd` and `md` (m1i, sd1i, n1i, m2i, sd2i, n2i) as arrays, refused as metafor refuses."""
+    m1, s1, n1, m2, s2, n2 = _arrays(*columns)
+    if np.any(np.concatenate([s1, s2]) < 0):
         raise ValueError("One or more standard deviations are negative.")
-    if np.any(np.concatenate([n1i, n2i]) <= 0):
+    if np.any(np.concatenate([n1, n2]) <= 0):
         raise ValueError("One or more group sizes are <= 0.")
+    return [m1, s1, n1, m2, s2, n2]
 
 
 def smd(
@@ -97,8 +100,7 @@ def smd(
 
     g = c(m)·(m1 − m2)/s_pooled with m = n1 + n2 − 2; vi = 1/n1 + 1/n2 + g²/(2(n1 + n2)).
     """
-    m1, s1, n1, m2, s2, n2 = _arrays(m1i, sd1i, n1i, m2i, sd2i, n2i)
-    _check_continuous(s1, s2, n1, n2)
+    m1, s1, n1, m2, s2, n2 = _two_groups(m1i, sd1i, n1i, m2i, sd2i, n2i)
     mi = n1 + n2 - 2
     with np.errstate(invalid="ignore", divide="ignore"):
         sdpi = np.sqrt(((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / mi)
@@ -117,8 +119,7 @@ def md(
     slab: Sequence[str] = (),
 ) -> EffectSizes:
     """Raw mean difference: `escalc(measure="MD")`, vi = sd1²/n1 + sd2²/n2 (unequal variances)."""
-    m1, s1, n1, m2, s2, n2 = _arrays(m1i, sd1i, n1i, m2i, sd2i, n2i)
-    _check_continuous(s1, s2, n1, n2)
+    m1, s1, n1, m2, s2, n2 = _two_groups(m1i, sd1i, n1i, m2i, sd2i, n2i)
     return EffectSizes(m1 - m2, s1**2 / n1 + s2**2 / n2, "MD", tuple(slab))
 
 

@@ -24,6 +24,9 @@ class Judgement(StrEnum):
     HIGH = "high"
 
 
+# Where the tool's diagram draws one arrow for "N/PN/NA" (NA: a conditional question left unasked).
+NO_OR_NA = NO | {NA}
+
 LABELS = {Judgement.LOW: _("Low risk"), Judgement.SOME_CONCERNS: _("Some concerns"), Judgement.HIGH: _("High risk")}
 _ORDER = (Judgement.LOW, Judgement.SOME_CONCERNS, Judgement.HIGH)
 
@@ -56,16 +59,16 @@ def _d1(a: Answers) -> Judgement:
 
 def _d2(a: Answers) -> Judgement:
     # Part 1 (2.1-2.5): deviations arising because of the trial context.
-    if (a["2.1"] in NO and a["2.2"] in NO) or a["2.3"] in NO or a["2.3"] == NA:
+    if (a["2.1"] in NO and a["2.2"] in NO) or a["2.3"] in NO_OR_NA:
         part1 = Judgement.LOW
-    elif a["2.3"] == NI or a["2.4"] in NO or a["2.4"] == NA or a["2.5"] in YES or a["2.5"] == NA:
+    elif a["2.3"] == NI or a["2.4"] in NO_OR_NA or a["2.5"] in YES or a["2.5"] == NA:
         part1 = Judgement.SOME_CONCERNS
     else:
         part1 = Judgement.HIGH
     # Part 2 (2.6-2.7): the analysis used to estimate the effect of assignment.
     if a["2.6"] in YES:
         part2 = Judgement.LOW
-    elif a["2.7"] in NO or a["2.7"] == NA:
+    elif a["2.7"] in NO_OR_NA:
         part2 = Judgement.SOME_CONCERNS
     else:
         part2 = Judgement.HIGH
@@ -73,13 +76,9 @@ def _d2(a: Answers) -> Judgement:
 
 
 def _d3(a: Answers) -> Judgement:
-    if a["3.1"] in YES:
+    if a["3.1"] in YES or a["3.2"] in YES or a["3.3"] in NO_OR_NA:
         return Judgement.LOW
-    if a["3.2"] in YES:
-        return Judgement.LOW
-    if a["3.3"] in NO or a["3.3"] == NA:
-        return Judgement.LOW
-    if a["3.4"] in NO or a["3.4"] == NA:
+    if a["3.4"] in NO_OR_NA:
         return Judgement.SOME_CONCERNS
     return Judgement.HIGH
 
@@ -89,11 +88,9 @@ def _d4(a: Answers) -> Judgement:
         return Judgement.HIGH
     # 4.2 answered "no information" moves the lowest reachable judgement from low to some concerns.
     floor = Judgement.LOW if a["4.2"] in NO else Judgement.SOME_CONCERNS
-    if a["4.3"] in NO or a["4.3"] == NA:
+    if a["4.3"] in NO_OR_NA or a["4.4"] in NO_OR_NA:
         return floor
-    if a["4.4"] in NO or a["4.4"] == NA:
-        return floor
-    if a["4.5"] in NO or a["4.5"] == NA:
+    if a["4.5"] in NO_OR_NA:
         return Judgement.SOME_CONCERNS
     return Judgement.HIGH
 

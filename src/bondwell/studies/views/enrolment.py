@@ -6,9 +6,14 @@ eligibility decision is shown only to roles that may read clinical results.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -33,6 +38,25 @@ from bondwell.studies.services import StudyError, withdrawal_choices
 
 PAGE_SIZE = 50
 SITE_LEAD_ONLY = frozenset({Role.SITE_LEAD})
+Saved = TypeVar("Saved")
+
+
+def _page(request: HttpRequest, rows: QuerySet[Any]) -> Page[Any]:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _saved(form: forms.BaseForm, save: Callable[[], Saved]) -> Saved | None:
+    """What `save` returned, or None when the study's rules refused it: the refusal is then shown on `form`."""
+    try:
+        return save()
+    except StudyError as error:
+        add_to_form(form, error)
+        return None
+
+
+def _to_participant(participant: Participant) -> HttpResponseRedirect:
+    """Her page in the study: every step of her participation returns there."""
+    return redirect("study-participant", study_id=participant.study_id, participant_id=participant.pk)
 
 
 @require_role(Role.CLINICIAN, Role.SITE_LEAD)
@@ -44,7 +68,7 @@ def study_enrol(request: HttpRequest, study_id: int) -> HttpResponse:
     mothers = mothers_in_scope(user).filter(site__in=study.sites.all()).exclude(study_screenings__study=study)
     if query:
         mothers = mothers.filter(full_name__icontains=query)
-    page = Paginator(mothers.order_by("full_name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(request, mothers.order_by("full_name", "id"))
     return render(request, "studies/enrol.html", {
         "title": f"Screen mothers for {study.code}", "study": study, "page": page, "q": query,
         "recruiting": study.status == StudyStatus.RECRUITING,
@@ -61,12 +85,10 @@ def study_screen(request: HttpRequest, study_id: int, mother_id: int) -> HttpRes
     # An empty POST (nothing ticked) is still a submission.
     form = ScreenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            entry = screen_mother(study, mother, by=signed_in(request),
-                              declined=form.cleaned_data["declined"], other_reason=form.cleaned_data["other_reason"])
-        except StudyError as error:
-            add_to_form(form, error)
-        else:
+        entry = _saved(form, lambda: screen_mother(study, mother, by=signed_in(request),
+                                                   declined=form.cleaned_data["declined"],
+                                                   other_reason=form.cleaned_data["other_reason"]))
+        if entry is not None:
             if entry.eligible and not entry.exclusion_reason:
                 messages.success(request, f"{mother.full_name} is eligible. Record her consent to enrol her.")
                 return redirect("study-consent", study_id=study.pk, entry_id=entry.pk)
@@ -88,18 +110,15 @@ def study_consent(request: HttpRequest, study_id: int, entry_id: int) -> HttpRes
         raise Http404("No such screening entry.")
     mother = access_mother(request, entry.mother_id, Purpose.RECORD, action="view:study-consent")
     if hasattr(entry, "participant"):
-        return redirect("study-participant", study_id=study.pk, participant_id=entry.participant.pk)
+        return _to_participant(entry.participant)
     form = ConsentForm(request.POST or None, version=study.consent_version)
     if request.method == "POST" and form.is_valid():
-        try:
-            participant = enrol_participant(entry, by=signed_in(request),
-                                   consent_version=form.cleaned_data["consent_version"].strip(),
-                                   consented_at=form.cleaned_data["consented_at"])
-        except StudyError as error:
-            add_to_form(form, error)
-        else:
+        participant = _saved(form, lambda: enrol_participant(
+            entry, by=signed_in(request), consent_version=form.cleaned_data["consent_version"].strip(),
+            consented_at=form.cleaned_data["consented_at"]))
+        if participant is not None:
             messages.success(request, f"{mother.full_name} is enrolled as {participant.code}.")
-            return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
+            return _to_participant(participant)
     return render(request, "studies/consent.html", {
         "title": f"Consent: {mother.full_name}", "study": study, "mother": mother, "entry": entry, "form": form,
     })
@@ -113,7 +132,7 @@ def study_screening_log(request: HttpRequest, study_id: int) -> HttpResponse:
         ScreeningEntry.objects.filter(study=study, mother__in=mothers_in_scope(user))
         .select_related("mother", "participant").order_by("-screened_at", "-id")
     )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(request, entries)
     return render(request, "studies/screening_log.html", {
         "title": f"Screening log of {study.code}", "study": study, "page": page,
         "show_scores": may(user, Purpose.CLINICAL),
@@ -128,7 +147,7 @@ def study_participants(request: HttpRequest, study_id: int) -> HttpResponse:
         Participant.objects.filter(study=study, mother__in=mothers_in_scope(user))
         .select_related("mother", "allocation__arm").order_by("code")
     )
-    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(request, participants)
     return render(request, "studies/participants.html", {
         "title": f"Participants of {study.code}", "study": study, "page": page,
     })
@@ -162,7 +181,7 @@ def study_randomise(request: HttpRequest, study_id: int, participant_id: int) ->
     participant = access_participant(request, study, participant_id, Purpose.RECORD, action="view:study-randomise")
     user = signed_in(request)
     if hasattr(participant, "allocation"):
-        return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
+        return _to_participant(participant)
     shown = open_risks(participant.mother)
     form = RandomiseForm(request.POST or None)
     if request.method == "POST" and request.POST.get("decision") == "defer":
@@ -172,19 +191,17 @@ def study_randomise(request: HttpRequest, study_id: int, participant_id: int) ->
             messages.error(request, str(error))
         else:
             messages.info(request, f"{participant.code} was not randomised now; the decision was recorded.")
-        return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
+        return _to_participant(participant)
     if request.method == "POST" and form.is_valid():
         seen = OpenRisks(alerts=shown.alerts[: _count(request.POST.get("alerts_shown"))],
                          follow_ups=shown.follow_ups[: _count(request.POST.get("follow_ups_shown"))],
                          checked=shown.checked)
-        try:
-            allocation = randomise_participant(participant, by=user, seen=seen, note=form.cleaned_data["note"])
-        except StudyError as error:
-            add_to_form(form, error)
-            shown = open_risks(participant.mother)
-        else:
+        allocation = _saved(form, lambda: randomise_participant(participant, by=user, seen=seen,
+                                                                note=form.cleaned_data["note"]))
+        if allocation is not None:
             messages.success(request, f"{participant.code} was allocated to: {allocation.arm.label}.")
-            return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
+            return _to_participant(participant)
+        shown = open_risks(participant.mother)  # refused: show her risks as they stand now
     return render(request, "studies/randomise.html", {
         "title": f"Randomise {participant.code}", "study": study, "participant": participant, "form": form,
         "risks": shown,
@@ -197,14 +214,12 @@ def study_withdraw(request: HttpRequest, study_id: int, participant_id: int) -> 
     participant = access_participant(request, study, participant_id, Purpose.RECORD, action="view:study-withdraw")
     form = WithdrawForm(request.POST or None, choices=withdrawal_choices(study, participant.consent_version))
     if request.method == "POST" and form.is_valid():
-        try:
-            withdraw_participant(participant, by=signed_in(request), scope=form.cleaned_data["scope"],
-                        reason=form.cleaned_data["reason"])
-        except StudyError as error:
-            add_to_form(form, error)
-        else:
+        withdrawn = _saved(form, lambda: withdraw_participant(participant, by=signed_in(request),
+                                                              scope=form.cleaned_data["scope"],
+                                                              reason=form.cleaned_data["reason"]))
+        if withdrawn is not None:
             messages.success(request, f"The withdrawal of {participant.code} was recorded; her data is kept.")
-            return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
+            return _to_participant(participant)
     return render(request, "studies/withdraw.html", {
         "title": f"Withdraw {participant.code}", "study": study, "participant": participant, "form": form,
     })
@@ -231,4 +246,4 @@ def study_participant_update(request: HttpRequest, study_id: int, participant_id
         messages.error(request, str(error))
     else:
         messages.success(request, "Saved.")
-    return redirect("study-participant", study_id=study.pk, participant_id=participant.pk)
+    return _to_participant(participant)
