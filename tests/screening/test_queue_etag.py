@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from bondwell.accounts import list_audit
 from bondwell.accounts.models import AuditEvent
+from bondwell.screening import services
 from bondwell.screening.queue_rows import drawn_rows
 from bondwell.screening.services import acknowledge_alert
-from tests.screening.helpers import LIVE, alert_for
+from tests.screening.helpers import LIVE, PHQ9_SELF_HARM, PHQ9_SEVERE, alert_for, draft_for, paper
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
@@ -230,3 +231,24 @@ def test_a_kept_row_never_shows_what_the_reader_may_not_see(world: Any, client_a
     lead_rows = poll(lead)
     assert [t.name for t in lead_rows.templates] == ["screening/queue_row.html"]
     assert "Item 9" not in lead_rows.content.decode()
+
+
+def test_rows_of_every_kind_read_only_what_they_show_in_one_query(
+    world: Any, client_as: Any, clock: Any, django_assert_num_queries: Any
+) -> None:
+    """An alert from a sent questionnaire, one raised while she was still answering (from her draft), an urgent
+    total and an acknowledged one: their trigger words and who acknowledged come from the rows' one query (the
+    columns a row does not show are never read, and reading one would cost a query per row)."""
+    clinician = world.users["clinician"]
+    acknowledge_alert(alert_for(world.mother_a, clinician), by=clinician)
+    paper(world.mother_a2, clinician, PHQ9_SEVERE)
+    services.save_answers(draft_for(world.mother_a), PHQ9_SELF_HARM, by=world.users["mother"])
+    client = client_as(clinician)
+    poll(client)  # the first poll renews the session and audits the list shown
+    drawn_rows.clear()  # every row drawn again
+    with django_assert_num_queries(3):  # session, user, the rows
+        rows = poll(client).content.decode()
+    assert len(rows_of(rows)) == 3
+    assert f"Acknowledged by {clinician.full_name}" in rows
+    assert rows.count("Item 9") == 2  # from the assessment and from the draft
+    assert "Total 24:" in rows

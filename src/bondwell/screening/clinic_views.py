@@ -44,7 +44,15 @@ from bondwell.screening.forms import (
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, SiteCrisisContact, new_key
 from bondwell.screening.presenters import history, read
 from bondwell.screening.questionnaires import PAPER_INSTRUMENTS, answerable_by_mother, load_instrument
-from bondwell.screening.queue_rows import queue_rows, row_digests, rows_etag, rows_html, time_left, trigger_words
+from bondwell.screening.queue_rows import (
+    queue_rows,
+    row_columns,
+    row_digests,
+    rows_etag,
+    rows_html,
+    time_left,
+    trigger_words,
+)
 from bondwell.screening.report_pdf import AlertHandling, ReportContext, local, render_pdf
 from bondwell.screening.response_times import alerts_raised, response_times
 from bondwell.screening.safety import safety_settings
@@ -71,7 +79,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     live = bool(request.headers.get("HX-Request"))
     now = timezone.now()
     alerts = RiskAlert.objects.filter(mother__in=mothers_in_scope(user)).select_related(
-        "mother", "assessment", "draft", "acknowledged_by")
+        "mother", "assessment", "draft", "acknowledged_by").only(*row_columns())
     if show_closed:
         alerts = alerts.filter(status=RiskAlert.Status.CLOSED).order_by("-closed_at", "-id")
     else:

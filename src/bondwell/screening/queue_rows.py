@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 
+from bondwell.accounts.models import Mother
 from bondwell.screening.models import RiskAlert
 from bondwell.screening.presenters import option_label, question_text
 from bondwell.screening.questionnaires import load_for_profile
@@ -40,6 +41,18 @@ class QueueRow:
     time_left: str
     overdue: bool
     raised_ago: str  # "2 hours, 5 minutes": how long ago it was raised, as the row shows it
+
+
+def row_columns() -> list[str]:
+    """What the rows read, for `QuerySet.only`: every column of the alert and its mother (the row's key covers
+    them all), and of the rest only what a row shows. The assessment's or draft's other columns (three JSON
+    documents among them) and the acknowledging clinician's account (her password hash among it) are not read."""
+    return [
+        *(f.name for f in RiskAlert._meta.concrete_fields),
+        *(f"mother__{f.name}" for f in Mother._meta.concrete_fields),
+        "assessment__answers", "assessment__profile", "assessment__band_key", "assessment__total",
+        "draft__answers", "draft__profile", "acknowledged_by__full_name",
+    ]
 
 
 def queue_rows(alerts: Iterable[RiskAlert], *, reads_answers: bool, now: datetime) -> list[QueueRow]:
