@@ -66,11 +66,13 @@ class Stats:
     submitted: int = 0
     self_harm: int = 0
     unchanged_polls: int = 0  # queue polls answered 304 (the rows on screen were still current)
+    finished: list[float] = field(default_factory=list)  # when each request ended (time.monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, name: str, seconds: float) -> None:
         with self.lock:
             self.latencies[name].append(seconds)
+            self.finished.append(time.monotonic())
 
     def all(self) -> list[float]:
         return [value for values in self.latencies.values() for value in values]
@@ -325,11 +327,20 @@ def percentile(values: list[float], percent: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(percent) - 1]
 
 
-def describe(name: str, stats: Stats, seconds: float) -> float:
+def describe(name: str, stats: Stats, seconds: float, window: tuple[float, float] | None = None) -> float:
+    """Prints the phase; returns its throughput: with `window` (the phase's start and stop), the requests that
+    ended inside it over its length. A user starts no new round after the stop but ends the one it is in: a
+    round of three requests runs past the stop with fewer users at work, and counting that tail would understate
+    a flow of three-request rounds against single requests."""
     values = stats.all()
-    throughput = len(values) / seconds
+    counted, span = len(values), seconds
+    if window is not None:
+        start, stop = window
+        counted, span = sum(start <= t <= stop for t in stats.finished), stop - start
+    throughput = counted / span
     print(
-        f"{name:<9} {len(values):>6} requests in {seconds:5.1f} s: {throughput:7.1f} req/s, "
+        f"{name:<9} {counted:>6} requests in {span:5.1f} s: {throughput:7.1f} req/s"
+        + (f" ({len(values)} in {seconds:.1f} s with the last rounds)" if window is not None else "") + ", "
         f"p50 {1000 * statistics.median(values):6.1f} ms, p95 {1000 * percentile(values, 95):6.1f} ms, "
         f"errors {len(stats.errors)}"
     )
@@ -430,7 +441,7 @@ def one_database(options: argparse.Namespace, postgres: str) -> dict[str, float]
             elapsed = run_phase(
                 [threading.Thread(target=baseline_user, args=(c, base, stop, budget)) for c in saturating]
             )
-            baseline = describe("baseline", base, elapsed)
+            baseline = describe("baseline", base, elapsed, (stop - options.seconds, stop))
 
             flow = Stats()
             stop = time.monotonic() + options.seconds
@@ -441,7 +452,7 @@ def one_database(options: argparse.Namespace, postgres: str) -> dict[str, float]
                 for i, c in enumerate(mother_clients[: options.users])
             ] + [threading.Thread(target=page_cadence_clinician, args=(c, flow, stop, random.Random(rng.random())))
                  for c in clinician_clients[:5]])
-            throughput = describe("mothers", flow, elapsed)
+            throughput = describe("mothers", flow, elapsed, (stop - options.seconds, stop))
 
             ours = Stats()
             stop = time.monotonic() + options.seconds
@@ -451,7 +462,7 @@ def one_database(options: argparse.Namespace, postgres: str) -> dict[str, float]
                 for i, c in enumerate(mother_clients[: options.users - 5])
             ] + [threading.Thread(target=clinician_user, args=(c, ours, stop, budget)) for c in clinician_clients[:5]]
             elapsed = run_phase(threads)
-            harder = describe("screening", ours, elapsed)
+            harder = describe("screening", ours, elapsed, (stop - options.seconds, stop))
 
             paced = Stats()
             stop = time.monotonic() + options.paced_seconds
