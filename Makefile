@@ -30,8 +30,9 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# One test process per core (pytest-xdist): each has its own test database.
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

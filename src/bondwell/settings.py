@@ -170,6 +170,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests run on an in-memory database, as Django's SQLite does by default; said outright because pytest-django
+    # recognises only Django's own engine name as SQLite and would otherwise name a file per xdist worker.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     # Kept open like PostgreSQL's (DB_CONN_MAX_AGE): one connection per server thread, no open transaction between
     # requests, so no lock is held; reopening it (and its pragmas and functions) cost every request ~0.5 ms.
 
