@@ -10,6 +10,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests draw the same examples in every run (the suite is deterministic: a CI run must not fail by the
+# luck of the draw), and keep no example database between runs. A test's own @settings still sets its size.
+hypothesis_settings.register_profile("bondwell", derandomize=True, database=None, print_blob=True)
+# HYPOTHESIS_PROFILE=explore: fresh random examples each run, to hunt for new counter-examples on demand.
+hypothesis_settings.register_profile("explore", derandomize=False, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bondwell"))
 
 CHROMIUM = os.environ.get("BONDWELL_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "a-long-test-password-42"
