@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bondwell.accounts.models import AuditEvent
 from bondwell.screening.models import Assessment
-from bondwell.web.site_clock import SESSION_KEY
+from bondwell.web import site_clock
 from tests.screening.helpers import PHQ9_CALM
 
 LONDON = ZoneInfo("Europe/London")
@@ -69,25 +69,67 @@ def test_staff_read_dates_and_times_on_their_sites_clock(
     assert f"{sydney:%-d %b %Y %H:%M}: Mother B" not in page
 
 
-def test_the_zone_is_read_at_sign_in_and_costs_no_query_per_page(world: Any, client_as: Any) -> None:
+@pytest.fixture(autouse=True)
+def _no_zone_kept() -> None:
+    site_clock._ZONES.clear()  # each test reads the zones afresh, as a new process would
+
+
+def _now_shown(client: Any) -> str:
+    """The zone the page ran on, as Django's current time zone in the view (the home page, any role)."""
+    seen: list[str] = []
+
+    def spy(request: Any) -> Any:
+        seen.append(str(timezone.get_current_timezone()))
+        from django.http import HttpResponse
+
+        return HttpResponse("")
+
+    middleware = site_clock.SiteTimeZoneMiddleware(spy)
+    request = client.get(reverse("home")).wsgi_request
+    middleware(request)
+    return seen[0]
+
+
+def test_the_zone_is_read_once_and_costs_no_query_per_page(world: Any, client_as: Any) -> None:
     client = client_as(world.users_b["clinician"])
-    assert client.session[SESSION_KEY] == "Europe/London"
+    client.get(reverse("home"))
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("home"))
     assert not [q["sql"] for q in queries.captured_queries if q["sql"].startswith(ZONE_READ)]
+    assert _now_shown(client) == "Europe/London"
 
 
-def test_a_session_from_before_kept_the_zone_is_given_it_once(world: Any, client_as: Any) -> None:
-    client = client_as(world.users_b["mother"])
-    session = client.session
-    del session[SESSION_KEY]
-    session.save()
-    client.get(reverse("home"))
-    assert client.session[SESSION_KEY] == "Europe/London"
+def test_a_changed_zone_is_every_signed_in_persons_clock_without_signing_in_again(
+    world: Any, client_as: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from bondwell.accounts.services import update_site_hours
+
+    clinician, mother = client_as(world.users_b["clinician"]), client_as(world.users_b["mother"])
+    assert _now_shown(clinician) == _now_shown(mother) == "Europe/London"
+    with django_capture_on_commit_callbacks(execute=True):
+        update_site_hours(world.site_b, by=world.users["admin"], working_days="01234",
+                          opens_at=world.site_b.opens_at, closes_at=world.site_b.closes_at, time_zone="Europe/Dublin")
+    assert _now_shown(clinician) == _now_shown(mother) == "Europe/Dublin"
+
+
+def test_another_process_reads_a_changed_zone_within_a_minute(
+    world: Any, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bondwell.accounts.models import Site
+
+    clinician = client_as(world.users_b["clinician"])
+    assert _now_shown(clinician) == "Europe/London"
+    # Changed by another process: this one was not told, and keeps what it read for ZONE_FRESH_SECONDS.
+    Site.objects.filter(pk=world.site_b.pk).update(time_zone="Europe/Dublin")
+    assert _now_shown(clinician) == "Europe/London"
+    later = site_clock.time.monotonic() + site_clock.ZONE_FRESH_SECONDS
+    monkeypatch.setattr(site_clock.time, "monotonic", lambda: later)
+    assert _now_shown(clinician) == "Europe/Dublin"
 
 
 def test_staff_without_a_site_keep_the_servers_clock(world: Any, client_as: Any) -> None:
-    client = client_as(world.users["researcher"])
-    assert client.session[SESSION_KEY] == ""
-    assert client.get(reverse("home")).status_code in {200, 302}
+    from django.conf import settings
 
+    client = client_as(world.users["researcher"])
+    assert client.get(reverse("home")).status_code in {200, 302}
+    assert _now_shown(client) == settings.TIME_ZONE

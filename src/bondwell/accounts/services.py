@@ -124,7 +124,7 @@ def update_site_hours(
 ) -> Site:
     """Change when a site's clinicians are at work: by its own lead or an administrator. From the next moment on,
     alerts are routed and mothers are promised by these hours (open alerts keep the deadline they were given).
-    The site's staff see dates on a changed time zone from their next sign-in."""
+    Its people's pages run on a changed time zone within a minute (`web/site_clock.py`)."""
     if by.role != Role.ADMIN and not (by.role == Role.SITE_LEAD and by.site_id == site.pk):
         raise AccountError("Only the site's lead or an administrator changes its working hours.")
     with transaction.atomic():

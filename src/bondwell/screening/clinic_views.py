@@ -56,7 +56,6 @@ from bondwell.screening.queue_rows import (
 from bondwell.screening.report_pdf import AlertHandling, ReportContext, local, render_pdf
 from bondwell.screening.response_times import alerts_raised, response_times
 from bondwell.screening.safety import safety_settings
-from bondwell.web.site_clock import remember_site_zone
 
 PAGE_SIZE = 50
 ACTIVE = (RiskAlert.Status.OPEN, RiskAlert.Status.ACKNOWLEDGED)
@@ -390,7 +389,6 @@ def site_settings(request: HttpRequest) -> HttpResponse:
             except AccountError as error:
                 add_to_form(hours_form, error)
             else:
-                remember_site_zone(None, request, user)  # her own pages on the new clock now, others' at sign-in
                 messages.success(request, "Working hours saved. Alerts are routed, and mothers told when someone "
                                           "will call, by these hours from now on.")
                 if not has_alert_recipient(site):

@@ -2,15 +2,18 @@
 
 A site keeps its own time zone (`Site.zone_name`); without this, every date a page shows or stores ("answered
 on", "due", "today") would be the server's date, which is the wrong day for a London site in the evening of a
-server in Sydney. The zone is read once at sign-in and kept in the session, so a page view costs no query for it;
-an API request gets its token's site clock (`activate_for`). Staff without a site (researchers, administrators)
-keep the server's default (settings.TIME_ZONE).
+server in Sydney. Each web process keeps the zone of each site it has served for ZONE_FRESH_SECONDS, so a page
+view costs no query for it, and a site that changes its zone (`update_site_hours`) is on the new clock for all its
+people within that time: at once in the process that made the change, and within a minute in the others. An API
+request gets its token's site clock (`activate_for`). Staff without a site (researchers, administrators) keep the
+server's default (settings.TIME_ZONE).
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.http import HttpRequest, HttpResponse
@@ -18,13 +21,29 @@ from django.utils import timezone
 
 from bondwell.accounts.models import Site, User
 
-SESSION_KEY = "_bondwell_site_zone"
+ZONE_FRESH_SECONDS = 60.0
+_ZONES: dict[int, tuple[str, float]] = {}  # site id -> (zone name, when it was read, monotonic)
+_ZONES_LOCK = threading.Lock()
 
 
-def remember_site_zone(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    """`user_logged_in` receiver: the session holds her site's zone ("" for no site)."""
-    site = Site.objects.only("time_zone", "country").get(pk=user.site_id) if user.site_id else None
-    request.session[SESSION_KEY] = site.zone_name if site else ""
+def site_zone_name(site_id: int) -> str:
+    """The site's zone name as this process last read it, read again once it is ZONE_FRESH_SECONDS old."""
+    now = time.monotonic()
+    with _ZONES_LOCK:
+        known = _ZONES.get(site_id)
+    if known is not None and now - known[1] < ZONE_FRESH_SECONDS:
+        return known[0]
+    site = Site.objects.only("time_zone", "country").filter(pk=site_id).first()
+    name = site.zone_name if site is not None else ""
+    with _ZONES_LOCK:
+        _ZONES[site_id] = (name, now)
+    return name
+
+
+def forget_site_zone(site_id: int) -> None:
+    """The site's zone has changed (or may have): the next request of its people reads it again."""
+    with _ZONES_LOCK:
+        _ZONES.pop(site_id, None)
 
 
 def activate_for(user: User) -> None:
@@ -51,12 +70,10 @@ class SiteTimeZoneMiddleware:
 
 
 def _zone_of(request: HttpRequest) -> ZoneInfo | None:
-    if not request.user.is_authenticated:
+    user = request.user
+    if not user.is_authenticated or not isinstance(user, User) or user.site_id is None:
         return None
-    name = request.session.get(SESSION_KEY)
-    if name is None:  # a session from before sign-in kept the zone
-        remember_site_zone(None, request, request.user)
-        name = request.session[SESSION_KEY]
+    name = site_zone_name(user.site_id)
     try:
         return ZoneInfo(name) if name else None
     except (ZoneInfoNotFoundError, ValueError):
