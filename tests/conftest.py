@@ -85,6 +85,15 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def site_zones_read_afresh() -> None:
+    """Each web process keeps its sites' zones (web/site_clock.py); each test starts as a new process would. Kept
+    across tests, a zone would outlive its site, and SQLite gives the next test's site the same id."""
+    from bondwell.web import site_clock
+
+    site_clock.forget_site_zones()
+
+
+@pytest.fixture(autouse=True)
 def second_step_passed_on_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
     """A test client signed in with force_login has also passed the second factor (staff MFA).
 

@@ -69,11 +69,6 @@ def test_staff_read_dates_and_times_on_their_sites_clock(
     assert f"{sydney:%-d %b %Y %H:%M}: Mother B" not in page
 
 
-@pytest.fixture(autouse=True)
-def _no_zone_kept() -> None:
-    site_clock._ZONES.clear()  # each test reads the zones afresh, as a new process would
-
-
 def _now_shown(client: Any) -> str:
     """The zone the page ran on, as Django's current time zone in the view (the home page, any role)."""
     seen: list[str] = []

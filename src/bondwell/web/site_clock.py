@@ -46,6 +46,12 @@ def forget_site_zone(site_id: int) -> None:
         _ZONES.pop(site_id, None)
 
 
+def forget_site_zones() -> None:
+    """Every site's zone is read again at its next request (a new process starts so; the tests do)."""
+    with _ZONES_LOCK:
+        _ZONES.clear()
+
+
 def activate_for(user: User) -> None:
     """For a request signed by an API token: its user's site clock (the site comes with the token's user).
     The middleware turns it off again at the end of the request."""
