@@ -30,8 +30,9 @@ from tests.screening.helpers import PHQ9_CALM, PHQ9_SELF_HARM, paper
 PINNED = {
     "mother home": 13,  # was 14: her record read once for all the panels (own_mother_record per request)
     "questionnaire answer": 4,
-    "questionnaire submit": 14,  # was 26: no savepoints of their own; 20: the locked draft row read once, not 3 times;
-    # 18: one update of the draft, no savepoint or key look-up for a draft not yet sent
+    "questionnaire submit": 15,  # was 26: no savepoints of their own; 20: the locked draft row read once, not 3 times;
+    # 18: one update of the draft, no savepoint or key look-up for a draft not yet sent; 14, then 15: one read of her
+    # requests for the questionnaire already due, which her answer completes with the one she chose
     "result": 10,  # was 19: a calm result asks nobody's rota or hours; 14: open alerts, follow-ups, result read once
     "progress": 15,
     "clinician home": 17,
@@ -162,9 +163,10 @@ def test_the_live_partial_writes_one_audit_event_only_when_its_alerts_change(wor
 # The risk path: a self-harm answer raises its alert with its care-team messages inside the submission's
 # transaction (under SQLite's one writer lock), and her result page says who has been told.
 RISK_PINNED = {
-    "self-harm submit": 35,  # was 39: the chain reads the site's staff once and its messages name the people it
-    # read (no second read of their accounts), the alert reads its site's safety settings once (window and fallback
-    # contact), and a message is inserted without a read first. One clinician is told here: each further message is
+    "self-harm submit": 36,  # was 39, 35 (and one read more since of her requests already due, as above): the
+    # chain reads the site's staff once and its messages name the people it read (no second read of their
+    # accounts), the alert reads its site's safety settings once (window and fallback contact), and a message is
+    # inserted without a read first. One clinician is told here: each further message is
     # 4 statements (its link, savepoint, insert, release)
     "self-harm result": 12,  # was 15: the chain's staff and the site's safety settings read once each
 }

@@ -6,6 +6,7 @@ stored result triggers into follow-ups someone owns, with due dates counted in t
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -20,7 +21,7 @@ from bondwell.accounts.roles import Role
 from bondwell.errors import BondwellError
 from bondwell.instruments.pathway import PathwayStep, steps_for
 from bondwell.pathway.models import UNABLE_TO_CONTACT_AFTER, FollowUp, FollowUpAttempt, FollowUpEvent, ResultRelease
-from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, Source
+from bondwell.screening.models import PATHWAY_REF_PREFIX, Assessment, RiskAlert, ScheduledQuestionnaire, Source
 from bondwell.worker import claim
 
 
@@ -121,20 +122,21 @@ def _schedule_repeat(assessment: Assessment, step: PathwayStep, site: Site, now:
     due_on = service_hours.local(site, now).date() + timedelta(days=step.repeat_days[0])
     scheduled = ScheduledQuestionnaire.objects.create(
         mother=assessment.mother, instrument=assessment.instrument, due_on=due_on, created_by=None,
-        study_timepoint_ref=f"pathway:repeat:{assessment.pk}", is_synthetic=assessment.mother.is_synthetic,
+        study_timepoint_ref=f"{PATHWAY_REF_PREFIX}repeat:{assessment.pk}", is_synthetic=assessment.mother.is_synthetic,
     )
     audit(None, "schedule:questionnaire", mother=assessment.mother, obj=scheduled,
           detail=f"{assessment.instrument} repeat due {due_on} (pathway)")
     return scheduled
 
 
-def close_repeats_answered(assessment: Assessment, *, now: datetime) -> int:
-    """A repeat questionnaire she has now answered closes the follow-up that asked for it (its own result then
-    starts its own steps). Call inside the transaction that stores the result."""
-    if assessment.scheduled_id is None:
+def close_repeats_answered(assessment: Assessment, answered: Collection[int], *, now: datetime) -> int:
+    """A repeat questionnaire she has now answered (among the requests `answered`, by id) closes the follow-up
+    that asked for it (its own result then starts its own steps). Call inside the transaction that stores the
+    result."""
+    if not answered:
         return 0
     waiting = FollowUp.objects.filter(
-        scheduled_id=assessment.scheduled_id, status=FollowUp.Status.OPEN, action=FollowUp.Action.REPEAT_SCREEN
+        scheduled_id__in=answered, status=FollowUp.Status.OPEN, action=FollowUp.Action.REPEAT_SCREEN
     )
     closed = 0
     for follow_up in waiting:

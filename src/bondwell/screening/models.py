@@ -32,6 +32,10 @@ class Source(models.TextChoices):
     PAPER = "paper", "Paper form entered by a clinician"
 
 
+# The pathway's own requests (a repeat screen) are marked "pathway:…"; a clinician's carry no reference.
+PATHWAY_REF_PREFIX = "pathway:"
+
+
 class ScheduledQuestionnaire(models.Model):
     """A questionnaire a mother is asked to answer by a date (scheduled by a clinician or a study)."""
 
@@ -63,6 +67,11 @@ class ScheduledQuestionnaire(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} due {self.due_on} ({self.status})"
+
+    @property
+    def for_study_visit(self) -> bool:
+        """Asked by a study's visit ("studies.Visit:N"), not by her care team or the pathway's repeat screen."""
+        return bool(self.study_timepoint_ref) and not self.study_timepoint_ref.startswith(PATHWAY_REF_PREFIX)
 
 
 class Draft(models.Model):

@@ -57,7 +57,7 @@ def my_questionnaires(request: HttpRequest) -> HttpResponse:
         "screening/my_questionnaires.html",
         {
             "title": _("Questionnaires"), "due": due, "drafts": drafts, "results": results,
-            "offered": mother_instrument(mother.site), "today": timezone.localdate(),
+            "offered": mother_instrument(mother.site),
         },
     )
 

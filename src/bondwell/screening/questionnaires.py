@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from bondwell import instruments
 from bondwell.accounts.models import Mother, Site
@@ -64,14 +67,74 @@ def mother_instrument(site: Site) -> str:
     return "epds" if load_instrument("epds", site).wording_installed else "phq9"
 
 
+def answered_together(
+    pending: Sequence[ScheduledQuestionnaire], instrument: str, answered_on: date,
+    chosen: ScheduledQuestionnaire | None = None,
+) -> list[ScheduledQuestionnaire]:
+    """The requests one answer of `instrument` given on `answered_on` fulfils: the one she chose, and every other
+    request for the same questionnaire already due by that day, her care team's and the pathway's repeat screen
+    alike (answering it twice in a row would measure the same two weeks twice). Of study visits it fulfils one:
+    a study fills each visit with its own answer (`studies.outcomes`), so a second visit keeps its own request.
+    A request not yet due stays open: its day has not come.
+
+    The one rule for what her "Answer" button stands for and for what her answer then completes.
+    """
+    fulfilled = [chosen] if chosen is not None else []
+    visit_taken = chosen is not None and chosen.for_study_visit
+    for request in sorted(pending, key=lambda s: (s.due_on, s.pk)):
+        if (
+            request == chosen or request.instrument != instrument or request.due_on > answered_on
+            or request.status != ScheduledQuestionnaire.Status.SCHEDULED
+        ):
+            continue
+        if request.for_study_visit:
+            if visit_taken:
+                continue
+            visit_taken = True
+        fulfilled.append(request)
+    return fulfilled
+
+
 @dataclass(frozen=True)
 class DueQuestionnaire:
+    """One button on her list: `scheduled` is the request it opens; answering it fulfils `covers` requests in all,
+    the earliest due on `since`."""
+
     scheduled: ScheduledQuestionnaire
     answerable: bool
+    since: date
+    covers: int = 1
+
+    @property
+    def overdue(self) -> bool:
+        return self.since < timezone.localdate()
+
+
+# More open requests than a mother ever has: a bound on the read, not a page size.
+_MOST_PENDING = 100
 
 
 def due_for_mother(mother: Mother, limit: int) -> list[DueQuestionnaire]:
-    due = ScheduledQuestionnaire.objects.filter(
-        mother=mother, status=ScheduledQuestionnaire.Status.SCHEDULED
-    ).order_by("due_on")[:limit]
-    return [DueQuestionnaire(s, answerable_by_mother(s.instrument, mother.site)) for s in due]
+    """Her open requests as buttons, one per answer she is asked for: requests that one answer today fulfils
+    (`answered_together`) share one button, which opens the study's visit among them if there is one, so the
+    study gets the answer it asked for."""
+    pending = list(
+        ScheduledQuestionnaire.objects.filter(mother=mother, status=ScheduledQuestionnaire.Status.SCHEDULED)
+        .order_by("due_on", "id")[:_MOST_PENDING]
+    )
+    today = timezone.localdate()
+    shown: set[int] = set()
+    due: list[DueQuestionnaire] = []
+    for request in pending:
+        if request.pk in shown:
+            continue
+        group = answered_together(pending, request.instrument, today)
+        if request not in group:
+            group = [request]  # not due yet: it waits for its own day
+        opens = next((s for s in group if s.for_study_visit), group[0])
+        shown.update(s.pk for s in group)
+        due.append(DueQuestionnaire(opens, answerable_by_mother(opens.instrument, mother.site),
+                                    since=min(s.due_on for s in group), covers=len(group)))
+        if len(due) == limit:
+            break
+    return due

@@ -38,7 +38,13 @@ from bondwell.screening.models import (
     Source,
     new_key,
 )
-from bondwell.screening.questionnaires import MOTHER_INSTRUMENTS, PAPER_INSTRUMENTS, load_instrument, profile_for
+from bondwell.screening.questionnaires import (
+    MOTHER_INSTRUMENTS,
+    PAPER_INSTRUMENTS,
+    answered_together,
+    load_instrument,
+    profile_for,
+)
 from bondwell.screening.safety import FLAG_ALERTS
 
 
@@ -280,6 +286,24 @@ def _submit_locked(draft: Draft, locked: Draft, *, by: User) -> Assessment:
 # ---- assessments ------------------------------------------------------------------------------------------
 
 
+def _complete_requests_answered(
+    assessment: Assessment, chosen: ScheduledQuestionnaire | None, *, now: datetime
+) -> None:
+    """Complete every request her answer fulfils (`questionnaires.answered_together`) and close the repeat
+    screens among them, so she is not asked again for what she has just answered."""
+    pending = ScheduledQuestionnaire.objects.filter(
+        mother_id=assessment.mother_id, instrument=assessment.instrument,
+        status=ScheduledQuestionnaire.Status.SCHEDULED, due_on__lte=assessment.answered_on,
+    )
+    answered = [s.pk for s in answered_together(list(pending), assessment.instrument, assessment.answered_on, chosen)]
+    if not answered:
+        return
+    ScheduledQuestionnaire.objects.filter(pk__in=answered).exclude(
+        status=ScheduledQuestionnaire.Status.COMPLETED
+    ).update(status=ScheduledQuestionnaire.Status.COMPLETED, completed_at=now)
+    pathway.close_repeats_answered(assessment, answered, now=now)
+
+
 def record_assessment(
     mother: Mother,
     instrument_name: str,
@@ -360,11 +384,8 @@ def record_assessment(
             return _same_request(Assessment.objects.get(idempotency_key=idempotency_key), mother)
         _raise_alerts(assessment, instrument, result, flags, draft=draft, now=now,
                       acknowledge_own=acknowledge_own_alerts)
-        if scheduled is not None:
-            ScheduledQuestionnaire.objects.filter(pk=scheduled.pk).update(
-                status=ScheduledQuestionnaire.Status.COMPLETED, completed_at=now
-            )
-            pathway.close_repeats_answered(assessment, now=now)
+        if supersedes is None:
+            _complete_requests_answered(assessment, scheduled, now=now)
         # Every positive screen reaches a person: its pathway steps become follow-ups someone owns.
         pathway.start_follow_ups(assessment, instrument, result, flags, now=now)
         pathway.keep_released_after_correction(assessment)
