@@ -61,7 +61,7 @@ def test_two_due_requests_for_the_phq9_are_one_button_and_one_answer_completes_b
 
     for url in (reverse("home"), reverse("screening-my")):
         page = client.get(url).content.decode()
-        assert page.count("Answer the PHQ9") == 2, "the two due requests share one button; next month's has its own"
+        assert page.count("Answer the PHQ-9") == 2, "the two due requests share one button; next month's has its own"
         assert f"?scheduled={repeat.pk}" in page
         assert f"?scheduled={clinicians.pk}" not in page
         assert f"due since {(today - timedelta(days=7)):%-d %b %Y}" in page
@@ -73,7 +73,7 @@ def test_two_due_requests_for_the_phq9_are_one_button_and_one_answer_completes_b
     repeat_screen.refresh_from_db()
     assert (repeat_screen.status, repeat_screen.outcome) == ("closed", "rescreened")
     page = client.get(reverse("home")).content.decode()
-    assert page.count("Answer the PHQ9") == 1
+    assert page.count("Answer the PHQ-9") == 1
     assert f"?scheduled={next_month.pk}" in page
 
 

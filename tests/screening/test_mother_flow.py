@@ -135,7 +135,7 @@ def test_her_home_shows_what_is_due(world: Any, client_as: Any) -> None:
 
     schedule_questionnaire(world.mother_a, "phq9", date(2030, 1, 2), by=world.users["clinician"])
     home = client_as(world.users["mother"]).get(reverse("home")).content.decode()
-    assert "Answer the PHQ9" in home
+    assert "Answer the PHQ-9" in home
     assert "2 Jan 2030" in home  # the one date format (DATE_FORMAT), as on her questionnaires page
 
 

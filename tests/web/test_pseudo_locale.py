@@ -77,12 +77,12 @@ def _instrument_strings(site: Any) -> set[str]:
     """Questionnaire wording: from the definitions (public-domain wording) and installed text packs."""
     from bondwell.screening.crisis import contacts_for
     from bondwell.screening.presenters import option_label, question_text
-    from bondwell.screening.questionnaires import load_instrument
+    from bondwell.screening.questionnaires import load_instrument, short_name
 
     found: set[str] = set()
     for name in ("phq9", "epds"):
         instrument = load_instrument(name, site)
-        found |= {instrument.title, instrument.recall_period, instrument.instructions or "", name.upper()}
+        found |= {instrument.title, instrument.recall_period, instrument.instructions or "", short_name(name)}
         for item in instrument.items:
             found.add(question_text(item))
             found |= {option_label(option) for option in item.options}

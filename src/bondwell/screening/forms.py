@@ -71,9 +71,6 @@ class PaperForm(forms.Form):
         ]
 
 
-TITLES = {"epds": "EPDS", "phq9": "PHQ-9", "gad7": "GAD-7", "pbq": "PBQ"}
-
-
 class ScheduleForm(forms.Form):
     """Only the questionnaires she can answer on her phone at this site (licensed wording installed) are offered;
     the others are entered from paper."""
@@ -82,13 +79,13 @@ class ScheduleForm(forms.Form):
     due_on = forms.DateField(label="Answer by", widget=DATE_INPUT)
 
     def __init__(self, *args: Any, site: Any = None, **kwargs: Any) -> None:
-        from bondwell.screening.questionnaires import answerable_by_mother
+        from bondwell.screening.questionnaires import answerable_by_mother, short_name
 
         super().__init__(*args, **kwargs)
         offered = [n for n in MOTHER_INSTRUMENTS if site is None or answerable_by_mother(n, site)]
         field = self.fields["instrument"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(name, TITLES[name]) for name in offered]
+        field.choices = [(name, short_name(name)) for name in offered]
         self.offered = offered
 
 

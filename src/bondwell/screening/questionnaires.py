@@ -18,6 +18,15 @@ from bondwell import instruments
 from bondwell.accounts.models import Mother, Site
 from bondwell.screening.models import ScheduledQuestionnaire
 
+# How each questionnaire is named where it is written: its authors' abbreviation, hyphen and all.
+SHORT_NAMES = {"epds": "EPDS", "phq9": "PHQ-9", "gad7": "GAD-7", "pbq": "PBQ"}
+
+
+def short_name(name: str) -> str:
+    """The questionnaire's abbreviation as its authors write it ("PHQ-9", not "PHQ9")."""
+    return SHORT_NAMES.get(name, name.upper())
+
+
 MOTHER_INSTRUMENTS = ("epds", "phq9")
 PAPER_INSTRUMENTS = ("epds", "phq9", "gad7", "pbq")
 PROFILE_OF_COUNTRY = {"AU": "AU", "UK": "UK", "US": "US"}
