@@ -100,6 +100,20 @@ def test_a_paper_form_completes_only_what_was_due_by_the_day_she_answered_it(wor
     assert _status(a_fortnight_ago, yesterday, gad7) == ["completed", "scheduled", "scheduled"]
 
 
+def test_the_paper_entry_tells_the_clinician_every_request_her_form_completed(world: Any, client_as: Any) -> None:
+    today = timezone.localdate()
+    first, second = (_schedule(world, "phq9", today - timedelta(days=days)) for days in (20, 2))
+    later = _schedule(world, "phq9", today + timedelta(days=20))
+    client = client_as(world.users["clinician"])
+    url = reverse("screening-paper", kwargs={"mother_id": world.mother_a.pk, "instrument": "phq9"})
+    key = client.get(url).context["form"].initial["key"]
+    answers = {item: str(position) for item, position in PHQ9_CALM.items()}
+    shown = client.post(url, {"key": key, "answered_on": today.isoformat(), **answers}, follow=True)
+    days = f"{first.due_on:%-d %b %Y} and {second.due_on:%-d %b %Y}"
+    assert f"Paper form entered. It answers the PHQ-9 due {days}, now completed." in shown.content.decode()
+    assert _status(first, second, later) == ["completed", "completed", "scheduled"]
+
+
 def test_a_correction_completes_nothing_more(world: Any) -> None:
     today = timezone.localdate()
     first = paper(world.mother_a, world.users["clinician"], PHQ9_CALM, on=today)

@@ -70,7 +70,7 @@ def test_secondary_outcomes_are_scheduled_linked_analysed_and_exported(world: An
     assert [(e.week, e.n) for e in itt.ancova.effects] == [(6, 11)]
     assert itt.ancova.effects[0].estimate < 0
     titles = [title for title, _, _ in report_tables(analysis)]
-    assert "ANCOVA, GAD7 (secondary outcome) adjusted for baseline (intention-to-treat): intervention minus control" \
+    assert "ANCOVA, GAD-7 (secondary outcome) adjusted for baseline (intention-to-treat): intervention minus control" \
         in titles
 
     content, _, _ = exports.render(study, "csv")
@@ -78,4 +78,4 @@ def test_secondary_outcomes_are_scheduled_linked_analysed_and_exported(world: An
     assert "gad7_total" in frame.columns
     assert frame["gad7_total"].notna().sum() == 2 * len(participants) - 1
     dictionary = exports.data_dictionary(study).decode()
-    assert "GAD7 total (secondary outcome)" in dictionary
+    assert "GAD-7 total (secondary outcome)" in dictionary

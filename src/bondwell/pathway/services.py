@@ -22,6 +22,7 @@ from bondwell.errors import BondwellError
 from bondwell.instruments.pathway import PathwayStep, steps_for
 from bondwell.pathway.models import UNABLE_TO_CONTACT_AFTER, FollowUp, FollowUpAttempt, FollowUpEvent, ResultRelease
 from bondwell.screening.models import PATHWAY_REF_PREFIX, Assessment, RiskAlert, ScheduledQuestionnaire, Source
+from bondwell.screening.questionnaires import short_name
 from bondwell.worker import claim
 
 
@@ -142,7 +143,7 @@ def close_repeats_answered(assessment: Assessment, answered: Collection[int], *,
     for follow_up in waiting:
         FollowUp.objects.filter(pk=follow_up.pk).update(
             status=FollowUp.Status.CLOSED, outcome=FollowUp.Outcome.RESCREENED, closed_at=now,
-            outcome_detail=f"{assessment.instrument.upper()} answered on {assessment.answered_on:%d %B %Y}",
+            outcome_detail=f"{short_name(assessment.instrument)} answered on {assessment.answered_on:%d %B %Y}",
         )
         FollowUpEvent.objects.create(follow_up=follow_up, at=now, step="closed", detail="repeat answered")
         audit(None, "close:follow-up", mother=follow_up.mother, obj=follow_up, detail="rescreened")

@@ -37,6 +37,7 @@ from bondwell.notify.models import Message
 from bondwell.notify.models import Purpose as MessagePurpose
 from bondwell.notify.routing import Contact, Tier
 from bondwell.screening.models import AlertEvent, AlertKind, Assessment, Draft, RiskAlert, SiteSafetySettings
+from bondwell.screening.questionnaires import short_name
 from bondwell.screening.safety import URGENT_RISK_KINDS, acknowledge_window, safety_settings
 from bondwell.worker import claim
 
@@ -156,7 +157,7 @@ def _queue(alert: RiskAlert, *, level: int, now: datetime, rules: SiteSafetySett
     context = {
         "pseudonym": alert.mother.pseudonym,
         "kind": AlertKind(alert.kind).label,
-        "instrument": alert.instrument.upper(),
+        "instrument": short_name(alert.instrument),
         "raised": service_hours.local(site, alert.raised_at),
         "urgent": urgent,
         "level": level,

@@ -43,7 +43,7 @@ from bondwell.screening.forms import (
 )
 from bondwell.screening.models import Assessment, RiskAlert, ScheduledQuestionnaire, SiteCrisisContact, new_key
 from bondwell.screening.presenters import history, read
-from bondwell.screening.questionnaires import PAPER_INSTRUMENTS, answerable_by_mother, load_instrument
+from bondwell.screening.questionnaires import PAPER_INSTRUMENTS, answerable_by_mother, load_instrument, short_name
 from bondwell.screening.queue_rows import (
     queue_rows,
     row_columns,
@@ -257,6 +257,19 @@ def schedule_pbq(request: HttpRequest, mother_id: int) -> HttpResponse:
     return redirect("progress-mother", mother_id=mother.pk)
 
 
+def _requests_answered(assessment: Assessment) -> str:
+    """" It answers the PHQ-9 due 1 Nov 2026 and 30 Nov 2026, now completed.": the requests her form completed
+    (`questionnaires.answered_together`), read back as stored."""
+    days = [f"{due:%-d %b %Y}" for due in ScheduledQuestionnaire.objects.filter(
+        mother_id=assessment.mother_id, instrument=assessment.instrument,
+        status=ScheduledQuestionnaire.Status.COMPLETED, completed_at=assessment.submitted_at,
+    ).order_by("due_on").values_list("due_on", flat=True)]
+    if not days:
+        return ""
+    listed = days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
+    return f" It answers the {short_name(assessment.instrument)} due {listed}, now completed."
+
+
 @require_role(Role.CLINICIAN)
 def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse:
     """A clinician types in a paper form; missing items are allowed and risk flags still raise alerts."""
@@ -276,10 +289,8 @@ def paper(request: HttpRequest, mother_id: int, instrument: str) -> HttpResponse
         except services.ScreeningError as problem:
             add_to_form(form, problem)
         else:
-            messages.success(request, ("Paper form entered." + (
-                f" It answers the {instrument.upper()} due {scheduled.due_on:%-d %b %Y}, now completed."
-                if scheduled and assessment.scheduled_id == scheduled.pk else "")) if assessment.supersedes_id is None
-                else (
+            messages.success(request, ("Paper form entered." + _requests_answered(assessment))
+                             if assessment.supersedes_id is None else (
                 "This form had already been saved with other answers: the new answers are saved as a correction "
                 "and the earlier version is kept."
             ))
@@ -339,7 +350,9 @@ def overdue(request: HttpRequest) -> HttpResponse:
         except services.ScreeningError as problem:
             messages.error(request, str(problem))
         else:
-            messages.success(request, f"The {chosen.instrument.upper()} for {chosen.mother.full_name} is cancelled.")
+            messages.success(
+                request, f"The {short_name(chosen.instrument)} for {chosen.mother.full_name} is cancelled."
+            )
         return redirect("screening-overdue")
     waiting = ScheduledQuestionnaire.objects.filter(
         mother__in=mothers_in_scope(user),

@@ -16,6 +16,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from bondwell.screening.questionnaires import short_name
 from bondwell.security.pdf import plain
 from bondwell.studies import sources
 from bondwell.studies.analysis import ARM_LABELS, analyse_study
@@ -107,8 +108,8 @@ def build(study: Study) -> DmcReport:
         notes += list(analysis.trial.intention_to_treat.notes)
     for name, secondary, problems in analysis.secondary:
         if secondary is not None:
-            tables += trial_tables(secondary.intention_to_treat, f"{name.upper()} (secondary outcome)")
-        notes += [f"{name.upper()}: {p}" for p in problems]
+            tables += trial_tables(secondary.intention_to_treat, f"{short_name(name)} (secondary outcome)")
+        notes += [f"{short_name(name)}: {p}" for p in problems]
     return DmcReport(study, today, tables, notes)
 
 

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pyreadstat
 
+from bondwell.screening.questionnaires import short_name
 from bondwell.security import cells
 from bondwell.studies.frame import long_frame
 from bondwell.studies.models import ParticipantStatus, Study, WithdrawalScope
@@ -77,7 +78,7 @@ VARIABLES: tuple[Variable, ...] = (
 def variables(study: Study) -> tuple[Variable, ...]:
     """The export's variables: the fixed ones, then one per secondary outcome (`<instrument>_total`)."""
     extra = tuple(
-        Variable(f"{name}_total", f"{name.upper()} total (secondary outcome)", "number", minimum=0)
+        Variable(f"{name}_total", f"{short_name(name)} total (secondary outcome)", "number", minimum=0)
         for name in study.secondary
     )
     return VARIABLES + extra

@@ -14,6 +14,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from bondwell.screening.questionnaires import short_name
 from bondwell.security.pdf import plain
 from bondwell.stats.trial import TrialReport
 from bondwell.studies.analysis import ARM_LABELS, LIMITS, StudyAnalysis, trajectory_figure
@@ -85,7 +86,7 @@ def report_tables(analysis: StudyAnalysis) -> list[ReportTable]:
         if analysis.trial.per_protocol is not None:
             tables += trial_tables(analysis.trial.per_protocol)
     for name, secondary, problems in analysis.secondary:
-        label = f"{name.upper()} (secondary outcome)"
+        label = f"{short_name(name)} (secondary outcome)"
         if secondary is not None:
             tables += trial_tables(secondary.intention_to_treat, label)
         else:

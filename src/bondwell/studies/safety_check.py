@@ -14,6 +14,7 @@ from datetime import datetime
 from bondwell.accounts.models import Mother
 from bondwell.pathway.services import open_follow_ups
 from bondwell.screening.alerts import open_alerts
+from bondwell.screening.questionnaires import short_name
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,13 @@ def open_risks(mother: Mother, limit: int = 20) -> OpenRisks:
         open_alerts(mother).order_by("priority", "-raised_at", "-id")[:limit]
     )
     alerts = [
-        OpenItem("alert", f"{row.get_kind_display()} alert ({row.instrument.upper()}): "
+        OpenItem("alert", f"{row.get_kind_display()} alert ({short_name(row.instrument)}): "
                           f"{row.get_status_display().lower()}", row.raised_at)
         for row in rows
     ]
     follow_ups = [
-        OpenItem("follow-up", f"{row.get_action_display()} ({row.instrument.upper()}), not yet completed", row.due_at)
+        OpenItem("follow-up", f"{row.get_action_display()} ({short_name(row.instrument)}), not yet completed",
+                 row.due_at)
         for row in open_follow_ups(mother)[:limit]
     ]
     return OpenRisks(tuple(alerts), tuple(follow_ups))
