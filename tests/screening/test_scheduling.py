@@ -74,3 +74,21 @@ def test_a_clinician_schedules_from_her_screening_record(world: Any, client_as: 
     assert b"paper form" in refused.content
     client.post(url, {"instrument": "phq9", "due_on": due})
     assert ScheduledQuestionnaire.objects.get().created_by == world.users["clinician"]
+
+
+def test_she_is_never_emailed_about_a_questionnaire_she_cannot_answer_online(world: Any, smtp: Any) -> None:
+    # The PBQ is paper only, and the EPDS has no licensed wording installed here: her page says her care team
+    # goes through them with her, and the overdue list says "Not sent", so no email may promise otherwise.
+    world.mother_a.email = "mother@a.test"
+    world.mother_a.save()
+    now = timezone.now()
+    today = timezone.localdate(now)
+    for name in ("pbq", "epds", "phq9"):
+        services.schedule_questionnaire(world.mother_a, name, today, by=world.users["clinician"])
+    jobs.remind(now)
+    jobs.remind(now + timedelta(days=1))
+    deliver_due(now + timedelta(days=1))
+    sent = Message.objects.filter(recipient="mother@a.test")
+    phq9 = ScheduledQuestionnaire.objects.get(instrument="phq9")
+    assert {m.topic for m in sent} == {f"scheduled:{phq9.pk}"}
+    assert len(smtp.to("mother@a.test")) == sent.count() == 2  # the invitation, then the due day's reminder

@@ -17,6 +17,7 @@ from bondwell.notify.models import Channel
 from bondwell.notify.models import Purpose as MessagePurpose
 from bondwell.screening.alerts import escalate_overdue
 from bondwell.screening.models import ScheduledQuestionnaire
+from bondwell.screening.questionnaires import answerable_by_mother
 
 INVITE_AHEAD = timedelta(days=3)
 REMIND_EVERY = timedelta(days=3)
@@ -39,7 +40,7 @@ def remind(now: datetime) -> int:
         )
         to_invite = list(
             waiting.filter(invited_at__isnull=True, due_on__lte=today + INVITE_AHEAD)
-            .select_related("mother__user")
+            .select_related("mother__user", "mother__site")
             .order_by("due_on", "id")[:BATCH]
         )
         for scheduled in to_invite:
@@ -52,7 +53,7 @@ def remind(now: datetime) -> int:
                 Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - REMIND_EVERY)
             )
             .exclude(invited_at__gt=now - timedelta(hours=12))  # not a reminder hours after the invitation
-            .select_related("mother__user")
+            .select_related("mother__user", "mother__site")
             .order_by("due_on", "id")[:BATCH]
         )
         for scheduled in to_remind:
@@ -67,8 +68,11 @@ def remind(now: datetime) -> int:
 def _queue(scheduled: ScheduledQuestionnaire, purpose: str, now: datetime, number: int = 0) -> None:
     mother = scheduled.mother
     email = mother.email or (mother.user.email if mother.user else "")
-    if not email or mother.user is None:
-        return  # no way to answer online: her clinician sees it on the overdue list instead
+    if not email or mother.user is None or not answerable_by_mother(scheduled.instrument, mother.site):
+        # No way to answer it online (no sign-in, or a questionnaire whose wording may not be shown on her phone
+        # here): an email would promise what her page cannot give. Her clinician sees it on the overdue list,
+        # "Not sent", and goes through the paper form with her.
+        return
     outbox.queue(
         channel=Channel.EMAIL, recipient=email, purpose=purpose, now=now,
         template="questionnaire_invitation" if purpose == MessagePurpose.INVITATION else "questionnaire_reminder",
