@@ -92,3 +92,23 @@ def test_she_is_never_emailed_about_a_questionnaire_she_cannot_answer_online(wor
     phq9 = ScheduledQuestionnaire.objects.get(instrument="phq9")
     assert {m.topic for m in sent} == {f"scheduled:{phq9.pk}"}
     assert len(smtp.to("mother@a.test")) == sent.count() == 2  # the invitation, then the due day's reminder
+
+
+def test_two_requests_for_the_same_questionnaire_are_one_invitation_and_one_reminder_a_day(
+    world: Any, smtp: Any
+) -> None:
+    # One answer fulfils both (questionnaires.answered_together), so she is asked once, not once per request.
+    world.mother_a.email = "mother@a.test"
+    world.mother_a.save()
+    now = timezone.now()
+    due = timezone.localdate(now) + timedelta(days=2)
+    first, second = (services.schedule_questionnaire(world.mother_a, "phq9", due, by=world.users["clinician"])
+                     for _ in range(2))
+    assert jobs.remind(now) == 2
+    assert jobs.remind(now + timedelta(days=2)) == 2  # the due day: both reminded, in one email
+    deliver_due(now + timedelta(days=2))
+    assert len(smtp.to("mother@a.test")) == 2
+    for request in (first, second):
+        request.refresh_from_db()
+        assert request.invited_at is not None
+        assert request.reminders_sent == 1

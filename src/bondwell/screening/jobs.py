@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from bondwell.accounts import service_hours
 from bondwell.notify import links, outbox
 from bondwell.notify.models import Channel
 from bondwell.notify.models import Purpose as MessagePurpose
@@ -57,7 +58,7 @@ def remind(now: datetime) -> int:
             .order_by("due_on", "id")[:BATCH]
         )
         for scheduled in to_remind:
-            _queue(scheduled, MessagePurpose.REMINDER, now, number=scheduled.reminders_sent + 1)
+            _queue(scheduled, MessagePurpose.REMINDER, now)
             ScheduledQuestionnaire.objects.filter(pk=scheduled.pk).update(
                 reminders_sent=scheduled.reminders_sent + 1, last_reminded_at=now
             )
@@ -65,7 +66,7 @@ def remind(now: datetime) -> int:
     return handled
 
 
-def _queue(scheduled: ScheduledQuestionnaire, purpose: str, now: datetime, number: int = 0) -> None:
+def _queue(scheduled: ScheduledQuestionnaire, purpose: str, now: datetime) -> None:
     mother = scheduled.mother
     email = mother.email or (mother.user.email if mother.user else "")
     if not email or mother.user is None or not answerable_by_mother(scheduled.instrument, mother.site):
@@ -78,6 +79,16 @@ def _queue(scheduled: ScheduledQuestionnaire, purpose: str, now: datetime, numbe
         template="questionnaire_invitation" if purpose == MessagePurpose.INVITATION else "questionnaire_reminder",
         context={"first_name": mother.full_name.split(" ")[0], "due_on": scheduled.due_on,
                  "link": links.absolute(reverse("screening-my"))},
-        dedupe_key=f"scheduled:{scheduled.pk}:{purpose}:{number}", topic=f"scheduled:{scheduled.pk}",
+        dedupe_key=_one_email_per_ask(scheduled, purpose, now), topic=f"scheduled:{scheduled.pk}",
         site=mother.site,
     )
+
+
+def _one_email_per_ask(scheduled: ScheduledQuestionnaire, purpose: str, now: datetime) -> str:
+    # Keyed by what she is asked, not by the request row: two requests for the same questionnaire (a repeat screen
+    # and her clinician's) are one invitation per due date and one reminder a day, as one answer fulfils them
+    # both (`questionnaires.answered_together`). A request's own reminders are days apart, so the day keeps them.
+    asked = f"questionnaire:{scheduled.mother_id}:{scheduled.instrument}:{purpose}"
+    if purpose == MessagePurpose.INVITATION:
+        return f"{asked}:due {scheduled.due_on}"
+    return f"{asked}:on {service_hours.local(scheduled.mother.site, now).date()}"
