@@ -139,7 +139,7 @@ def due_for_mother(mother: Mother, limit: int) -> list[DueQuestionnaire]:
             continue
         group = answered_together(pending, request.instrument, today)
         if request not in group:
-            group = [request]  # not due yet: it waits for its own day
+            group = [request]  # not due yet (it waits for its day), or a second study visit (its own answer)
         opens = next((s for s in group if s.for_study_visit), group[0])
         shown.update(s.pk for s in group)
         due.append(DueQuestionnaire(opens, answerable_by_mother(opens.instrument, mother.site),
